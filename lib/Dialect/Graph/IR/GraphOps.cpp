@@ -1,0 +1,247 @@
+//===- GraphOps.cpp - Verifiers and folders of the graph dialect ----------===//
+
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace pagoda::graph {
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += ShapedType::isDynamic(shape[i]) ? std::string("?") : std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,
+                                                ArrayRef<int64_t> rhs) {
+  size_t rank = std::max(lhs.size(), rhs.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    // Align from the right, padding the shorter shape with 1s.
+    int64_t a = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
+    int64_t b = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
+    if (a == 1) {
+      out[i] = b;
+    } else if (b == 1) {
+      out[i] = a;
+    } else if (ShapedType::isDynamic(a)) {
+      out[i] = b; // a dynamic dim must equal b (or be 1, then b wins too)
+    } else if (ShapedType::isDynamic(b) || a == b) {
+      out[i] = a;
+    } else {
+      return failure();
+    }
+  }
+  return out;
+}
+
+LogicalResult verifyCompatibleShape(Operation *op, StringRef what,
+                                    ArrayRef<int64_t> expected,
+                                    ArrayRef<int64_t> actual) {
+  bool ok = expected.size() == actual.size();
+  for (size_t i = 0; ok && i < expected.size(); ++i)
+    if (!ShapedType::isDynamic(expected[i]) && !ShapedType::isDynamic(actual[i]) &&
+        expected[i] != actual[i])
+      ok = false;
+  if (ok)
+    return success();
+  return op->emitOpError() << what << " has shape " << shapeStr(actual)
+                           << " but the operands imply " << shapeStr(expected);
+}
+
+LogicalResult OpTrait::verifyBroadcastElementwise(Operation *op) {
+  auto lhs = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto rhs = cast<RankedTensorType>(op->getOperand(1).getType());
+  auto out = cast<RankedTensorType>(op->getResult(0).getType());
+  if (lhs.getElementType() != rhs.getElementType() ||
+      lhs.getElementType() != out.getElementType())
+    return op->emitOpError() << "requires one element type, got " << lhs.getElementType()
+                             << ", " << rhs.getElementType() << " -> "
+                             << out.getElementType();
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(lhs.getShape(), rhs.getShape());
+  if (failed(shape))
+    return op->emitOpError() << "operand shapes " << shapeStr(lhs.getShape()) << " and "
+                             << shapeStr(rhs.getShape()) << " do not broadcast";
+  return verifyCompatibleShape(op, "result", *shape, out.getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Folders
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult ReluOp::fold(FoldAdaptor) {
+  // relu is idempotent: relu(relu(x)) == relu(x).
+  if (auto inner = getInput().getDefiningOp<ReluOp>())
+    return inner.getResult();
+  return {};
+}
+
+/// True when `v` is a splat constant equal to `identity` for every element,
+/// bit for bit (so -0.0 and +0.0 differ).
+static bool isSplatOf(Value v, double floatIdentity, int64_t intIdentity) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
+    return false;
+  Type elt = attr.getElementType();
+  if (auto ft = dyn_cast<FloatType>(elt)) {
+    APFloat want(floatIdentity);
+    bool lostInfo = false;
+    want.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lostInfo);
+    return attr.getSplatValue<APFloat>().bitwiseIsEqual(want);
+  }
+  if (isa<IntegerType>(elt))
+    return attr.getSplatValue<APInt>().getSExtValue() == intIdentity;
+  return false;
+}
+
+/// Folds `x op identity` (either side for commutative ops) to x when the
+/// result type equals x's type, i.e. when broadcasting does not grow x.
+static OpFoldResult foldIdentityOperand(Operation *op, double floatIdentity,
+                                        int64_t intIdentity) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Type resultType = op->getResult(0).getType();
+  if (rhs.getType() == resultType && isSplatOf(lhs, floatIdentity, intIdentity))
+    return rhs;
+  if (lhs.getType() == resultType && isSplatOf(rhs, floatIdentity, intIdentity))
+    return lhs;
+  return {};
+}
+
+// x + (-0.0) == x exactly for every float x (x + (+0.0) is not: -0 + +0 = +0).
+OpFoldResult AddOp::fold(FoldAdaptor) { return foldIdentityOperand(*this, -0.0, 0); }
+
+OpFoldResult MulOp::fold(FoldAdaptor) { return foldIdentityOperand(*this, 1.0, 1); }
+
+//===----------------------------------------------------------------------===//
+// MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  auto rhs = cast<RankedTensorType>(getRhs().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (lhs.getRank() < 1 || rhs.getRank() < 1)
+    return emitOpError("operands must have rank >= 1");
+  if (lhs.getElementType() != rhs.getElementType() ||
+      lhs.getElementType() != out.getElementType())
+    return emitOpError() << "requires one element type, got " << lhs.getElementType()
+                         << ", " << rhs.getElementType() << " -> " << out.getElementType();
+
+  // Promote rank-1 operands as numpy does: [K] x ... is [1, K]; ... x [K] is [K, 1].
+  SmallVector<int64_t> a(lhs.getShape()), b(rhs.getShape());
+  bool lhsVector = a.size() == 1, rhsVector = b.size() == 1;
+  if (lhsVector)
+    a.insert(a.begin(), 1);
+  if (rhsVector)
+    b.push_back(1);
+  int64_t k1 = a[a.size() - 1], k2 = b[b.size() - 2];
+  if (!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2)
+    return emitOpError() << "contraction dimensions differ: lhs " << shapeStr(lhs.getShape())
+                         << " has K = " << k1 << ", rhs " << shapeStr(rhs.getShape())
+                         << " has K = " << k2;
+
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcastShapes(ArrayRef<int64_t>(a).drop_back(2), ArrayRef<int64_t>(b).drop_back(2));
+  if (failed(batch))
+    return emitOpError() << "batch dimensions of " << shapeStr(lhs.getShape()) << " and "
+                         << shapeStr(rhs.getShape()) << " do not broadcast";
+  SmallVector<int64_t> expected = *batch;
+  if (!lhsVector)
+    expected.push_back(a[a.size() - 2]);
+  if (!rhsVector)
+    expected.push_back(b.back());
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// ConvOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (input.getRank() < 3)
+    return emitOpError() << "input must have rank >= 3 ([N, C, spatial...]), got rank "
+                         << input.getRank();
+  if (weight.getRank() != input.getRank())
+    return emitOpError() << "weight rank " << weight.getRank()
+                         << " differs from input rank " << input.getRank();
+  Type elt = input.getElementType();
+  if (weight.getElementType() != elt || out.getElementType() != elt)
+    return emitOpError() << "requires one element type, got input " << elt << ", weight "
+                         << weight.getElementType() << ", result " << out.getElementType();
+
+  const int64_t n = input.getRank() - 2;
+  ArrayRef<int64_t> strides = getStrides(), pads = getPads(), dilations = getDilations();
+  if (int64_t(strides.size()) != n)
+    return emitOpError() << "expects " << n << " strides, got " << strides.size();
+  if (int64_t(dilations.size()) != n)
+    return emitOpError() << "expects " << n << " dilations, got " << dilations.size();
+  if (int64_t(pads.size()) != 2 * n)
+    return emitOpError() << "expects " << 2 * n << " pads (begins then ends), got "
+                         << pads.size();
+  for (int64_t i = 0; i < n; ++i) {
+    if (strides[i] < 1)
+      return emitOpError() << "stride " << i << " must be >= 1, got " << strides[i];
+    if (dilations[i] < 1)
+      return emitOpError() << "dilation " << i << " must be >= 1, got " << dilations[i];
+  }
+  for (int64_t p : pads)
+    if (p < 0)
+      return emitOpError() << "pads must be >= 0, got " << p;
+  const int64_t group = getGroup();
+  if (group < 1)
+    return emitOpError() << "group must be >= 1, got " << group;
+
+  const int64_t channels = input.getDimSize(1);
+  const int64_t outChannels = weight.getDimSize(0);
+  const int64_t weightChannels = weight.getDimSize(1);
+  if (!ShapedType::isDynamic(channels) && !ShapedType::isDynamic(weightChannels) &&
+      channels != weightChannels * group)
+    return emitOpError() << "input has " << channels << " channels but weight expects "
+                         << weightChannels << " x group " << group << " = "
+                         << weightChannels * group;
+  if (!ShapedType::isDynamic(outChannels) && outChannels % group != 0)
+    return emitOpError() << "output channels " << outChannels
+                         << " are not divisible by group " << group;
+
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getElementType() != elt)
+      return emitOpError() << "bias element type " << biasType.getElementType()
+                           << " differs from " << elt;
+    if (failed(verifyCompatibleShape(*this, "bias", {outChannels}, biasType.getShape())))
+      return failure();
+  }
+
+  SmallVector<int64_t> expected = {input.getDimSize(0), outChannels};
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t size = input.getDimSize(2 + i), kernel = weight.getDimSize(2 + i);
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel)) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t span = (kernel - 1) * dilations[i] + 1;
+    int64_t padded = size + pads[i] + pads[n + i];
+    if (padded < span)
+      return emitOpError() << "spatial dimension " << i << ": kernel extent " << span
+                           << " exceeds padded input " << padded;
+    expected.push_back((padded - span) / strides[i] + 1);
+  }
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+} // namespace pagoda::graph
+
+#define GET_OP_CLASSES
+#include "pagoda/Dialect/Graph/IR/GraphOps.cpp.inc"
