@@ -1,0 +1,29 @@
+//===- Commands.h - Subcommands of the pagoda driver ------------*- C++ -*-===//
+//
+// Each subcommand registers its options on the CLI11 app and returns the
+// function that runs it. The work itself lives in pagoda's libraries.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_TOOLS_PAGODA_COMMANDS_H
+#define PAGODA_TOOLS_PAGODA_COMMANDS_H
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace pagoda::driver {
+
+/// Runs a parsed subcommand; returns the process exit code.
+using CommandFn = std::function<int()>;
+
+/// Prints "pagoda: error: <message>" (each line of a multi-line message
+/// prefixed) to stderr and returns exit code 1.
+int reportError(const std::string &message);
+
+/// `pagoda targets [--json]`, `targets show NAME`, `targets check FILE`.
+void addTargetsCommand(CLI::App &app, CommandFn &run);
+
+} // namespace pagoda::driver
+
+#endif // PAGODA_TOOLS_PAGODA_COMMANDS_H
