@@ -69,7 +69,7 @@ int listTargets(bool json) {
     fmt::print("{}\n", out.dump(2));
     return 0;
   }
-  fmt::print("{:<14} {:<13} {:>8} {:>13} {:>8} {:>10} {:>8} {:>11}\n", "NAME", "AI CORES",
+  fmt::print("{:<14} {:<13} {:>8} {:>13} {:>8} {:>10} {:>8} {:>12}\n", "NAME", "AI CORES",
              "CLOCK", "FP16 PEAK", "HBM", "HBM BW", "L2", "RIDGE");
   for (const TargetDesc &t : all)
     fmt::print("{:<14} {:<13} {:>4.2f} GHz {:>6.1f} TFLOPS {:>8} {:>5.1f} TB/s {:>8} "
