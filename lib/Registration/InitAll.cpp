@@ -16,8 +16,8 @@
 
 void pagoda::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, npu::NPUDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::memref::MemRefDialect,
-                  mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
+                  mlir::func::FuncDialect, mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+                  mlir::tensor::TensorDialect>();
 }
 
 void pagoda::registerAllPasses() {

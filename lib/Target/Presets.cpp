@@ -79,13 +79,13 @@ TargetDesc ascend910() {
   t.clockGHz = 1.0;
   t.cube(CubeType::F16) = CubeShape{16, 16, 16}; // facts: 16x16x16
   t.cube(CubeType::S8) = CubeShape{16, 32, 16};  // facts: 16x32x16, 512 TOPS
-  setBuffer(t, MemSpace::L1, 1 * MiB, 32);      // facts: L1 1 MB (910); 32 B
-  setBuffer(t, MemSpace::L0A, 64 * KiB, 512);   // facts: 64 KB; 512 B
-  setBuffer(t, MemSpace::L0B, 64 * KiB, 512);   // facts: 64 KB; 512 B
-  setBuffer(t, MemSpace::L0C, 256 * KiB, 64);   // facts: 256 KB (910); 64 B
-  setBuffer(t, MemSpace::UB, 256 * KiB, 32);    // facts: 256 KB (910); 32 B
-  setBuffer(t, MemSpace::BT, 0, 64);            // no FixPipe on 910: no BT
-  setBuffer(t, MemSpace::FB, 0, 64);            // no FixPipe on 910: no FB
+  setBuffer(t, MemSpace::L1, 1 * MiB, 32);       // facts: L1 1 MB (910); 32 B
+  setBuffer(t, MemSpace::L0A, 64 * KiB, 512);    // facts: 64 KB; 512 B
+  setBuffer(t, MemSpace::L0B, 64 * KiB, 512);    // facts: 64 KB; 512 B
+  setBuffer(t, MemSpace::L0C, 256 * KiB, 64);    // facts: 256 KB (910); 64 B
+  setBuffer(t, MemSpace::UB, 256 * KiB, 32);     // facts: 256 KB (910); 32 B
+  setBuffer(t, MemSpace::BT, 0, 64);             // no FixPipe on 910: no BT
+  setBuffer(t, MemSpace::FB, 0, 64);             // no FixPipe on 910: no FB
   // Paths (bytes/cycle per core). GM->core ports: assumption, as 910B.
   setPath(t, Path::GmToL1, 128, kGmLatency);
   setPath(t, Path::GmToUb, 43, kGmLatency);
@@ -115,7 +115,7 @@ TargetDesc ascend910b2() {
   t.organization = CoreOrganization::Split; // facts: 910B split
   t.aiCores = 24;                           // facts: 24 / 48
   t.vectorCoresPerAiCore = 2;
-  t.clockGHz = 1.8; // facts: 1.8 GHz; derived fp16 peak 353.9 TFLOPS
+  t.clockGHz = 1.8;                              // facts: 1.8 GHz; derived fp16 peak 353.9 TFLOPS
   t.cube(CubeType::F16) = CubeShape{16, 16, 16}; // facts: fp16/bf16 16x16x16
   t.cube(CubeType::BF16) = CubeShape{16, 16, 16};
   t.cube(CubeType::F32) = CubeShape{16, 8, 16}; // facts: fp32 ("hf32") 16x8x16
@@ -190,7 +190,7 @@ TargetDesc ascend950Die() {
   setPath(t, Path::L0cToUb, 256, kFixLatency);  // facts: 950 L0C->UB, 128-256
   setPath(t, Path::UbToGm, 128, kGmLatency);    // facts: UB->GM 64-128 (high)
   setPath(t, Path::UbToL1, 128, kFixLatency);   // facts: 950 UB<->L1; rate assumed
-  t.l2Bytes = 128 * MiB; // facts: 128 MB
+  t.l2Bytes = 128 * MiB;                        // facts: 128 MB
   t.l2GBps = l2GBps(t.aiCores, t.clockGHz);
   t.eventIds = 8;
   t.crossCoreFlagIds = 11;
@@ -201,8 +201,7 @@ TargetDesc ascend950Die() {
 TargetDesc ascend950pr() {
   TargetDesc t = ascend950Die();
   t.name = "ascend-950pr";
-  t.description =
-      "Ascend 950PR (2026): 32 AI cores (32 cube + 64 vector) at 1.65 GHz, 128 GiB HBM";
+  t.description = "Ascend 950PR (2026): 32 AI cores (32 cube + 64 vector) at 1.65 GHz, 128 GiB HBM";
   t.hbmBytes = 128 * GiB; // facts: 128 GB "HiBL 1.0"
   t.hbmGBps = 1600;       // facts: 1.6 TB/s (= 31 B/cycle per core, as facts)
   return t;
@@ -211,8 +210,7 @@ TargetDesc ascend950pr() {
 TargetDesc ascend950dt() {
   TargetDesc t = ascend950Die();
   t.name = "ascend-950dt";
-  t.description =
-      "Ascend 950DT (Q4 2026): the 950 die with 144 GiB of 4 TB/s HBM";
+  t.description = "Ascend 950DT (Q4 2026): the 950 die with 144 GiB of 4 TB/s HBM";
   t.hbmBytes = 144 * GiB; // facts: 144 GB "HiZQ 2.0"
   t.hbmGBps = 4000;       // facts: 4 TB/s (= 76 B/cycle per core; facts: 80)
   return t;
@@ -223,12 +221,11 @@ TargetDesc ascend960() {
   // the cube core count doubles at the 950 clock and cores are unchanged.
   TargetDesc t = ascend950Die();
   t.name = "ascend-960";
-  t.description =
-      "Ascend 960 (Q4 2027, announced): scaled 950 design, 64 AI cores at 1.65 GHz";
-  t.aiCores = 64;                                // 2 x 950 (peaks 2x)
-  t.hbmBytes = 288 * GiB;                        // facts: 288 GB
-  t.hbmGBps = 9600;                              // facts: 9.6 TB/s
-  t.l2Bytes = 256 * MiB;                         // assumption: 950's 4 MB per AI core
+  t.description = "Ascend 960 (Q4 2027, announced): scaled 950 design, 64 AI cores at 1.65 GHz";
+  t.aiCores = 64;         // 2 x 950 (peaks 2x)
+  t.hbmBytes = 288 * GiB; // facts: 288 GB
+  t.hbmGBps = 9600;       // facts: 9.6 TB/s
+  t.l2Bytes = 256 * MiB;  // assumption: 950's 4 MB per AI core
   t.l2GBps = l2GBps(t.aiCores, t.clockGHz);
   t.chipLinkGBps = 2200; // facts: 2.2 TB/s
   return t;
@@ -238,12 +235,11 @@ TargetDesc ascend970() {
   // Scaled (docs/targets.md): announced peaks double the 960's again.
   TargetDesc t = ascend950Die();
   t.name = "ascend-970";
-  t.description =
-      "Ascend 970 (Q4 2028, announced): scaled 950 design, 128 AI cores at 1.65 GHz";
-  t.aiCores = 128;                // 4 x 950 (peaks 4x)
-  t.hbmBytes = 288 * GiB;         // facts: >= 288 GB (lower bound)
-  t.hbmGBps = 14400;              // facts: 14.4 TB/s
-  t.l2Bytes = 512 * MiB;          // assumption: 950's 4 MB per AI core
+  t.description = "Ascend 970 (Q4 2028, announced): scaled 950 design, 128 AI cores at 1.65 GHz";
+  t.aiCores = 128;        // 4 x 950 (peaks 4x)
+  t.hbmBytes = 288 * GiB; // facts: >= 288 GB (lower bound)
+  t.hbmGBps = 14400;      // facts: 14.4 TB/s
+  t.l2Bytes = 512 * MiB;  // assumption: 950's 4 MB per AI core
   t.l2GBps = l2GBps(t.aiCores, t.clockGHz);
   t.chipLinkGBps = 4000; // facts: 4 TB/s
   return t;
@@ -254,9 +250,8 @@ struct PresetEntry {
   TargetDesc (*make)();
 };
 constexpr PresetEntry kPresets[] = {
-    {"ascend-910", ascend910},     {"ascend-910b2", ascend910b2},
-    {"ascend-950pr", ascend950pr}, {"ascend-950dt", ascend950dt},
-    {"ascend-960", ascend960},     {"ascend-970", ascend970},
+    {"ascend-910", ascend910},     {"ascend-910b2", ascend910b2}, {"ascend-950pr", ascend950pr},
+    {"ascend-950dt", ascend950dt}, {"ascend-960", ascend960},     {"ascend-970", ascend970},
 };
 
 } // namespace

@@ -11,10 +11,9 @@ namespace {
 
 constexpr const char *kMemSpaceNames[kNumMemSpaces] = {"gm",  "l1", "l0a", "l0b",
                                                        "l0c", "ub", "bt",  "fb"};
-constexpr const char *kPipeNames[kNumPipes] = {"s", "mte1", "mte2", "mte3",
-                                               "m", "v",    "fix"};
-constexpr const char *kCubeTypeNames[kNumCubeTypes] = {
-    "f16", "bf16", "f32", "s8", "f8e4m3", "f8e5m2", "hif8", "s4", "f4"};
+constexpr const char *kPipeNames[kNumPipes] = {"s", "mte1", "mte2", "mte3", "m", "v", "fix"};
+constexpr const char *kCubeTypeNames[kNumCubeTypes] = {"f16",    "bf16", "f32", "s8", "f8e4m3",
+                                                       "f8e5m2", "hif8", "s4",  "f4"};
 constexpr unsigned kCubeTypeBits[kNumCubeTypes] = {16, 16, 32, 8, 8, 8, 8, 4, 4};
 
 using MS = MemSpace;
@@ -49,9 +48,7 @@ bool isPowerOfTwo(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 } // namespace
 
-const char *memSpaceName(MemSpace space) {
-  return kMemSpaceNames[static_cast<unsigned>(space)];
-}
+const char *memSpaceName(MemSpace space) { return kMemSpaceNames[static_cast<unsigned>(space)]; }
 std::optional<MemSpace> parseMemSpace(std::string_view name) {
   return parseName<kNumMemSpaces, MemSpace>(kMemSpaceNames, name);
 }
@@ -72,15 +69,11 @@ std::optional<Path> findPath(MemSpace src, MemSpace dst) {
       return info.path;
   return std::nullopt;
 }
-const char *cubeTypeName(CubeType type) {
-  return kCubeTypeNames[static_cast<unsigned>(type)];
-}
+const char *cubeTypeName(CubeType type) { return kCubeTypeNames[static_cast<unsigned>(type)]; }
 std::optional<CubeType> parseCubeType(std::string_view name) {
   return parseName<kNumCubeTypes, CubeType>(kCubeTypeNames, name);
 }
-unsigned cubeTypeBits(CubeType type) {
-  return kCubeTypeBits[static_cast<unsigned>(type)];
-}
+unsigned cubeTypeBits(CubeType type) { return kCubeTypeBits[static_cast<unsigned>(type)]; }
 const char *organizationName(CoreOrganization org) {
   return org == CoreOrganization::Coupled ? "coupled" : "split";
 }
@@ -136,8 +129,8 @@ std::vector<std::string> validate(const TargetDesc &d) {
   if (d.name.empty())
     c.fail("name", "must not be empty");
   for (char ch : d.name) {
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_' || ch == '.';
     if (!ok) {
       c.fail("name", "may hold only letters, digits, '-', '_' and '.', got '{}'", d.name);
       break;
@@ -154,8 +147,7 @@ std::vector<std::string> validate(const TargetDesc &d) {
     c.range("cores.vector_cores_per_ai_core", d.vectorCoresPerAiCore, 1, 16);
   c.positive("cores.clock_ghz", d.clockGHz);
   if (d.clockGHz > 10)
-    c.fail("cores.clock_ghz", "{} GHz is not a plausible NPU clock (at most 10)",
-           d.clockGHz);
+    c.fail("cores.clock_ghz", "{} GHz is not a plausible NPU clock (at most 10)", d.clockGHz);
 
   // cube
   if (!d.cube(CubeType::F16))
@@ -189,16 +181,15 @@ std::vector<std::string> validate(const TargetDesc &d) {
       c.positive(base + ".size_bytes", b.sizeBytes);
     c.powerOfTwo(base + ".align_bytes", b.alignBytes);
     if (isPowerOfTwo(b.alignBytes) && b.sizeBytes % b.alignBytes != 0)
-      c.fail(base + ".size_bytes", "{} is not a multiple of align_bytes ({})",
-             b.sizeBytes, b.alignBytes);
+      c.fail(base + ".size_bytes", "{} is not a multiple of align_bytes ({})", b.sizeBytes,
+             b.alignBytes);
   }
   const uint64_t l1 = d.buffer(MemSpace::L1).sizeBytes;
   for (MemSpace s : {MemSpace::L0A, MemSpace::L0B}) {
     uint64_t size = d.buffer(s).sizeBytes;
     if (size > l1)
       c.fail(fmt::format("buffers.{}.size_bytes", memSpaceName(s)),
-             "{} exceeds buffers.l1.size_bytes ({}); L0 buffers are fed from L1", size,
-             l1);
+             "{} exceeds buffers.l1.size_bytes ({}); L0 buffers are fed from L1", size, l1);
   }
 
   // paths
@@ -219,8 +210,8 @@ std::vector<std::string> validate(const TargetDesc &d) {
   c.powerOfTwo("dma.full_rate_align_bytes", d.dmaFullRateAlignBytes);
   c.powerOfTwo("dma.min_align_bytes", d.dmaMinAlignBytes);
   if (d.dmaMinAlignBytes > d.dmaFullRateAlignBytes)
-    c.fail("dma.min_align_bytes", "{} exceeds dma.full_rate_align_bytes ({})",
-           d.dmaMinAlignBytes, d.dmaFullRateAlignBytes);
+    c.fail("dma.min_align_bytes", "{} exceeds dma.full_rate_align_bytes ({})", d.dmaMinAlignBytes,
+           d.dmaFullRateAlignBytes);
   if (!(d.dmaPartialAlignEfficiency > 0 && d.dmaPartialAlignEfficiency <= 1))
     c.fail("dma.partial_align_efficiency", "must be in (0, 1], got {}",
            d.dmaPartialAlignEfficiency);
@@ -232,8 +223,8 @@ std::vector<std::string> validate(const TargetDesc &d) {
   c.positive("l2.bandwidth_gb_per_s", d.l2GBps);
   if (d.l2GBps < d.hbmGBps)
     c.fail("l2.bandwidth_gb_per_s",
-           "{} is below hbm.bandwidth_gb_per_s ({}); L2 hits cannot be slower than HBM",
-           d.l2GBps, d.hbmGBps);
+           "{} is below hbm.bandwidth_gb_per_s ({}); L2 hits cannot be slower than HBM", d.l2GBps,
+           d.hbmGBps);
   c.powerOfTwo("l2.line_bytes", d.l2LineBytes);
   if (d.l2Bytes > 0 && d.l2Bytes > d.hbmBytes)
     c.fail("l2.size_bytes", "{} exceeds hbm.size_bytes ({})", d.l2Bytes, d.hbmBytes);

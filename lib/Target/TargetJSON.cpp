@@ -96,9 +96,7 @@ private:
     auto it = f.obj->find(key);
     return it == f.obj->end() ? nullptr : &*it;
   }
-  void enter(const char *key, const json *v) {
-    stack_.push_back({v, qualified(key), {}});
-  }
+  void enter(const char *key, const json *v) { stack_.push_back({v, qualified(key), {}}); }
   void leave() {
     reportUnknown();
     stack_.pop_back();
@@ -115,8 +113,7 @@ public:
       for (const std::string &k : f.used)
         known += (known.empty() ? "" : ", ") + k;
       std::string where = f.path.empty() ? it.key() : f.path + "." + it.key();
-      messages.push_back(
-          fmt::format("field '{}': unknown field (known here: {})", where, known));
+      messages.push_back(fmt::format("field '{}': unknown field (known here: {})", where, known));
     }
   }
 
@@ -135,8 +132,7 @@ private:
     }
     uint64_t x = v.get<uint64_t>();
     if (x > std::numeric_limits<U>::max()) {
-      fail(key, fmt::format("{} is out of range (at most {})", x,
-                            std::numeric_limits<U>::max()));
+      fail(key, fmt::format("{} is out of range (at most {})", x, std::numeric_limits<U>::max()));
       return;
     }
     out = static_cast<U>(x);
@@ -183,9 +179,7 @@ public:
   json root = json::object();
 
   template <typename T> void field(const char *key, T &value) { (*cur_)[key] = value; }
-  void field(const char *key, CoreOrganization &org) {
-    (*cur_)[key] = organizationName(org);
-  }
+  void field(const char *key, CoreOrganization &org) { (*cur_)[key] = organizationName(org); }
   void object(const char *key, const std::function<void()> &body) {
     json *saved = cur_;
     (*cur_)[key] = json::object();
@@ -220,12 +214,12 @@ template <typename IO> void mapTarget(IO &io, TargetDesc &t) {
     io.field("latency_cycles", t.cubeLatencyCycles);
     io.object("shapes", [&] {
       for (unsigned i = 0; i < kNumCubeTypes; ++i)
-        io.template optionalObject<CubeShape>(
-            cubeTypeName(static_cast<CubeType>(i)), t.cubeShapes[i], [&](CubeShape &s) {
-              io.field("m", s.m);
-              io.field("k", s.k);
-              io.field("n", s.n);
-            });
+        io.template optionalObject<CubeShape>(cubeTypeName(static_cast<CubeType>(i)),
+                                              t.cubeShapes[i], [&](CubeShape &s) {
+                                                io.field("m", s.m);
+                                                io.field("k", s.k);
+                                                io.field("n", s.n);
+                                              });
     });
   });
   io.object("vector", [&] {
@@ -246,8 +240,8 @@ template <typename IO> void mapTarget(IO &io, TargetDesc &t) {
   });
   io.object("paths", [&] {
     for (unsigned i = 0; i < kNumPaths; ++i)
-      io.template optionalObject<PathSpec>(pathInfo(static_cast<Path>(i)).name,
-                                           t.paths[i], [&](PathSpec &p) {
+      io.template optionalObject<PathSpec>(pathInfo(static_cast<Path>(i)).name, t.paths[i],
+                                           [&](PathSpec &p) {
                                              io.field("bytes_per_cycle", p.bytesPerCycle);
                                              io.field("latency_cycles", p.latencyCycles);
                                            });
@@ -299,8 +293,8 @@ Result<TargetDesc> parseTargetJSON(std::string_view text, std::string_view sourc
     return Error(fmt::format("{}: malformed JSON: {}", source, e.what()));
   }
   if (!root.is_object())
-    return Error(fmt::format("{}: a target description must be a JSON object, got {}",
-                             source, root.type_name()));
+    return Error(fmt::format("{}: a target description must be a JSON object, got {}", source,
+                             root.type_name()));
 
   TargetDesc desc;
   Reader reader(root);
@@ -350,8 +344,8 @@ Result<TargetDesc> resolveTarget(const std::string &nameOrPath) {
   std::string names;
   for (const std::string &n : presetNames())
     names += (names.empty() ? "" : ", ") + n;
-  return Error(fmt::format("unknown target '{}' (presets: {}; or give a .json file)",
-                           nameOrPath, names));
+  return Error(
+      fmt::format("unknown target '{}' (presets: {}; or give a .json file)", nameOrPath, names));
 }
 
 } // namespace pagoda::target

@@ -69,8 +69,8 @@ int listTargets(bool json) {
     fmt::print("{}\n", out.dump(2));
     return 0;
   }
-  fmt::print("{:<14} {:<13} {:>8} {:>13} {:>8} {:>10} {:>8} {:>12}\n", "NAME", "AI CORES",
-             "CLOCK", "FP16 PEAK", "HBM", "HBM BW", "L2", "RIDGE");
+  fmt::print("{:<14} {:<13} {:>8} {:>13} {:>8} {:>10} {:>8} {:>12}\n", "NAME", "AI CORES", "CLOCK",
+             "FP16 PEAK", "HBM", "HBM BW", "L2", "RIDGE");
   for (const TargetDesc &t : all)
     fmt::print("{:<14} {:<13} {:>4.2f} GHz {:>6.1f} TFLOPS {:>8} {:>5.1f} TB/s {:>8} "
                "{:>5.0f} flop/B\n",
@@ -102,14 +102,12 @@ void pagoda::driver::addTargetsCommand(CLI::App &app, CommandFn &run) {
 
   CLI::App *show = targets->add_subcommand("show", "Print one chip's description as JSON");
   show->add_option("name", opts->showName, "Preset name (or a .json file)")->required();
-  show->callback([&run, opts] {
-    run = [opts] { return printTarget(resolveTarget(opts->showName)); };
-  });
+  show->callback(
+      [&run, opts] { run = [opts] { return printTarget(resolveTarget(opts->showName)); }; });
 
   CLI::App *check = targets->add_subcommand(
       "check", "Validate a target description file and print it normalized");
   check->add_option("file", opts->checkFile, "Target description (JSON)")->required();
-  check->callback([&run, opts] {
-    run = [opts] { return printTarget(loadTargetFile(opts->checkFile)); };
-  });
+  check->callback(
+      [&run, opts] { run = [opts] { return printTarget(loadTargetFile(opts->checkFile)); }; });
 }

@@ -29,11 +29,9 @@ int pagoda::driver::reportError(const std::string &message) {
 }
 
 static int runDriver(int argc, char **argv) {
-  CLI::App app{"pagoda: compiler, runtime and simulator for a modeled Ascend-style NPU",
-               "pagoda"};
-  app.set_version_flag("--version",
-                       fmt::format("pagoda {} (git {}, LLVM/MLIR {})", PAGODA_VERSION,
-                                   PAGODA_GIT_REVISION, PAGODA_LLVM_VERSION));
+  CLI::App app{"pagoda: compiler, runtime and simulator for a modeled Ascend-style NPU", "pagoda"};
+  app.set_version_flag("--version", fmt::format("pagoda {} (git {}, LLVM/MLIR {})", PAGODA_VERSION,
+                                                PAGODA_GIT_REVISION, PAGODA_LLVM_VERSION));
   app.require_subcommand(1);
 
   CommandFn run;
@@ -50,8 +48,8 @@ static int runDriver(int argc, char **argv) {
       names += (names.empty() ? "" : ", ") + sub->get_name();
     }
     if (!known)
-      return reportError(fmt::format("unknown subcommand '{}' (available: {}; see pagoda --help)",
-                                     word, names));
+      return reportError(
+          fmt::format("unknown subcommand '{}' (available: {}; see pagoda --help)", word, names));
   }
 
   try {

@@ -88,9 +88,7 @@ struct CubeShape {
   uint32_t k = 0;
   uint32_t n = 0;
   uint64_t macsPerCycle() const { return uint64_t(m) * k * n; }
-  bool operator==(const CubeShape &o) const {
-    return m == o.m && k == o.k && n == o.n;
-  }
+  bool operator==(const CubeShape &o) const { return m == o.m && k == o.k && n == o.n; }
 };
 
 /// A scratchpad: capacity and the alignment every operand in it must have.
@@ -166,22 +164,14 @@ struct TargetDesc {
   double chipLinkGBps = 0;     ///< chip-to-chip, per NPU
 
   // ---- derived figures ----
-  const BufferSpec &buffer(MemSpace space) const {
-    return buffers[static_cast<unsigned>(space)];
-  }
-  BufferSpec &buffer(MemSpace space) {
-    return buffers[static_cast<unsigned>(space)];
-  }
-  const std::optional<PathSpec> &path(Path p) const {
-    return paths[static_cast<unsigned>(p)];
-  }
+  const BufferSpec &buffer(MemSpace space) const { return buffers[static_cast<unsigned>(space)]; }
+  BufferSpec &buffer(MemSpace space) { return buffers[static_cast<unsigned>(space)]; }
+  const std::optional<PathSpec> &path(Path p) const { return paths[static_cast<unsigned>(p)]; }
   std::optional<PathSpec> &path(Path p) { return paths[static_cast<unsigned>(p)]; }
   const std::optional<CubeShape> &cube(CubeType t) const {
     return cubeShapes[static_cast<unsigned>(t)];
   }
-  std::optional<CubeShape> &cube(CubeType t) {
-    return cubeShapes[static_cast<unsigned>(t)];
-  }
+  std::optional<CubeShape> &cube(CubeType t) { return cubeShapes[static_cast<unsigned>(t)]; }
   bool hasPath(Path p) const { return path(p).has_value(); }
 
   double cyclesPerSecond() const { return clockGHz * 1e9; }
@@ -191,9 +181,7 @@ struct TargetDesc {
   /// HBM bandwidth in bytes per cycle for the whole chip.
   double hbmBytesPerCycle() const { return hbmGBps * 1e9 / cyclesPerSecond(); }
   /// Flops per HBM byte a kernel needs to be compute-bound at fp16.
-  double ridgeFlopsPerByte() const {
-    return peakFlops(CubeType::F16) / (hbmGBps * 1e9);
-  }
+  double ridgeFlopsPerByte() const { return peakFlops(CubeType::F16) / (hbmGBps * 1e9); }
 
   bool operator==(const TargetDesc &o) const;
   bool operator!=(const TargetDesc &o) const { return !(*this == o); }

@@ -19,8 +19,7 @@ namespace pagoda::target {
 
 /// Parses and validates a description from JSON text. `source` names the
 /// text in messages (usually a file path).
-Result<TargetDesc> parseTargetJSON(std::string_view text,
-                                   std::string_view source = "<json>");
+Result<TargetDesc> parseTargetJSON(std::string_view text, std::string_view source = "<json>");
 
 /// Reads and parses a JSON file.
 Result<TargetDesc> loadTargetFile(const std::string &path);

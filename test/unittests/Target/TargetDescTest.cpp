@@ -1,7 +1,7 @@
 //===- TargetDescTest.cpp - Presets, derived figures, validation ----------===//
 
-#include "pagoda/Target/Presets.h"
 #include "pagoda/Target/TargetDesc.h"
+#include "pagoda/Target/Presets.h"
 
 #include <gtest/gtest.h>
 
@@ -25,9 +25,8 @@ bool names(const std::vector<std::string> &messages, const std::string &field) {
 }
 
 TEST(Presets, AllSixExistAndValidate) {
-  const std::vector<std::string> expected = {"ascend-910",   "ascend-910b2",
-                                             "ascend-950pr", "ascend-950dt",
-                                             "ascend-960",   "ascend-970"};
+  const std::vector<std::string> expected = {"ascend-910",   "ascend-910b2", "ascend-950pr",
+                                             "ascend-950dt", "ascend-960",   "ascend-970"};
   EXPECT_EQ(presetNames(), expected);
   for (const std::string &name : presetNames()) {
     std::optional<TargetDesc> t = getPreset(name);

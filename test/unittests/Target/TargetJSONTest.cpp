@@ -1,7 +1,7 @@
 //===- TargetJSONTest.cpp - Strict loading and saving of targets ----------===//
 
-#include "pagoda/Target/Presets.h"
 #include "pagoda/Target/TargetJSON.h"
+#include "pagoda/Target/Presets.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,7 +24,7 @@ std::string expectError(const json &doc) {
   return r.ok() ? std::string() : r.error().str();
 }
 
-#define EXPECT_HAS(haystack, needle)                                                     \
+#define EXPECT_HAS(haystack, needle)                                                               \
   EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
 
 TEST(TargetJSON, EveryPresetRoundTrips) {

@@ -19,8 +19,7 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
-FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,
-                                                ArrayRef<int64_t> rhs) {
+FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
   size_t rank = std::max(lhs.size(), rhs.size());
   SmallVector<int64_t> out(rank);
   for (size_t i = 0; i < rank; ++i) {
@@ -42,8 +41,7 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,
   return out;
 }
 
-LogicalResult verifyCompatibleShape(Operation *op, StringRef what,
-                                    ArrayRef<int64_t> expected,
+LogicalResult verifyCompatibleShape(Operation *op, StringRef what, ArrayRef<int64_t> expected,
                                     ArrayRef<int64_t> actual) {
   bool ok = expected.size() == actual.size();
   for (size_t i = 0; ok && i < expected.size(); ++i)
@@ -60,11 +58,9 @@ LogicalResult OpTrait::verifyBroadcastElementwise(Operation *op) {
   auto lhs = cast<RankedTensorType>(op->getOperand(0).getType());
   auto rhs = cast<RankedTensorType>(op->getOperand(1).getType());
   auto out = cast<RankedTensorType>(op->getResult(0).getType());
-  if (lhs.getElementType() != rhs.getElementType() ||
-      lhs.getElementType() != out.getElementType())
-    return op->emitOpError() << "requires one element type, got " << lhs.getElementType()
-                             << ", " << rhs.getElementType() << " -> "
-                             << out.getElementType();
+  if (lhs.getElementType() != rhs.getElementType() || lhs.getElementType() != out.getElementType())
+    return op->emitOpError() << "requires one element type, got " << lhs.getElementType() << ", "
+                             << rhs.getElementType() << " -> " << out.getElementType();
   FailureOr<SmallVector<int64_t>> shape = broadcastShapes(lhs.getShape(), rhs.getShape());
   if (failed(shape))
     return op->emitOpError() << "operand shapes " << shapeStr(lhs.getShape()) << " and "
@@ -105,8 +101,7 @@ static bool isSplatOf(Value v, double floatIdentity, int64_t intIdentity) {
 
 /// Folds `x op identity` (either side for commutative ops) to x when the
 /// result type equals x's type, i.e. when broadcasting does not grow x.
-static OpFoldResult foldIdentityOperand(Operation *op, double floatIdentity,
-                                        int64_t intIdentity) {
+static OpFoldResult foldIdentityOperand(Operation *op, double floatIdentity, int64_t intIdentity) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
   Type resultType = op->getResult(0).getType();
   if (rhs.getType() == resultType && isSplatOf(lhs, floatIdentity, intIdentity))
@@ -131,10 +126,9 @@ LogicalResult MatMulOp::verify() {
   auto out = cast<RankedTensorType>(getOutput().getType());
   if (lhs.getRank() < 1 || rhs.getRank() < 1)
     return emitOpError("operands must have rank >= 1");
-  if (lhs.getElementType() != rhs.getElementType() ||
-      lhs.getElementType() != out.getElementType())
-    return emitOpError() << "requires one element type, got " << lhs.getElementType()
-                         << ", " << rhs.getElementType() << " -> " << out.getElementType();
+  if (lhs.getElementType() != rhs.getElementType() || lhs.getElementType() != out.getElementType())
+    return emitOpError() << "requires one element type, got " << lhs.getElementType() << ", "
+                         << rhs.getElementType() << " -> " << out.getElementType();
 
   // Promote rank-1 operands as numpy does: [K] x ... is [1, K]; ... x [K] is [K, 1].
   SmallVector<int64_t> a(lhs.getShape()), b(rhs.getShape());
@@ -174,8 +168,8 @@ LogicalResult ConvOp::verify() {
     return emitOpError() << "input must have rank >= 3 ([N, C, spatial...]), got rank "
                          << input.getRank();
   if (weight.getRank() != input.getRank())
-    return emitOpError() << "weight rank " << weight.getRank()
-                         << " differs from input rank " << input.getRank();
+    return emitOpError() << "weight rank " << weight.getRank() << " differs from input rank "
+                         << input.getRank();
   Type elt = input.getElementType();
   if (weight.getElementType() != elt || out.getElementType() != elt)
     return emitOpError() << "requires one element type, got input " << elt << ", weight "
@@ -188,8 +182,7 @@ LogicalResult ConvOp::verify() {
   if (int64_t(dilations.size()) != n)
     return emitOpError() << "expects " << n << " dilations, got " << dilations.size();
   if (int64_t(pads.size()) != 2 * n)
-    return emitOpError() << "expects " << 2 * n << " pads (begins then ends), got "
-                         << pads.size();
+    return emitOpError() << "expects " << 2 * n << " pads (begins then ends), got " << pads.size();
   for (int64_t i = 0; i < n; ++i) {
     if (strides[i] < 1)
       return emitOpError() << "stride " << i << " must be >= 1, got " << strides[i];
@@ -212,14 +205,14 @@ LogicalResult ConvOp::verify() {
                          << weightChannels << " x group " << group << " = "
                          << weightChannels * group;
   if (!ShapedType::isDynamic(outChannels) && outChannels % group != 0)
-    return emitOpError() << "output channels " << outChannels
-                         << " are not divisible by group " << group;
+    return emitOpError() << "output channels " << outChannels << " are not divisible by group "
+                         << group;
 
   if (Value bias = getBias()) {
     auto biasType = cast<RankedTensorType>(bias.getType());
     if (biasType.getElementType() != elt)
-      return emitOpError() << "bias element type " << biasType.getElementType()
-                           << " differs from " << elt;
+      return emitOpError() << "bias element type " << biasType.getElementType() << " differs from "
+                           << elt;
     if (failed(verifyCompatibleShape(*this, "bias", {outChannels}, biasType.getShape())))
       return failure();
   }

@@ -102,13 +102,11 @@ LogicalResult CopyOp::verify() {
   auto srcType = cast<MemRefType>(getSource().getType());
   auto dstType = cast<MemRefType>(getTarget().getType());
   if (srcType.getShape() != dstType.getShape())
-    return emitOpError() << "source and target shapes differ: " << srcType << " vs "
-                         << dstType;
+    return emitOpError() << "source and target shapes differ: " << srcType << " vs " << dstType;
   Type from = srcType.getElementType(), to = dstType.getElementType();
   if (from != to && !(*src == MemorySpace::L0C && isFixPipeCast(from, to)))
     return emitOpError() << "cannot convert " << from << " to " << to << " on the path "
-                         << stringifyMemorySpace(*src) << " -> "
-                         << stringifyMemorySpace(*dst)
+                         << stringifyMemorySpace(*src) << " -> " << stringifyMemorySpace(*dst)
                          << " (only FixPipe, out of l0c, narrows f32 and i32)";
   return success();
 }
@@ -148,11 +146,10 @@ LogicalResult MmadOp::verify() {
   auto c = cast<MemRefType>(getC().getType());
   int64_t m = a.getDimSize(0), k = a.getDimSize(1), n = b.getDimSize(1);
   if (b.getDimSize(0) != k)
-    return emitOpError() << "a is " << m << "x" << k << " but b has " << b.getDimSize(0)
-                         << " rows";
+    return emitOpError() << "a is " << m << "x" << k << " but b has " << b.getDimSize(0) << " rows";
   if (c.getDimSize(0) != m || c.getDimSize(1) != n)
-    return emitOpError() << "c must be " << m << "x" << n << ", got " << c.getDimSize(0)
-                         << "x" << c.getDimSize(1);
+    return emitOpError() << "c must be " << m << "x" << n << ", got " << c.getDimSize(0) << "x"
+                         << c.getDimSize(1);
 
   Type ta = a.getElementType(), tb = b.getElementType(), tc = c.getElementType();
   std::optional<target::CubeType> cube = getCubeType(ta);

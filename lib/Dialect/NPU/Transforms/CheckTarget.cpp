@@ -30,14 +30,13 @@ public:
     desc_ = &*loaded;
     bool ok = true;
     getOperation()->walk([&](Operation *op) {
-      LogicalResult result = TypeSwitch<Operation *, LogicalResult>(op)
-                                 .Case<AllocOp>([&](auto a) { return check(a); })
-                                 .Case<CopyOp>([&](auto c) { return check(c); })
-                                 .Case<MmadOp>([&](auto m) { return check(m); })
-                                 .Case<SetFlagOp, WaitFlagOp>([&](auto f) {
-                                   return checkEvent(f, f.getEvent());
-                                 })
-                                 .Default([](Operation *) { return success(); });
+      LogicalResult result =
+          TypeSwitch<Operation *, LogicalResult>(op)
+              .Case<AllocOp>([&](auto a) { return check(a); })
+              .Case<CopyOp>([&](auto c) { return check(c); })
+              .Case<MmadOp>([&](auto m) { return check(m); })
+              .Case<SetFlagOp, WaitFlagOp>([&](auto f) { return checkEvent(f, f.getEvent()); })
+              .Default([](Operation *) { return success(); });
       ok &= succeeded(result);
     });
     desc_ = nullptr;
@@ -67,8 +66,7 @@ private:
                          << " bytes)";
       if (off + size > buf.sizeBytes)
         return error(op) << "bytes [" << off << ", " << off + size << ") overflow "
-                         << stringifyMemorySpace(space) << " (" << buf.sizeBytes
-                         << " bytes)";
+                         << stringifyMemorySpace(space) << " (" << buf.sizeBytes << " bytes)";
     }
     return success();
   }

@@ -16,8 +16,8 @@ namespace pagoda::graph {
 
 /// Numpy-style broadcast of two shapes (dynamic dims as
 /// ShapedType::kDynamic). Fails when two static dims differ and neither is 1.
-mlir::FailureOr<llvm::SmallVector<int64_t>>
-broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
+mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> lhs,
+                                                            llvm::ArrayRef<int64_t> rhs);
 
 /// Checks that `actual` agrees with `expected` (same rank; equal where both
 /// dims are static). On mismatch, emits an error on `op` naming `what`.
@@ -29,8 +29,7 @@ namespace OpTrait {
 /// Two tensor operands and one result that broadcast numpy-style, all with
 /// the same element type.
 template <typename ConcreteType>
-class BroadcastElementwise
-    : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastElementwise> {
+class BroadcastElementwise : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastElementwise> {
 public:
   static mlir::LogicalResult verifyTrait(mlir::Operation *op);
 };
