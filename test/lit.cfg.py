@@ -18,6 +18,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # Scripts that need python3-onnx/numpy name Debian's interpreter.
 config.substitutions.append(("%host_python", config.host_python))
 config.substitutions.append(("%pagoda_src_root", config.pagoda_src_root))
+config.substitutions.append(("%pagoda_bin", config.pagoda_tools_dir))
 
 llvm_config.add_tool_substitutions(
     ["pagoda-opt", "pagoda"], [config.pagoda_tools_dir])

@@ -24,6 +24,9 @@ int reportError(const std::string &message);
 /// `pagoda targets [--json]`, `targets show NAME`, `targets check FILE`.
 void addTargetsCommand(CLI::App &app, CommandFn &run);
 
+/// `pagoda as FILE.s -o FILE.pco`, `pagoda objdump FILE.pco`.
+void addIsaCommands(CLI::App &app, CommandFn &run);
+
 } // namespace pagoda::driver
 
 #endif // PAGODA_TOOLS_PAGODA_COMMANDS_H
