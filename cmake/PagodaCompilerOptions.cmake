@@ -27,6 +27,16 @@ if(PAGODA_SANITIZE)
   message(STATUS "pagoda: sanitizers ${_pagoda_san_flag}")
 endif()
 
+option(PAGODA_FUZZ "Build the libFuzzer targets (needs clang); instruments everything" OFF)
+if(PAGODA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "pagoda: PAGODA_FUZZ needs clang (e.g. CXX=clang++-22, package clang-22 "
+                        "and libclang-rt-22-dev)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # pagoda_add_warnings(<target>): warnings-as-errors for a pagoda target (not
 # for generated or third-party code built elsewhere).
 function(pagoda_add_warnings target)

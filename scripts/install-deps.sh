@@ -10,6 +10,7 @@ PACKAGES=(
   libfmt-dev libcli11-dev libgtest-dev nlohmann-json3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libonnx-testdata python3-onnx python3-numpy
+  clang-22 libclang-rt-22-dev
 )
 
 missing=()
