@@ -3,6 +3,7 @@
 #include "Engine.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace pagoda::sim::detail {
 
@@ -14,9 +15,15 @@ namespace F = isa::fields;
 constexpr size_t kFunctionalQueueLimit = 4096;
 
 Engine::Engine(const target::TargetDesc &target, GlobalMemory &gm, const SimOptions &options,
-               const KernelLaunch &launch)
-    : target_(target), gm_(gm), options_(options), launch_(launch) {
+               const KernelLaunch &launch, std::vector<CoreStorage> &storage)
+    : target_(target), gm_(gm), options_(options), launch_(launch), storage_(storage) {
   buildCores();
+}
+
+Engine::~Engine() {
+  // Hand the scratchpads back for the next launch.
+  for (auto &core : cores_)
+    storage_[core->index].mem = std::move(core->mem);
 }
 
 void Engine::buildCores() {
@@ -81,7 +88,18 @@ void Engine::buildCores() {
         add(isa::CoreKind::Vector, ai, s, vec);
     }
   }
-  shadows_.resize(cores_.size());
+  // Scratchpads start zeroed for every launch; reused storage is cleared
+  // rather than reallocated.
+  if (storage_.size() < cores_.size())
+    storage_.resize(cores_.size());
+  for (auto &core : cores_) {
+    CoreStorage &st = storage_[core->index];
+    core->mem = std::move(st.mem);
+    for (std::vector<uint8_t> &buf : core->mem)
+      std::fill(buf.begin(), buf.end(), 0);
+    for (RaceShadow &shadow : st.shadows)
+      shadow.reset();
+  }
   pcOfSeq_.resize(cores_.size());
 }
 
@@ -140,6 +158,38 @@ uint32_t Engine::xwaitNeeds(const Core &on, unsigned mode) const {
     if (c->program && c->kind == on.kind && (mode == 0 || c->aiCore == on.aiCore))
       ++n;
   return n;
+}
+
+bool Engine::xflagTake(Core &core, unsigned id, uint32_t need, VClock *join) {
+  std::lock_guard<std::mutex> lock(xflagMutex_);
+  if (core.xflags[id] < need)
+    return false;
+  core.xflags[id] -= need;
+  std::deque<VClock> &q = core.xflagClocks[id];
+  for (uint32_t n = 0; n < need && !q.empty(); ++n) {
+    if (join && options_.checkRaces)
+      for (unsigned i = 0; i < clockWidth_; ++i)
+        (*join)[i] = std::max((*join)[i], q.front()[i]);
+    q.pop_front();
+  }
+  return true;
+}
+
+void Engine::xflagSignal(Core &from, unsigned id, unsigned mode, const VClock &clock) {
+  {
+    std::lock_guard<std::mutex> lock(xflagMutex_);
+    for (Core *target : xsetTargets(from, mode)) {
+      ++target->xflags[id];
+      // Race clocks travel only within an AI core group (its scratchpads).
+      if (options_.checkRaces && target->group == from.group)
+        target->xflagClocks[id].push_back(clock);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(waitMutex_);
+    ++xversion_;
+  }
+  waitCv_.notify_all();
 }
 
 void Engine::newScalarEpoch(Core &core) {
@@ -264,21 +314,12 @@ bool Engine::runScalar(Core &core) {
         throw SimFault{fmt::format("{}: cross-core flag {} does not exist ({} has {})",
                                    describe(core, S, core.pc), id, target_.name,
                                    target_.crossCoreFlagIds)};
-      uint32_t need = xwaitNeeds(core, mode);
-      if (core.xflags[id] < need) {
+      if (!xflagTake(core, id, xwaitNeeds(core, mode), &sclock)) {
         --core.steps;
         return progressed;
       }
-      core.xflags[id] -= need;
-      if (options_.checkRaces) {
-        std::deque<VClock> &q = core.xflagClocks[id];
-        for (uint32_t n = 0; n < need && !q.empty(); ++n) {
-          for (unsigned i = 0; i < clockWidth_; ++i)
-            sclock[i] = std::max(sclock[i], q.front()[i]);
-          q.pop_front();
-        }
+      if (options_.checkRaces)
         newScalarEpoch(core);
-      }
       Step s;
       s.kind = StepKind::XWait;
       s.a = uint8_t(id);
@@ -342,7 +383,7 @@ bool Engine::runPipe(Core &core, Pipe pipe) {
         throw SimFault{fmt::format("{}: cross-core flag {} does not exist ({} has {})",
                                    describe(core, pipe, op.pc), id, target_.name,
                                    target_.crossCoreFlagIds)};
-      if (core.xflags[id] < xwaitNeeds(core, unsigned(inst[F::XFlag::Mode])))
+      if (!xflagTake(core, id, xwaitNeeds(core, unsigned(inst[F::XFlag::Mode])), &clock))
         break;
     }
     if (options_.checkRaces) {
@@ -376,7 +417,90 @@ bool Engine::step(Core &core) {
   return any;
 }
 
+bool Engine::coreFinished(const Core &core) const {
+  if (!core.program)
+    return true;
+  if (!core.halted)
+    return false;
+  for (const auto &q : core.queues)
+    if (!q.empty())
+      return false;
+  return true;
+}
+
 void Engine::run() {
+  unsigned threads = std::max(1u, options_.threads);
+  threads = std::min<unsigned>(threads, launch_.blockDim);
+  if (threads <= 1)
+    runSerial();
+  else
+    runThreaded(threads);
+  finish();
+}
+
+void Engine::runThreaded(unsigned threads) {
+  std::vector<std::vector<Core *>> parts(threads);
+  for (auto &core : cores_)
+    parts[core->group % threads].push_back(core.get());
+  activeThreads_ = threads;
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([this, &parts, t] { worker(parts[t]); });
+  for (std::thread &th : pool)
+    th.join();
+  if (!faults_.empty()) {
+    // Other threads stop at their next step; report the first fault.
+    throw faults_.front();
+  }
+}
+
+void Engine::worker(std::vector<Core *> mine) {
+  try {
+    for (;;) {
+      uint64_t seen;
+      {
+        std::lock_guard<std::mutex> lock(waitMutex_);
+        if (abort_)
+          return;
+        seen = xversion_;
+      }
+      bool progressed = false, done = true;
+      for (Core *core : mine) {
+        progressed |= step(*core);
+        done &= coreFinished(*core);
+      }
+      std::unique_lock<std::mutex> lock(waitMutex_);
+      if (done) {
+        --activeThreads_;
+        waitCv_.notify_all();
+        return;
+      }
+      if (progressed || xversion_ != seen)
+        continue;
+      // Blocked on another group's cross-core flag: wait for an xset, or
+      // for every other thread to be blocked too (a deadlock).
+      ++idleThreads_;
+      waitCv_.notify_all();
+      waitCv_.wait(lock,
+                   [&] { return abort_ || xversion_ != seen || idleThreads_ == activeThreads_; });
+      if (!abort_ && xversion_ == seen && idleThreads_ == activeThreads_) {
+        abort_ = true;
+        lock.unlock();
+        waitCv_.notify_all();
+        deadlock(); // every thread is idle: the message reads a quiet machine
+      }
+      --idleThreads_;
+    }
+  } catch (const SimFault &fault) {
+    std::lock_guard<std::mutex> lock(waitMutex_);
+    faults_.push_back(fault);
+    abort_ = true;
+    --activeThreads_;
+    waitCv_.notify_all();
+  }
+}
+
+void Engine::runSerial() {
   for (;;) {
     bool progressed = false;
     bool done = true;
@@ -395,7 +519,6 @@ void Engine::run() {
     if (!progressed)
       deadlock();
   }
-  finish();
 }
 
 [[noreturn]] void Engine::deadlock() {

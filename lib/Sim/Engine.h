@@ -16,14 +16,24 @@
 
 #include <fmt/format.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 namespace pagoda::sim::detail {
+
+/// Scratchpads and race shadows of every core, kept by the Simulator from
+/// one launch to the next so that their host memory is touched only once.
+struct CoreStorage {
+  std::array<std::vector<uint8_t>, target::kNumMemSpaces> mem;
+  std::array<RaceShadow, target::kNumMemSpaces> shadows;
+};
 
 class Engine {
 public:
   Engine(const target::TargetDesc &target, GlobalMemory &gm, const SimOptions &options,
-         const KernelLaunch &launch);
+         const KernelLaunch &launch, std::vector<CoreStorage> &storage);
+  ~Engine();
 
   /// Runs every core to completion; throws SimFault on an error.
   void run();
@@ -38,15 +48,29 @@ private:
   const SimOptions &options_;
   const KernelLaunch &launch_;
   std::vector<std::unique_ptr<Core>> cores_;
-  /// Race shadows: [core index][memory space].
-  std::vector<std::array<RaceShadow, target::kNumMemSpaces>> shadows_;
+  std::vector<CoreStorage> &storage_; ///< [core index]
   /// Per core and pipe, the pc of each executed instruction by sequence
   /// number (for race reports).
   std::vector<std::array<std::vector<uint32_t>, kPipes>> pcOfSeq_;
   unsigned vectorPerAi_ = 0;
   unsigned clockWidth_ = 0;
 
+  // Host threads. Each AI core group runs on one thread; groups interact
+  // only through GM and cross-core flags, whose counters this mutex guards.
+  std::mutex xflagMutex_;
+  std::mutex waitMutex_;
+  std::condition_variable waitCv_;
+  uint64_t xversion_ = 0; ///< bumped by every xset (under waitMutex_)
+  unsigned idleThreads_ = 0;
+  unsigned activeThreads_ = 0;
+  bool abort_ = false;
+  std::vector<SimFault> faults_;
+
   void buildCores();
+  void runSerial();
+  void runThreaded(unsigned threads);
+  void worker(std::vector<Core *> cores);
+  bool coreFinished(const Core &core) const;
   /// Advances one core as far as it can; returns whether anything happened.
   bool step(Core &core);
   bool runScalar(Core &core);
@@ -62,6 +86,13 @@ private:
   std::vector<Core *> xsetTargets(const Core &from, unsigned mode);
   uint32_t xwaitNeeds(const Core &on, unsigned mode) const;
 
+public:
+  /// Takes `need` from a cross-core counter if it holds that many.
+  bool xflagTake(Core &core, unsigned id, uint32_t need, VClock *join);
+  /// Adds one to cross-core counter `id` of every core an xset reaches.
+  void xflagSignal(Core &from, unsigned id, unsigned mode, const VClock &clock);
+
+private:
   // Race-clock helpers.
   uint16_t component(const Core &core, Pipe pipe) const {
     return uint16_t(core.slot * kPipes + unsigned(pipe));
@@ -73,7 +104,7 @@ public:
   Core &vectorCoreOf(const Core &cube, unsigned sub);
   Core &cubeCoreOf(const Core &vec);
   RaceShadow &shadow(const Core &owner, MemSpace space) {
-    return shadows_[owner.index][unsigned(space)];
+    return storage_[owner.index].shadows[unsigned(space)];
   }
   std::string describe(const Core &core, Pipe pipe, uint32_t pc) const;
   std::string describeComponent(const Core &core, uint16_t component, uint32_t seq) const;

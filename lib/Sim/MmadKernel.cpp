@@ -1,11 +1,11 @@
 //===- MmadKernel.cpp - The cube's arithmetic, vectorized -----------------===//
 //
-// Operands are unpacked from their fractal layouts into row-major tiles,
-// then multiplied by a register-blocked kernel compiled for AVX-512, AVX2 and
-// baseline x86-64 (target_clones picks one at load time). Every product of
-// the cube's input types is exact in f32, so a fused or unfused multiply-add
-// rounds identically and every variant gives the same bits; each output
-// element is accumulated over k strictly in order.
+// Operands are unpacked fractal by fractal into row-major f32 (or s32)
+// tiles, then multiplied by a register-blocked 4x16 kernel: AVX2+FMA when
+// the host has it (chosen once at run time), portable C++ otherwise. Every
+// product of the cube's input types is exact in f32, so a fused and an
+// unfused multiply-add round identically and both paths give the same bits;
+// each output element is accumulated over k strictly in order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,14 +13,23 @@
 
 #include "pagoda/Sim/Numerics.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define PAGODA_X86 1
+#endif
 
 namespace pagoda::sim::detail {
 namespace {
 
 using isa::DType;
+
+constexpr uint64_t kRows = 4;
+constexpr uint64_t kCols = 16;
 
 /// Decoding tables for the 8- and 4-bit float formats.
 struct Tables {
@@ -40,44 +49,124 @@ const Tables &tables() {
   return t;
 }
 
-/// Element `e` of a packed operand as f32.
-inline float element(DType dt, const uint8_t *p, uint64_t e) {
+#ifdef PAGODA_X86
+bool hostHasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                          __builtin_cpu_supports("f16c");
+  return has;
+}
+
+__attribute__((target("avx2,f16c"))) void halvesToFloatsF16c(const uint8_t *src, float *dst,
+                                                             uint64_t count) {
+  uint64_t i = 0;
+  for (; i + 8 <= count; i += 8)
+    _mm256_storeu_ps(
+        dst + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(src + 2 * i))));
+  for (; i < count; ++i) {
+    uint16_t h;
+    std::memcpy(&h, src + 2 * i, 2);
+    dst[i] = num::f16ToF32(h);
+  }
+}
+#endif
+
+/// `count` consecutive elements of a packed operand (starting at element
+/// `first`) as f32.
+void unpack(DType dt, const uint8_t *p, uint64_t first, uint64_t count, float *out) {
+  const Tables &tab = tables();
   switch (dt) {
-  case DType::F16: {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * e, 2);
-    return num::f16ToF32(h);
-  }
-  case DType::BF16: {
-    uint16_t h;
-    std::memcpy(&h, p + 2 * e, 2);
-    return num::bf16ToF32(h);
-  }
-  case DType::F32: {
-    float f;
-    std::memcpy(&f, p + 4 * e, 4);
-    return num::roundToHf32(f);
-  }
+  case DType::F16:
+#ifdef PAGODA_X86
+    if (hostHasAvx2()) {
+      halvesToFloatsF16c(p + 2 * first, out, count);
+      return;
+    }
+#endif
+    for (uint64_t i = 0; i < count; ++i) {
+      uint16_t h;
+      std::memcpy(&h, p + 2 * (first + i), 2);
+      out[i] = num::f16ToF32(h);
+    }
+    return;
+  case DType::BF16:
+    for (uint64_t i = 0; i < count; ++i) {
+      uint16_t h;
+      std::memcpy(&h, p + 2 * (first + i), 2);
+      out[i] = num::bf16ToF32(h);
+    }
+    return;
+  case DType::F32:
+    for (uint64_t i = 0; i < count; ++i) {
+      float f;
+      std::memcpy(&f, p + 4 * (first + i), 4);
+      out[i] = num::roundToHf32(f);
+    }
+    return;
   case DType::E4M3:
-    return tables().e4m3[p[e]];
+    for (uint64_t i = 0; i < count; ++i)
+      out[i] = tab.e4m3[p[first + i]];
+    return;
   case DType::E5M2:
-    return tables().e5m2[p[e]];
+    for (uint64_t i = 0; i < count; ++i)
+      out[i] = tab.e5m2[p[first + i]];
+    return;
   case DType::F4:
-    return tables().f4[(p[e / 2] >> (4 * (e % 2))) & 0xF];
+    for (uint64_t i = 0; i < count; ++i) {
+      uint64_t e = first + i;
+      out[i] = tab.f4[(p[e / 2] >> (4 * (e % 2))) & 0xF];
+    }
+    return;
   default:
-    return 0;
+    for (uint64_t i = 0; i < count; ++i)
+      out[i] = 0;
   }
 }
 
-constexpr uint64_t kRows = 4;
-constexpr uint64_t kCols = 16;
+/// dst[c][r] = src[r][c] for a rows x cols tile (row strides in floats).
+void transposePortable(const float *src, uint64_t srcStride, float *dst, uint64_t dstStride,
+                       uint64_t rows, uint64_t cols) {
+  for (uint64_t c = 0; c < cols; ++c)
+    for (uint64_t r = 0; r < rows; ++r)
+      dst[c * dstStride + r] = src[r * srcStride + c];
+}
 
-/// acc[4][16] += A[4][K] x B[K][16], k in order; A rows are `lda` apart, B
-/// rows `ldb` apart.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void
-blockF32(const float *a, uint64_t lda, const float *b, uint64_t ldb, float *acc, uint64_t K) {
+#ifdef PAGODA_X86
+/// The same, 8 x 8 tiles at a time (rows and cols multiples of 8).
+__attribute__((target("avx2"))) void transposeAvx2(const float *src, uint64_t srcStride, float *dst,
+                                                   uint64_t dstStride, uint64_t rows,
+                                                   uint64_t cols) {
+  for (uint64_t r0 = 0; r0 < rows; r0 += 8)
+    for (uint64_t c0 = 0; c0 < cols; c0 += 8) {
+      const float *s = src + r0 * srcStride + c0;
+      __m256 r[8];
+      for (int i = 0; i < 8; ++i)
+        r[i] = _mm256_loadu_ps(s + i * srcStride);
+      __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+      __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+      __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+      __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+      __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+      __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      float *d = dst + c0 * dstStride + r0;
+      _mm256_storeu_ps(d + 0 * dstStride, _mm256_permute2f128_ps(u0, u4, 0x20));
+      _mm256_storeu_ps(d + 1 * dstStride, _mm256_permute2f128_ps(u1, u5, 0x20));
+      _mm256_storeu_ps(d + 2 * dstStride, _mm256_permute2f128_ps(u2, u6, 0x20));
+      _mm256_storeu_ps(d + 3 * dstStride, _mm256_permute2f128_ps(u3, u7, 0x20));
+      _mm256_storeu_ps(d + 4 * dstStride, _mm256_permute2f128_ps(u0, u4, 0x31));
+      _mm256_storeu_ps(d + 5 * dstStride, _mm256_permute2f128_ps(u1, u5, 0x31));
+      _mm256_storeu_ps(d + 6 * dstStride, _mm256_permute2f128_ps(u2, u6, 0x31));
+      _mm256_storeu_ps(d + 7 * dstStride, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+}
+#endif
+
+void blockF32Portable(const float *a, uint64_t lda, const float *b, uint64_t ldb, float *acc,
+                      uint64_t ldc, uint64_t K) {
   float c[kRows][kCols];
-  std::memcpy(c, acc, sizeof(c));
+  for (uint64_t r = 0; r < kRows; ++r)
+    std::memcpy(c[r], acc + r * ldc, sizeof(c[r]));
   for (uint64_t kk = 0; kk < K; ++kk) {
     const float *brow = b + kk * ldb;
     for (uint64_t r = 0; r < kRows; ++r) {
@@ -86,12 +175,49 @@ blockF32(const float *a, uint64_t lda, const float *b, uint64_t ldb, float *acc,
         c[r][j] += av * brow[j];
     }
   }
-  std::memcpy(acc, c, sizeof(c));
+  for (uint64_t r = 0; r < kRows; ++r)
+    std::memcpy(acc + r * ldc, c[r], sizeof(c[r]));
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void
-blockS32(const int32_t *a, uint64_t lda, const int32_t *b, uint64_t ldb, uint32_t *acc,
-         uint64_t K) {
+#ifdef PAGODA_X86
+/// acc[4][16] += A[4][K] x B[K][16] with eight FMA chains in registers.
+__attribute__((target("avx2,fma"))) void blockF32Avx2(const float *a, uint64_t lda, const float *b,
+                                                      uint64_t ldb, float *acc, uint64_t ldc,
+                                                      uint64_t K) {
+  float *r0 = acc, *r1 = acc + ldc, *r2 = acc + 2 * ldc, *r3 = acc + 3 * ldc;
+  __m256 c00 = _mm256_loadu_ps(r0), c01 = _mm256_loadu_ps(r0 + 8);
+  __m256 c10 = _mm256_loadu_ps(r1), c11 = _mm256_loadu_ps(r1 + 8);
+  __m256 c20 = _mm256_loadu_ps(r2), c21 = _mm256_loadu_ps(r2 + 8);
+  __m256 c30 = _mm256_loadu_ps(r3), c31 = _mm256_loadu_ps(r3 + 8);
+  const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda;
+  for (uint64_t kk = 0; kk < K; ++kk) {
+    const __m256 b0 = _mm256_loadu_ps(b + kk * ldb), b1 = _mm256_loadu_ps(b + kk * ldb + 8);
+    __m256 av = _mm256_broadcast_ss(a0 + kk);
+    c00 = _mm256_fmadd_ps(av, b0, c00);
+    c01 = _mm256_fmadd_ps(av, b1, c01);
+    av = _mm256_broadcast_ss(a1 + kk);
+    c10 = _mm256_fmadd_ps(av, b0, c10);
+    c11 = _mm256_fmadd_ps(av, b1, c11);
+    av = _mm256_broadcast_ss(a2 + kk);
+    c20 = _mm256_fmadd_ps(av, b0, c20);
+    c21 = _mm256_fmadd_ps(av, b1, c21);
+    av = _mm256_broadcast_ss(a3 + kk);
+    c30 = _mm256_fmadd_ps(av, b0, c30);
+    c31 = _mm256_fmadd_ps(av, b1, c31);
+  }
+  _mm256_storeu_ps(r0, c00);
+  _mm256_storeu_ps(r0 + 8, c01);
+  _mm256_storeu_ps(r1, c10);
+  _mm256_storeu_ps(r1 + 8, c11);
+  _mm256_storeu_ps(r2, c20);
+  _mm256_storeu_ps(r2 + 8, c21);
+  _mm256_storeu_ps(r3, c30);
+  _mm256_storeu_ps(r3 + 8, c31);
+}
+#endif
+
+void blockS32(const int32_t *a, uint64_t lda, const int32_t *b, uint64_t ldb, uint32_t *acc,
+              uint64_t K) {
   uint32_t c[kRows][kCols];
   std::memcpy(c, acc, sizeof(c));
   for (uint64_t kk = 0; kk < K; ++kk) {
@@ -105,76 +231,119 @@ blockS32(const int32_t *a, uint64_t lda, const int32_t *b, uint64_t ldb, uint32_
   std::memcpy(acc, c, sizeof(c));
 }
 
+/// Row-major tiles of the operands, from their fractal layouts.
+template <typename T> struct Tiles {
+  std::vector<T> a, b; // m x k and k x n
+};
+
 } // namespace
 
 void mmadFunctional(DType dt, const uint8_t *a, const uint8_t *b, uint8_t *c, const uint8_t *bias,
                     uint64_t m, uint64_t k, uint64_t n, bool init) {
   const uint64_t k0 = 256 / isa::dtypeBits(dt);
-  const uint64_t kBlocks = k ? k / k0 : 0, nBlocks = n / 16, mBlocks = m / 16;
-  // C tile (row-major m x n): from L0C (NZ), or the bias row, or zeros.
-  std::vector<uint32_t> acc(m * n);
-  for (uint64_t i = 0; i < m; ++i)
-    for (uint64_t j = 0; j < n; ++j) {
-      uint32_t bits = 0;
-      if (!init)
-        std::memcpy(&bits, c + ((j / 16) * mBlocks + i / 16) * 1024 + ((i % 16) * 16 + j % 16) * 4,
-                    4);
-      else if (bias)
-        std::memcpy(&bits, bias + j * 4, 4);
-      acc[i * n + j] = bits;
-    }
+  const uint64_t perFractal = 16 * k0;
+  const uint64_t kBlocks = k / k0, nBlocks = n / 16, mBlocks = m / 16;
 
-  if (k) {
-    if (dt == DType::S8) {
-      std::vector<int32_t> A(m * k), B(k * n);
+  // Scratch tiles are reused across calls (one set per host thread).
+  thread_local std::vector<float> accF, A, B;
+  thread_local std::vector<uint32_t> accI;
+  thread_local std::vector<int32_t> Ai, Bi;
+  const bool integer = dt == DType::S8;
+  // C (row-major m x n): from L0C (NZ), the bias row, or 0. Rows are copied
+  // as raw 32-bit words.
+  uint8_t *accBytes;
+  if (integer) {
+    accI.assign(m * n, 0);
+    accBytes = reinterpret_cast<uint8_t *>(accI.data());
+  } else {
+    accF.assign(m * n, 0.0f);
+    accBytes = reinterpret_cast<uint8_t *>(accF.data());
+  }
+  if (!init) {
+    for (uint64_t l = 0; l < nBlocks; ++l)
       for (uint64_t i = 0; i < m; ++i)
-        for (uint64_t kk = 0; kk < k; ++kk)
-          A[i * k + kk] = int8_t(a[((i / 16) * kBlocks + kk / k0) * 512 + (i % 16) * k0 + kk % k0]);
-      for (uint64_t kk = 0; kk < k; ++kk)
-        for (uint64_t j = 0; j < n; ++j)
-          B[kk * n + j] = int8_t(b[((kk / k0) * nBlocks + j / 16) * 512 + (j % 16) * k0 + kk % k0]);
-      std::vector<uint32_t> tile(kRows * kCols);
-      for (uint64_t i = 0; i < m; i += kRows)
-        for (uint64_t j = 0; j < n; j += kCols) {
-          for (uint64_t r = 0; r < kRows; ++r)
-            std::memcpy(&tile[r * kCols], &acc[(i + r) * n + j], kCols * 4);
-          blockS32(&A[i * k], k, &B[j], n, tile.data(), k);
-          for (uint64_t r = 0; r < kRows; ++r)
-            std::memcpy(&acc[(i + r) * n + j], &tile[r * kCols], kCols * 4);
-        }
-    } else {
-      std::vector<float> A(m * k), B(k * n);
-      const uint64_t bitsPerElem = isa::dtypeBits(dt);
-      (void)bitsPerElem;
-      for (uint64_t i = 0; i < m; ++i)
-        for (uint64_t kk = 0; kk < k; ++kk) {
-          uint64_t fractal = (i / 16) * kBlocks + kk / k0;
-          uint64_t e = fractal * (512 * 8 / isa::dtypeBits(dt)) + (i % 16) * k0 + kk % k0;
-          A[i * k + kk] = element(dt, a, e);
-        }
-      for (uint64_t kk = 0; kk < k; ++kk)
-        for (uint64_t j = 0; j < n; ++j) {
-          uint64_t fractal = (kk / k0) * nBlocks + j / 16;
-          uint64_t e = fractal * (512 * 8 / isa::dtypeBits(dt)) + (j % 16) * k0 + kk % k0;
-          B[kk * n + j] = element(dt, b, e);
-        }
-      std::vector<float> tile(kRows * kCols);
-      for (uint64_t i = 0; i < m; i += kRows)
-        for (uint64_t j = 0; j < n; j += kCols) {
-          for (uint64_t r = 0; r < kRows; ++r)
-            std::memcpy(&tile[r * kCols], &acc[(i + r) * n + j], kCols * 4);
-          blockF32(&A[i * k], k, &B[j], n, tile.data(), k);
-          for (uint64_t r = 0; r < kRows; ++r)
-            std::memcpy(&acc[(i + r) * n + j], &tile[r * kCols], kCols * 4);
-        }
-    }
+        std::memcpy(accBytes + (i * n + l * 16) * 4,
+                    c + ((l * mBlocks + i / 16) * 256 + (i % 16) * 16) * 4, 64);
+  } else if (bias) {
+    for (uint64_t i = 0; i < m; ++i)
+      std::memcpy(accBytes + i * n * 4, bias, n * 4);
   }
 
-  for (uint64_t i = 0; i < m; ++i)
-    for (uint64_t j = 0; j < n; ++j)
-      std::memcpy(c + ((j / 16) * mBlocks + i / 16) * 1024 + ((i % 16) * 16 + j % 16) * 4,
-                  &acc[i * n + j], 4);
-  (void)mBlocks;
+  if (k && integer) {
+    Ai.resize(m * k);
+    Bi.resize(k * n);
+    for (uint64_t i = 0; i < m; ++i)
+      for (uint64_t kk = 0; kk < k; ++kk)
+        Ai[i * k + kk] = int8_t(a[((i / 16) * kBlocks + kk / k0) * 512 + (i % 16) * k0 + kk % k0]);
+    for (uint64_t kk = 0; kk < k; ++kk)
+      for (uint64_t j = 0; j < n; ++j)
+        Bi[kk * n + j] = int8_t(b[((kk / k0) * nBlocks + j / 16) * 512 + (j % 16) * k0 + kk % k0]);
+    for (uint64_t i = 0; i < m; i += kRows)
+      for (uint64_t j = 0; j < n; j += kCols) {
+        uint32_t tile[kRows * kCols];
+        for (uint64_t r = 0; r < kRows; ++r)
+          std::memcpy(&tile[r * kCols], &accI[(i + r) * n + j], kCols * 4);
+        blockS32(&Ai[i * k], k, &Bi[j], n, tile, k);
+        for (uint64_t r = 0; r < kRows; ++r)
+          std::memcpy(&accI[(i + r) * n + j], &tile[r * kCols], kCols * 4);
+      }
+  } else if (k) {
+#ifdef PAGODA_X86
+    const bool avx2 = hostHasAvx2();
+#else
+    const bool avx2 = false;
+#endif
+    // A: each zZ fractal is 16 rows of k0 elements: unpack it and place rows.
+    A.resize(m * k);
+    B.resize(k * n);
+    thread_local std::vector<float> frac;
+    frac.resize(perFractal);
+    for (uint64_t i = 0; i < mBlocks; ++i)
+      for (uint64_t j = 0; j < kBlocks; ++j) {
+        unpack(dt, a, (i * kBlocks + j) * perFractal, perFractal, frac.data());
+        for (uint64_t r = 0; r < 16; ++r)
+          std::copy_n(&frac[r * k0], k0, &A[(i * 16 + r) * k + j * k0]);
+      }
+    // B: each nZ fractal holds 16 columns of k0 elements: transpose it.
+    for (uint64_t j = 0; j < kBlocks; ++j)
+      for (uint64_t l = 0; l < nBlocks; ++l) {
+        unpack(dt, b, (j * nBlocks + l) * perFractal, perFractal, frac.data());
+        float *dst = &B[j * k0 * n + l * 16];
+#ifdef PAGODA_X86
+        if (avx2)
+          transposeAvx2(frac.data(), k0, dst, n, 16, k0);
+        else
+#endif
+          transposePortable(frac.data(), k0, dst, n, 16, k0);
+      }
+    float *C = accF.data();
+    // Column blocks outside: a K x 16 panel of B (16 KiB at K = 256) stays
+    // in the host's L1 while every row block of A streams past it.
+    for (uint64_t j = 0; j < n; j += kCols)
+      for (uint64_t i = 0; i < m; i += kRows) {
+#ifdef PAGODA_X86
+        if (avx2)
+          blockF32Avx2(&A[i * k], k, &B[j], n, &C[i * n + j], n, k);
+        else
+#endif
+          blockF32Portable(&A[i * k], k, &B[j], n, &C[i * n + j], n, k);
+        (void)avx2;
+      }
+  }
+
+  for (uint64_t l = 0; l < nBlocks; ++l)
+    for (uint64_t i = 0; i < m; ++i)
+      std::memcpy(c + ((l * mBlocks + i / 16) * 256 + (i % 16) * 16) * 4,
+                  accBytes + (i * n + l * 16) * 4, 64);
+}
+
+/// Whether the vectorized path is in use (reported by benchmarks).
+bool mmadUsesAvx2() {
+#ifdef PAGODA_X86
+  return hostHasAvx2();
+#else
+  return false;
+#endif
 }
 
 } // namespace pagoda::sim::detail

@@ -14,6 +14,9 @@ namespace pagoda::sim::detail {
 void mmadFunctional(isa::DType dt, const uint8_t *a, const uint8_t *b, uint8_t *c,
                     const uint8_t *bias, uint64_t m, uint64_t k, uint64_t n, bool init);
 
+/// Whether mmadFunctional runs its AVX2+FMA path on this host.
+bool mmadUsesAvx2();
+
 } // namespace pagoda::sim::detail
 
 #endif // PAGODA_LIB_SIM_MMADKERNEL_H

@@ -14,25 +14,29 @@ std::optional<RaceHit> RaceShadow::access(uint64_t address, uint64_t size, bool 
       return true; // the same instruction (e.g. an in-place vector op)
     return clock[component] >= seq;
   };
-  const uint64_t first = address / kRaceBlock;
-  const uint64_t last = (address + size - 1) / kRaceBlock;
+  const uint64_t first = address / granule_;
+  const uint64_t last = (address + size - 1) / granule_;
   const unsigned ownerBase = ownerSlot * kPipes;
   std::optional<RaceHit> hit;
   for (uint64_t b = first; b <= last; ++b) {
     Block &block = blocks_[b];
     if (!hit && block.writer != 0xFFFF && !ordered(block.writer, block.writeSeq))
-      hit = RaceHit{block.writer, block.writeSeq, true, b * kRaceBlock};
+      hit = RaceHit{block.writer, block.writeSeq, true, b * granule_};
     if (write) {
-      for (unsigned p = 0; p < kPipes && !hit; ++p)
-        if (block.readSeq[p] && !ordered(uint16_t(ownerBase + p), block.readSeq[p]))
-          hit = RaceHit{uint16_t(ownerBase + p), block.readSeq[p], false, b * kRaceBlock};
+      if (block.readers) {
+        for (unsigned p = 0; p < kPipes && !hit; ++p)
+          if (((block.readers >> p) & 1) && !ordered(uint16_t(ownerBase + p), block.readSeq[p]))
+            hit = RaceHit{uint16_t(ownerBase + p), block.readSeq[p], false, b * granule_};
+        block.readers = 0;
+      }
       block.writer = who.component;
       block.writeSeq = who.seq;
-      block.readSeq.fill(0);
     } else {
       unsigned pipe = who.component - ownerBase;
-      if (pipe < kPipes)
+      if (pipe < kPipes) {
         block.readSeq[pipe] = who.seq;
+        block.readers |= uint8_t(1u << pipe);
+      }
     }
   }
   return hit;

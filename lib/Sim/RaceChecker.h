@@ -16,6 +16,9 @@
 
 namespace pagoda::sim::detail {
 
+/// The smallest race-tracking granule; each scratchpad tracks at its own
+/// alignment (32 B for UB and L1, 512 B for L0A/L0B, 64 B for L0C), since
+/// every operand there starts on that alignment.
 inline constexpr unsigned kRaceBlock = 32;
 
 /// Who is accessing: a clock component (slot * kPipes + pipe), the
@@ -36,8 +39,14 @@ struct RaceHit {
 
 class RaceShadow {
 public:
-  void resize(uint64_t bytes) { blocks_.resize((bytes + kRaceBlock - 1) / kRaceBlock); }
+  void resize(uint64_t bytes, uint64_t granule) {
+    granule_ = std::max<uint64_t>(granule, kRaceBlock);
+    blocks_.resize((bytes + granule_ - 1) / granule_);
+  }
   bool empty() const { return blocks_.empty(); }
+  uint64_t granule() const { return granule_; }
+  /// Forgets every access, keeping the storage (for the next launch).
+  void reset() { std::fill(blocks_.begin(), blocks_.end(), Block{}); }
 
   /// Records an access of [address, address + size); returns the first
   /// earlier access it races with. `ownerSlot` is the buffer owner's slot
@@ -48,10 +57,12 @@ public:
 private:
   struct Block {
     uint16_t writer = 0xFFFF;
+    uint8_t readers = 0; ///< bit p: readSeq[p] is set
     uint32_t writeSeq = 0;
     std::array<uint32_t, kPipes> readSeq{};
   };
   std::vector<Block> blocks_;
+  uint64_t granule_ = kRaceBlock;
 };
 
 } // namespace pagoda::sim::detail

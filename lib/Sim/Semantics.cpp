@@ -297,13 +297,13 @@ uint8_t *Executor::local(MemSpace space, uint64_t address, uint64_t size, bool w
   if (engine_.options().checkRaces && size) {
     RaceShadow &shadow = engine_.shadow(o, space);
     if (shadow.empty())
-      shadow.resize(spec.sizeBytes);
+      shadow.resize(spec.sizeBytes, spec.alignBytes);
     Accessor who{uint16_t(core_.slot * kPipes + unsigned(pipe_)), seq_, &clock_};
     if (std::optional<RaceHit> hit = shadow.access(address, size, write, who, o.slot)) {
       std::string other = engine_.describeComponent(o, hit->component, hit->seq);
       fault(fmt::format("data race on {} bytes [{:#x}, {:#x}){}: this instruction {} bytes that "
                         "{} {} earlier, and no flag or barrier orders the two",
-                        name, hit->blockAddress, hit->blockAddress + kRaceBlock,
+                        name, hit->blockAddress, hit->blockAddress + shadow.granule(),
                         &o == &core_ ? "" : " of " + o.name, write ? "writes" : "reads", other,
                         hit->earlierWrite ? "wrote" : "read"));
     }
@@ -600,11 +600,7 @@ void Executor::execXSet() {
   if (mode > 2)
     fault(fmt::format("cross-core mode {} does not exist (0, 1 or 2)", mode));
   clock_[core_.slot * kPipes + unsigned(pipe_)] = seq_ - 1;
-  for (Core *target : engine_.xsetTargets(core_, mode)) {
-    ++target->xflags[id];
-    if (engine_.options().checkRaces && target->group == core_.group)
-      target->xflagClocks[id].push_back(clock_);
-  }
+  engine_.xflagSignal(core_, id, mode, clock_);
   if (pipe_ == Pipe::S) {
     Step s;
     s.kind = StepKind::XSet;
@@ -622,17 +618,8 @@ void Executor::execXSet() {
 }
 
 void Executor::execXWait() {
+  // The engine took the flag (and joined its clocks) when it let this start.
   unsigned id = unsigned(field(F::XFlag::Id)), mode = unsigned(field(F::XFlag::Mode));
-  uint32_t need = engine_.xwaitNeeds(core_, mode);
-  core_.xflags[id] -= need;
-  if (engine_.options().checkRaces) {
-    std::deque<VClock> &q = core_.xflagClocks[id];
-    for (uint32_t n = 0; n < need && !q.empty(); ++n) {
-      for (unsigned i = 0; i < clock_.size(); ++i)
-        clock_[i] = std::max(clock_[i], q.front()[i]);
-      q.pop_front();
-    }
-  }
   TimedOp op;
   op.kind = OpKind::XWait;
   op.a = uint8_t(id);
@@ -673,8 +660,10 @@ TimedOp gmOp(const target::TargetDesc &t, target::Path path, GmAccess access) {
   op.kind = OpKind::Gm;
   op.path = uint8_t(path);
   op.latency = spec.latencyCycles;
+  // Back-to-back bursts (stride == length) are one long burst.
   bool aligned = access.address % t.dmaFullRateAlignBytes == 0 &&
-                 (access.count <= 1 || access.stride % t.dmaFullRateAlignBytes == 0);
+                 (access.count <= 1 || access.stride == access.bytes ||
+                  access.stride % t.dmaFullRateAlignBytes == 0);
   op.portRate = spec.bytesPerCycle * (aligned ? 1.0 : t.dmaPartialAlignEfficiency);
   op.bytes = access.bytes * access.count;
   op.gm = access;

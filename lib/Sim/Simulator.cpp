@@ -17,6 +17,7 @@ struct Simulator::Impl {
   SimOptions options;
   L2Model l2;
   std::string trace;
+  std::vector<CoreStorage> storage;
 
   Impl(const target::TargetDesc &t, GlobalMemory &m, SimOptions o)
       : target(t), memory(m), options(o), l2(t.l2Bytes, t.l2LineBytes) {}
@@ -77,7 +78,7 @@ Result<KernelStats> Simulator::run(const KernelLaunch &launch) {
   stats.kernel = launch.name;
   stats.blockDim = launch.blockDim;
   try {
-    Engine engine(t, impl_->memory, impl_->options, launch);
+    Engine engine(t, impl_->memory, impl_->options, launch, impl_->storage);
     engine.run();
     for (const auto &c : engine.cores()) {
       if (!c->program)

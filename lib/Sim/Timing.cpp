@@ -16,7 +16,83 @@ namespace pagoda::sim::detail {
 //===----------------------------------------------------------------------===//
 
 L2Model::L2Model(uint64_t capacityBytes, uint64_t lineBytes)
-    : capacityLines_(std::max<uint64_t>(1, capacityBytes / lineBytes)), lineBytes_(lineBytes) {}
+    : capacityLines_(std::max<uint64_t>(1, capacityBytes / lineBytes)), lineBytes_(lineBytes) {
+  flush();
+}
+
+void L2Model::flush() {
+  tag_.clear();
+  prev_.clear();
+  next_.clear();
+  head_ = tail_ = kNone;
+  table_.assign(1024, kNone);
+  mask_ = table_.size() - 1;
+}
+
+uint32_t L2Model::find(uint64_t tag) const {
+  for (uint64_t s = slotOf(tag);; s = (s + 1) & mask_) {
+    uint32_t n = table_[s];
+    if (n == kNone)
+      return kNone;
+    if (tag_[n] == tag)
+      return n;
+  }
+}
+
+void L2Model::insertSlot(uint32_t node) {
+  uint64_t s = slotOf(tag_[node]);
+  while (table_[s] != kNone)
+    s = (s + 1) & mask_;
+  table_[s] = node;
+}
+
+void L2Model::eraseSlot(uint64_t tag) {
+  uint64_t s = slotOf(tag);
+  while (tag_[table_[s]] != tag)
+    s = (s + 1) & mask_;
+  // Backward-shift deletion keeps every probe chain unbroken.
+  uint64_t hole = s;
+  for (uint64_t j = (hole + 1) & mask_; table_[j] != kNone; j = (j + 1) & mask_) {
+    uint64_t home = slotOf(tag_[table_[j]]);
+    bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+    if (movable) {
+      table_[hole] = table_[j];
+      hole = j;
+    }
+  }
+  table_[hole] = kNone;
+}
+
+void L2Model::grow() {
+  std::vector<uint32_t> old;
+  old.swap(table_);
+  table_.assign(old.size() * 2, kNone);
+  mask_ = table_.size() - 1;
+  for (uint32_t n : old)
+    if (n != kNone)
+      insertSlot(n);
+}
+
+void L2Model::unlink(uint32_t n) {
+  if (prev_[n] != kNone)
+    next_[prev_[n]] = next_[n];
+  else
+    head_ = next_[n];
+  if (next_[n] != kNone)
+    prev_[next_[n]] = prev_[n];
+  else
+    tail_ = prev_[n];
+}
+
+void L2Model::pushFront(uint32_t n) {
+  prev_[n] = kNone;
+  next_[n] = head_;
+  if (head_ != kNone)
+    prev_[head_] = n;
+  head_ = n;
+  if (tail_ == kNone)
+    tail_ = n;
+}
 
 uint64_t L2Model::touch(uint64_t address, uint64_t bytes) {
   if (!bytes)
@@ -24,25 +100,32 @@ uint64_t L2Model::touch(uint64_t address, uint64_t bytes) {
   uint64_t misses = 0;
   for (uint64_t line = address / lineBytes_, last = (address + bytes - 1) / lineBytes_;
        line <= last; ++line) {
-    auto it = where_.find(line);
-    if (it != where_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
+    uint32_t n = find(line);
+    if (n != kNone) {
+      if (n != head_) {
+        unlink(n);
+        pushFront(n);
+      }
       continue;
     }
     ++misses;
-    lru_.push_front(line);
-    where_[line] = lru_.begin();
-    if (where_.size() > capacityLines_) {
-      where_.erase(lru_.back());
-      lru_.pop_back();
+    if (tag_.size() < capacityLines_) {
+      n = uint32_t(tag_.size());
+      tag_.push_back(line);
+      prev_.push_back(kNone);
+      next_.push_back(kNone);
+      if (tag_.size() * 2 > table_.size())
+        grow();
+    } else { // evict the least recently used line and reuse its node
+      n = tail_;
+      eraseSlot(tag_[n]);
+      unlink(n);
+      tag_[n] = line;
     }
+    insertSlot(n);
+    pushFront(n);
   }
   return misses;
-}
-
-void L2Model::flush() {
-  lru_.clear();
-  where_.clear();
 }
 
 namespace {
@@ -111,7 +194,6 @@ struct Transfer {
   double l2Coef;
   double hbmCoef;
   double rate = 0;
-  uint64_t version = 0;
 };
 
 class Replay {
@@ -194,6 +276,8 @@ private:
   std::vector<size_t> active_;
   std::vector<size_t> freeSlots_;
   double fluidTime_ = 0;
+  uint64_t fluidVersion_ = 0;
+  size_t fluidNext_ = 0;
 
   void push(double time, Ev kind, uint32_t core, uint8_t pipe = 0, uint32_t op = 0,
             uint64_t version = 0) {
@@ -483,7 +567,6 @@ private:
     if (!freeSlots_.empty()) {
       slot = freeSlots_.back();
       freeSlots_.pop_back();
-      tr.version = transfers_[slot].version + 1;
       transfers_[slot] = tr;
     } else {
       slot = transfers_.size();
@@ -538,25 +621,49 @@ private:
         break; // nothing saturated: cannot happen with finite caps
       unfrozen.swap(keep);
     }
+    scheduleNextFluidEvent(t);
+  }
+
+  /// One pending event for the whole fluid model: the earliest completion
+  /// under the current rates (a rate change supersedes it).
+  void scheduleNextFluidEvent(double t) {
+    ++fluidVersion_;
+    double next = std::numeric_limits<double>::infinity();
     for (size_t s : active_) {
-      Transfer &tr = transfers_[s];
-      ++tr.version;
-      double rate = std::max(tr.rate, 1e-9);
-      push(t + std::max(0.0, tr.remaining) / rate, Ev::FluidDone, tr.core, tr.pipe, tr.op,
-           (uint64_t(s) << 32) | (tr.version & 0xFFFFFFFF));
+      const Transfer &tr = transfers_[s];
+      double done = t + std::max(0.0, tr.remaining) / std::max(tr.rate, 1e-9);
+      if (done < next) {
+        next = done;
+        fluidNext_ = s;
+      }
     }
+    if (!active_.empty())
+      push(next, Ev::FluidDone, 0, 0, 0, fluidVersion_);
   }
 
   void fluidDone(const Event &e) {
-    size_t slot = size_t(e.version >> 32);
-    Transfer &tr = transfers_[slot];
-    if ((tr.version & 0xFFFFFFFF) != (e.version & 0xFFFFFFFF))
+    if (e.version != fluidVersion_)
       return; // superseded by a rate change
     advanceFluid(e.time);
-    active_.erase(std::find(active_.begin(), active_.end(), slot));
-    freeSlots_.push_back(slot);
-    ++tr.version;
-    complete(tr.core, tr.pipe, e.time);
+    // The transfer this event was scheduled for is done; so is any other
+    // with (to rounding) no bytes left.
+    transfers_[fluidNext_].remaining = 0;
+    std::vector<size_t> finished;
+    for (size_t s : active_) {
+      const Transfer &tr = transfers_[s];
+      if (tr.remaining <= 1e-6 * std::max(1.0, tr.rate))
+        finished.push_back(s);
+    }
+    // Completing may start new transfers in the freed slots: read the
+    // owners first.
+    std::vector<std::pair<uint32_t, uint8_t>> owners;
+    for (size_t s : finished) {
+      owners.emplace_back(transfers_[s].core, transfers_[s].pipe);
+      active_.erase(std::find(active_.begin(), active_.end(), s));
+      freeSlots_.push_back(s);
+    }
+    for (auto [core, pipe] : owners)
+      complete(core, pipe, e.time);
     recomputeRates(e.time);
   }
 

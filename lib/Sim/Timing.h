@@ -16,13 +16,14 @@
 
 #include "Machine.h"
 
-#include <list>
 #include <memory>
 #include <unordered_map>
 
 namespace pagoda::sim::detail {
 
 /// A line-granular LRU model of the chip's L2, persistent across launches.
+/// Lines live in an array-linked LRU list indexed by an open-addressing hash
+/// table, so a lookup allocates nothing.
 class L2Model {
 public:
   L2Model(uint64_t capacityBytes, uint64_t lineBytes);
@@ -33,10 +34,24 @@ public:
   void flush();
 
 private:
+  static constexpr uint32_t kNone = 0xFFFFFFFF;
   uint64_t capacityLines_;
   uint64_t lineBytes_;
-  std::list<uint64_t> lru_; // most recent first
-  std::unordered_map<uint64_t, std::list<uint64_t>::iterator> where_;
+  // LRU list over node indices (head = most recent).
+  std::vector<uint64_t> tag_;
+  std::vector<uint32_t> prev_, next_;
+  uint32_t head_ = kNone, tail_ = kNone;
+  // Hash table: slot -> node index (kNone: empty).
+  std::vector<uint32_t> table_;
+  uint64_t mask_ = 0;
+
+  uint64_t slotOf(uint64_t tag) const { return (tag * 0x9E3779B97F4A7C15ull >> 20) & mask_; }
+  uint32_t find(uint64_t tag) const;
+  void insertSlot(uint32_t node);
+  void eraseSlot(uint64_t tag);
+  void grow();
+  void unlink(uint32_t node);
+  void pushFront(uint32_t node);
 };
 
 struct TraceEvent {

@@ -37,6 +37,7 @@ static int runDriver(int argc, char **argv) {
   CommandFn run;
   addTargetsCommand(app, run);
   addIsaCommands(app, run);
+  addSimCommands(app, run);
 
   // An unknown first word is a mistyped subcommand: say so in one line
   // rather than CLI11's "arguments were not expected".

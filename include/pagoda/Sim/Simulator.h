@@ -26,6 +26,9 @@
 namespace pagoda::sim {
 
 struct SimOptions {
+  /// Host threads executing cores (AI cores are spread over them); results
+  /// are bit-identical for any count.
+  unsigned threads = 1;
   /// Check reads and writes of scratchpads for races between pipes (off is
   /// faster; tests keep it on).
   bool checkRaces = true;

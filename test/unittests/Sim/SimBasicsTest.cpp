@@ -235,3 +235,87 @@ TEST(SimBasics, GlobalMemoryAllocations) {
 }
 
 } // namespace
+
+namespace {
+
+/// Every vector core writes its id to GM, all meet at a cross-core barrier,
+/// then each sums every id it can now see; cube cores run a matmul-sized
+/// mmad. Results and statistics must not depend on the host thread count.
+const char *kCrossCore = R"(
+.kernel cc
+.core aiv
+    ldarg x1, 0
+    coreid x2
+    subid x3
+    shli x4, x2, 1
+    add x4, x4, x3          # vector core index 0..2N-1
+    shli x5, x4, 3
+    add x5, x5, x1
+    addi x6, x4, 100
+    stg.s64 x6, x5
+    xset s, 1, mode=0
+    xwait s, 1, mode=0
+    corenum x7
+    shli x7, x7, 1          # vector cores in the launch
+    movi x8, 0
+    movi x9, 0
+sum:
+    shli x10, x9, 3
+    add x10, x10, x1
+    ldg.s64 x11, x10
+    add x8, x8, x11
+    addi x9, x9, 1
+    blt x9, x7, sum
+    addi x12, x5, 512
+    stg.s64 x8, x12
+    halt
+.core aic
+    mmad.f16 x0, x0, x0, m=64, k=64, n=64, init=1
+    halt
+)";
+
+TEST(SimThreads, ResultsAndTimingDoNotDependOnThreadCount) {
+  std::vector<uint64_t> sums[3];
+  double cycles[3] = {};
+  for (unsigned threads : {1u, 2u}) {
+    sim::SimOptions opts;
+    opts.threads = threads;
+    SimHarness h("ascend-950pr", opts);
+    uint64_t g = h.alloc(4096);
+    Result<sim::KernelStats> r = h.run(kCrossCore, {g}, 8);
+    ASSERT_TRUE(r.ok()) << r.error().str();
+    sums[threads] = h.download<uint64_t>(g + 512, 16);
+    cycles[threads] = r->cycles;
+  }
+  const uint64_t want = 16 * 100 + 15 * 16 / 2; // sum of 100..115
+  for (uint64_t v : sums[1])
+    EXPECT_EQ(v, want);
+  EXPECT_EQ(sums[1], sums[2]);
+  EXPECT_EQ(cycles[1], cycles[2]);
+}
+
+TEST(SimThreads, ErrorsAndDeadlocksAcrossThreads) {
+  sim::SimOptions opts;
+  opts.threads = 2;
+  SimHarness h("ascend-950pr", opts);
+  // Only core 0 waits for a cross-core flag nobody sets.
+  Result<sim::KernelStats> r = h.run(R"(
+.kernel dl
+.core aic
+    coreid x1
+    bne x1, x0, done
+    xwait s, 2, mode=2
+done:
+    halt
+)",
+                                     {}, 4);
+  ASSERT_FALSE(r.ok());
+  EXPECT_HAS(r.error().str(), "deadlock");
+  EXPECT_HAS(r.error().str(), "aic 0, pipe s, instruction 2 (xwait s, 2, mode=2)");
+  r = h.run(".kernel bad\n.core aic\n coreid x1\n beq x1, x0, ok\n div x2, x1, x0\nok:\n halt\n",
+            {}, 4);
+  ASSERT_FALSE(r.ok());
+  EXPECT_HAS(r.error().str(), "division by zero");
+}
+
+} // namespace
