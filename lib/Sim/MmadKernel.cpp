@@ -216,6 +216,55 @@ __attribute__((target("avx2,fma"))) void blockF32Avx2(const float *a, uint64_t l
 }
 #endif
 
+#ifdef PAGODA_X86
+/// acc[6][16] += A[6][K] x B[K][16]: twelve FMA chains hide the FMA latency
+/// better than eight.
+__attribute__((target("avx2,fma"))) void block6F32Avx2(const float *a, uint64_t lda, const float *b,
+                                                       uint64_t ldb, float *acc, uint64_t ldc,
+                                                       uint64_t K) {
+  __m256 c00 = _mm256_loadu_ps(acc + 0 * ldc), c01 = _mm256_loadu_ps(acc + 0 * ldc + 8);
+  __m256 c10 = _mm256_loadu_ps(acc + 1 * ldc), c11 = _mm256_loadu_ps(acc + 1 * ldc + 8);
+  __m256 c20 = _mm256_loadu_ps(acc + 2 * ldc), c21 = _mm256_loadu_ps(acc + 2 * ldc + 8);
+  __m256 c30 = _mm256_loadu_ps(acc + 3 * ldc), c31 = _mm256_loadu_ps(acc + 3 * ldc + 8);
+  __m256 c40 = _mm256_loadu_ps(acc + 4 * ldc), c41 = _mm256_loadu_ps(acc + 4 * ldc + 8);
+  __m256 c50 = _mm256_loadu_ps(acc + 5 * ldc), c51 = _mm256_loadu_ps(acc + 5 * ldc + 8);
+  for (uint64_t kk = 0; kk < K; ++kk) {
+    const __m256 b0 = _mm256_loadu_ps(b + kk * ldb), b1 = _mm256_loadu_ps(b + kk * ldb + 8);
+    __m256 av;
+    av = _mm256_broadcast_ss(a + 0 * lda + kk);
+    c00 = _mm256_fmadd_ps(av, b0, c00);
+    c01 = _mm256_fmadd_ps(av, b1, c01);
+    av = _mm256_broadcast_ss(a + 1 * lda + kk);
+    c10 = _mm256_fmadd_ps(av, b0, c10);
+    c11 = _mm256_fmadd_ps(av, b1, c11);
+    av = _mm256_broadcast_ss(a + 2 * lda + kk);
+    c20 = _mm256_fmadd_ps(av, b0, c20);
+    c21 = _mm256_fmadd_ps(av, b1, c21);
+    av = _mm256_broadcast_ss(a + 3 * lda + kk);
+    c30 = _mm256_fmadd_ps(av, b0, c30);
+    c31 = _mm256_fmadd_ps(av, b1, c31);
+    av = _mm256_broadcast_ss(a + 4 * lda + kk);
+    c40 = _mm256_fmadd_ps(av, b0, c40);
+    c41 = _mm256_fmadd_ps(av, b1, c41);
+    av = _mm256_broadcast_ss(a + 5 * lda + kk);
+    c50 = _mm256_fmadd_ps(av, b0, c50);
+    c51 = _mm256_fmadd_ps(av, b1, c51);
+  }
+  _mm256_storeu_ps(acc + 0 * ldc, c00);
+  _mm256_storeu_ps(acc + 0 * ldc + 8, c01);
+  _mm256_storeu_ps(acc + 1 * ldc, c10);
+  _mm256_storeu_ps(acc + 1 * ldc + 8, c11);
+  _mm256_storeu_ps(acc + 2 * ldc, c20);
+  _mm256_storeu_ps(acc + 2 * ldc + 8, c21);
+  _mm256_storeu_ps(acc + 3 * ldc, c30);
+  _mm256_storeu_ps(acc + 3 * ldc + 8, c31);
+  _mm256_storeu_ps(acc + 4 * ldc, c40);
+  _mm256_storeu_ps(acc + 4 * ldc + 8, c41);
+  _mm256_storeu_ps(acc + 5 * ldc, c50);
+  _mm256_storeu_ps(acc + 5 * ldc + 8, c51);
+}
+#endif
+
 void blockS32(const int32_t *a, uint64_t lda, const int32_t *b, uint64_t ldb, uint32_t *acc,
               uint64_t K) {
   uint32_t c[kRows][kCols];
@@ -319,16 +368,22 @@ void mmadFunctional(DType dt, const uint8_t *a, const uint8_t *b, uint8_t *c, co
     float *C = accF.data();
     // Column blocks outside: a K x 16 panel of B (16 KiB at K = 256) stays
     // in the host's L1 while every row block of A streams past it.
-    for (uint64_t j = 0; j < n; j += kCols)
-      for (uint64_t i = 0; i < m; i += kRows) {
+    for (uint64_t j = 0; j < n; j += kCols) {
+      uint64_t i = 0;
 #ifdef PAGODA_X86
-        if (avx2)
+      if (avx2) {
+        // Rows in blocks of 6, the rest (m is a multiple of 16) in blocks of 4.
+        for (; i + 6 <= m && m - i - 6 != 2; i += 6)
+          block6F32Avx2(&A[i * k], k, &B[j], n, &C[i * n + j], n, k);
+        for (; i < m; i += kRows)
           blockF32Avx2(&A[i * k], k, &B[j], n, &C[i * n + j], n, k);
-        else
-#endif
-          blockF32Portable(&A[i * k], k, &B[j], n, &C[i * n + j], n, k);
-        (void)avx2;
+        continue;
       }
+#endif
+      for (; i < m; i += kRows)
+        blockF32Portable(&A[i * k], k, &B[j], n, &C[i * n + j], n, k);
+      (void)avx2;
+    }
   }
 
   for (uint64_t l = 0; l < nBlocks; ++l)
