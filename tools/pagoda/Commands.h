@@ -27,7 +27,7 @@ void addTargetsCommand(CLI::App &app, CommandFn &run);
 /// `pagoda as FILE.s -o FILE.pco`, `pagoda objdump FILE.pco`.
 void addIsaCommands(CLI::App &app, CommandFn &run);
 
-/// `pagoda microbench [--target NAME] [--json]`.
+/// `pagoda sim KERNEL ...` and `pagoda microbench [--target NAME] [--json]`.
 void addSimCommands(CLI::App &app, CommandFn &run);
 
 } // namespace pagoda::driver

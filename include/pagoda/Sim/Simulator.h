@@ -34,7 +34,7 @@ struct SimOptions {
   bool checkRaces = true;
   /// An error after this many scalar instructions on one core (a program
   /// that never halts).
-  uint64_t maxScalarSteps = 2'000'000'000;
+  uint64_t maxScalarSteps = 200'000'000;
   /// Record a Chrome/Perfetto trace of every instruction (see traceJSON).
   bool recordTrace = false;
   /// Skip the timing layer (functional results only).
