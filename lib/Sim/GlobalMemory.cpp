@@ -29,16 +29,13 @@ Result<uint64_t> GlobalMemory::allocate(uint64_t bytes) {
   if (rounded < bytes || rounded > capacity_ - used_)
     return Error(fmt::format("out of device memory: requested {} bytes, {} of {} bytes free", bytes,
                              capacity_ - used_, capacity_));
+  // First fit in the address space, keeping a guard gap after every block.
   uint64_t candidate = kBase;
   for (const auto &[start, block] : blocks_) {
-    if (start - candidate >= rounded)
+    if (start >= candidate && start - candidate >= rounded + kGuard)
       break;
-    candidate = start + (block.size + kAlign - 1) / kAlign * kAlign;
+    candidate = start + (block.size + kAlign - 1) / kAlign * kAlign + kGuard;
   }
-  if (candidate - kBase + rounded > capacity_)
-    return Error(fmt::format("out of device memory: requested {} bytes; {} bytes are free "
-                             "but no free range is that large (fragmentation)",
-                             bytes, capacity_ - used_));
   // calloc of a large block maps fresh zero pages lazily: untouched pages
   // cost no host memory.
   auto *host = static_cast<uint8_t *>(std::calloc(rounded, 1));

@@ -313,9 +313,15 @@ uint8_t *Executor::local(MemSpace space, uint64_t address, uint64_t size, bool w
 
 uint8_t *Executor::gm(uint64_t address, uint64_t size, bool write) {
   uint8_t *p = engine_.gm().translate(address, size);
-  if (!p && size)
+  if (!p && size) {
+    auto [start, bytes] = engine_.gm().allocationAt(address);
+    if (bytes && address < start + bytes)
+      fault(fmt::format("GM {} [{:#x}, {:#x}) runs past the end of the {}-byte allocation at "
+                        "{:#x}",
+                        write ? "write" : "read", address, address + size, bytes, start));
     fault(fmt::format("GM {} [{:#x}, {:#x}) is outside every allocation", write ? "write" : "read",
                       address, address + size));
+  }
   return p;
 }
 

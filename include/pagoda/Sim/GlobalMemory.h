@@ -24,6 +24,10 @@ public:
   /// argument, a null pointer) never hit an allocation.
   static constexpr uint64_t kBase = uint64_t(1) << 40;
   static constexpr uint64_t kAlign = 512;
+  /// Unmapped bytes between allocations, so that running off the end of one
+  /// buffer is an error instead of silently reading the next (the capacity
+  /// counts only allocated bytes).
+  static constexpr uint64_t kGuard = 4096;
 
   explicit GlobalMemory(uint64_t capacityBytes);
   ~GlobalMemory();
