@@ -143,6 +143,16 @@ uint64_t getBits(const uint8_t *bytes, unsigned pos, unsigned bits) {
   return out;
 }
 
+/// Whether bits [pos, 128) of a 128-bit little-endian word are all zero.
+bool highBitsZero(const uint8_t *bytes, unsigned pos) {
+  uint64_t words[2];
+  std::memcpy(words, bytes, 16);
+  for (unsigned p = pos; p < 128; ++p)
+    if ((words[p / 64] >> (p % 64)) & 1)
+      return false;
+  return true;
+}
+
 void putBits(uint64_t (&words)[2], unsigned pos, unsigned bits, uint64_t v) {
   for (unsigned i = 0; i < bits; ++i) {
     unsigned p = pos + i;
@@ -347,7 +357,7 @@ Result<Inst> decode(const uint8_t *code, size_t size, size_t offset) {
       raw |= ~uint64_t(0) << field.bits; // sign-extend
     inst.f[i] = static_cast<int64_t>(raw);
   }
-  if (pos < 128 && getBits(bytes, pos, 128 - pos) != 0)
+  if (!highBitsZero(bytes, pos))
     return Error(fmt::format("offset {:#x}: {}: unused bits {}-127 are not zero", offset,
                              inst.info().mnemonic, pos));
   if (std::optional<std::string> problem = checkOperands(inst))

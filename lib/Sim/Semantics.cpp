@@ -1002,6 +1002,7 @@ void Executor::fix(target::Path path) {
   const uint64_t srows = uint64_t(field(F::Fix::SRows));
   const uint64_t dstride = uint64_t(field(F::Fix::DStride));
   const bool nd = field(F::Fix::Nz2Nd), relu = field(F::Fix::Relu);
+  const bool hasBias = field(F::Fix::HasBias);
   const isa::Quant quant = isa::Quant(field(F::Fix::Quant));
   if (from != DType::F32 && from != DType::S32)
     fault(fmt::format("from={} must be f32 or s32 (the L0C accumulator)", isa::dtypeName(from)));
@@ -1026,6 +1027,12 @@ void Executor::fix(target::Path path) {
   const uint8_t *scales = nullptr;
   if (quant == isa::Quant::Vector)
     scales = local(MemSpace::FB, reg(2), n * 4, false, nullptr, t.buffer(MemSpace::FB).alignBytes);
+  const uint8_t *biasRow = nullptr;
+  if (hasBias) {
+    if (from == DType::S32 && quant == isa::Quant::None)
+      fault("hasbias=1 on s32 results needs quantization (the bias is f32)");
+    biasRow = local(MemSpace::BT, reg(3), n * 4, false, nullptr, t.buffer(MemSpace::BT).alignBytes);
+  }
   const unsigned osize = elemBytes(out);
   const uint64_t extent =
       nd ? ((m - 1) * dstride + n) * osize : ((colBlocks - 1) * dstride + m) * 16 * osize;
@@ -1072,6 +1079,11 @@ void Executor::fix(target::Path path) {
         if (quant == isa::Quant::Vector)
           std::memcpy(&scale, scales + col * 4, 4);
         v = v * scale;
+      }
+      if (biasRow) {
+        float b;
+        std::memcpy(&b, biasRow + col * 4, 4);
+        v = v + b;
       }
       if (relu && !(v > 0) && !std::isnan(v))
         v = 0;

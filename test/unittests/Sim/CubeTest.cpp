@@ -398,3 +398,56 @@ TEST(Cube, FixPipeQuantizesAndSaturates) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Cube, FixPipeAddsBiasBeforeRelu) {
+  // C = A x B with A[i][0] = i - 8, B[0][j] = 1; FixPipe adds bias[j] = j / 2
+  // and applies ReLU: out[i][j] = max(0, i - 8 + j / 2).
+  SimHarness h;
+  std::vector<uint16_t> a(256, 0), bt(256, 0);
+  for (int i = 0; i < 16; ++i)
+    a[i * 16] = num::f32ToF16(float(i - 8));
+  for (int j = 0; j < 16; ++j)
+    bt[j * 16] = num::f32ToF16(1.0f);
+  std::vector<float> bias(16);
+  for (int j = 0; j < 16; ++j)
+    bias[j] = float(j) / 2;
+  uint64_t ga = h.upload(a), gb = h.upload(bt), gbias = h.upload(bias), out = h.alloc(512);
+  Result<sim::KernelStats> r = h.run(R"(
+.kernel k
+.core aic
+    ldarg x1, 0
+    ldarg x2, 1
+    ldarg x3, 2
+    ldarg x4, 3
+    movi x11, 512
+    movi x12, 1024
+    dma_gm_l1 x0, x1, len=16
+    dma_gm_l1 x11, x2, len=16
+    dma_gm_l1 x12, x4, len=2
+    setf mte2, mte1, 0
+    waitf mte2, mte1, 0
+    load2d_l1_l0a.f16 x0, x0
+    load2d_l1_l0b.f16 x0, x11
+    dma_l1_bt x0, x12, len=2
+    setf mte1, m, 0
+    waitf mte1, m, 0
+    mmad.f16 x0, x0, x0, m=16, k=16, n=16, init=1
+    setf m, fix, 0
+    waitf m, fix, 0
+    setf mte1, fix, 1
+    waitf mte1, fix, 1
+    fix_l0c_gm.f16 x3, x0, m=16, n=16, srows=16, dstride=16, relu=1, hasbias=1, bias=x0
+    halt
+)",
+                                     {ga, gb, out, gbias});
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  std::vector<uint16_t> got = h.download<uint16_t>(out, 256);
+  for (int i = 0; i < 16; ++i)
+    for (int j = 0; j < 16; ++j)
+      ASSERT_EQ(num::f16ToF32(got[i * 16 + j]), std::max(0.0f, float(i - 8) + bias[j]))
+          << i << "," << j;
+}
+
+} // namespace
