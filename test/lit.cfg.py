@@ -21,4 +21,4 @@ config.substitutions.append(("%pagoda_src_root", config.pagoda_src_root))
 config.substitutions.append(("%pagoda_bin", config.pagoda_tools_dir))
 
 llvm_config.add_tool_substitutions(
-    ["pagoda-opt", "pagoda"], [config.pagoda_tools_dir])
+    ["pagoda-opt", "pagoda", "pagoda-test-make-model"], [config.pagoda_tools_dir])

@@ -7,6 +7,7 @@
 
 #include "Commands.h"
 
+#include "pagoda/Artifact/Artifact.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/File.h"
 
@@ -71,6 +72,13 @@ int runObjdump(const IsaOptions &o) {
   Result<std::vector<uint8_t>> bytes = readFile(o.input);
   if (!bytes)
     return driver::reportError(bytes.error().str());
+  if (artifact::looksLikeArtifact(bytes->data(), bytes->size())) {
+    Result<artifact::Artifact> model = artifact::read(bytes->data(), bytes->size(), o.input);
+    if (!model)
+      return driver::reportError(model.error().str());
+    fmt::print("{}", artifact::describe(*model, !o.noEncoding));
+    return 0;
+  }
   Result<std::vector<isa::Program>> programs =
       isa::readCodeFile(bytes->data(), bytes->size(), o.input);
   if (!programs)
@@ -89,8 +97,9 @@ void pagoda::driver::addIsaCommands(CLI::App &app, CommandFn &run) {
   as->add_option("-o,--output", opts->output, "Code file to write (default: INPUT.pco)");
   as->callback([&run, opts] { run = [opts] { return runAs(*opts); }; });
 
-  CLI::App *objdump = app.add_subcommand("objdump", "Disassemble a code file");
-  objdump->add_option("input", opts->input, "Code file (.pco)")->required();
+  CLI::App *objdump =
+      app.add_subcommand("objdump", "Disassemble a code file or list a compiled model");
+  objdump->add_option("input", opts->input, "Code file (.pco) or model (.pgd)")->required();
   objdump->add_flag("--no-encoding", opts->noEncoding, "Leave out the instruction bytes");
   objdump->callback([&run, opts] { run = [opts] { return runObjdump(*opts); }; });
 
