@@ -36,6 +36,7 @@ find_package(CLI11 CONFIG QUIET)
 pagoda_require(CLI11_FOUND "CLI11" "libcli11-dev")
 find_package(nlohmann_json 3 CONFIG QUIET)
 pagoda_require(nlohmann_json_FOUND "nlohmann_json" "nlohmann-json3-dev")
+find_package(Threads REQUIRED)
 find_package(GTest QUIET)
 pagoda_require(GTest_FOUND "GoogleTest" "libgtest-dev")
 

@@ -12,37 +12,67 @@
 
 #include <cstdlib>
 
+#include <sys/mman.h>
+
 namespace pagoda::sim {
 
 GlobalMemory::GlobalMemory(uint64_t capacityBytes) : capacity_(capacityBytes) {}
 
+namespace {
+
+// Large blocks are mapped with MAP_NORESERVE: the kernel commits pages only
+// when touched, so a 100 GiB device buffer on a 24 GiB host costs what is
+// used (calloc would be refused by the overcommit heuristic).
+constexpr uint64_t kMapThreshold = 1 << 20;
+
+uint8_t *hostAllocate(uint64_t bytes) {
+  if (bytes < kMapThreshold)
+    return static_cast<uint8_t *>(std::calloc(bytes, 1));
+  void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : static_cast<uint8_t *>(p);
+}
+
+void hostFree(uint8_t *p, uint64_t bytes) {
+  if (bytes < kMapThreshold)
+    std::free(p);
+  else
+    munmap(p, bytes);
+}
+
+uint64_t rounded(uint64_t bytes) {
+  return (bytes + GlobalMemory::kAlign - 1) / GlobalMemory::kAlign * GlobalMemory::kAlign;
+}
+
+} // namespace
+
 GlobalMemory::~GlobalMemory() {
   for (auto &entry : blocks_)
-    std::free(entry.second.host);
+    hostFree(entry.second.host, rounded(entry.second.size));
 }
 
 Result<uint64_t> GlobalMemory::allocate(uint64_t bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (bytes == 0)
     bytes = 1;
-  uint64_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
-  if (rounded < bytes || rounded > capacity_ - used_)
+  const uint64_t size = rounded(bytes);
+  if (size < bytes || size > capacity_ - used_)
     return Error(fmt::format("out of device memory: requested {} bytes, {} of {} bytes free", bytes,
                              capacity_ - used_, capacity_));
   // First fit in the address space, keeping a guard gap after every block.
   uint64_t candidate = kBase;
   for (const auto &[start, block] : blocks_) {
-    if (start >= candidate && start - candidate >= rounded + kGuard)
+    if (start >= candidate && start - candidate >= size + kGuard)
       break;
     candidate = start + (block.size + kAlign - 1) / kAlign * kAlign + kGuard;
   }
   // calloc of a large block maps fresh zero pages lazily: untouched pages
   // cost no host memory.
-  auto *host = static_cast<uint8_t *>(std::calloc(rounded, 1));
+  uint8_t *host = hostAllocate(size);
   if (!host)
     return Error(fmt::format("host memory exhausted backing a {}-byte device allocation", bytes));
   blocks_.emplace(candidate, Block{bytes, host});
-  used_ += rounded;
+  used_ += size;
   return candidate;
 }
 
@@ -51,8 +81,8 @@ Result<bool> GlobalMemory::free(uint64_t address) {
   auto it = blocks_.find(address);
   if (it == blocks_.end())
     return Error(fmt::format("free of {:#x}, which is not the start of an allocation", address));
-  used_ -= (it->second.size + kAlign - 1) / kAlign * kAlign;
-  std::free(it->second.host);
+  used_ -= rounded(it->second.size);
+  hostFree(it->second.host, rounded(it->second.size));
   blocks_.erase(it);
   return true;
 }
