@@ -75,6 +75,63 @@ inline Artifact sampleArtifact() {
   return a;
 }
 
+inline const char *kVaddKernel = R"(
+.kernel vadd
+.core aiv
+    ldarg x1, 0
+    ldarg x2, 1
+    ldarg x3, 2
+    coreid x20
+    shli x20, x20, 1
+    subid x21
+    add x20, x20, x21
+    muli x20, x20, 1024
+    add x1, x1, x20
+    add x2, x2, x20
+    add x3, x3, x20
+    movi x11, 1024
+    movi x12, 2048
+    dma_gm_ub x0, x1, len=32
+    dma_gm_ub x11, x2, len=32
+    setf mte2, v, 0
+    waitf mte2, v, 0
+    vadd.f16 x12, x0, x11, rep=4
+    setf v, mte3, 0
+    waitf v, mte3, 0
+    dma_ub_gm x3, x12, len=32
+    halt
+)";
+
+/// c = a + b (f16[n]) on n / 1024 AI cores, followed by a host Relu into d.
+inline Artifact vaddArtifact(uint32_t blockDim, const char *target = "ascend-950pr") {
+  Artifact a;
+  a.target = *target::getPreset(target);
+  Kernel k;
+  k.name = "vadd";
+  k.programs = *isa::assemble(kVaddKernel, "vadd.s");
+  k.sourceNodes = {"/Add"};
+  a.kernels.push_back(k);
+  int64_t n = int64_t(blockDim) * 1024;
+  a.inputs = {{"a", ElemType::F16, {n}}, {"b", ElemType::F16, {n}}};
+  a.outputs = {{"c", ElemType::F16, {n}}, {"d", ElemType::F16, {n}}};
+  Step launch;
+  launch.kind = Step::Kind::Launch;
+  launch.kernel = 0;
+  launch.blockDim = blockDim;
+  launch.args = {{Ref::Kind::Input, 0, 0}, {Ref::Kind::Input, 1, 0}, {Ref::Kind::Output, 0, 0}};
+  launch.location = "/Add";
+  Step relu;
+  relu.kind = Step::Kind::HostCall;
+  relu.op = "Relu";
+  relu.inputs = {{Ref::Kind::Output, 0, 0}};
+  relu.inputTypes = {a.outputs[0]};
+  relu.outputs = {{Ref::Kind::Output, 1, 0}};
+  relu.outputTypes = {a.outputs[1]};
+  relu.location = "/Relu";
+  a.plan = {launch, relu};
+  return a;
+}
+
 } // namespace pagoda::test
 
 #endif // PAGODA_TEST_COMMON_ARTIFACTSAMPLE_H

@@ -1,0 +1,203 @@
+//===- HostKernelsTest.cpp - CPU kernels for every dtype they accept ------===//
+
+#include "../../../lib/Runtime/Runtime.h"
+
+#include "pagoda/Sim/Numerics.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+using namespace pagoda;
+using namespace pagoda::artifact;
+using namespace pagoda::runtime;
+
+namespace {
+
+/// Runs host kernel `op` on tensors given as doubles; returns the output as
+/// doubles (or the error message in `error`).
+std::vector<double> call(const std::string &op,
+                         std::vector<std::pair<TensorDesc, std::vector<double>>> ins,
+                         TensorDesc out, std::string *error = nullptr) {
+  std::vector<std::vector<uint8_t>> storage;
+  Step step;
+  step.op = op;
+  for (auto &[d, v] : ins)
+    step.inputTypes.push_back(d);
+  step.outputTypes.push_back(out);
+  HostCall c{&step, {}, {}};
+  auto encode = [](const TensorDesc &d, const std::vector<double> &v) {
+    std::vector<uint8_t> bytes(d.byteSize());
+    unsigned sz = elemTypeBytes(d.type);
+    for (size_t i = 0; i < v.size(); ++i) {
+      uint8_t *p = bytes.data() + i * sz;
+      switch (d.type) {
+      case ElemType::F32: {
+        float f = float(v[i]);
+        std::memcpy(p, &f, 4);
+        break;
+      }
+      case ElemType::F64:
+        std::memcpy(p, &v[i], 8);
+        break;
+      case ElemType::F16: {
+        uint16_t h = num::f32ToF16(float(v[i]));
+        std::memcpy(p, &h, 2);
+        break;
+      }
+      case ElemType::BF16: {
+        uint16_t h = num::f32ToBf16(float(v[i]));
+        std::memcpy(p, &h, 2);
+        break;
+      }
+      default: {
+        int64_t x = int64_t(v[i]);
+        std::memcpy(p, &x, sz);
+      }
+      }
+    }
+    return bytes;
+  };
+  for (size_t i = 0; i < ins.size(); ++i)
+    storage.push_back(encode(ins[i].first, ins[i].second));
+  storage.push_back(std::vector<uint8_t>(out.byteSize(), 0));
+  for (size_t i = 0; i < ins.size(); ++i)
+    c.inputs.push_back({&step.inputTypes[i], storage[i].data()});
+  c.outputs.push_back({&step.outputTypes[0], storage.back().data()});
+  Status s = hostKernels().at(op)(c);
+  if (!s.ok()) {
+    if (error)
+      *error = s.message;
+    else
+      ADD_FAILURE() << s.message;
+    return {};
+  }
+  std::vector<double> r(out.numElements());
+  unsigned sz = elemTypeBytes(out.type);
+  for (size_t i = 0; i < r.size(); ++i) {
+    const uint8_t *p = storage.back().data() + i * sz;
+    switch (out.type) {
+    case ElemType::F32: {
+      float f;
+      std::memcpy(&f, p, 4);
+      r[i] = f;
+      break;
+    }
+    case ElemType::F64:
+      std::memcpy(&r[i], p, 8);
+      break;
+    case ElemType::F16: {
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      r[i] = num::f16ToF32(h);
+      break;
+    }
+    case ElemType::BF16: {
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      r[i] = num::bf16ToF32(h);
+      break;
+    }
+    case ElemType::S8:
+      r[i] = int8_t(p[0]);
+      break;
+    case ElemType::S16: {
+      int16_t x;
+      std::memcpy(&x, p, 2);
+      r[i] = x;
+      break;
+    }
+    case ElemType::S32: {
+      int32_t x;
+      std::memcpy(&x, p, 4);
+      r[i] = x;
+      break;
+    }
+    case ElemType::S64: {
+      int64_t x;
+      std::memcpy(&x, p, 8);
+      r[i] = double(x);
+      break;
+    }
+    default: {
+      uint64_t x = 0;
+      std::memcpy(&x, p, sz);
+      r[i] = double(x);
+    }
+    }
+  }
+  return r;
+}
+
+TensorDesc td(ElemType t, std::vector<int64_t> shape) { return {"t", t, std::move(shape)}; }
+
+TEST(HostKernels, AddBroadcastsForEveryNumericType) {
+  for (ElemType t :
+       {ElemType::F32, ElemType::F64, ElemType::F16, ElemType::BF16, ElemType::S8, ElemType::U8,
+        ElemType::S16, ElemType::U16, ElemType::S32, ElemType::U32, ElemType::S64, ElemType::U64}) {
+    // [2,3] + [3] -> [2,3]
+    std::vector<double> r = call(
+        "Add", {{td(t, {2, 3}), {1, 2, 3, 4, 5, 6}}, {td(t, {3}), {10, 20, 30}}}, td(t, {2, 3}));
+    EXPECT_EQ(r, (std::vector<double>{11, 22, 33, 14, 25, 36})) << elemTypeName(t);
+  }
+}
+
+TEST(HostKernels, IntegersWrapFloatsRound) {
+  EXPECT_EQ(call("Add", {{td(ElemType::S8, {1}), {120}}, {td(ElemType::S8, {1}), {10}}},
+                 td(ElemType::S8, {1}))[0],
+            -126);
+  EXPECT_EQ(call("Mul", {{td(ElemType::U8, {1}), {20}}, {td(ElemType::U8, {1}), {20}}},
+                 td(ElemType::U8, {1}))[0],
+            400 % 256);
+  // 1 + 2^-11 in f16 is a tie: rounds to 1.
+  EXPECT_EQ(call("Add",
+                 {{td(ElemType::F16, {1}), {1}}, {td(ElemType::F16, {1}), {std::ldexp(1.0, -11)}}},
+                 td(ElemType::F16, {1}))[0],
+            1.0);
+  EXPECT_EQ(call("Div", {{td(ElemType::S32, {2}), {-7, 7}}, {td(ElemType::S32, {2}), {2, -2}}},
+                 td(ElemType::S32, {2})),
+            (std::vector<double>{-3, -3})); // truncation
+  std::string err;
+  call("Div", {{td(ElemType::S32, {1}), {1}}, {td(ElemType::S32, {1}), {0}}},
+       td(ElemType::S32, {1}), &err);
+  EXPECT_EQ(err, "integer division by zero at element 0");
+}
+
+TEST(HostKernels, ComparisonsWhereCastAndUnary) {
+  for (ElemType t : {ElemType::F32, ElemType::F16, ElemType::S32, ElemType::S64, ElemType::U8}) {
+    EXPECT_EQ(
+        call("Greater", {{td(t, {3}), {1, 5, 3}}, {td(t, {1}), {3}}}, td(ElemType::Bool, {3})),
+        (std::vector<double>{0, 1, 0}))
+        << elemTypeName(t);
+    EXPECT_EQ(
+        call("LessOrEqual", {{td(t, {3}), {1, 5, 3}}, {td(t, {1}), {3}}}, td(ElemType::Bool, {3})),
+        (std::vector<double>{1, 0, 1}));
+    EXPECT_EQ(
+        call("Where",
+             {{td(ElemType::Bool, {3}), {1, 0, 1}}, {td(t, {3}), {1, 2, 3}}, {td(t, {1}), {9}}},
+             td(t, {3})),
+        (std::vector<double>{1, 9, 3}));
+  }
+  EXPECT_EQ(
+      call("Cast", {{td(ElemType::F32, {4}), {-2.7, 2.7, 300, -1e20}}}, td(ElemType::S8, {4})),
+      (std::vector<double>{-2, 2, 127, -128}));
+  EXPECT_EQ(call("Cast", {{td(ElemType::F32, {3}), {0, 0.5, -3}}}, td(ElemType::Bool, {3})),
+            (std::vector<double>{0, 1, 1}));
+  EXPECT_EQ(call("Cast", {{td(ElemType::S32, {2}), {70000, -1}}}, td(ElemType::S16, {2})),
+            (std::vector<double>{70000 - 65536, -1}));
+  EXPECT_EQ(call("Cast", {{td(ElemType::S64, {1}), {16777217}}}, td(ElemType::F32, {1}))[0],
+            16777216); // rounds to nearest even
+  EXPECT_EQ(call("Relu", {{td(ElemType::S16, {3}), {-5, 0, 5}}}, td(ElemType::S16, {3})),
+            (std::vector<double>{0, 0, 5}));
+  std::vector<double> e = call("Exp", {{td(ElemType::F16, {2}), {0, 1}}}, td(ElemType::F16, {2}));
+  EXPECT_EQ(e[1], num::f16ToF32(uint16_t(num::encode(num::kF16, std::exp(1.0)))));
+  std::string err;
+  call("Exp", {{td(ElemType::S32, {1}), {1}}}, td(ElemType::S32, {1}), &err);
+  EXPECT_EQ(err, "does not accept s32");
+  call("Add", {{td(ElemType::F32, {2}), {1, 2}}, {td(ElemType::F32, {3}), {1, 2, 3}}},
+       td(ElemType::F32, {2}), &err);
+  EXPECT_EQ(err, "input 't' does not broadcast to the output");
+}
+
+} // namespace
