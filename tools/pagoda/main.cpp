@@ -17,6 +17,8 @@
 using namespace pagoda::driver;
 
 int pagoda::driver::reportError(const std::string &message) {
+  // What was printed before the error reads before it.
+  std::fflush(stdout);
   size_t start = 0;
   while (start <= message.size()) {
     size_t end = message.find('\n', start);
@@ -38,6 +40,7 @@ static int runDriver(int argc, char **argv) {
   addTargetsCommand(app, run);
   addIsaCommands(app, run);
   addSimCommands(app, run);
+  addRunCommand(app, run);
 
   // An unknown first word is a mistyped subcommand: say so in one line
   // rather than CLI11's "arguments were not expected".

@@ -68,9 +68,19 @@ protected:
 
 class Device : public detail::Handle<pagoda_device_t, pagoda_device_release> {
 public:
+  /// A preset name or a target JSON file path.
   explicit Device(const std::string &target) { check(pagoda_device_create(target.c_str(), &h_)); }
+  /// A device from target JSON text.
+  static Device fromJSON(const std::string &json) {
+    Device d;
+    check(pagoda_device_create_from_json(json.c_str(), &d.h_));
+    return d;
+  }
   std::string targetName() const { return pagoda_device_target_name(h_); }
   double simulatedSeconds() const { return pagoda_device_simulated_seconds(h_); }
+
+private:
+  Device() = default;
 };
 
 class Buffer : public detail::Handle<pagoda_buffer_t, pagoda_buffer_release> {
