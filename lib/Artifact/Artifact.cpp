@@ -309,6 +309,7 @@ bool readSteps(ByteReader &r, std::vector<Step> &out, unsigned depth) {
 
 struct Verifier {
   const Artifact &a;
+  uint64_t constantBytes; ///< a.constants.size(), or the in-place section's
   std::vector<std::string> problems;
 
   template <typename... Args> void fail(fmt::format_string<Args...> f, Args &&...args) {
@@ -332,7 +333,7 @@ struct Verifier {
       }
       return a.outputs[r.index].byteSize();
     case Ref::Kind::Constant:
-      return a.constants.size();
+      return constantBytes;
     case Ref::Kind::Arena:
       return a.arenaBytes;
     case Ref::Kind::Scalar:
@@ -472,7 +473,7 @@ bool Artifact::operator==(const Artifact &o) const {
 }
 
 std::vector<std::string> verify(const Artifact &artifact) {
-  Verifier v{artifact, {}};
+  Verifier v{artifact, artifact.constants.size(), {}};
   v.run();
   return std::move(v.problems);
 }
@@ -584,7 +585,8 @@ Result<std::vector<uint8_t>> write(const Artifact &a) {
   return std::move(out.bytes);
 }
 
-Result<Artifact> read(const uint8_t *data, size_t size, std::string_view source) {
+Result<Artifact> read(const uint8_t *data, size_t size, std::string_view source,
+                      ConstantsView *constantsInPlace) {
   auto fail = [&](const std::string &what) { return Error(fmt::format("{}: {}", source, what)); };
   if (size < kHeaderBytes)
     return fail(fmt::format("file of {} bytes is too short for a pagoda model", size));
@@ -719,7 +721,10 @@ Result<Artifact> read(const uint8_t *data, size_t size, std::string_view source)
   }
   {
     auto [p, n] = found[uint32_t(Section::Constants)];
-    a.constants.assign(p, p + n);
+    if (constantsInPlace)
+      *constantsInPlace = {p, n};
+    else
+      a.constants.assign(p, p + n);
   }
   {
     ByteReader r = section(Section::Signature);
@@ -785,7 +790,9 @@ Result<Artifact> read(const uint8_t *data, size_t size, std::string_view source)
     if (!r.ok())
       return sectionError("metadata", r);
   }
-  std::vector<std::string> problems = verify(a);
+  Verifier v{a, found[uint32_t(Section::Constants)].second, {}};
+  v.run();
+  std::vector<std::string> problems = std::move(v.problems);
   if (!problems.empty()) {
     for (std::string &p : problems)
       p = fmt::format("{}: {}", source, p);

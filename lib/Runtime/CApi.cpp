@@ -329,10 +329,10 @@ pagoda_status_t pagoda_module_load_file(pagoda_device_t device, const char *path
   return guard("pagoda_module_load_file", [&]() -> pagoda_status_t {
     if (!device || !path || !out_module)
       return nullArg("pagoda_module_load_file", !device ? "device" : !path ? "path" : "out_module");
-    Result<std::vector<uint8_t>> bytes = readFile(path);
-    if (!bytes)
-      return make(PAGODA_NOT_FOUND, bytes.error().str());
-    return loadModule(device, bytes->data(), bytes->size(), path, out_module);
+    Result<MappedFile> file = MappedFile::open(path);
+    if (!file)
+      return make(PAGODA_NOT_FOUND, file.error().str());
+    return loadModule(device, file->data(), file->size(), path, out_module);
   });
 }
 

@@ -22,11 +22,15 @@ std::shared_ptr<Device> Device::create(const target::TargetDesc &target) {
   return std::shared_ptr<Device>(new Device(target));
 }
 
-Result<sim::KernelStats> Device::launch(const sim::KernelLaunch &launch, double *startSeconds) {
+Result<sim::KernelStats> Device::launch(const sim::KernelLaunch &launch, double *startSeconds,
+                                        double *simWallSeconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (startSeconds)
     *startSeconds = seconds_;
+  auto t0 = std::chrono::steady_clock::now();
   Result<sim::KernelStats> stats = sim_->run(launch);
+  if (simWallSeconds)
+    *simWallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (stats)
     seconds_ += stats->seconds;
   return stats;
@@ -157,7 +161,9 @@ void Stream::run() {
 
 Status Module::load(const std::shared_ptr<Device> &device, const uint8_t *data, size_t size,
                     const std::string &source, std::shared_ptr<Module> &out) {
-  Result<artifact::Artifact> a = artifact::read(data, size, source);
+  // The constants go from `data` straight to device memory.
+  artifact::ConstantsView constants;
+  Result<artifact::Artifact> a = artifact::read(data, size, source, &constants);
   if (!a)
     return Status::error(PAGODA_INVALID_MODEL, a.error().str());
   const target::TargetDesc &t = device->target();
@@ -187,13 +193,13 @@ Status Module::load(const std::shared_ptr<Device> &device, const uint8_t *data, 
     addr = *r;
     return {};
   };
-  if (Status s = alloc(m->artifact_.constants.size(), "constants", m->constants_); !s.ok())
+  if (Status s = alloc(constants.size, "constants", m->constants_); !s.ok())
     return s;
   if (Status s = alloc(m->artifact_.arenaBytes, "activation arena", m->arena_); !s.ok())
     return s;
-  if (!m->artifact_.constants.empty())
-    std::memcpy(device->memory().translate(m->constants_, m->artifact_.constants.size()),
-                m->artifact_.constants.data(), m->artifact_.constants.size());
+  if (constants.size)
+    std::memcpy(device->memory().translate(m->constants_, constants.size), constants.data,
+                constants.size);
   out = std::move(m);
   return {};
 }
@@ -291,13 +297,15 @@ Status Module::run(const std::vector<uint64_t> &inputs, const std::vector<uint64
   Bound b{inputs, outputs};
   std::vector<KernelRecord> kernels;
   std::vector<HostRecord> hosts;
-  double start =
-      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  auto t0 = std::chrono::steady_clock::now();
+  double start = std::chrono::duration<double>(t0.time_since_epoch()).count();
   Status s = runSteps(artifact_.plan, b, kernels, hosts, start);
   if (s.ok()) {
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::lock_guard<std::mutex> plock(profileMutex_);
     kernels_ = std::move(kernels);
     hosts_ = std::move(hosts);
+    wallSeconds_ = wall;
     profile_.clear();
     trace_.clear();
   }
@@ -326,12 +334,12 @@ Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b
           return s;
         launch.args.push_back(v);
       }
-      double startSeconds = 0;
-      Result<sim::KernelStats> stats = device_->launch(launch, &startSeconds);
+      double startSeconds = 0, simWall = 0;
+      Result<sim::KernelStats> stats = device_->launch(launch, &startSeconds, &simWall);
       if (!stats)
         return Status::error(PAGODA_DEVICE_ERROR,
                              fmt::format("{}{}", stats.error().str(), where()));
-      kernels.push_back({k.name, step.location, startSeconds, *stats});
+      kernels.push_back({k.name, step.location, startSeconds, simWall, *stats});
       break;
     }
     case Kind::Copy: {
@@ -411,7 +419,7 @@ std::string Module::profileJSON() {
     return profile_.empty() ? "{}" : profile_;
   const target::TargetDesc &t = device_->target();
   nlohmann::ordered_json out;
-  double seconds = 0, roofline = 0, flops = 0, hbm = 0;
+  double seconds = 0, roofline = 0, flops = 0, hbm = 0, simWall = 0;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const KernelRecord &k : kernels_) {
     const sim::KernelStats &s = k.stats;
@@ -443,7 +451,9 @@ std::string Module::profileJSON() {
          {"flops", kflops},
          {"hbm_bytes", s.hbmReadBytes + s.hbmWriteBytes},
          {"pipe_utilization", pipes},
-         {"path_bytes", paths}});
+         {"path_bytes", paths},
+         {"simulator_wall_seconds", k.simWallSeconds}});
+    simWall += k.simWallSeconds;
   }
   double hostSeconds = 0;
   nlohmann::ordered_json hlist = nlohmann::ordered_json::array();
@@ -457,6 +467,12 @@ std::string Module::profileJSON() {
   out["flops"] = flops;
   out["hbm_bytes"] = hbm;
   out["host_seconds"] = hostSeconds;
+  // Wall time of the last run: in the simulator, and in the runtime itself
+  // (plan walking, argument binding, copies: what a real device would cost
+  // the host too).
+  out["wall_seconds"] = wallSeconds_;
+  out["simulator_wall_seconds"] = simWall;
+  out["runtime_overhead_seconds"] = std::max(0.0, wallSeconds_ - simWall - hostSeconds);
   out["kernels"] = list;
   out["host_calls"] = hlist;
   profile_ = out.dump(2);

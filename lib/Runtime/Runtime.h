@@ -44,7 +44,10 @@ public:
 
   /// Runs one kernel on the simulator; launches from every stream are
   /// serialized (one chip), and their simulated time adds to the device's.
-  Result<sim::KernelStats> launch(const sim::KernelLaunch &launch, double *startSeconds);
+  /// `startSeconds` receives the device time it started at, `simWallSeconds`
+  /// the host time the simulation took.
+  Result<sim::KernelStats> launch(const sim::KernelLaunch &launch, double *startSeconds,
+                                  double *simWallSeconds = nullptr);
   double simulatedSeconds();
 
 private:
@@ -133,7 +136,8 @@ const std::map<std::string, HostKernel> &hostKernels();
 struct KernelRecord {
   std::string name;
   std::string location;
-  double startSeconds = 0; ///< device time when it started
+  double startSeconds = 0;   ///< device time when it started
+  double simWallSeconds = 0; ///< host time spent simulating it
   sim::KernelStats stats;
 };
 struct HostRecord {
@@ -173,6 +177,7 @@ private:
   std::mutex profileMutex_;
   std::vector<KernelRecord> kernels_;
   std::vector<HostRecord> hosts_;
+  double wallSeconds_ = 0; ///< host time of the last run
   std::string profile_, trace_;
 
   struct Bound {

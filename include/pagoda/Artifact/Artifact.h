@@ -160,8 +160,18 @@ std::vector<std::string> verify(const Artifact &artifact);
 /// Serializes (deterministic: equal artifacts give equal bytes).
 Result<std::vector<uint8_t>> write(const Artifact &artifact);
 
-/// Parses and validates; `source` names the file in errors.
-Result<Artifact> read(const uint8_t *data, size_t size, std::string_view source);
+/// Where the constants section lies in a file's bytes.
+struct ConstantsView {
+  const uint8_t *data = nullptr;
+  uint64_t size = 0;
+};
+
+/// Parses and validates; `source` names the file in errors. With
+/// `constantsInPlace`, the constants are validated but not copied:
+/// `Artifact::constants` stays empty and the view points into `data` (for a
+/// loader that uploads them from there: no copy of a large model's weights).
+Result<Artifact> read(const uint8_t *data, size_t size, std::string_view source,
+                      ConstantsView *constantsInPlace = nullptr);
 
 /// A human-readable listing: target, signature, plan, and every kernel's
 /// programs disassembled with their source locations (`pagoda objdump`).

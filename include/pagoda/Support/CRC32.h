@@ -13,7 +13,11 @@
 namespace pagoda {
 
 /// CRC-32 of `size` bytes, continuing from `crc` (0 to start).
+/// Uses carry-less multiplication where the CPU has it.
 uint32_t crc32(const void *data, size_t size, uint32_t crc = 0);
+
+/// The same function on table lookups only (for tests and benchmarks).
+uint32_t crc32Portable(const void *data, size_t size, uint32_t crc = 0);
 
 } // namespace pagoda
 

@@ -33,6 +33,22 @@ TEST(Artifact, RoundTripsDeterministically) {
   EXPECT_EQ(at % 4096, 0u);
 }
 
+TEST(Artifact, ConstantsCanStayInPlace) {
+  Artifact a = test::sampleArtifact();
+  std::vector<uint8_t> bytes = *write(a);
+  ConstantsView view;
+  Result<Artifact> back = read(bytes.data(), bytes.size(), "m.pgd", &view);
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_TRUE(back->constants.empty());
+  ASSERT_EQ(view.size, a.constants.size());
+  EXPECT_GE(view.data, bytes.data());
+  EXPECT_LE(view.data + view.size, bytes.data() + bytes.size());
+  EXPECT_TRUE(std::equal(a.constants.begin(), a.constants.end(), view.data));
+  // The checksum still covers them.
+  bytes[size_t(view.data - bytes.data()) + 3] ^= 1;
+  EXPECT_FALSE(read(bytes.data(), bytes.size(), "m.pgd", &view).ok());
+}
+
 TEST(Artifact, EveryByteIsChecked) {
   Result<std::vector<uint8_t>> bytes = write(test::sampleArtifact());
   ASSERT_TRUE(bytes.ok());

@@ -6,6 +6,7 @@
 #include "pagoda/pagoda_runtime.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 #include <random>
@@ -105,6 +106,15 @@ TEST(Runtime, RunsAModelEndToEnd) {
   EXPECT_HAS(profile, "\"node\": \"/Add\"");
   EXPECT_HAS(profile, "\"gm_to_ub\": 8192");
   EXPECT_HAS(profile, "\"op\": \"Relu\"");
+  // Host wall time splits into the simulator's, host kernels' and the
+  // runtime's own share.
+  nlohmann::json p = nlohmann::json::parse(profile);
+  double wall = p.at("wall_seconds"), sim = p.at("simulator_wall_seconds"),
+         host = p.at("host_seconds"), overhead = p.at("runtime_overhead_seconds");
+  EXPECT_GT(sim, 0);
+  EXPECT_EQ(sim, p["kernels"][0].at("simulator_wall_seconds").get<double>());
+  EXPECT_GE(overhead, 0);
+  EXPECT_NEAR(wall, sim + host + overhead, 1e-9);
   std::string trace = pagoda_module_trace_json(m);
   EXPECT_HAS(trace, "\"name\":\"device\"");
   EXPECT_HAS(trace, "\"name\":\"host\"");
