@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake ninja-build ccache g++ clang-format
+  cmake ninja-build ccache gcc g++ pkg-config clang-format
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libfmt-dev libcli11-dev libgtest-dev nlohmann-json3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
