@@ -57,52 +57,40 @@ bool sameDescr(const std::string &a, const char *b) {
   return norm(a) == norm(b);
 }
 
+template <typename T> double load(const uint8_t *p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return double(v);
+}
+
 /// Element i of raw data as a double.
 double value(pagoda_dtype t, const uint8_t *data, size_t i) {
   const uint8_t *p = data + i * pagoda_dtype_size(t);
   switch (t) {
-  case PAGODA_F32: {
-    float f;
-    std::memcpy(&f, p, 4);
-    return f;
-  }
-  case PAGODA_F64: {
-    double d;
-    std::memcpy(&d, p, 8);
-    return d;
-  }
-  case PAGODA_F16: {
-    uint16_t h;
-    std::memcpy(&h, p, 2);
-    return num::f16ToF32(h);
-  }
-  case PAGODA_BF16: {
-    uint16_t h;
-    std::memcpy(&h, p, 2);
-    return num::bf16ToF32(h);
-  }
+  case PAGODA_F32:
+    return load<float>(p);
+  case PAGODA_F64:
+    return load<double>(p);
+  case PAGODA_F16:
+    return num::f16ToF32(uint16_t(load<uint16_t>(p)));
+  case PAGODA_BF16:
+    return num::bf16ToF32(uint16_t(load<uint16_t>(p)));
   case PAGODA_S8:
-    return int8_t(p[0]);
-  case PAGODA_S16: {
-    int16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case PAGODA_S32: {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case PAGODA_S64: {
-    int64_t v;
-    std::memcpy(&v, p, 8);
-    return double(v);
-  }
-  default: {
-    uint64_t v = 0;
-    std::memcpy(&v, p, pagoda_dtype_size(t));
-    return double(v);
-  }
+    return load<int8_t>(p);
+  case PAGODA_S16:
+    return load<int16_t>(p);
+  case PAGODA_S32:
+    return load<int32_t>(p);
+  case PAGODA_S64:
+    return load<int64_t>(p);
+  case PAGODA_U16:
+    return load<uint16_t>(p);
+  case PAGODA_U32:
+    return load<uint32_t>(p);
+  case PAGODA_U64:
+    return load<uint64_t>(p);
+  default: // u8, bool
+    return p[0];
   }
 }
 
