@@ -30,6 +30,9 @@ void addIsaCommands(CLI::App &app, CommandFn &run);
 /// `pagoda sim KERNEL ...` and `pagoda microbench [--target NAME] [--json]`.
 void addSimCommands(CLI::App &app, CommandFn &run);
 
+/// `pagoda compile MODEL.{onnx,mlir} ...`: imports and optimizes a model.
+void addCompileCommand(CLI::App &app, CommandFn &run);
+
 /// `pagoda run MODEL.pgd ...`: runs a compiled model on a simulated device.
 void addRunCommand(CLI::App &app, CommandFn &run);
 

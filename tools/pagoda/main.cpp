@@ -40,6 +40,7 @@ static int runDriver(int argc, char **argv) {
   addTargetsCommand(app, run);
   addIsaCommands(app, run);
   addSimCommands(app, run);
+  addCompileCommand(app, run);
   addRunCommand(app, run);
 
   // An unknown first word is a mistyped subcommand: say so in one line

@@ -68,6 +68,56 @@ LogicalResult OpTrait::verifyBroadcastElementwise(Operation *op) {
   return verifyCompatibleShape(op, "result", *shape, out.getShape());
 }
 
+LogicalResult OpTrait::verifyBroadcastCompare(Operation *op) {
+  auto lhs = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto rhs = cast<RankedTensorType>(op->getOperand(1).getType());
+  auto out = cast<RankedTensorType>(op->getResult(0).getType());
+  if (lhs.getElementType() != rhs.getElementType())
+    return op->emitOpError() << "compares different element types " << lhs.getElementType()
+                             << " and " << rhs.getElementType();
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(lhs.getShape(), rhs.getShape());
+  if (failed(shape))
+    return op->emitOpError() << "operand shapes " << shapeStr(lhs.getShape()) << " and "
+                             << shapeStr(rhs.getShape()) << " do not broadcast";
+  return verifyCompatibleShape(op, "result", *shape, out.getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "changes the element type from " << in.getElementType() << " to "
+                         << out.getElementType();
+  if (in.hasStaticShape() && out.hasStaticShape() && in.getNumElements() != out.getNumElements())
+    return emitOpError() << "reshapes " << in.getNumElements() << " elements "
+                         << shapeStr(in.getShape()) << " into " << out.getNumElements() << " "
+                         << shapeStr(out.getShape());
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  ArrayRef<int64_t> perm = getPerm();
+  if (int64_t(perm.size()) != in.getRank())
+    return emitOpError() << "perm has " << perm.size() << " entries for rank " << in.getRank();
+  SmallVector<bool> seen(perm.size());
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return emitOpError() << "perm is not a permutation of [0, " << in.getRank() << ")";
+    seen[p] = true;
+    expected.push_back(in.getDimSize(p));
+  }
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "changes the element type";
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
 //===----------------------------------------------------------------------===//
 // Folders
 //===----------------------------------------------------------------------===//

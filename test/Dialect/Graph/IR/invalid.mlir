@@ -150,3 +150,43 @@ func.func @constant_type() {
   %0 = "graph.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @compare_shapes(%a: tensor<4x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.less' op result has shape [4] but the operands imply [4, 3]}}
+  %0 = graph.less %a, %b : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @compare_types(%a: tensor<3xf32>, %b: tensor<3xf16>) {
+  // expected-error @+1 {{'graph.equal' op compares different element types 'f32' and 'f16'}}
+  %0 = graph.equal %a, %b : (tensor<3xf32>, tensor<3xf16>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.reshape' op reshapes 6 elements [2, 3] into 8 [2, 4]}}
+  %0 = graph.reshape %a : tensor<2x3xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.transpose' op perm is not a permutation of [0, 2)}}
+  %0 = graph.transpose %a {perm = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.transpose' op result has shape [2, 3] but the operands imply [3, 2]}}
+  %0 = graph.transpose %a {perm = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}

@@ -67,3 +67,19 @@ func.func @elementwise(%a: tensor<4x1x8xf32>, %b: tensor<3x1xf32>, %i: tensor<5x
   %4 = graph.constant dense<[1, 2, 3, 4, 5]> : tensor<5xi32>
   return
 }
+
+// The ops the ONNX importer produces round-trip through the textual form.
+// CHECK-LABEL: func @imported_ops
+func.func @imported_ops(%x: tensor<1x3x8x8xf32>, %i: tensor<2xi64>, %u: tensor<4xui8>) -> tensor<4xi1> {
+  // CHECK: graph.max_pool
+  %0 = graph.max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x3x8x8xf32> -> tensor<1x3x4x4xf32>
+  // CHECK: graph.transpose
+  %1 = graph.transpose %0 {perm = array<i64: 0, 2, 3, 1>} : tensor<1x3x4x4xf32> -> tensor<1x4x4x3xf32>
+  // CHECK: graph.gather
+  %2 = graph.gather %1, %i {axis = 1 : i64} : (tensor<1x4x4x3xf32>, tensor<2xi64>) -> tensor<1x2x4x3xf32>
+  // CHECK: graph.reduce_mean
+  %3 = graph.reduce_mean %2 {axes = array<i64: 1>, keepdims = true} : tensor<1x2x4x3xf32> -> tensor<1x1x4x3xf32>
+  // CHECK: graph.greater
+  %4 = graph.greater %u, %u : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  return %4 : tensor<4xi1>
+}

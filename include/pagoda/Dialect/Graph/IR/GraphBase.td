@@ -28,9 +28,9 @@ def Graph_Dialect : Dialect {
 class Graph_Op<string mnemonic, list<Trait> traits = []>
     : Op<Graph_Dialect, mnemonic, traits>;
 
-// Element types the graph level accepts: floats and signless integers
-// (including i1 for booleans).
-def Graph_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+// Element types the graph level accepts: floats, signless integers (signed
+// ONNX integers, and i1 for booleans) and unsigned integers (ONNX uint*).
+def Graph_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>;
 
 // Verifies numpy-style broadcasting between the two operands and the result.
 def Graph_BroadcastElementwise

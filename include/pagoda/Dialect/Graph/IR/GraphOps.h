@@ -38,6 +38,19 @@ template <typename ConcreteType>
 mlir::LogicalResult BroadcastElementwise<ConcreteType>::verifyTrait(mlir::Operation *op) {
   return verifyBroadcastElementwise(op);
 }
+
+/// Two tensor operands of one element type that broadcast numpy-style to an
+/// i1 result.
+template <typename ConcreteType>
+class BroadcastCompare : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastCompare> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op);
+};
+mlir::LogicalResult verifyBroadcastCompare(mlir::Operation *op);
+template <typename ConcreteType>
+mlir::LogicalResult BroadcastCompare<ConcreteType>::verifyTrait(mlir::Operation *op) {
+  return verifyBroadcastCompare(op);
+}
 } // namespace OpTrait
 
 } // namespace pagoda::graph

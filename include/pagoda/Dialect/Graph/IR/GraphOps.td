@@ -53,6 +53,53 @@ def Graph_MulOp : Graph_BinaryOp<"mul", [Commutative]> {
 def Graph_DivOp : Graph_BinaryOp<"div"> {
   let summary = "Elementwise division with numpy-style broadcasting";
 }
+def Graph_PowOp : Graph_BinaryOp<"pow"> {
+  let summary = "Elementwise power with numpy-style broadcasting";
+}
+def Graph_MaxOp : Graph_BinaryOp<"max", [Commutative]> {
+  let summary = "Elementwise maximum with numpy-style broadcasting";
+}
+def Graph_MinOp : Graph_BinaryOp<"min", [Commutative]> {
+  let summary = "Elementwise minimum with numpy-style broadcasting";
+}
+def Graph_ModOp : Graph_BinaryOp<"mod"> {
+  let summary = "Elementwise remainder (ONNX Mod; `fmod` selects C fmod semantics)";
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, DefaultValuedAttr<BoolAttr, "false">:$fmod);
+}
+def Graph_AndOp : Graph_BinaryOp<"and", [Commutative]> {
+  let summary = "Elementwise logical and of i1 tensors";
+}
+def Graph_OrOp : Graph_BinaryOp<"or", [Commutative]> {
+  let summary = "Elementwise logical or of i1 tensors";
+}
+def Graph_XorOp : Graph_BinaryOp<"xor", [Commutative]> {
+  let summary = "Elementwise logical xor of i1 tensors";
+}
+
+// Comparisons: operands of one element type, an i1 result.
+def Graph_BroadcastCompare : NativeOpTrait<"BroadcastCompare"> {
+  let cppNamespace = "::pagoda::graph::OpTrait";
+}
+class Graph_CompareOp<string mnemonic, list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat(traits, [Pure, Graph_BroadcastCompare])> {
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs TensorOf<[I1]>:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($output)
+  }];
+}
+def Graph_EqualOp : Graph_CompareOp<"equal", [Commutative]> { let summary = "lhs == rhs"; }
+def Graph_LessOp : Graph_CompareOp<"less"> { let summary = "lhs < rhs"; }
+def Graph_LessEqualOp : Graph_CompareOp<"less_equal"> { let summary = "lhs <= rhs"; }
+def Graph_GreaterOp : Graph_CompareOp<"greater"> { let summary = "lhs > rhs"; }
+def Graph_GreaterEqualOp : Graph_CompareOp<"greater_equal"> { let summary = "lhs >= rhs"; }
+
+def Graph_WhereOp : Graph_Op<"where", [Pure]> {
+  let summary = "Elementwise select: cond ? lhs : rhs, all three broadcast";
+  let arguments = (ins TensorOf<[I1]>:$cond, Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
 
 class Graph_UnaryOp<string mnemonic, list<Trait> traits = []>
     : Graph_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
@@ -64,6 +111,181 @@ class Graph_UnaryOp<string mnemonic, list<Trait> traits = []>
 def Graph_ReluOp : Graph_UnaryOp<"relu"> {
   let summary = "Rectified linear unit, max(x, 0)";
   let hasFolder = 1;
+}
+def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"; }
+def Graph_TanhOp : Graph_UnaryOp<"tanh"> { let summary = "Hyperbolic tangent"; }
+def Graph_ExpOp : Graph_UnaryOp<"exp"> { let summary = "e^x"; }
+def Graph_LogOp : Graph_UnaryOp<"log"> { let summary = "Natural logarithm"; }
+def Graph_SqrtOp : Graph_UnaryOp<"sqrt"> { let summary = "Square root"; }
+def Graph_AbsOp : Graph_UnaryOp<"abs"> { let summary = "|x|"; }
+def Graph_NegOp : Graph_UnaryOp<"neg"> { let summary = "-x"; }
+def Graph_ErfOp : Graph_UnaryOp<"erf"> { let summary = "The error function"; }
+def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal"> { let summary = "1 / x"; }
+def Graph_FloorOp : Graph_UnaryOp<"floor"> { let summary = "Round toward -inf"; }
+def Graph_CeilOp : Graph_UnaryOp<"ceil"> { let summary = "Round toward +inf"; }
+def Graph_RoundOp : Graph_UnaryOp<"round"> { let summary = "Round half to even"; }
+def Graph_SignOp : Graph_UnaryOp<"sign"> { let summary = "-1, 0 or 1"; }
+def Graph_SinOp : Graph_UnaryOp<"sin"> { let summary = "Sine"; }
+def Graph_CosOp : Graph_UnaryOp<"cos"> { let summary = "Cosine"; }
+def Graph_SoftplusOp : Graph_UnaryOp<"softplus"> { let summary = "log(1 + exp(x))"; }
+def Graph_HardSwishOp : Graph_UnaryOp<"hard_swish"> {
+  let summary = "x * max(0, min(1, x / 6 + 1 / 2))";
+}
+def Graph_NotOp : Graph_UnaryOp<"not"> { let summary = "Logical not of an i1 tensor"; }
+
+def Graph_LeakyReluOp : Graph_UnaryOp<"leaky_relu"> {
+  let summary = "x >= 0 ? x : alpha * x";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$alpha);
+}
+def Graph_EluOp : Graph_UnaryOp<"elu"> {
+  let summary = "x >= 0 ? x : alpha * (exp(x) - 1)";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$alpha);
+}
+def Graph_HardSigmoidOp : Graph_UnaryOp<"hard_sigmoid"> {
+  let summary = "max(0, min(1, alpha * x + beta))";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$alpha, F64Attr:$beta);
+}
+def Graph_GeluOp : Graph_UnaryOp<"gelu"> {
+  let summary = "x * Phi(x); `approximate` is \"none\" or \"tanh\"";
+  let arguments = (ins Graph_Tensor:$input, StrAttr:$approximate);
+}
+def Graph_ClipOp : Graph_UnaryOp<"clip"> {
+  let summary = "min(max(x, min), max); absent bounds do not clip";
+  let arguments = (ins Graph_Tensor:$input, OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max);
+}
+def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Element type conversion (ONNX Cast: round to nearest even, saturating to int)";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement (static shapes; the result type carries the new shape)
+//===----------------------------------------------------------------------===//
+
+def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+  let summary = "The same elements in row-major order under a new static shape";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
+  let summary = "Permutes dimensions: output dim i is input dim perm[i]";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
+  let summary = "Joins tensors along `axis`";
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+}
+def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
+  let summary = "Strided slice with static, normalized starts and steps per dimension";
+  let description = [{
+    Output element i of dimension d is input element starts[d] + i * steps[d];
+    the output shape gives the counts. Negative steps walk backwards.
+  }];
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$steps);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+def Graph_GatherOp : Graph_Op<"gather", [Pure]> {
+  let summary = "ONNX Gather: takes slices of `data` along `axis` at `indices`";
+  let arguments = (ins Graph_Tensor:$data, TensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+def Graph_ExpandOp : Graph_Op<"expand", [Pure]> {
+  let summary = "Broadcasts the input to the result's static shape";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+def Graph_PadOp : Graph_Op<"pad", [Pure]> {
+  let summary = "Constant, reflect, edge or wrap padding; pads are all begins then all ends";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$pads, StrAttr:$mode,
+                       F64Attr:$value);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization, reductions, pooling
+//===----------------------------------------------------------------------===//
+
+def Graph_SoftmaxOp : Graph_UnaryOp<"softmax"> {
+  let summary = "exp(x) / sum(exp(x)) along `axis` (opset >= 13 semantics)";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+}
+def Graph_LogSoftmaxOp : Graph_UnaryOp<"log_softmax"> {
+  let summary = "log(softmax(x)) along `axis` (opset >= 13 semantics)";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+}
+def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure]> {
+  let summary = "Inference batch normalization over dimension 1";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$bias,
+                       Graph_Tensor:$mean, Graph_Tensor:$variance, F64Attr:$epsilon);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
+  let summary = "Normalizes over the dimensions from `axis` on, then scale and bias";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Optional<Graph_Tensor>:$bias,
+                       I64Attr:$axis, F64Attr:$epsilon);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+def Graph_InstanceNormOp : Graph_Op<"instance_norm", [Pure]> {
+  let summary = "Normalizes each (N, C) over its spatial dimensions, then scale and bias";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$bias,
+                       F64Attr:$epsilon);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+class Graph_ReduceOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
+  let summary = "Reduction over `axes` (sorted, non-negative); `keepdims` keeps them as 1";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+def Graph_ReduceSumOp : Graph_ReduceOp<"reduce_sum">;
+def Graph_ReduceMeanOp : Graph_ReduceOp<"reduce_mean">;
+def Graph_ReduceMaxOp : Graph_ReduceOp<"reduce_max">;
+def Graph_ReduceMinOp : Graph_ReduceOp<"reduce_min">;
+def Graph_ReduceProdOp : Graph_ReduceOp<"reduce_prod">;
+def Graph_ReduceL2Op : Graph_ReduceOp<"reduce_l2">;
+
+class Graph_ArgOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
+  let summary = "Index of the extreme element along `axis` (i64 result)";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
+                       BoolAttr:$select_last_index);
+  let results = (outs TensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+def Graph_ArgMaxOp : Graph_ArgOp<"argmax">;
+def Graph_ArgMinOp : Graph_ArgOp<"argmin">;
+
+class Graph_PoolOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+def Graph_MaxPoolOp : Graph_PoolOp<"max_pool"> {
+  let summary = "Max pooling over the spatial dimensions (pads: begins then ends)";
+}
+def Graph_AvgPoolOp : Graph_PoolOp<"avg_pool"> {
+  let summary = "Average pooling; `count_include_pad` counts padding in the divisor";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$count_include_pad);
 }
 
 //===----------------------------------------------------------------------===//
@@ -83,6 +305,14 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
     $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($output)
   }];
   let hasVerifier = 1;
+}
+
+def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
+  let summary = "alpha * op(A) * op(B) + beta * C, op transposing when asked (ONNX Gemm)";
+  let arguments = (ins Graph_Tensor:$a, Graph_Tensor:$b, Optional<Graph_Tensor>:$c,
+                       F64Attr:$alpha, F64Attr:$beta, BoolAttr:$trans_a, BoolAttr:$trans_b);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
 def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
@@ -113,6 +343,23 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
     int64_t getNumSpatialDims() {
       return ::mlir::cast<::mlir::RankedTensorType>(getInput().getType()).getRank() - 2;
     }
+  }];
+}
+
+def Graph_ConvTransposeOp : Graph_Op<"conv_transpose", [Pure]> {
+  let summary = "N-D transposed convolution with ONNX ConvTranspose semantics";
+  let description = [{
+    `weight` is [C, M/group, k1, ..., kn]; `pads` has 2n entries (begins then
+    ends) after resolving `output_padding`, `output_shape` and `auto_pad`.
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$weight,
+                       Optional<Graph_Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$output_padding,
+                       I64Attr:$group);
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

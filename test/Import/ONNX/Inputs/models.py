@@ -1,0 +1,137 @@
+"""Small ONNX models for the importer's lit tests, built with python3-onnx.
+
+Usage: models.py NAME OUT.onnx  (NAME is one of the functions below).
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def save(nodes, inputs, outputs, inits=(), opset=17, ir=8, name="g", extra_opsets=()):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, v) for d, v in extra_opsets]
+    model = helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = ir
+    onnx.save(model, sys.argv[2])
+
+
+def f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def cnn():
+    """Conv+BN+Relu, MaxPool, GlobalAveragePool, Flatten, Gemm, Softmax (opset 11)."""
+    rng = np.random.default_rng(0)
+    inits = [
+        const("w", rng.standard_normal((8, 3, 3, 3)).astype(np.float32)),
+        const("b", np.zeros(8, np.float32)),
+        const("scale", np.ones(8, np.float32)),
+        const("bias", np.zeros(8, np.float32)),
+        const("mean", np.zeros(8, np.float32)),
+        const("var", np.ones(8, np.float32)),
+        const("fc_w", rng.standard_normal((10, 8)).astype(np.float32)),
+        const("fc_b", np.zeros(10, np.float32)),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv1", pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["bn"],
+                         name="bn1"),
+        helper.make_node("Relu", ["bn"], ["r"], name="relu1"),
+        helper.make_node("MaxPool", ["r"], ["p"], name="pool1", kernel_shape=[2, 2],
+                         strides=[2, 2]),
+        helper.make_node("GlobalAveragePool", ["p"], ["g"], name="gap"),
+        helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "fc_w", "fc_b"], ["logits"], name="fc", transB=1),
+        helper.make_node("Softmax", ["logits"], ["prob"], name="softmax"),
+    ]
+    save(nodes, [f32("x", ["batch", 3, 16, 16])], [f32("prob", None)], inits, opset=11)
+
+
+def shape_chain():
+    """Shape -> Gather -> Unsqueeze -> Concat -> Reshape, as exporters write it (opset 13)."""
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Constant", [], ["zero"], name="zero", value_int=0),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+        helper.make_node("Constant", [], ["axes"], name="axes", value_ints=[0]),
+        helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="unsqueeze"),
+        helper.make_node("Constant", [], ["minus1"], name="minus1", value_ints=[-1]),
+        helper.make_node("Concat", ["n1", "minus1"], ["newshape"], name="concat", axis=0),
+        helper.make_node("Reshape", ["x", "newshape"], ["y"], name="reshape"),
+    ]
+    save(nodes, [f32("x", [2, 3, 4])], [f32("y", None)], opset=13)
+
+
+def unsorted():
+    """Nodes out of order, numeric and odd tensor names, an unused opset domain."""
+    nodes = [
+        helper.make_node("Relu", ["7"], ["out {\"q\"}"], name=""),
+        helper.make_node("Add", ["x", "x"], ["7"], name="add/0"),
+    ]
+    save(nodes, [f32("x", [4])], [f32("out {\"q\"}", None)],
+         extra_opsets=[("ai.onnx.ml", 3), ("com.microsoft", 1)])
+
+
+def old_opsets():
+    """Opset 9: Slice and Squeeze by attributes, Softmax on the coerced 2-D view, Clip attrs."""
+    nodes = [
+        helper.make_node("Slice", ["x"], ["s"], name="slice", starts=[0, 1], ends=[1, 3],
+                         axes=[0, 2]),
+        helper.make_node("Squeeze", ["s"], ["q"], name="squeeze", axes=[0]),
+        helper.make_node("Clip", ["q"], ["c"], name="clip", min=-1.0, max=1.0),
+        helper.make_node("Softmax", ["c"], ["y"], name="softmax", axis=1),
+    ]
+    save(nodes, [f32("x", [2, 3, 4])], [f32("y", None)], opset=9, ir=4)
+
+
+def new_opsets():
+    """Opset 13+: Slice, Squeeze, Clip, ReduceSum arguments as inputs; Softmax on one axis."""
+    inits = [const("starts", np.array([0, 1], np.int64)), const("ends", np.array([1, 3], np.int64)),
+             const("axes", np.array([0, 2], np.int64)), const("sq", np.array([0], np.int64)),
+             const("lo", np.array(-1.0, np.float32)), const("hi", np.array(1.0, np.float32)),
+             const("raxes", np.array([1], np.int64))]
+    nodes = [
+        helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["s"], name="slice"),
+        helper.make_node("Squeeze", ["s", "sq"], ["q"], name="squeeze"),
+        helper.make_node("Clip", ["q", "lo", "hi"], ["c"], name="clip"),
+        helper.make_node("Softmax", ["c"], ["y"], name="softmax", axis=1),
+        helper.make_node("ReduceSum", ["y", "raxes"], ["r"], name="rsum", keepdims=0),
+    ]
+    save(nodes, [f32("x", [2, 3, 4])], [f32("y", None), f32("r", None)], inits, opset=13)
+
+
+def unsupported():
+    """Two ops the importer lacks, one in a custom domain."""
+    nodes = [
+        helper.make_node("Relu", ["x"], ["a"], name="ok"),
+        helper.make_node("NonMaxSuppression", ["a", "a"], ["b"], name="nms"),
+        helper.make_node("FancyOp", ["b"], ["y"], name="fancy", domain="com.example"),
+    ]
+    save(nodes, [f32("x", [4])], [f32("y", None)], extra_opsets=[("com.example", 1)])
+
+
+def external():
+    """Weights in an external data file beside the model."""
+    w = const("w", np.arange(6, dtype=np.float32).reshape(2, 3))
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], "g",
+                              [f32("x", [1, 2])], [f32("y", None)], [w])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save_model(model, sys.argv[2], save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="weights.bin", size_threshold=0)
+
+
+def opset21():
+    """A newer opset than the installed onnx knows: imports all the same."""
+    nodes = [helper.make_node("Gelu", ["x"], ["y"], name="gelu", approximate="tanh")]
+    save(nodes, [f32("x", [8])], [f32("y", None)], opset=21, ir=10)
+
+
+if __name__ == "__main__":
+    globals()[sys.argv[1]]()
