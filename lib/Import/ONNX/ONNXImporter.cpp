@@ -54,6 +54,12 @@ std::string dimsStr(ArrayRef<int64_t> d) {
 struct IntTensor {
   SmallVector<int64_t> shape;
   SmallVector<int64_t> v;
+  unsigned bits = 64; ///< the ONNX element type: int32 or int64
+};
+
+struct ConvGeometry {
+  SmallVector<int64_t> kernel, strides, dilations, pads, shape;
+  int64_t group = 1;
 };
 
 class Importer {
@@ -161,7 +167,24 @@ private:
   LogicalResult binary(StringRef op);
   LogicalResult compare(StringRef op);
   LogicalResult unary(StringRef op);
+  std::optional<ConvGeometry> convGeometry(size_t xi, size_t wi, bool transpose);
   LogicalResult convLike(bool transpose);
+  LogicalResult resize();
+  LogicalResult split();
+  LogicalResult einsum();
+  LogicalResult quantized();
+  LogicalResult recurrent();
+  std::optional<SmallVector<double>> constFloats(size_t i, const char *what);
+  std::optional<SmallVector<int64_t>> matmulShape(RankedTensorType at, RankedTensorType bt);
+  /// A zero scalar of `elt`, for an absent zero-point operand.
+  Value zeroOf(Type elt) {
+    auto t = RankedTensorType::get({}, elt);
+    return constant(
+        isa<FloatType>(elt)
+            ? DenseElementsAttr::get(t, APFloat::getZero(cast<FloatType>(elt).getFloatSemantics()))
+            : DenseElementsAttr::get(t, APInt(elt.getIntOrFloatBitWidth(), 0)),
+        loc_);
+  }
   LogicalResult pool(StringRef op);
   LogicalResult reduce(StringRef op);
   LogicalResult softmax(bool log);
@@ -320,7 +343,10 @@ std::optional<IntTensor> intsOf(DenseElementsAttr a) {
   auto it = dyn_cast<IntegerType>(a.getElementType());
   if (!it || it.getWidth() == 1 || a.getNumElements() > 4096)
     return std::nullopt;
+  if (it.isUnsigned() || (it.getWidth() != 32 && it.getWidth() != 64))
+    return std::nullopt;
   IntTensor t;
+  t.bits = it.getWidth();
   t.shape.assign(a.getType().getShape().begin(), a.getType().getShape().end());
   for (const APInt &v : a.getValues<APInt>())
     t.v.push_back(it.isUnsigned() ? int64_t(v.getZExtValue()) : v.getSExtValue());
@@ -328,8 +354,11 @@ std::optional<IntTensor> intsOf(DenseElementsAttr a) {
 }
 
 void Importer::defineInts(const std::string &name, IntTensor t, Location loc) {
-  auto type = RankedTensorType::get(t.shape, b_.getI64Type());
-  define(name, constant(DenseElementsAttr::get(type, ArrayRef<int64_t>(t.v)), loc));
+  auto type = RankedTensorType::get(t.shape, b_.getIntegerType(t.bits));
+  SmallVector<APInt> values;
+  for (int64_t v : t.v)
+    values.push_back(APInt(t.bits, uint64_t(v), /*isSigned=*/true, /*implicitTrunc=*/true));
+  define(name, constant(DenseElementsAttr::get(type, values), loc));
   ints_[name] = std::move(t);
 }
 
@@ -365,87 +394,22 @@ std::optional<int64_t> Importer::normAxis(int64_t axis, int64_t rank) {
 
 /// The ops this importer converts (default domain).
 const llvm::StringSet<> &supportedOps() {
-  static const llvm::StringSet<> ops = {"Abs",
-                                        "Add",
-                                        "And",
-                                        "ArgMax",
-                                        "ArgMin",
-                                        "AveragePool",
-                                        "BatchNormalization",
-                                        "Cast",
-                                        "Ceil",
-                                        "Clip",
-                                        "Concat",
-                                        "Constant",
-                                        "ConstantOfShape",
-                                        "Conv",
-                                        "ConvTranspose",
-                                        "Cos",
-                                        "Div",
-                                        "Dropout",
-                                        "Elu",
-                                        "Equal",
-                                        "Erf",
-                                        "Exp",
-                                        "Expand",
-                                        "Flatten",
-                                        "Floor",
-                                        "Gather",
-                                        "Gelu",
-                                        "Gemm",
-                                        "GlobalAveragePool",
-                                        "GlobalMaxPool",
-                                        "Greater",
-                                        "GreaterOrEqual",
-                                        "HardSigmoid",
-                                        "HardSwish",
-                                        "Identity",
-                                        "InstanceNormalization",
-                                        "LayerNormalization",
-                                        "LeakyRelu",
-                                        "Less",
-                                        "LessOrEqual",
-                                        "Log",
-                                        "LogSoftmax",
-                                        "MatMul",
-                                        "Max",
-                                        "MaxPool",
-                                        "Min",
-                                        "Mod",
-                                        "Mul",
-                                        "Neg",
-                                        "Not",
-                                        "Or",
-                                        "Pad",
-                                        "Pow",
-                                        "Range",
-                                        "Reciprocal",
-                                        "ReduceL2",
-                                        "ReduceMax",
-                                        "ReduceMean",
-                                        "ReduceMin",
-                                        "ReduceProd",
-                                        "ReduceSum",
-                                        "Relu",
-                                        "Reshape",
-                                        "Round",
-                                        "Shape",
-                                        "Sigmoid",
-                                        "Sign",
-                                        "Sin",
-                                        "Size",
-                                        "Slice",
-                                        "Softmax",
-                                        "Softplus",
-                                        "Sqrt",
-                                        "Squeeze",
-                                        "Sub",
-                                        "Sum",
-                                        "Tanh",
-                                        "Transpose",
-                                        "Unsqueeze",
-                                        "Where",
-                                        "Xor"};
+  static const llvm::StringSet<> ops = {
+      "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "Ceil",
+      "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "Div",
+      "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu",
+      "Gemm", "GlobalAveragePool", "GlobalMaxPool", "Greater", "GreaterOrEqual", "HardSigmoid",
+      "HardSwish", "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less",
+      "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min", "Mod", "Mul", "Neg",
+      "Not", "Or", "Pad", "Pow", "Range", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
+      "ReduceMin", "ReduceProd", "ReduceSum", "Relu", "Reshape", "Round", "Shape", "Sigmoid",
+      "Sign", "Sin", "Size", "Slice", "Softmax", "Softplus", "Sqrt", "Squeeze", "Sub", "Sum",
+      "Tanh", "Transpose", "Unsqueeze", "Where", "Xor",
+      // Indexing, resizing, layout, quantization, recurrence.
+      "PRelu", "Resize", "Upsample", "Tile", "GatherElements", "ScatterND", "CumSum",
+      "DepthToSpace", "SpaceToDepth", "Einsum", "TopK", "Split", "Mean", "QuantizeLinear",
+      "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul",
+      "QLinearConv", "LSTM", "GRU", "RNN"};
   return ops;
 }
 
@@ -705,6 +669,7 @@ LogicalResult Importer::foldIntegers() {
     return std::accumulate(s.begin(), s.end(), int64_t(1), std::multiplies<int64_t>());
   };
   IntTensor out;
+  out.bits = in[0].bits; // results keep the data operand's type
   if (op == "Identity") {
     out = in[0];
   } else if (op == "Cast") {
@@ -712,6 +677,10 @@ LogicalResult Importer::foldIntegers() {
     if (to != onnx::TensorProto::INT64 && to != onnx::TensorProto::INT32)
       return failure();
     out = in[0];
+    out.bits = to == onnx::TensorProto::INT64 ? 64 : 32;
+    if (out.bits == 32)
+      for (int64_t &x : out.v)
+        x = int64_t(int32_t(x));
   } else if (op == "Gather" && in[0].shape.size() == 1) {
     for (int64_t i : in[1].v) {
       int64_t n = int64_t(in[0].v.size());
@@ -739,9 +708,15 @@ LogicalResult Importer::foldIntegers() {
     } else {
       return failure();
     }
-  } else if (op == "Slice" && in[0].shape.size() == 1 && in.size() >= 3 && opset_ >= 10) {
+  } else if (op == "Slice" && in[0].shape.size() == 1 && (opset_ < 10 || in.size() >= 3)) {
     int64_t n = int64_t(in[0].v.size());
-    int64_t start = in[1].v[0], end = in[2].v[0], step = in.size() > 4 ? in[4].v[0] : 1;
+    SmallVector<int64_t> starts =
+        opset_ < 10 ? attrInts("starts").value_or(SmallVector<int64_t>()) : in[1].v;
+    SmallVector<int64_t> ends =
+        opset_ < 10 ? attrInts("ends").value_or(SmallVector<int64_t>()) : in[2].v;
+    if (starts.size() != 1 || ends.size() != 1)
+      return failure();
+    int64_t start = starts[0], end = ends[0], step = in.size() > 4 ? in[4].v[0] : 1;
     if (step <= 0)
       return failure();
     start = std::clamp(start < 0 ? start + n : start, int64_t(0), n);
@@ -995,51 +970,68 @@ std::optional<SmallVector<int64_t>> resolvePads(const std::string &autoPad,
   return out;
 }
 
-LogicalResult Importer::convLike(bool transpose) {
-  auto xt = inputType(0), wt = inputType(1);
+std::optional<ConvGeometry> Importer::convGeometry(size_t xi, size_t wi, bool transpose) {
+  auto xt = inputType(xi), wt = inputType(wi);
   if (xt.getRank() < 3 || wt.getRank() != xt.getRank()) {
     nodeError() << "input rank " << xt.getRank() << " and weight rank " << wt.getRank()
                 << " must be equal and >= 3";
-    return failure();
+    return std::nullopt;
   }
   size_t n = size_t(xt.getRank() - 2);
-  SmallVector<int64_t> kernel(wt.getShape().drop_front(2));
-  if (std::optional<SmallVector<int64_t>> ks = attrInts("kernel_shape"); ks && *ks != kernel) {
+  ConvGeometry g;
+  g.kernel.assign(wt.getShape().begin() + 2, wt.getShape().end());
+  if (std::optional<SmallVector<int64_t>> ks = attrInts("kernel_shape"); ks && *ks != g.kernel) {
     nodeError() << "kernel_shape " << dimsStr(*ks) << " disagrees with the weight's "
-                << dimsStr(kernel);
-    return failure();
+                << dimsStr(g.kernel);
+    return std::nullopt;
   }
-  SmallVector<int64_t> strides = attrInts("strides").value_or(SmallVector<int64_t>(n, 1));
-  SmallVector<int64_t> dilations = attrInts("dilations").value_or(SmallVector<int64_t>(n, 1));
-  if (strides.size() != n || dilations.size() != n) {
+  g.strides = attrInts("strides").value_or(SmallVector<int64_t>(n, 1));
+  g.dilations = attrInts("dilations").value_or(SmallVector<int64_t>(n, 1));
+  if (g.strides.size() != n || g.dilations.size() != n) {
     nodeError() << "expects " << n << " strides and dilations";
-    return failure();
+    return std::nullopt;
   }
-  int64_t group = attrInt("group", 1);
+  g.group = attrInt("group", 1);
+  if (transpose)
+    return g;
+  SmallVector<int64_t> spatial(xt.getShape().drop_front(2));
+  std::string autoPad = attrString("auto_pad", "NOTSET");
+  std::optional<SmallVector<int64_t>> pads =
+      resolvePads(autoPad, attrInts("pads"), spatial, g.kernel, g.strides, g.dilations);
+  if (!pads) {
+    nodeError() << "bad pads or auto_pad '" << autoPad << "'";
+    return std::nullopt;
+  }
+  g.pads = *pads;
+  g.shape = {xt.getDimSize(0), wt.getDimSize(0)};
+  for (size_t i = 0; i < n; ++i) {
+    int64_t span = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    int64_t padded = spatial[i] + g.pads[i] + g.pads[n + i];
+    if (padded < span) {
+      nodeError() << "kernel extent " << span << " exceeds the padded input " << padded;
+      return std::nullopt;
+    }
+    g.shape.push_back((padded - span) / g.strides[i] + 1);
+  }
+  return g;
+}
+
+LogicalResult Importer::convLike(bool transpose) {
+  std::optional<ConvGeometry> geo = convGeometry(0, 1, transpose);
+  if (!geo)
+    return failure();
+  auto xt = inputType(0), wt = inputType(1);
+  size_t n = size_t(xt.getRank() - 2);
+  SmallVector<int64_t> kernel = geo->kernel, strides = geo->strides, dilations = geo->dilations;
+  int64_t group = geo->group;
   Value bias = hasInput(2) ? input(2) : Value();
   SmallVector<int64_t> spatial(xt.getShape().drop_front(2));
   std::string autoPad = attrString("auto_pad", "NOTSET");
   if (!transpose) {
-    std::optional<SmallVector<int64_t>> pads =
-        resolvePads(autoPad, attrInts("pads"), spatial, kernel, strides, dilations);
-    if (!pads) {
-      nodeError() << "bad pads or auto_pad '" << autoPad << "'";
-      return failure();
-    }
-    SmallVector<int64_t> shape = {xt.getDimSize(0), wt.getDimSize(0)};
-    for (size_t i = 0; i < n; ++i) {
-      int64_t span = (kernel[i] - 1) * dilations[i] + 1;
-      int64_t padded = spatial[i] + (*pads)[i] + (*pads)[n + i];
-      if (padded < span) {
-        nodeError() << "kernel extent " << span << " exceeds the padded input " << padded;
-        return failure();
-      }
-      shape.push_back((padded - span) / strides[i] + 1);
-    }
-    result(graph::ConvOp::create(b_, loc_, tensorOf(shape, xt.getElementType()), input(0), input(1),
-                                 bias, b_.getDenseI64ArrayAttr(strides),
-                                 b_.getDenseI64ArrayAttr(*pads), b_.getDenseI64ArrayAttr(dilations),
-                                 b_.getI64IntegerAttr(group)));
+    result(graph::ConvOp::create(b_, loc_, tensorOf(geo->shape, xt.getElementType()), input(0),
+                                 input(1), bias, b_.getDenseI64ArrayAttr(strides),
+                                 b_.getDenseI64ArrayAttr(geo->pads),
+                                 b_.getDenseI64ArrayAttr(dilations), b_.getI64IntegerAttr(group)));
     return success();
   }
   // ConvTranspose: out = (in - 1) * s + output_padding + (k - 1) * d + 1 - pads.
@@ -1391,12 +1383,12 @@ LogicalResult Importer::gemm() {
   return success();
 }
 
-LogicalResult Importer::matmul() {
-  auto at = inputType(0), bt = inputType(1);
+std::optional<SmallVector<int64_t>> Importer::matmulShape(RankedTensorType at,
+                                                          RankedTensorType bt) {
   SmallVector<int64_t> a(at.getShape()), b(bt.getShape());
   if (a.empty() || b.empty()) {
     nodeError() << "operands must have rank >= 1";
-    return failure();
+    return std::nullopt;
   }
   bool av = a.size() == 1, bv = b.size() == 1;
   if (av)
@@ -1406,18 +1398,370 @@ LogicalResult Importer::matmul() {
   if (a.back() != b[b.size() - 2]) {
     nodeError() << "contraction dimensions differ: " << dimsStr(at.getShape()) << " x "
                 << dimsStr(bt.getShape());
-    return failure();
+    return std::nullopt;
   }
   std::optional<SmallVector<int64_t>> shape =
       broadcast(ArrayRef<int64_t>(a).drop_back(2), ArrayRef<int64_t>(b).drop_back(2));
   if (!shape)
-    return failure();
+    return std::nullopt;
   if (!av)
     shape->push_back(a[a.size() - 2]);
   if (!bv)
     shape->push_back(b.back());
-  result(
-      graph::MatMulOp::create(b_, loc_, tensorOf(*shape, at.getElementType()), input(0), input(1)));
+  return shape;
+}
+
+LogicalResult Importer::matmul() {
+  std::optional<SmallVector<int64_t>> shape = matmulShape(inputType(0), inputType(1));
+  if (!shape)
+    return failure();
+  result(graph::MatMulOp::create(b_, loc_, tensorOf(*shape, inputType(0).getElementType()),
+                                 input(0), input(1)));
+  return success();
+}
+
+std::optional<SmallVector<double>> Importer::constFloats(size_t i, const char *what) {
+  DenseElementsAttr c;
+  if (hasInput(i) && matchPattern(input(i), m_Constant(&c))) {
+    SmallVector<double> out;
+    if (isa<FloatType>(c.getElementType())) {
+      for (const APFloat &v : c.getValues<APFloat>())
+        out.push_back(v.convertToDouble());
+    } else {
+      for (const APInt &v : c.getValues<APInt>())
+        out.push_back(double(v.getSExtValue()));
+    }
+    return out;
+  }
+  nodeError() << what << " (input " << i << ") must be a constant known at compile time";
+  return std::nullopt;
+}
+
+LogicalResult Importer::resize() {
+  const std::string &op = node_->op_type();
+  auto xt = inputType(0);
+  int64_t rank = xt.getRank();
+  std::optional<SmallVector<double>> scales;
+  SmallVector<int64_t> shape;
+  // Where the scales or sizes are: Upsample 7-8 attribute, Upsample 9 and
+  // Resize 10 input 1, Resize 11+ input 2 (scales) or 3 (sizes).
+  if (op == "Upsample" && opset_ < 9) {
+    if (const onnx::AttributeProto *a = attr("scales"))
+      scales = SmallVector<double>(a->floats().begin(), a->floats().end());
+  } else {
+    size_t si = (op == "Upsample" || opset_ < 11) ? 1 : 2;
+    if (op == "Resize" && opset_ >= 11 && hasInput(3)) {
+      std::optional<IntTensor> sizes = constInts(3, "sizes");
+      if (!sizes)
+        return failure();
+      if (hasInput(4) || attr("axes")) {
+        nodeError() << "resizing a subset of axes is not supported";
+        return failure();
+      }
+      shape = sizes->v;
+    } else {
+      scales = constFloats(si, "scales");
+      if (!scales)
+        return failure();
+    }
+  }
+  if (scales) {
+    if (int64_t(scales->size()) != rank) {
+      nodeError() << "scales has " << scales->size() << " entries for rank " << rank;
+      return failure();
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      shape.push_back(int64_t(std::floor(double(xt.getDimSize(d)) * (*scales)[size_t(d)])));
+  }
+  if (int64_t(shape.size()) != rank) {
+    nodeError() << "sizes has " << shape.size() << " entries for rank " << rank;
+    return failure();
+  }
+  for (int64_t d : shape)
+    if (d <= 0) {
+      nodeError() << "resizes to an empty shape " << dimsStr(shape);
+      return failure();
+    }
+  bool legacy = op == "Upsample" || opset_ < 11;
+  std::string mode = attrString("mode", "nearest");
+  if (mode == "bilinear" || mode == "trilinear")
+    mode = "linear"; // Upsample 7-8 spelling
+  std::string coord =
+      legacy ? "asymmetric" : attrString("coordinate_transformation_mode", "half_pixel");
+  if (coord == "tf_crop_and_resize") {
+    nodeError() << "coordinate_transformation_mode tf_crop_and_resize is not supported";
+    return failure();
+  }
+  std::string nearest = legacy ? "floor" : attrString("nearest_mode", "round_prefer_floor");
+  DenseF64ArrayAttr scaleAttr = scales ? b_.getDenseF64ArrayAttr(*scales) : DenseF64ArrayAttr();
+  result(graph::ResizeOp::create(b_, loc_, tensorOf(shape, xt.getElementType()), input(0),
+                                 b_.getStringAttr(mode), b_.getStringAttr(coord),
+                                 b_.getStringAttr(nearest),
+                                 b_.getF64FloatAttr(attrFloat("cubic_coeff_a", -0.75)),
+                                 b_.getBoolAttr(attrInt("exclude_outside", 0) != 0), scaleAttr));
+  return success();
+}
+
+LogicalResult Importer::split() {
+  auto xt = inputType(0);
+  std::optional<int64_t> axis = normAxis(attrInt("axis", 0), xt.getRank());
+  if (!axis)
+    return failure();
+  int64_t dim = xt.getDimSize(*axis);
+  size_t outs = size_t(node_->output_size());
+  SmallVector<int64_t> sizes;
+  if (opset_ >= 13 && hasInput(1)) {
+    std::optional<IntTensor> sp = constInts(1, "split");
+    if (!sp)
+      return failure();
+    sizes = sp->v;
+  } else if (opset_ < 13 && attr("split")) {
+    sizes = *attrInts("split");
+  } else {
+    // Equal parts; from opset 18 the last may be smaller.
+    int64_t parts = opset_ >= 18 && attr("num_outputs") ? attrInt("num_outputs", 1) : int64_t(outs);
+    int64_t each = (dim + parts - 1) / std::max<int64_t>(parts, 1);
+    for (int64_t p = 0, left = dim; p < parts; ++p, left -= each)
+      sizes.push_back(std::min(each, std::max<int64_t>(left, 0)));
+  }
+  int64_t sum = std::accumulate(sizes.begin(), sizes.end(), int64_t(0));
+  if (sizes.size() != outs || sum != dim) {
+    nodeError() << "splits " << dim << " into " << dimsStr(sizes) << " for " << outs << " outputs";
+    return failure();
+  }
+  int64_t at = 0;
+  for (size_t o = 0; o < outs; ++o) {
+    SmallVector<int64_t> starts(size_t(xt.getRank()), 0), steps(size_t(xt.getRank()), 1);
+    SmallVector<int64_t> shape(xt.getShape());
+    starts[size_t(*axis)] = at;
+    shape[size_t(*axis)] = sizes[o];
+    at += sizes[o];
+    result(graph::SliceOp::create(b_, loc_, tensorOf(shape, xt.getElementType()), input(0),
+                                  b_.getDenseI64ArrayAttr(starts), b_.getDenseI64ArrayAttr(steps)),
+           o);
+  }
+  return success();
+}
+
+LogicalResult Importer::einsum() {
+  std::string eq;
+  for (char c : attrString("equation", ""))
+    if (c != ' ')
+      eq += c;
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow);
+  SmallVector<std::string> terms;
+  for (size_t pos = 0;;) {
+    size_t comma = lhs.find(',', pos);
+    terms.push_back(lhs.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos)
+      break;
+    pos = comma + 1;
+  }
+  if (terms.size() != numInputs()) {
+    nodeError() << "equation '" << eq << "' names " << terms.size() << " operands, the node has "
+                << numInputs();
+    return failure();
+  }
+  std::map<char, int64_t> dims;
+  std::map<char, int> uses;
+  SmallVector<int64_t> ellipsis;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    auto t = inputType(i);
+    std::string term = terms[i];
+    size_t dots = term.find("...");
+    int64_t named = int64_t(term.size()) - (dots == std::string::npos ? 0 : 3);
+    int64_t extra = t.getRank() - named;
+    if (extra < 0 || (extra > 0 && dots == std::string::npos)) {
+      nodeError() << "term '" << term << "' does not match operand " << i << " of rank "
+                  << t.getRank();
+      return failure();
+    }
+    int64_t d = 0;
+    for (size_t c = 0; c < term.size(); ++c) {
+      if (term.compare(c, 3, "...") == 0) {
+        SmallVector<int64_t> e(t.getShape().begin() + d, t.getShape().begin() + d + extra);
+        std::optional<SmallVector<int64_t>> b = broadcast(ellipsis, e);
+        if (!b)
+          return failure();
+        ellipsis = *b;
+        d += extra;
+        c += 2;
+        continue;
+      }
+      char l = term[c];
+      int64_t size = t.getDimSize(d++);
+      auto it = dims.find(l);
+      if (it != dims.end() && it->second != size && it->second != 1 && size != 1) {
+        nodeError() << "label '" << l << "' has sizes " << it->second << " and " << size;
+        return failure();
+      }
+      dims[l] = it == dims.end() ? size : std::max(it->second, size);
+      ++uses[l];
+    }
+  }
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+  } else {
+    // Implicit output: the ellipsis, then labels used once, alphabetically.
+    if (lhs.find("...") != std::string::npos)
+      out = "...";
+    for (const auto &[l, n] : uses)
+      if (n == 1)
+        out += l;
+  }
+  SmallVector<int64_t> shape;
+  for (size_t c = 0; c < out.size(); ++c) {
+    if (out.compare(c, 3, "...") == 0) {
+      shape.append(ellipsis.begin(), ellipsis.end());
+      c += 2;
+    } else if (dims.count(out[c])) {
+      shape.push_back(dims[out[c]]);
+    } else {
+      nodeError() << "output label '" << out[c] << "' appears in no operand";
+      return failure();
+    }
+  }
+  SmallVector<Value> ins;
+  for (size_t i = 0; i < numInputs(); ++i)
+    ins.push_back(input(i));
+  result(graph::EinsumOp::create(b_, loc_, tensorOf(shape, inputType(0).getElementType()), ins,
+                                 b_.getStringAttr(eq)));
+  return success();
+}
+
+LogicalResult Importer::quantized() {
+  const std::string &op = node_->op_type();
+  auto xt = inputType(0);
+  if (op == "QuantizeLinear" || op == "DequantizeLinear") {
+    bool quant = op == "QuantizeLinear";
+    Type scaleElt = inputType(1).getElementType();
+    Value zp = hasInput(2)
+                   ? input(2)
+                   : zeroOf(quant ? Type(b_.getIntegerType(8, false)) : xt.getElementType());
+    Type outElt = quant ? cast<RankedTensorType>(zp.getType()).getElementType() : scaleElt;
+    int64_t axis = attrInt("axis", 1);
+    if (inputType(1).getRank() > 0) {
+      std::optional<int64_t> ax = normAxis(axis, xt.getRank());
+      if (!ax)
+        return failure();
+      axis = *ax;
+    }
+    Type t = tensorOf(xt.getShape(), outElt);
+    if (quant)
+      result(graph::QuantizeOp::create(b_, loc_, t, input(0), input(1), zp, axis));
+    else
+      result(graph::DequantizeOp::create(b_, loc_, t, input(0), input(1), zp, axis));
+    return success();
+  }
+  if (op == "DynamicQuantizeLinear") {
+    Type u8 = b_.getIntegerType(8, false);
+    auto q = graph::DynamicQuantizeOp::create(b_, loc_, tensorOf(xt.getShape(), u8),
+                                              tensorOf({}, xt.getElementType()), tensorOf({}, u8),
+                                              input(0));
+    for (unsigned i = 0; i < 3; ++i)
+      result(q.getResult(i), i);
+    return success();
+  }
+  Type i32 = b_.getI32Type();
+  if (op == "MatMulInteger" || op == "QLinearMatMul") {
+    bool qlinear = op == "QLinearMatMul";
+    size_t bi = qlinear ? 3 : 1;
+    std::optional<SmallVector<int64_t>> shape = matmulShape(xt, inputType(bi));
+    if (!shape)
+      return failure();
+    if (!qlinear) {
+      Value azp = hasInput(2) ? input(2) : zeroOf(xt.getElementType());
+      Value bzp = hasInput(3) ? input(3) : zeroOf(inputType(1).getElementType());
+      result(graph::MatMulIntegerOp::create(b_, loc_, tensorOf(*shape, i32), input(0), input(1),
+                                            azp, bzp));
+      return success();
+    }
+    Type outElt = inputType(7).getElementType();
+    result(graph::QLinearMatMulOp::create(b_, loc_, tensorOf(*shape, outElt), input(0), input(1),
+                                          input(2), input(3), input(4), input(5), input(6),
+                                          input(7)));
+    return success();
+  }
+  // ConvInteger (x, w, x_zp, w_zp) and QLinearConv (x, xs, xzp, w, ws, wzp, ys, yzp, B).
+  bool qlinear = op == "QLinearConv";
+  std::optional<ConvGeometry> g = convGeometry(0, qlinear ? 3 : 1, false);
+  if (!g)
+    return failure();
+  auto s = b_.getDenseI64ArrayAttr(g->strides), p = b_.getDenseI64ArrayAttr(g->pads),
+       d = b_.getDenseI64ArrayAttr(g->dilations);
+  auto grp = b_.getI64IntegerAttr(g->group);
+  if (!qlinear) {
+    Value xzp = hasInput(2) ? input(2) : zeroOf(xt.getElementType());
+    Value wzp = hasInput(3) ? input(3) : zeroOf(inputType(1).getElementType());
+    result(graph::ConvIntegerOp::create(b_, loc_, tensorOf(g->shape, i32), input(0), input(1), xzp,
+                                        wzp, s, p, d, grp));
+    return success();
+  }
+  Type outElt = inputType(7).getElementType();
+  result(graph::QLinearConvOp::create(b_, loc_, tensorOf(g->shape, outElt), input(0), input(1),
+                                      input(2), input(3), input(4), input(5), input(6), input(7),
+                                      hasInput(8) ? input(8) : Value(), s, p, d, grp));
+  return success();
+}
+
+LogicalResult Importer::recurrent() {
+  const std::string &op = node_->op_type();
+  auto xt = inputType(0);
+  if (xt.getRank() != 3) {
+    nodeError() << "X must have rank 3, got " << xt.getRank();
+    return failure();
+  }
+  int64_t hidden = attrInt("hidden_size", 0);
+  std::string direction = attrString("direction", "forward");
+  int64_t dirs = direction == "bidirectional" ? 2 : 1;
+  int64_t layout = attrInt("layout", 0);
+  int64_t gates = op == "LSTM" ? 4 : op == "GRU" ? 3 : 1;
+  auto wt = inputType(1);
+  if (hidden <= 0 || wt.getRank() != 3 || wt.getDimSize(0) != dirs ||
+      wt.getDimSize(1) != gates * hidden) {
+    nodeError() << "W " << dimsStr(wt.getShape()) << " does not match " << dirs
+                << " direction(s) of " << gates << " gates x hidden_size " << hidden;
+    return failure();
+  }
+  int64_t seq = xt.getDimSize(layout ? 1 : 0), batch = xt.getDimSize(layout ? 0 : 1);
+  Type elt = xt.getElementType();
+  SmallVector<Type> types = {layout ? tensorOf({batch, seq, dirs, hidden}, elt)
+                                    : tensorOf({seq, dirs, batch, hidden}, elt),
+                             layout ? tensorOf({batch, dirs, hidden}, elt)
+                                    : tensorOf({dirs, batch, hidden}, elt)};
+  if (op == "LSTM")
+    types.push_back(types[1]);
+  SmallVector<std::string> acts;
+  if (const onnx::AttributeProto *a = attr("activations"))
+    acts.assign(a->strings().begin(), a->strings().end());
+  if (acts.empty()) {
+    SmallVector<std::string> one = op == "LSTM"
+                                       ? SmallVector<std::string>{"Sigmoid", "Tanh", "Tanh"}
+                                   : op == "GRU" ? SmallVector<std::string>{"Sigmoid", "Tanh"}
+                                                 : SmallVector<std::string>{"Tanh"};
+    for (int64_t d = 0; d < dirs; ++d)
+      acts.append(one.begin(), one.end());
+  }
+  SmallVector<StringRef> actRefs(acts.begin(), acts.end());
+  auto floats = [&](const char *name) {
+    SmallVector<double> v;
+    if (const onnx::AttributeProto *a = attr(name))
+      v.assign(a->floats().begin(), a->floats().end());
+    return b_.getDenseF64ArrayAttr(v);
+  };
+  auto opt = [&](size_t i) { return hasInput(i) ? input(i) : Value(); };
+  auto r = graph::RecurrentOp::create(
+      b_, loc_, types, input(0), input(1), input(2), opt(3), opt(4), opt(5),
+      op == "LSTM" ? opt(6) : Value(), op == "LSTM" ? opt(7) : Value(), b_.getStringAttr(op),
+      b_.getStringAttr(direction), b_.getI64IntegerAttr(hidden), b_.getStrArrayAttr(actRefs),
+      floats("activation_alpha"), floats("activation_beta"),
+      attr("clip") ? b_.getF64FloatAttr(attrFloat("clip", 0)) : FloatAttr(),
+      b_.getBoolAttr(attrInt("input_forget", 0) != 0),
+      b_.getBoolAttr(attrInt("linear_before_reset", 0) != 0), b_.getI64IntegerAttr(layout));
+  for (unsigned i = 0; i < r->getNumResults() && int(i) < node_->output_size(); ++i)
+    result(r->getResult(i), i);
   return success();
 }
 
@@ -1797,6 +2141,144 @@ LogicalResult Importer::convertNode() {
     result(graph::LayerNormOp::create(b_, loc_, input(0).getType(), input(0), input(1),
                                       hasInput(2) ? input(2) : Value(), b_.getI64IntegerAttr(*axis),
                                       b_.getF64FloatAttr(attrFloat("epsilon", 1e-5))));
+    return success();
+  }
+  if (op == "Resize" || op == "Upsample")
+    return resize();
+  if (op == "Split")
+    return split();
+  if (op == "Einsum")
+    return einsum();
+  if (op == "QuantizeLinear" || op == "DequantizeLinear" || op == "DynamicQuantizeLinear" ||
+      op == "MatMulInteger" || op == "ConvInteger" || op == "QLinearMatMul" || op == "QLinearConv")
+    return quantized();
+  if (op == "LSTM" || op == "GRU" || op == "RNN")
+    return recurrent();
+  if (op == "Mean") {
+    if (failed(binary("Sum")))
+      return failure();
+    Value sum = values_.at(node_->output(0));
+    auto t = cast<RankedTensorType>(sum.getType());
+    auto ft = dyn_cast<FloatType>(t.getElementType());
+    if (!ft) {
+      nodeError() << "Mean needs a floating-point type";
+      return failure();
+    }
+    APFloat n{double(numInputs())};
+    bool lost = false;
+    n.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    Value count = constant(DenseElementsAttr::get(RankedTensorType::get({}, ft), n), loc_);
+    result(graph::DivOp::create(b_, loc_, t, sum, count));
+    return success();
+  }
+  if (op == "PRelu") {
+    auto xt = inputType(0);
+    Value slope = input(1);
+    auto st = inputType(1);
+    // Before opset 7 a [C] slope applies per channel of [N, C, ...]; from 7
+    // on it broadcasts numpy-style.
+    if (opset_ < 7 && st.getRank() == 1 && xt.getRank() > 2 &&
+        st.getDimSize(0) == xt.getDimSize(1)) {
+      SmallVector<int64_t> shape(size_t(xt.getRank() - 1), 1);
+      shape[0] = st.getDimSize(0);
+      slope = reshape(slope, shape);
+      st = cast<RankedTensorType>(slope.getType());
+    }
+    std::optional<SmallVector<int64_t>> shape = broadcast(xt.getShape(), st.getShape());
+    if (!shape)
+      return failure();
+    result(
+        graph::PReluOp::create(b_, loc_, tensorOf(*shape, xt.getElementType()), input(0), slope));
+    return success();
+  }
+  if (op == "Tile") {
+    std::optional<IntTensor> reps = constInts(1, "repeats");
+    if (!reps)
+      return failure();
+    auto xt = inputType(0);
+    if (int64_t(reps->v.size()) != xt.getRank()) {
+      nodeError() << "repeats has " << reps->v.size() << " entries for rank " << xt.getRank();
+      return failure();
+    }
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < xt.getRank(); ++d)
+      shape.push_back(xt.getDimSize(d) * reps->v[size_t(d)]);
+    result(graph::TileOp::create(b_, loc_, tensorOf(shape, xt.getElementType()), input(0),
+                                 b_.getDenseI64ArrayAttr(reps->v)));
+    return success();
+  }
+  if (op == "GatherElements") {
+    auto xt = inputType(0), it = inputType(1);
+    std::optional<int64_t> axis = normAxis(attrInt("axis", 0), xt.getRank());
+    if (!axis)
+      return failure();
+    result(graph::GatherElementsOp::create(b_, loc_, tensorOf(it.getShape(), xt.getElementType()),
+                                           input(0), input(1), *axis));
+    return success();
+  }
+  if (op == "ScatterND") {
+    result(graph::ScatterNDOp::create(b_, loc_, input(0).getType(), input(0), input(1), input(2),
+                                      b_.getStringAttr(attrString("reduction", "none"))));
+    return success();
+  }
+  if (op == "CumSum") {
+    std::optional<IntTensor> a = constInts(1, "axis");
+    if (!a || a->v.size() != 1)
+      return failure();
+    std::optional<int64_t> axis = normAxis(a->v[0], inputType(0).getRank());
+    if (!axis)
+      return failure();
+    result(graph::CumSumOp::create(b_, loc_, input(0).getType(), input(0), *axis,
+                                   attrInt("exclusive", 0) != 0, attrInt("reverse", 0) != 0));
+    return success();
+  }
+  if (op == "DepthToSpace" || op == "SpaceToDepth") {
+    auto xt = inputType(0);
+    int64_t bs = attrInt("blocksize", 0);
+    bool d2s = op == "DepthToSpace";
+    if (xt.getRank() != 4 || bs <= 0 ||
+        (d2s ? xt.getDimSize(1) % (bs * bs) != 0
+             : xt.getDimSize(2) % bs != 0 || xt.getDimSize(3) % bs != 0)) {
+      nodeError() << "input " << dimsStr(xt.getShape()) << " does not divide by blocksize " << bs;
+      return failure();
+    }
+    SmallVector<int64_t> shape =
+        d2s ? SmallVector<int64_t>{xt.getDimSize(0), xt.getDimSize(1) / (bs * bs),
+                                   xt.getDimSize(2) * bs, xt.getDimSize(3) * bs}
+            : SmallVector<int64_t>{xt.getDimSize(0), xt.getDimSize(1) * bs * bs,
+                                   xt.getDimSize(2) / bs, xt.getDimSize(3) / bs};
+    Type t = tensorOf(shape, xt.getElementType());
+    if (d2s)
+      result(graph::DepthToSpaceOp::create(b_, loc_, t, input(0), bs, attrString("mode", "DCR")));
+    else
+      result(graph::SpaceToDepthOp::create(b_, loc_, t, input(0), bs));
+    return success();
+  }
+  if (op == "TopK") {
+    auto xt = inputType(0);
+    int64_t k;
+    if (opset_ < 10) {
+      k = attrInt("k", 0);
+    } else {
+      std::optional<IntTensor> kt = constInts(1, "k");
+      if (!kt || kt->v.size() != 1)
+        return failure();
+      k = kt->v[0];
+    }
+    std::optional<int64_t> axis = normAxis(attrInt("axis", -1), xt.getRank());
+    if (!axis)
+      return failure();
+    if (k < 0 || k > xt.getDimSize(*axis)) {
+      nodeError() << "k = " << k << " is outside [0, " << xt.getDimSize(*axis) << "]";
+      return failure();
+    }
+    SmallVector<int64_t> shape(xt.getShape());
+    shape[size_t(*axis)] = k;
+    auto r = graph::TopKOp::create(b_, loc_, tensorOf(shape, xt.getElementType()),
+                                   tensorOf(shape, b_.getI64Type()), input(0), k, *axis,
+                                   attrInt("largest", 1) != 0, attrInt("sorted", 1) != 0);
+    result(r.getValues(), 0);
+    result(r.getIndices(), 1);
     return success();
   }
   if (op == "Range") {

@@ -133,5 +133,38 @@ def opset21():
     save(nodes, [f32("x", [8])], [f32("y", None)], opset=21, ir=10)
 
 
+def more_ops():
+    """Resize, Split, Tile, TopK, Einsum, DepthToSpace, PRelu, Mean, CumSum, GatherElements,
+    quantization and an LSTM, in one opset-13 model."""
+    i64 = lambda n, v: const(n, np.array(v, np.int64))
+    inits = [
+        const("scales", np.array([1, 1, 2, 2], np.float32)), i64("split", [1, 3]),
+        i64("reps", [1, 2, 1, 1]), i64("k", [2]), i64("axis0", 0),
+        const("slope", np.full((4,), 0.1, np.float32)), i64("idx", [[0, 1], [1, 0]]),
+        const("qs", np.array(0.5, np.float32)), const("qz", np.array(10, np.uint8)),
+        const("W", np.zeros((1, 32, 5), np.float32)), const("R", np.zeros((1, 32, 8), np.float32)),
+    ]
+    n = helper.make_node
+    nodes = [
+        n("Resize", ["x", "", "scales"], ["up"], name="resize", mode="linear"),
+        n("Split", ["x", "split"], ["s1", "s3"], name="split", axis=1),
+        n("Tile", ["s1", "reps"], ["tiled"], name="tile"),
+        n("TopK", ["x", "k"], ["tv", "ti"], name="topk", axis=-1),
+        n("Einsum", ["m", "m"], ["ein"], name="einsum", equation="ij,kj->ik"),
+        n("DepthToSpace", ["x"], ["d2s"], name="d2s", blocksize=2),
+        n("PRelu", ["x", "slope"], ["pr"], name="prelu"),
+        n("Mean", ["x", "x", "x"], ["mean"], name="mean"),
+        n("CumSum", ["x", "axis0"], ["cs"], name="cumsum"),
+        n("GatherElements", ["m", "idx"], ["ge"], name="gather_elements", axis=1),
+        n("QuantizeLinear", ["x", "qs", "qz"], ["q"], name="quant"),
+        n("DequantizeLinear", ["q", "qs", "qz"], ["dq"], name="dequant"),
+        n("LSTM", ["seq", "W", "R"], ["Y", "Y_h"], name="lstm", hidden_size=8),
+    ]
+    outs = ["up", "s3", "tiled", "tv", "ti", "ein", "d2s", "pr", "mean", "cs", "ge", "dq", "Y", "Y_h"]
+    save(nodes, [f32("x", [1, 4, 2, 4]), f32("m", [2, 3]), f32("seq", [6, 1, 5])],
+         [helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None) for o in outs], inits,
+         opset=13)
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()

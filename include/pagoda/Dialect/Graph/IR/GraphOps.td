@@ -363,4 +363,138 @@ def Graph_ConvTransposeOp : Graph_Op<"conv_transpose", [Pure]> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// More data movement, indexing and sequence-free ops of the ONNX set
+//===----------------------------------------------------------------------===//
+
+class Graph_GenericOp<string mnemonic, list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat(traits, [Pure])> {
+  let results = (outs Graph_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_PReluOp : Graph_BinaryOp<"prelu"> {
+  let summary = "x >= 0 ? x : slope * x, slope broadcasting to x";
+}
+def Graph_ResizeOp : Graph_GenericOp<"resize"> {
+  let summary = "ONNX Resize to the result's static shape";
+  let description = [{
+    `mode` is nearest, linear or cubic; `coordinate_transformation_mode`,
+    `nearest_mode`, `cubic_coeff_a` and `exclude_outside` as in ONNX. The
+    scales are the result's dims over the input's unless `scales` records
+    the model's own (which may differ from the rounded ratio).
+  }];
+  let arguments = (ins Graph_Tensor:$input, StrAttr:$mode,
+                       StrAttr:$coordinate_transformation_mode, StrAttr:$nearest_mode,
+                       F64Attr:$cubic_coeff_a, BoolAttr:$exclude_outside,
+                       OptionalAttr<DenseF64ArrayAttr>:$scales);
+}
+def Graph_TileOp : Graph_GenericOp<"tile"> {
+  let summary = "Repeats the input `repeats[d]` times along each dimension d";
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$repeats);
+}
+def Graph_GatherElementsOp : Graph_GenericOp<"gather_elements"> {
+  let summary = "output[i...] = data[i... with index[i...] on `axis`]";
+  let arguments = (ins Graph_Tensor:$data, TensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+}
+def Graph_ScatterNDOp : Graph_GenericOp<"scatter_nd"> {
+  let summary = "A copy of data with slices at `indices` replaced (or reduced) by `updates`";
+  let arguments = (ins Graph_Tensor:$data, TensorOf<[I64]>:$indices, Graph_Tensor:$updates,
+                       StrAttr:$reduction);
+}
+def Graph_CumSumOp : Graph_GenericOp<"cumsum"> {
+  let summary = "Running sum along `axis`, optionally exclusive and/or reversed";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+}
+def Graph_DepthToSpaceOp : Graph_GenericOp<"depth_to_space"> {
+  let summary = "Moves channel blocks into spatial blocks (`mode` DCR or CRD)";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$blocksize, StrAttr:$mode);
+}
+def Graph_SpaceToDepthOp : Graph_GenericOp<"space_to_depth"> {
+  let summary = "Moves spatial blocks into channels";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$blocksize);
+}
+def Graph_EinsumOp : Graph_GenericOp<"einsum"> {
+  let summary = "Einstein summation with an explicit `equation` (\"ij,jk->ik\")";
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, StrAttr:$equation);
+}
+def Graph_TopKOp : Graph_Op<"topk", [Pure]> {
+  let summary = "The k largest (or smallest) elements along `axis` and their indices";
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$k, I64Attr:$axis, BoolAttr:$largest,
+                       BoolAttr:$sorted);
+  let results = (outs Graph_Tensor:$values, TensorOf<[I64]>:$indices);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+def Graph_QuantizeOp : Graph_GenericOp<"quantize"> {
+  let summary = "saturate(round(x / scale) + zero_point), per tensor or per `axis`";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$zero_point,
+                       I64Attr:$axis);
+}
+def Graph_DequantizeOp : Graph_GenericOp<"dequantize"> {
+  let summary = "(x - zero_point) * scale, per tensor or per `axis`";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$zero_point,
+                       I64Attr:$axis);
+}
+def Graph_DynamicQuantizeOp : Graph_Op<"dynamic_quantize", [Pure]> {
+  let summary = "uint8 quantization with scale and zero point computed from the data";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$output, Graph_Tensor:$scale, Graph_Tensor:$zero_point);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+def Graph_MatMulIntegerOp : Graph_GenericOp<"matmul_integer"> {
+  let summary = "(A - a_zero_point) x (B - b_zero_point) in int32";
+  let arguments = (ins Graph_Tensor:$a, Graph_Tensor:$b, Graph_Tensor:$a_zero_point,
+                       Graph_Tensor:$b_zero_point);
+}
+def Graph_ConvIntegerOp : Graph_GenericOp<"conv_integer"> {
+  let summary = "Convolution of zero-point-shifted 8-bit operands in int32";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$weight, Graph_Tensor:$x_zero_point,
+                       Graph_Tensor:$w_zero_point, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group);
+}
+def Graph_QLinearMatMulOp : Graph_GenericOp<"qlinear_matmul"> {
+  let summary = "Quantized matmul: dequantize, multiply, requantize to y's scale and zero point";
+  let arguments = (ins Graph_Tensor:$a, Graph_Tensor:$a_scale, Graph_Tensor:$a_zero_point,
+                       Graph_Tensor:$b, Graph_Tensor:$b_scale, Graph_Tensor:$b_zero_point,
+                       Graph_Tensor:$y_scale, Graph_Tensor:$y_zero_point);
+}
+def Graph_QLinearConvOp : Graph_GenericOp<"qlinear_conv"> {
+  let summary = "Quantized convolution with an optional int32 bias";
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$x_scale, Graph_Tensor:$x_zero_point,
+                       Graph_Tensor:$weight, Graph_Tensor:$w_scale, Graph_Tensor:$w_zero_point,
+                       Graph_Tensor:$y_scale, Graph_Tensor:$y_zero_point,
+                       Optional<Graph_Tensor>:$bias, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group);
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+def Graph_RecurrentOp : Graph_Op<"recurrent", [Pure, AttrSizedOperandSegments]> {
+  let summary = "An ONNX LSTM, GRU or RNN layer (`cell`), all gates and directions";
+  let description = [{
+    Operands as ONNX orders them (X, W, R, optional B, sequence_lens,
+    initial_h, initial_c, P); results Y, Y_h and, for LSTM, Y_c, each present
+    as a static tensor (an output the model does not use is still computed).
+    `layout` 0 is [seq, batch, ...], 1 is [batch, seq, ...].
+  }];
+  let arguments = (ins Graph_Tensor:$x, Graph_Tensor:$w, Graph_Tensor:$r,
+                       Optional<Graph_Tensor>:$b, Optional<Graph_Tensor>:$sequence_lens,
+                       Optional<Graph_Tensor>:$initial_h, Optional<Graph_Tensor>:$initial_c,
+                       Optional<Graph_Tensor>:$p,
+                       StrAttr:$cell, StrAttr:$direction, I64Attr:$hidden_size,
+                       StrArrayAttr:$activations, DenseF64ArrayAttr:$activation_alpha,
+                       DenseF64ArrayAttr:$activation_beta, OptionalAttr<F64Attr>:$clip,
+                       BoolAttr:$input_forget, BoolAttr:$linear_before_reset, I64Attr:$layout);
+  let results = (outs Variadic<Graph_Tensor>:$outputs);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // PAGODA_DIALECT_GRAPH_IR_GRAPHOPS_TD
