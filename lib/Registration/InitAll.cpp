@@ -3,6 +3,7 @@
 #include "pagoda/InitAll.h"
 
 #include "pagoda/Dialect/Graph/IR/GraphDialect.h"
+#include "pagoda/Dialect/Graph/Transforms/Passes.h"
 #include "pagoda/Dialect/NPU/IR/NPUDialect.h"
 #include "pagoda/Dialect/NPU/Transforms/Passes.h"
 
@@ -22,5 +23,6 @@ void pagoda::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void pagoda::registerAllPasses() {
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
+  graph::registerGraphPasses();
   npu::registerNPUPasses();
 }

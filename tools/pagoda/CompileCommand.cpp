@@ -8,6 +8,7 @@
 
 #include "Commands.h"
 
+#include "pagoda/Dialect/Graph/Transforms/Passes.h"
 #include "pagoda/Import/ONNX.h"
 #include "pagoda/InitAll.h"
 
@@ -118,8 +119,13 @@ int compileModel(const CompileOptions &o) {
   if (mlir::failed(mlir::verify(*module)))
     return 1;
 
-  // Graph-level cleanups: folding (constants, identities), CSE, DCE.
+  // Graph-level optimization: folding (constants, identities, reshape and
+  // transpose chains), batch norms into the ops before them, layer norms
+  // recognized, CSE, DCE.
   mlir::PassManager pm(&context);
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(graph::createGraphFoldBatchNorm());
+  pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
   if (mlir::failed(pm.run(*module)))

@@ -2,6 +2,7 @@
 
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
+#include "mlir/Dialect/CommonFolders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -161,10 +162,102 @@ static OpFoldResult foldIdentityOperand(Operation *op, double floatIdentity, int
   return {};
 }
 
-// x + (-0.0) == x exactly for every float x (x + (+0.0) is not: -0 + +0 = +0).
-OpFoldResult AddOp::fold(FoldAdaptor) { return foldIdentityOperand(*this, -0.0, 0); }
+/// Folds `lhs op rhs` on two constants of the result's type (no
+/// broadcasting), in the element type's own arithmetic.
+template <typename FloatFn, typename IntFn>
+static Attribute foldConstants(Operation *op, ArrayRef<Attribute> operands, FloatFn floatFn,
+                               IntFn intFn) {
+  Type resultType = op->getResult(0).getType();
+  if (op->getOperand(0).getType() != resultType || op->getOperand(1).getType() != resultType)
+    return {};
+  if (isa<FloatType>(getElementTypeOrSelf(resultType)))
+    return constFoldBinaryOp<FloatAttr>(operands, resultType, floatFn);
+  return constFoldBinaryOp<IntegerAttr>(operands, resultType, intFn);
+}
 
-OpFoldResult MulOp::fold(FoldAdaptor) { return foldIdentityOperand(*this, 1.0, 1); }
+// x + (-0.0) == x exactly for every float x (x + (+0.0) is not: -0 + +0 = +0).
+OpFoldResult AddOp::fold(FoldAdaptor a) {
+  if (OpFoldResult r = foldIdentityOperand(*this, -0.0, 0))
+    return r;
+  return foldConstants(
+      *this, a.getOperands(), [](const APFloat &x, const APFloat &y) { return x + y; },
+      [](const APInt &x, const APInt &y) { return x + y; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor a) {
+  if (OpFoldResult r = foldIdentityOperand(*this, 1.0, 1))
+    return r;
+  return foldConstants(
+      *this, a.getOperands(), [](const APFloat &x, const APFloat &y) { return x * y; },
+      [](const APInt &x, const APInt &y) { return x * y; });
+}
+
+// x - (+0.0) == x for every float x (including -0.0); only the rhs side.
+OpFoldResult SubOp::fold(FoldAdaptor a) {
+  if (getLhs().getType() == getType() && isSplatOf(getRhs(), 0.0, 0))
+    return getLhs();
+  return foldConstants(
+      *this, a.getOperands(), [](const APFloat &x, const APFloat &y) { return x - y; },
+      [](const APInt &x, const APInt &y) { return x - y; });
+}
+
+// x / 1 == x; constant floats divide (integer division is left alone: its
+// rounding and division by zero are ONNX's to define, not the folder's).
+OpFoldResult DivOp::fold(FoldAdaptor a) {
+  if (getLhs().getType() == getType() && isSplatOf(getRhs(), 1.0, 1))
+    return getLhs();
+  if (!isa<FloatType>(getElementTypeOrSelf(getType())))
+    return {};
+  return foldConstants(
+      *this, a.getOperands(), [](const APFloat &x, const APFloat &y) { return x / y; },
+      [](const APInt &x, const APInt &) { return x; });
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  return getInput().getType() == getType() ? getInput() : Value();
+}
+
+// reshape(x) to x's own type is x; reshape(reshape(x)) is one reshape; a
+// constant reshapes at compile time.
+OpFoldResult ReshapeOp::fold(FoldAdaptor a) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  if (auto c = dyn_cast_or_null<DenseElementsAttr>(a.getInput()))
+    return c.reshape(cast<ShapedType>(getType()));
+  return {};
+}
+
+// An identity permutation is no transpose; two transposes compose into one
+// (or none); a splat constant transposes to itself.
+OpFoldResult TransposeOp::fold(FoldAdaptor a) {
+  ArrayRef<int64_t> perm = getPerm();
+  auto isIdentity = [](ArrayRef<int64_t> p) {
+    for (size_t i = 0; i < p.size(); ++i)
+      if (p[i] != int64_t(i))
+        return false;
+    return true;
+  };
+  if (isIdentity(perm) && getInput().getType() == getType())
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    // out[i] = mid[perm[i]] = in[innerPerm[perm[i]]].
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(inner.getPerm()[size_t(p)]);
+    if (isIdentity(composed) && inner.getInput().getType() == getType())
+      return inner.getInput();
+    getInputMutable().assign(inner.getInput());
+    setPerm(composed);
+    return getResult();
+  }
+  if (auto c = dyn_cast_or_null<SplatElementsAttr>(a.getInput()))
+    return SplatElementsAttr::get(cast<ShapedType>(getType()), c.getSplatValue<Attribute>());
+  return {};
+}
 
 //===----------------------------------------------------------------------===//
 // MatMulOp

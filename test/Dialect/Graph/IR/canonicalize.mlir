@@ -61,3 +61,75 @@ func.func @dedup_constants() -> (tensor<2xf32>, tensor<2xf32>) {
   %1 = graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
   return %0, %1 : tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// Constants of one shape fold elementwise; broadcasting ones stay.
+// CHECK-LABEL: func.func @fold_constants
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<[6.000000e+00, 1.000000e+01]> : tensor<2xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @fold_constants() -> tensor<2xf32> {
+  %a = graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %b = graph.constant dense<[3.0, 5.0]> : tensor<2xf32>
+  %s = graph.add %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %m = graph.mul %s, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %d = graph.div %m, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %e = graph.sub %d, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %f = graph.mul %e, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %g = graph.div %f, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %h = graph.add %g, %g : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %i = graph.sub %h, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %j = graph.sub %i, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %h : tensor<2xf32>
+}
+
+// -----
+
+// x - 0 and x / 1 are x.
+// CHECK-LABEL: func.func @sub_zero_div_one
+// CHECK-NEXT: return %arg0
+func.func @sub_zero_div_one(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %z = graph.constant dense<0.0> : tensor<3xf32>
+  %o = graph.constant dense<1.0> : tensor<f32>
+  %0 = graph.sub %x, %z : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %1 = graph.div %0, %o : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  return %1 : tensor<3xf32>
+}
+
+// -----
+
+// Reshape chains collapse; a reshape back to the input's type vanishes.
+// CHECK-LABEL: func.func @reshape_chain
+// CHECK-NEXT: %[[R:.*]] = graph.reshape %arg0 : tensor<2x3x4xf32> -> tensor<24xf32>
+// CHECK-NEXT: return %arg0, %[[R]]
+func.func @reshape_chain(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<24xf32>) {
+  %0 = graph.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+  %1 = graph.reshape %0 : tensor<6x4xf32> -> tensor<2x12xf32>
+  %2 = graph.reshape %1 : tensor<2x12xf32> -> tensor<2x3x4xf32>
+  %3 = graph.reshape %1 : tensor<2x12xf32> -> tensor<24xf32>
+  return %2, %3 : tensor<2x3x4xf32>, tensor<24xf32>
+}
+
+// -----
+
+// Transpose pairs compose: inverse pairs vanish, others become one.
+// CHECK-LABEL: func.func @transpose_pairs
+// CHECK-NEXT: %[[T:.*]] = graph.transpose %arg0 {perm = array<i64: 2, 0, 1>}
+// CHECK-NEXT: return %arg0, %[[T]]
+func.func @transpose_pairs(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<4x2x3xf32>) {
+  %0 = graph.transpose %x {perm = array<i64: 1, 0, 2>} : tensor<2x3x4xf32> -> tensor<3x2x4xf32>
+  %1 = graph.transpose %0 {perm = array<i64: 1, 0, 2>} : tensor<3x2x4xf32> -> tensor<2x3x4xf32>
+  %2 = graph.transpose %0 {perm = array<i64: 2, 1, 0>} : tensor<3x2x4xf32> -> tensor<4x2x3xf32>
+  return %1, %2 : tensor<2x3x4xf32>, tensor<4x2x3xf32>
+}
+
+// -----
+
+// A constant reshapes at compile time.
+// CHECK-LABEL: func.func @reshape_constant
+// CHECK-NEXT: graph.constant dense<{{\[\[}}1, 2], [3, 4]]> : tensor<2x2xi64>
+func.func @reshape_constant() -> tensor<2x2xi64> {
+  %c = graph.constant dense<[1, 2, 3, 4]> : tensor<4xi64>
+  %0 = graph.reshape %c : tensor<4xi64> -> tensor<2x2xi64>
+  return %0 : tensor<2x2xi64>
+}

@@ -166,5 +166,24 @@ def more_ops():
          opset=13)
 
 
+def layernorm_decomposed():
+    """LayerNormalization as a transformer exporter writes it before opset 17."""
+    inits = [const("two", np.array(2.0, np.float32)), const("eps", np.array(1e-5, np.float32)),
+             const("gamma", np.full(16, 1.5, np.float32)), const("beta", np.zeros(16, np.float32))]
+    n = helper.make_node
+    nodes = [
+        n("ReduceMean", ["x"], ["mean"], name="ln/mean", axes=[-1]),
+        n("Sub", ["x", "mean"], ["d"], name="ln/sub"),
+        n("Pow", ["d", "two"], ["sq"], name="ln/pow"),
+        n("ReduceMean", ["sq"], ["var"], name="ln/var", axes=[-1]),
+        n("Add", ["var", "eps"], ["ve"], name="ln/add_eps"),
+        n("Sqrt", ["ve"], ["std"], name="ln/sqrt"),
+        n("Div", ["d", "std"], ["norm"], name="ln/div"),
+        n("Mul", ["norm", "gamma"], ["scaled"], name="ln/mul"),
+        n("Add", ["scaled", "beta"], ["y"], name="ln/add"),
+    ]
+    save(nodes, [f32("x", [1, 4, 16])], [f32("y", None)], inits, opset=13)
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()

@@ -45,6 +45,7 @@ def Graph_AddOp : Graph_BinaryOp<"add", [Commutative]> {
 }
 def Graph_SubOp : Graph_BinaryOp<"sub"> {
   let summary = "Elementwise subtraction with numpy-style broadcasting";
+  let hasFolder = 1;
 }
 def Graph_MulOp : Graph_BinaryOp<"mul", [Commutative]> {
   let summary = "Elementwise multiplication with numpy-style broadcasting";
@@ -52,6 +53,7 @@ def Graph_MulOp : Graph_BinaryOp<"mul", [Commutative]> {
 }
 def Graph_DivOp : Graph_BinaryOp<"div"> {
   let summary = "Elementwise division with numpy-style broadcasting";
+  let hasFolder = 1;
 }
 def Graph_PowOp : Graph_BinaryOp<"pow"> {
   let summary = "Elementwise power with numpy-style broadcasting";
@@ -158,6 +160,7 @@ def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let arguments = (ins Graph_Tensor:$input);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -170,6 +173,7 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let summary = "Permutes dimensions: output dim i is input dim perm[i]";
@@ -177,6 +181,7 @@ def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
   let summary = "Joins tensors along `axis`";
