@@ -409,7 +409,11 @@ const llvm::StringSet<> &supportedOps() {
       "PRelu", "Resize", "Upsample", "Tile", "GatherElements", "ScatterND", "CumSum",
       "DepthToSpace", "SpaceToDepth", "Einsum", "TopK", "Split", "Mean", "QuantizeLinear",
       "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul",
-      "QLinearConv", "LSTM", "GRU", "RNN"};
+      "QLinearConv", "LSTM", "GRU", "RNN",
+      // Math and reductions.
+      "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softsign", "Selu",
+      "Celu", "ThresholdedRelu", "Shrink", "IsNaN", "IsInf", "ReduceL1", "ReduceSumSquare",
+      "ReduceLogSum", "ReduceLogSumExp"};
   return ops;
 }
 
@@ -898,9 +902,34 @@ LogicalResult Importer::unary(StringRef op) {
   PAGODA_UNARY("Softplus", SoftplusOp)
   PAGODA_UNARY("HardSwish", HardSwishOp)
   PAGODA_UNARY("Not", NotOp)
+  PAGODA_UNARY("Tan", TanOp)
+  PAGODA_UNARY("Asin", AsinOp)
+  PAGODA_UNARY("Acos", AcosOp)
+  PAGODA_UNARY("Atan", AtanOp)
+  PAGODA_UNARY("Sinh", SinhOp)
+  PAGODA_UNARY("Cosh", CoshOp)
+  PAGODA_UNARY("Asinh", AsinhOp)
+  PAGODA_UNARY("Acosh", AcoshOp)
+  PAGODA_UNARY("Atanh", AtanhOp)
+  PAGODA_UNARY("Softsign", SoftsignOp)
 #undef PAGODA_UNARY
   else if (op == "LeakyRelu") r =
       graph::LeakyReluOp::create(b_, loc_, t, x, b_.getF64FloatAttr(attrFloat("alpha", 0.01)));
+  else if (op == "Selu") r = graph::SeluOp::create(
+      b_, loc_, t, x, b_.getF64FloatAttr(attrFloat("alpha", 1.67326319217681884765625)),
+      b_.getF64FloatAttr(attrFloat("gamma", 1.05070102214813232421875)));
+  else if (op == "Celu") r =
+      graph::CeluOp::create(b_, loc_, t, x, b_.getF64FloatAttr(attrFloat("alpha", 1.0)));
+  else if (op == "ThresholdedRelu") r =
+      graph::ThresholdedReluOp::create(b_, loc_, t, x, b_.getF64FloatAttr(attrFloat("alpha", 1.0)));
+  else if (op == "Shrink") r =
+      graph::ShrinkOp::create(b_, loc_, t, x, b_.getF64FloatAttr(attrFloat("lambd", 0.5)),
+                              b_.getF64FloatAttr(attrFloat("bias", 0.0)));
+  else if (op == "IsNaN") r = graph::IsNaNOp::create(
+      b_, loc_, tensorOf(cast<RankedTensorType>(t).getShape(), b_.getI1Type()), x);
+  else if (op == "IsInf") r = graph::IsInfOp::create(
+      b_, loc_, tensorOf(cast<RankedTensorType>(t).getShape(), b_.getI1Type()), x,
+      attrInt("detect_positive", 1) != 0, attrInt("detect_negative", 1) != 0);
   else if (op == "Elu") r =
       graph::EluOp::create(b_, loc_, t, x, b_.getF64FloatAttr(attrFloat("alpha", 1.0)));
   else if (op == "HardSigmoid") r =
@@ -1179,6 +1208,14 @@ LogicalResult Importer::reduce(StringRef op) {
     r = graph::ReduceMinOp::create(b_, loc_, t, x, ax, kd);
   else if (op == "ReduceProd")
     r = graph::ReduceProdOp::create(b_, loc_, t, x, ax, kd);
+  else if (op == "ReduceL1")
+    r = graph::ReduceL1Op::create(b_, loc_, t, x, ax, kd);
+  else if (op == "ReduceSumSquare")
+    r = graph::ReduceSumSquareOp::create(b_, loc_, t, x, ax, kd);
+  else if (op == "ReduceLogSum")
+    r = graph::ReduceLogSumOp::create(b_, loc_, t, x, ax, kd);
+  else if (op == "ReduceLogSumExp")
+    r = graph::ReduceLogSumExpOp::create(b_, loc_, t, x, ax, kd);
   else
     r = graph::ReduceL2Op::create(b_, loc_, t, x, ax, kd);
   result(r);
@@ -1856,9 +1893,13 @@ LogicalResult Importer::convertNode() {
   static const llvm::StringSet<> compareOps = {"Equal", "Less", "LessOrEqual", "Greater",
                                                "GreaterOrEqual"};
   static const llvm::StringSet<> unaryOps = {
-      "Relu",     "Sigmoid",    "Tanh",  "Exp",       "Log",   "Sqrt",        "Abs", "Neg",
-      "Erf",      "Reciprocal", "Floor", "Ceil",      "Round", "Sign",        "Sin", "Cos",
-      "Softplus", "HardSwish",  "Not",   "LeakyRelu", "Elu",   "HardSigmoid", "Gelu"};
+      "Relu",   "Sigmoid",   "Tanh",     "Exp",         "Log",      "Sqrt",
+      "Abs",    "Neg",       "Erf",      "Reciprocal",  "Floor",    "Ceil",
+      "Round",  "Sign",      "Sin",      "Cos",         "Softplus", "HardSwish",
+      "Not",    "LeakyRelu", "Elu",      "HardSigmoid", "Gelu",     "Tan",
+      "Asin",   "Acos",      "Atan",     "Sinh",        "Cosh",     "Asinh",
+      "Acosh",  "Atanh",     "Softsign", "Selu",        "Celu",     "ThresholdedRelu",
+      "Shrink", "IsNaN",     "IsInf"};
   if (binaryOps.contains(op))
     return binary(op);
   if (compareOps.contains(op))

@@ -134,6 +134,44 @@ def Graph_HardSwishOp : Graph_UnaryOp<"hard_swish"> {
   let summary = "x * max(0, min(1, x / 6 + 1 / 2))";
 }
 def Graph_NotOp : Graph_UnaryOp<"not"> { let summary = "Logical not of an i1 tensor"; }
+def Graph_TanOp : Graph_UnaryOp<"tan"> { let summary = "Tangent"; }
+def Graph_AsinOp : Graph_UnaryOp<"asin"> { let summary = "Arcsine"; }
+def Graph_AcosOp : Graph_UnaryOp<"acos"> { let summary = "Arccosine"; }
+def Graph_AtanOp : Graph_UnaryOp<"atan"> { let summary = "Arctangent"; }
+def Graph_SinhOp : Graph_UnaryOp<"sinh"> { let summary = "Hyperbolic sine"; }
+def Graph_CoshOp : Graph_UnaryOp<"cosh"> { let summary = "Hyperbolic cosine"; }
+def Graph_AsinhOp : Graph_UnaryOp<"asinh"> { let summary = "Inverse hyperbolic sine"; }
+def Graph_AcoshOp : Graph_UnaryOp<"acosh"> { let summary = "Inverse hyperbolic cosine"; }
+def Graph_AtanhOp : Graph_UnaryOp<"atanh"> { let summary = "Inverse hyperbolic tangent"; }
+def Graph_SoftsignOp : Graph_UnaryOp<"softsign"> { let summary = "x / (1 + |x|)"; }
+def Graph_SeluOp : Graph_UnaryOp<"selu"> {
+  let summary = "gamma * (x > 0 ? x : alpha * (exp(x) - 1))";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$alpha, F64Attr:$gamma);
+}
+def Graph_CeluOp : Graph_UnaryOp<"celu"> {
+  let summary = "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$alpha);
+}
+def Graph_ThresholdedReluOp : Graph_UnaryOp<"thresholded_relu"> {
+  let summary = "x > alpha ? x : 0";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$alpha);
+}
+def Graph_ShrinkOp : Graph_UnaryOp<"shrink"> {
+  let summary = "x < -lambd ? x + bias : x > lambd ? x - bias : 0";
+  let arguments = (ins Graph_Tensor:$input, F64Attr:$lambd, F64Attr:$bias);
+}
+def Graph_IsNaNOp : Graph_Op<"is_nan", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Whether each element is NaN";
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs TensorOf<[I1]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+def Graph_IsInfOp : Graph_Op<"is_inf", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Whether each element is +inf (if detect_positive) or -inf (if detect_negative)";
+  let arguments = (ins Graph_Tensor:$input, BoolAttr:$detect_positive, BoolAttr:$detect_negative);
+  let results = (outs TensorOf<[I1]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
 
 def Graph_LeakyReluOp : Graph_UnaryOp<"leaky_relu"> {
   let summary = "x >= 0 ? x : alpha * x";
@@ -265,6 +303,10 @@ def Graph_ReduceMaxOp : Graph_ReduceOp<"reduce_max">;
 def Graph_ReduceMinOp : Graph_ReduceOp<"reduce_min">;
 def Graph_ReduceProdOp : Graph_ReduceOp<"reduce_prod">;
 def Graph_ReduceL2Op : Graph_ReduceOp<"reduce_l2">;
+def Graph_ReduceL1Op : Graph_ReduceOp<"reduce_l1">;
+def Graph_ReduceSumSquareOp : Graph_ReduceOp<"reduce_sum_square">;
+def Graph_ReduceLogSumOp : Graph_ReduceOp<"reduce_log_sum">;
+def Graph_ReduceLogSumExpOp : Graph_ReduceOp<"reduce_log_sum_exp">;
 
 class Graph_ArgOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
   let summary = "Index of the extreme element along `axis` (i64 result)";
