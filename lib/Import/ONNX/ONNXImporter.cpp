@@ -35,6 +35,9 @@
 #include <set>
 
 using namespace mlir;
+using pagoda::graph::IfOp;
+using pagoda::graph::LoopOp;
+using pagoda::graph::YieldOp;
 
 namespace pagoda::import {
 namespace {
@@ -150,6 +153,15 @@ private:
   std::optional<IntTensor> constInts(size_t i, const char *what);
 
   LogicalResult convertNode();
+  /// Converts a graph's initializers and nodes at the insertion point; the
+  /// values of enclosing graphs stay visible by name.
+  LogicalResult importBody(const onnx::GraphProto &g);
+  /// A subgraph (If branch, Loop body) into `block`: its inputs bound to
+  /// `args`, its outputs yielded. Returns the yielded values' types.
+  std::optional<SmallVector<Type>> importRegion(const onnx::GraphProto &g, Block *block,
+                                                ValueRange args);
+  LogicalResult convertIf();
+  LogicalResult convertLoop();
   LogicalResult foldIntegers();
   void result(Value v, size_t i = 0) { define(node_->output(int(i)), v); }
 
@@ -413,13 +425,60 @@ const llvm::StringSet<> &supportedOps() {
       // Math and reductions.
       "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softsign", "Selu",
       "Celu", "ThresholdedRelu", "Shrink", "IsNaN", "IsInf", "ReduceL1", "ReduceSumSquare",
-      "ReduceLogSum", "ReduceLogSumExp"};
+      "ReduceLogSum", "ReduceLogSumExp",
+      // Control flow.
+      "If", "Loop"};
   return ops;
 }
 
 /// Orders nodes so that each comes after the producers of its inputs.
 /// Returns false (with the first node that can never run) on a cycle or a
 /// missing input.
+/// Names a node's subgraphs read from enclosing scopes (If branches and
+/// Loop bodies may use any value defined before the node).
+void implicitInputs(const onnx::NodeProto &n, std::set<std::string> &out) {
+  for (const onnx::AttributeProto &a : n.attribute()) {
+    std::vector<const onnx::GraphProto *> graphs;
+    if (a.has_g())
+      graphs.push_back(&a.g());
+    for (const onnx::GraphProto &g : a.graphs())
+      graphs.push_back(&g);
+    for (const onnx::GraphProto *g : graphs) {
+      std::set<std::string> defined, used;
+      for (const onnx::ValueInfoProto &vi : g->input())
+        defined.insert(vi.name());
+      for (const onnx::TensorProto &t : g->initializer())
+        defined.insert(t.name());
+      for (const onnx::NodeProto &inner : g->node()) {
+        for (const std::string &o : inner.output())
+          defined.insert(o);
+        for (const std::string &i : inner.input())
+          used.insert(i);
+        implicitInputs(inner, used);
+      }
+      for (const onnx::ValueInfoProto &vi : g->output())
+        used.insert(vi.name());
+      for (const std::string &u : used)
+        if (!u.empty() && !defined.count(u))
+          out.insert(u);
+    }
+  }
+}
+
+/// Every node of a graph and of its subgraphs, with the graph's opsets.
+void forEachNode(const onnx::GraphProto &g,
+                 const std::function<void(const onnx::NodeProto &, int)> &fn) {
+  for (int i = 0; i < g.node_size(); ++i) {
+    fn(g.node(i), i);
+    for (const onnx::AttributeProto &a : g.node(i).attribute()) {
+      if (a.has_g())
+        forEachNode(a.g(), fn);
+      for (const onnx::GraphProto &sub : a.graphs())
+        forEachNode(sub, fn);
+    }
+  }
+}
+
 bool topoSort(const onnx::GraphProto &g, const std::set<std::string> &available,
               std::vector<const onnx::NodeProto *> &order, const onnx::NodeProto *&stuck,
               std::string &missing) {
@@ -432,7 +491,9 @@ bool topoSort(const onnx::GraphProto &g, const std::set<std::string> &available,
   std::map<std::string, std::vector<size_t>> users;
   std::vector<size_t> ready;
   for (int i = 0; i < g.node_size(); ++i) {
-    for (const std::string &in : g.node(i).input()) {
+    std::set<std::string> reads(g.node(i).input().begin(), g.node(i).input().end());
+    implicitInputs(g.node(i), reads);
+    for (const std::string &in : reads) {
       if (in.empty() || available.count(in))
         continue;
       if (!producer.count(in)) {
@@ -467,6 +528,51 @@ bool topoSort(const onnx::GraphProto &g, const std::set<std::string> &available,
     return false;
   }
   return true;
+}
+
+LogicalResult Importer::importBody(const onnx::GraphProto &g) {
+  Location fileLoc = FileLineColLoc::get(&ctx_, source_, 0, 0);
+  for (const onnx::TensorProto &t : g.initializer()) {
+    Location loc = NameLoc::get(b_.getStringAttr(t.name()), fileLoc);
+    std::optional<DenseElementsAttr> a = tensorAttr(t, loc, "initializer '" + t.name() + "'");
+    if (!a)
+      continue;
+    values_[t.name()] = constant(*a, loc);
+    if (std::optional<IntTensor> it = intsOf(*a))
+      ints_[t.name()] = *it;
+  }
+  if (failed_)
+    return failure();
+
+  std::set<std::string> available;
+  for (const auto &[name, v] : values_)
+    available.insert(name);
+  std::vector<const onnx::NodeProto *> order;
+  const onnx::NodeProto *stuck = nullptr;
+  std::string missing;
+  if (!topoSort(g, available, order, stuck, missing)) {
+    std::string name = stuck->name().empty() ? stuck->op_type() : stuck->name();
+    if (!missing.empty())
+      error(fileLoc) << source_ << ": node '" << name << "' (" << stuck->op_type() << ") reads '"
+                     << missing << "', which no node, input or initializer defines";
+    else
+      error(fileLoc) << source_ << ": the graph has a cycle through node '" << name << "' ("
+                     << stuck->op_type() << ")";
+    return failure();
+  }
+
+  // Unnamed nodes are named by op type and position in their graph.
+  std::map<const onnx::NodeProto *, int> position;
+  for (int i = 0; i < g.node_size(); ++i)
+    position[&g.node(i)] = i;
+  for (const onnx::NodeProto *n : order) {
+    node_ = n;
+    nodeName_ = n->name().empty() ? n->op_type() + "_" + std::to_string(position[n]) : n->name();
+    loc_ = NameLoc::get(b_.getStringAttr(nodeName_), fileLoc);
+    if (failed(convertNode()))
+      return failure();
+  }
+  return success();
 }
 
 OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
@@ -562,11 +668,10 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     return nullptr;
 
   // Every node's op must be known before anything is converted: list them all.
-  for (int i = 0; i < g.node_size(); ++i) {
-    const onnx::NodeProto &n = g.node(i);
+  forEachNode(g, [&](const onnx::NodeProto &n, int i) {
     bool defaultDomain = n.domain().empty() || n.domain() == "ai.onnx";
     if (defaultDomain && supportedOps().contains(n.op_type()))
-      continue;
+      return;
     std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name();
     int64_t version = defaultDomain ? opset_ : 0;
     for (const onnx::OperatorSetIdProto &os : model.opset_import())
@@ -575,7 +680,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     error(NameLoc::get(b_.getStringAttr(name), fileLoc))
         << source_ << ": node '" << name << "': unsupported op " << n.op_type() << " (opset "
         << version << ", domain '" << (defaultDomain ? "ai.onnx" : n.domain()) << "')";
-  }
+  });
   if (failed_)
     return nullptr;
 
@@ -588,46 +693,8 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   }
   b_.setInsertionPointToStart(body);
 
-  for (const onnx::TensorProto &t : g.initializer()) {
-    Location loc = NameLoc::get(b_.getStringAttr(t.name()), fileLoc);
-    std::optional<DenseElementsAttr> a = tensorAttr(t, loc, "initializer '" + t.name() + "'");
-    if (!a)
-      continue;
-    values_[t.name()] = constant(*a, loc);
-    if (std::optional<IntTensor> it = intsOf(*a))
-      ints_[t.name()] = *it;
-  }
-  if (failed_)
+  if (failed(importBody(g)))
     return nullptr;
-
-  std::set<std::string> available;
-  for (const auto &[name, v] : values_)
-    available.insert(name);
-  std::vector<const onnx::NodeProto *> order;
-  const onnx::NodeProto *stuck = nullptr;
-  std::string missing;
-  if (!topoSort(g, available, order, stuck, missing)) {
-    std::string name = stuck->name().empty() ? stuck->op_type() : stuck->name();
-    if (!missing.empty())
-      error(fileLoc) << source_ << ": node '" << name << "' (" << stuck->op_type() << ") reads '"
-                     << missing << "', which no node, input or initializer defines";
-    else
-      error(fileLoc) << source_ << ": the graph has a cycle through node '" << name << "' ("
-                     << stuck->op_type() << ")";
-    return nullptr;
-  }
-
-  // Unnamed nodes are named by op type and position in the file.
-  std::map<const onnx::NodeProto *, int> position;
-  for (int i = 0; i < g.node_size(); ++i)
-    position[&g.node(i)] = i;
-  for (const onnx::NodeProto *n : order) {
-    node_ = n;
-    nodeName_ = n->name().empty() ? n->op_type() + "_" + std::to_string(position[n]) : n->name();
-    loc_ = NameLoc::get(b_.getStringAttr(nodeName_), fileLoc);
-    if (failed(convertNode()))
-      return nullptr;
-  }
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
@@ -1803,6 +1870,183 @@ LogicalResult Importer::recurrent() {
 }
 
 //===----------------------------------------------------------------------===//
+// Control flow
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<Type>> Importer::importRegion(const onnx::GraphProto &g, Block *block,
+                                                        ValueRange args) {
+  // The subgraph's names go out of scope after it; the node being converted
+  // resumes afterwards.
+  std::map<std::string, Value> savedValues = values_;
+  std::map<std::string, IntTensor> savedInts = ints_;
+  const onnx::NodeProto *savedNode = node_;
+  std::string savedName = nodeName_;
+  Location savedLoc = loc_;
+  OpBuilder::InsertionGuard guard(b_);
+  b_.setInsertionPointToEnd(block);
+  for (size_t i = 0; i < args.size() && int(i) < g.input_size(); ++i)
+    values_[g.input(int(i)).name()] = args[i];
+  std::optional<SmallVector<Type>> types;
+  if (succeeded(importBody(g))) {
+    SmallVector<Value> results;
+    for (const onnx::ValueInfoProto &vi : g.output()) {
+      auto it = values_.find(vi.name());
+      if (it == values_.end()) {
+        error(savedLoc) << source_ << ": node '" << savedName << "': subgraph '" << g.name()
+                        << "' output '" << vi.name() << "' is never computed";
+        break;
+      }
+      results.push_back(it->second);
+    }
+    if (results.size() == size_t(g.output_size())) {
+      YieldOp::create(b_, savedLoc, results);
+      types = SmallVector<Type>(ValueRange(results).getTypes());
+    }
+  }
+  values_ = std::move(savedValues);
+  ints_ = std::move(savedInts);
+  node_ = savedNode;
+  nodeName_ = savedName;
+  loc_ = savedLoc;
+  return types;
+}
+
+LogicalResult Importer::convertIf() {
+  const onnx::AttributeProto *thenAttr = attr("then_branch"), *elseAttr = attr("else_branch");
+  if (!thenAttr || !elseAttr || !thenAttr->has_g() || !elseAttr->has_g()) {
+    nodeError() << "needs then_branch and else_branch graphs";
+    return failure();
+  }
+  // A constant condition inlines the branch it selects.
+  DenseElementsAttr c;
+  if (matchPattern(input(0), m_Constant(&c)) && c.getNumElements() == 1) {
+    bool taken = *c.value_begin<APInt>() != 0;
+    const onnx::GraphProto &branch = taken ? thenAttr->g() : elseAttr->g();
+    const onnx::NodeProto *node = node_;
+    std::string name = nodeName_;
+    Location loc = loc_;
+    if (failed(importBody(branch)))
+      return failure();
+    node_ = node;
+    nodeName_ = name;
+    loc_ = loc;
+    for (int i = 0; i < branch.output_size() && i < node_->output_size(); ++i) {
+      auto it = values_.find(branch.output(i).name());
+      if (it == values_.end()) {
+        nodeError() << "branch output '" << branch.output(i).name() << "' is never computed";
+        return failure();
+      }
+      result(it->second, size_t(i));
+    }
+    return success();
+  }
+  auto thenBlock = std::make_unique<Block>(), elseBlock = std::make_unique<Block>();
+  std::optional<SmallVector<Type>> thenTypes = importRegion(thenAttr->g(), thenBlock.get(), {});
+  if (!thenTypes)
+    return failure();
+  std::optional<SmallVector<Type>> elseTypes = importRegion(elseAttr->g(), elseBlock.get(), {});
+  if (!elseTypes)
+    return failure();
+  if (*thenTypes != *elseTypes) {
+    std::string a, b;
+    llvm::raw_string_ostream as(a), bs(b);
+    llvm::interleaveComma(*thenTypes, as);
+    llvm::interleaveComma(*elseTypes, bs);
+    nodeError() << "the branches yield different types (" << a << ") and (" << b
+                << "); both must be static and equal";
+    return failure();
+  }
+  auto op = IfOp::create(b_, loc_, *thenTypes, input(0));
+  op.getThenRegion().push_back(thenBlock.release());
+  op.getElseRegion().push_back(elseBlock.release());
+  for (unsigned i = 0; i < op->getNumResults(); ++i)
+    result(op->getResult(i), i);
+  return success();
+}
+
+LogicalResult Importer::convertLoop() {
+  const onnx::AttributeProto *bodyAttr = attr("body");
+  if (!bodyAttr || !bodyAttr->has_g()) {
+    nodeError() << "needs a body graph";
+    return failure();
+  }
+  const onnx::GraphProto &body = bodyAttr->g();
+  size_t carried = numInputs() > 2 ? numInputs() - 2 : 0;
+  if (size_t(body.input_size()) != 2 + carried) {
+    nodeError() << "the body takes " << body.input_size() << " inputs; expected 2 + " << carried;
+    return failure();
+  }
+  int64_t scans = int64_t(body.output_size()) - 1 - int64_t(carried);
+  if (scans < 0) {
+    nodeError() << "the body yields " << body.output_size() << " values; expected at least "
+                << 1 + carried;
+    return failure();
+  }
+  Value maxTrip = hasInput(0) ? input(0) : Value();
+  Value cond =
+      hasInput(1)
+          ? input(1)
+          : constant(DenseElementsAttr::get(RankedTensorType::get({}, b_.getI1Type()), true), loc_);
+  SmallVector<Value> inits;
+  for (size_t i = 0; i < carried; ++i)
+    inits.push_back(input(2 + i));
+  auto block = std::make_unique<Block>();
+  SmallVector<Value> args;
+  auto argLoc = [&](size_t i) -> Location {
+    return NameLoc::get(b_.getStringAttr(body.input(int(i)).name()),
+                        FileLineColLoc::get(&ctx_, source_, 0, 0));
+  };
+  args.push_back(block->addArgument(RankedTensorType::get({}, b_.getI64Type()), argLoc(0)));
+  args.push_back(block->addArgument(RankedTensorType::get({}, b_.getI1Type()), argLoc(1)));
+  for (size_t i = 0; i < inits.size(); ++i)
+    args.push_back(block->addArgument(inits[i].getType(), argLoc(2 + i)));
+  std::optional<SmallVector<Type>> yielded = importRegion(body, block.get(), args);
+  if (!yielded)
+    return failure();
+  for (size_t i = 0; i < carried; ++i)
+    if ((*yielded)[1 + i] != inits[i].getType()) {
+      std::string a, b;
+      llvm::raw_string_ostream as(a), bs(b);
+      as << inits[i].getType();
+      bs << (*yielded)[1 + i];
+      nodeError() << "loop-carried '" << node_->input(int(2 + i)) << "' changes type from " << a
+                  << " to " << b;
+      return failure();
+    }
+  SmallVector<Type> resultTypes(ValueRange(inits).getTypes());
+  if (scans > 0) {
+    // Stacked scan outputs have one slice per iteration: the count must be
+    // known, so the trip count is a constant and the condition cannot end
+    // the loop early (the body passes its condition input through).
+    std::optional<int64_t> trips;
+    if (hasInput(0))
+      if (auto it = ints_.find(node_->input(0)); it != ints_.end() && it->second.v.size() == 1)
+        trips = it->second.v[0];
+    auto yield = cast<YieldOp>(block->getTerminator());
+    bool condFixed = yield.getValues()[0] == block->getArgument(1);
+    DenseElementsAttr cv;
+    bool condTrue = !hasInput(1) || (matchPattern(cond, m_Constant(&cv)) &&
+                                     cv.getNumElements() == 1 && *cv.value_begin<APInt>() != 0);
+    if (!trips || *trips < 0 || !condFixed || !condTrue) {
+      nodeError() << "scan outputs need a trip count known at compile time (a constant M and a "
+                     "condition the body does not change)";
+      return failure();
+    }
+    for (int64_t s = 0; s < scans; ++s) {
+      auto slice = cast<RankedTensorType>((*yielded)[size_t(1 + int64_t(carried) + s)]);
+      SmallVector<int64_t> shape = {*trips};
+      shape.append(slice.getShape().begin(), slice.getShape().end());
+      resultTypes.push_back(tensorOf(shape, slice.getElementType()));
+    }
+  }
+  auto op = LoopOp::create(b_, loc_, resultTypes, maxTrip, cond, inits, scans);
+  op.getBody().push_back(block.release());
+  for (unsigned i = 0; i < op->getNumResults() && int(i) < node_->output_size(); ++i)
+    result(op->getResult(i), i);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // One node
 //===----------------------------------------------------------------------===//
 
@@ -2184,6 +2428,10 @@ LogicalResult Importer::convertNode() {
                                       b_.getF64FloatAttr(attrFloat("epsilon", 1e-5))));
     return success();
   }
+  if (op == "If")
+    return convertIf();
+  if (op == "Loop")
+    return convertLoop();
   if (op == "Resize" || op == "Upsample")
     return resize();
   if (op == "Split")

@@ -377,6 +377,47 @@ LogicalResult ConvOp::verify() {
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
 }
 
+//===----------------------------------------------------------------------===//
+// Control flow
+//===----------------------------------------------------------------------===//
+
+LogicalResult IfOp::verify() {
+  for (Region *r : {&getThenRegion(), &getElseRegion()}) {
+    auto yield = dyn_cast<YieldOp>(r->front().getTerminator());
+    if (!yield)
+      return emitOpError("regions must end in graph.yield");
+    if (yield.getValues().getTypes() != getResultTypes())
+      return emitOpError() << (r == &getThenRegion() ? "then" : "else")
+                           << " region yields types that differ from the results";
+  }
+  return success();
+}
+
+LogicalResult LoopOp::verify() {
+  Block &body = getBody().front();
+  size_t carried = getInits().size();
+  if (body.getNumArguments() != 2 + carried)
+    return emitOpError() << "body takes " << body.getNumArguments()
+                         << " arguments; expected iteration number, condition and " << carried
+                         << " carried values";
+  for (size_t i = 0; i < carried; ++i)
+    if (body.getArgument(unsigned(2 + i)).getType() != getInits()[i].getType())
+      return emitOpError() << "carried value " << i << " enters the body with another type";
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  int64_t scans = getNumScanOutputs();
+  if (!yield || yield.getValues().size() != 1 + carried + size_t(scans))
+    return emitOpError() << "body must yield the condition, " << carried << " carried values and "
+                         << scans << " scan slices";
+  if (getNumResults() != carried + size_t(scans))
+    return emitOpError() << "has " << getNumResults() << " results; expected " << carried
+                         << " carried values and " << scans << " scan outputs";
+  for (size_t i = 0; i < carried; ++i)
+    if (yield.getValues()[1 + i].getType() != getInits()[i].getType() ||
+        getResult(unsigned(i)).getType() != getInits()[i].getType())
+      return emitOpError() << "carried value " << i << " changes type across iterations";
+  return success();
+}
+
 } // namespace pagoda::graph
 
 #define GET_OP_CLASSES

@@ -185,5 +185,35 @@ def layernorm_decomposed():
     save(nodes, [f32("x", [1, 4, 16])], [f32("y", None)], inits, opset=13)
 
 
+def control_flow():
+    """If on an input condition (kept as control flow), If on a constant one
+    (inlined), and a Loop with a carried value and a scan output over a
+    constant trip count. The branches read x from the enclosing graph."""
+    n = helper.make_node
+    then_g = helper.make_graph([n("Relu", ["x"], ["t_out"], name="then/relu")], "then", [],
+                               [f32("t_out", [4])])
+    else_g = helper.make_graph([n("Neg", ["x"], ["e_out"], name="else/neg")], "else", [],
+                               [f32("e_out", [4])])
+    body = helper.make_graph(
+        [n("Identity", ["cond_in"], ["cond_out"], name="body/cond"),
+         n("Add", ["acc_in", "x"], ["acc_out"], name="body/add"),
+         n("Mul", ["acc_out", "two"], ["scan"], name="body/scan")],
+        "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []), f32("acc_in", [4])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []), f32("acc_out", [4]),
+         f32("scan", [4])])
+    inits = [const("yes", np.array(True)), const("trips", np.array(3, np.int64)),
+             const("two", np.array(2.0, np.float32)), const("zero", np.zeros(4, np.float32))]
+    nodes = [
+        n("If", ["flag"], ["branchy"], name="if_runtime", then_branch=then_g, else_branch=else_g),
+        n("If", ["yes"], ["inlined"], name="if_constant", then_branch=then_g, else_branch=else_g),
+        n("Loop", ["trips", "yes", "zero"], ["acc", "scans"], name="loop", body=body),
+    ]
+    save(nodes, [f32("x", [4]), helper.make_tensor_value_info("flag", TensorProto.BOOL, [])],
+         [f32("branchy", None), f32("inlined", None), f32("acc", None), f32("scans", None)],
+         inits, opset=13)
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()

@@ -544,4 +544,51 @@ def Graph_RecurrentOp : Graph_Op<"recurrent", [Pure, AttrSizedOperandSegments]> 
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+//===----------------------------------------------------------------------===//
+// Control flow (the host plan's branches and loops; bodies are graphs)
+//===----------------------------------------------------------------------===//
+
+def Graph_IfOp : Graph_Op<"if", [RecursiveMemoryEffects, NoRegionArguments]> {
+  let summary = "ONNX If: runs one of two graphs on a runtime condition";
+  let description = [{
+    Each region yields the results; both yield the same static types. The
+    regions may use any value defined before the op (as ONNX subgraphs do).
+    An If whose condition is a constant is inlined by the importer instead.
+  }];
+  let arguments = (ins TensorOf<[I1]>:$cond);
+  let results = (outs Variadic<Graph_Tensor>:$outputs);
+  let regions = (region SizedRegion<1>:$then_region, SizedRegion<1>:$else_region);
+  let assemblyFormat = [{
+    $cond `:` type($cond) (`->` `(` type($outputs)^ `)`)? $then_region `else` $else_region attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_LoopOp : Graph_Op<"loop", [RecursiveMemoryEffects, AttrSizedOperandSegments]> {
+  let summary = "ONNX Loop: a graph run while a condition holds, at most max_trip times";
+  let description = [{
+    The body's block arguments are the iteration number (tensor<i64>), the
+    condition (tensor<i1>) and the loop-carried values; it yields the next
+    condition, the next carried values and one slice per scan output.
+    Results: the final carried values, then each scan output stacked along a
+    new first dimension (of the static trip count). `max_trip` absent means
+    no bound but the condition.
+  }];
+  let arguments = (ins Optional<TensorOf<[I64]>>:$max_trip, TensorOf<[I1]>:$cond,
+                       Variadic<Graph_Tensor>:$inits, I64Attr:$num_scan_outputs);
+  let results = (outs Variadic<Graph_Tensor>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    (`max_trip` $max_trip^ `:` type($max_trip))? `cond` $cond `:` type($cond)
+    (`inits` `(` $inits^ `:` type($inits) `)`)? (`->` `(` type($outputs)^ `)`)? $body attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_YieldOp : Graph_Op<"yield", [Pure, Terminator, ParentOneOf<["IfOp", "LoopOp"]>]> {
+  let summary = "The results of an if branch or a loop iteration";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
 #endif // PAGODA_DIALECT_GRAPH_IR_GRAPHOPS_TD
