@@ -393,6 +393,16 @@ LogicalResult IfOp::verify() {
   return success();
 }
 
+LogicalResult GroupOp::verify() {
+  Block &body = getBody().front();
+  if (body.getArgumentTypes() != getInputs().getTypes())
+    return emitOpError("block arguments must match the inputs' types");
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValues().getTypes() != getResultTypes())
+    return emitOpError("body must yield the results' types");
+  return success();
+}
+
 LogicalResult LoopOp::verify() {
   Block &body = getBody().front();
   size_t carried = getInits().size();

@@ -190,3 +190,28 @@ func.func @transpose_shape(%a: tensor<2x3xf32>) {
   %0 = graph.transpose %a {perm = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @group_yield_types(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'graph.group' op body must yield the results' types}}
+  %0 = graph.group "relu"(%a) : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%x: tensor<2xf32>):
+    %c = graph.reduce_sum %x {axes = array<i64: 0>, keepdims = false} : tensor<2xf32> -> tensor<f32>
+    graph.yield %c : tensor<f32>
+  }
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @if_branch_types(%c: tensor<i1>, %a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'graph.if' op else region yields types that differ from the results}}
+  %0 = graph.if %c : tensor<i1> -> (tensor<2xf32>) {
+    graph.yield %a : tensor<2xf32>
+  } else {
+    %s = graph.reduce_sum %a {axes = array<i64: 0>, keepdims = true} : tensor<2xf32> -> tensor<1xf32>
+    graph.yield %s : tensor<1xf32>
+  }
+  return %0 : tensor<2xf32>
+}

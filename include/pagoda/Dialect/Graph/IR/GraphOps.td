@@ -585,8 +585,36 @@ def Graph_LoopOp : Graph_Op<"loop", [RecursiveMemoryEffects, AttrSizedOperandSeg
   let hasVerifier = 1;
 }
 
-def Graph_YieldOp : Graph_Op<"yield", [Pure, Terminator, ParentOneOf<["IfOp", "LoopOp"]>]> {
-  let summary = "The results of an if branch or a loop iteration";
+def Graph_GroupOp : Graph_Op<"group", [IsolatedFromAbove, RecursiveMemoryEffects]> {
+  let summary = "A kernel group: ops the back end implements as one kernel";
+  let description = [{
+    Made by -pagoda-graph-fuse. The body computes the group's results from
+    its block arguments (the group's inputs: activations and weights; small
+    splat constants are cloned inside). `kind` names the pattern the back
+    end implements ("conv_epilogue", "matmul_epilogue", "attention",
+    "elementwise", or the single op's name).
+
+    ```mlir
+    %y = graph.group "conv_epilogue" (%x, %w, %b) : (tensor<...>, ...) -> tensor<...> {
+    ^bb0(%a: tensor<...>, %wa: tensor<...>, %ba: tensor<...>):
+      %c = graph.conv %a, %wa, %ba {...}
+      %r = graph.relu %c
+      graph.yield %r : tensor<...>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, StrAttr:$kind);
+  let results = (outs Variadic<Graph_Tensor>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $kind `(` $inputs `)` `:` functional-type($inputs, $outputs) $body attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_YieldOp : Graph_Op<"yield", [Pure, Terminator,
+                                       ParentOneOf<["IfOp", "LoopOp", "GroupOp"]>]> {
+  let summary = "The results of an if branch, a loop iteration or a kernel group";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }

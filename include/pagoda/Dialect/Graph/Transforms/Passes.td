@@ -32,4 +32,21 @@ def GraphFuseLayerNorm : Pass<"pagoda-graph-fuse-layer-norm"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphFuse : Pass<"pagoda-graph-fuse"> {
+  let summary = "Group ops into the kernels the back end implements as one";
+  let description = [{
+    Outlines graph.group ops, in this order of preference:
+    - attention: matmul -> (scale by a constant) -> softmax -> matmul, each
+      intermediate used once;
+    - a cube op (conv, conv_transpose, matmul, gemm) with its epilogue: the
+      chain of single-use elementwise ops after it (bias and residual adds,
+      scaling, activations, clip, casts), kind "<op>_epilogue";
+    - elementwise chains: maximal runs of single-use elementwise ops;
+    - every other computing op alone, kind = its name.
+    Reshapes (views), constants and control flow stay outside groups; the
+    bodies of graph.if and graph.loop are fused like the function body.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 #endif // PAGODA_DIALECT_GRAPH_TRANSFORMS_PASSES_TD
