@@ -49,4 +49,32 @@ def GraphFuse : Pass<"pagoda-graph-fuse"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphPlace : Pass<"pagoda-graph-place"> {
+  let summary = "Place each kernel group on the NPU or the host";
+  let description = [{
+    Sets `placement = "npu" | "host"` and `placement_reason` on every
+    graph.group (run -pagoda-graph-fuse first). A group goes to the host
+    when the NPU back end has no kernel for its kind, or when its element
+    types are not the target's: a cube group needs a cube type the target
+    lists (f16, bf16, f32, int8, ...), a vector group no f64 or i64
+    arithmetic. A placement file overrides by node name:
+
+    ```json
+    {"rules": [ {"node": "/backbone/*", "placement": "host"} ] }
+    ```
+
+    The first rule whose glob matches the location name of any op of the
+    group wins; asking for the NPU for a group it cannot run is an error
+    naming the node. Every heavy group (conv, matmul, gemm, attention,
+    einsum, recurrent) left on the host gets a warning with the reason.
+  }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"ascend-950pr\"",
+           "Preset name or path of a target JSON file">,
+    Option<"placementFile", "placement-file", "std::string", /*default=*/"\"\"",
+           "JSON file of placement rules by node name glob">
+  ];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 #endif // PAGODA_DIALECT_GRAPH_TRANSFORMS_PASSES_TD
