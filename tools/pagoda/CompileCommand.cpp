@@ -11,6 +11,7 @@
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
 #include "pagoda/Import/ONNX.h"
 #include "pagoda/InitAll.h"
+#include "pagoda/Target/TargetJSON.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -39,6 +40,8 @@ struct CompileOptions {
   std::string output = "-";
   std::string emit = "mlir";
   std::vector<std::string> inputShapes;
+  std::string target = "ascend-950pr";
+  std::string placementFile;
   bool locations = false;
 };
 
@@ -59,9 +62,14 @@ int compileModel(const CompileOptions &o) {
     importOptions.inputShapes[name] = dims;
   }
 
+  // A bad target is rejected before any work.
+  if (Result<target::TargetDesc> t = target::resolveTarget(o.target); !t)
+    return driver::reportError(t.error().str());
+
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
   mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
   // Every diagnostic is one "pagoda: error: ..." line; importer messages
   // already name the file and node, others get their location.
   int errors = 0;
@@ -75,7 +83,9 @@ int compileModel(const CompileOptions &o) {
     if (message.rfind(o.model, 0) != 0) {
       mlir::Location loc = d.getLocation();
       if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
-        os << o.model << ": node '" << name.getName().getValue() << "': ";
+        os << o.model << ": ";
+        if (message.rfind("node '", 0) != 0)
+          os << "node '" << name.getName().getValue() << "': ";
       } else if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
         os << file.getFilename().getValue();
         if (file.getLine())
@@ -121,13 +131,20 @@ int compileModel(const CompileOptions &o) {
 
   // Graph-level optimization: folding (constants, identities, reshape and
   // transpose chains), batch norms into the ops before them, layer norms
-  // recognized, CSE, DCE.
+  // recognized, CSE, DCE; then fusion into kernel groups and placement.
   mlir::PassManager pm(&context);
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(graph::createGraphFoldBatchNorm());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  // Kernel groups, each placed on the NPU or the host.
+  pm.addPass(graph::createGraphFuse());
+  pm.addPass(mlir::createCanonicalizerPass()); // constants the groups no longer use
+  graph::GraphPlaceOptions place;
+  place.targetName = o.target;
+  place.placementFile = o.placementFile;
+  pm.addPass(graph::createGraphPlace(place));
   if (mlir::failed(pm.run(*module)))
     return 1;
 
@@ -157,6 +174,10 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
       ->capture_default_str();
   cmd->add_option("--input-shape", o->inputShapes,
                   "NAME:D0,D1,... fixes an input's shape (repeatable)");
+  cmd->add_option("--target", o->target, "Target preset or JSON file (placement uses its types)")
+      ->capture_default_str();
+  cmd->add_option("--placement-file", o->placementFile,
+                  "JSON rules placing nodes on the npu or the host by name glob");
   cmd->add_flag("--locations", o->locations,
                 "Print each op's location (its ONNX node name) with --emit mlir");
   cmd->callback([&run, o] { run = [o] { return compileModel(*o); }; });
