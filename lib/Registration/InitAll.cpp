@@ -2,6 +2,8 @@
 
 #include "pagoda/InitAll.h"
 
+#include "pagoda/Conversion/Passes.h"
+
 #include "pagoda/Dialect/Graph/IR/GraphDialect.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
 #include "pagoda/Dialect/NPU/IR/NPUDialect.h"
@@ -12,17 +14,19 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 void pagoda::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, npu::NPUDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
-                  mlir::tensor::TensorDialect>();
+                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect>();
 }
 
 void pagoda::registerAllPasses() {
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   graph::registerGraphPasses();
+  registerConversionPasses();
   npu::registerNPUPasses();
 }
