@@ -136,6 +136,7 @@ int compileModel(const CompileOptions &o) {
   mlir::PassManager pm(&context);
   pm.addPass(createTosaToGraph()); // .mlir input in tosa; nothing to do for ONNX
   pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(graph::createGraphSinkTransposes());
   pm.addPass(graph::createGraphFoldBatchNorm());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(mlir::createCanonicalizerPass());

@@ -377,6 +377,16 @@ LogicalResult ConvOp::verify() {
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
 }
 
+bool isElementwise(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, AndOp, OrOp, XorOp, EqualOp,
+             LessOp, LessEqualOp, GreaterOp, GreaterEqualOp, WhereOp, PReluOp, ReluOp, SigmoidOp,
+             TanhOp, ExpOp, LogOp, SqrtOp, AbsOp, NegOp, ErfOp, ReciprocalOp, FloorOp, CeilOp,
+             RoundOp, SignOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp, AsinhOp,
+             AcoshOp, AtanhOp, SoftplusOp, SoftsignOp, HardSwishOp, NotOp, LeakyReluOp, EluOp,
+             SeluOp, CeluOp, ThresholdedReluOp, ShrinkOp, HardSigmoidOp, GeluOp, ClipOp, CastOp,
+             IsNaNOp, IsInfOp>(op);
+}
+
 //===----------------------------------------------------------------------===//
 // Control flow
 //===----------------------------------------------------------------------===//

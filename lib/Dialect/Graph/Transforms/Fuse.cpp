@@ -28,18 +28,6 @@ namespace {
 
 bool isCube(Operation *op) { return isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp>(op); }
 
-/// Ops computed element by element (with numpy broadcasting), which a
-/// vector kernel can chain without leaving the unified buffer.
-bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, AndOp, OrOp, XorOp, EqualOp,
-             LessOp, LessEqualOp, GreaterOp, GreaterEqualOp, WhereOp, PReluOp, ReluOp, SigmoidOp,
-             TanhOp, ExpOp, LogOp, SqrtOp, AbsOp, NegOp, ErfOp, ReciprocalOp, FloorOp, CeilOp,
-             RoundOp, SignOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp, AsinhOp,
-             AcoshOp, AtanhOp, SoftplusOp, SoftsignOp, HardSwishOp, NotOp, LeakyReluOp, EluOp,
-             SeluOp, CeluOp, ThresholdedReluOp, ShrinkOp, HardSigmoidOp, GeluOp, ClipOp, CastOp,
-             IsNaNOp, IsInfOp>(op);
-}
-
 /// Ops that stay outside groups: constants, views, control flow.
 bool isUngrouped(Operation *op) {
   return isa<ConstantOp, ReshapeOp, IfOp, LoopOp, GroupOp, YieldOp>(op) ||

@@ -25,6 +25,11 @@ mlir::LogicalResult verifyCompatibleShape(mlir::Operation *op, llvm::StringRef w
                                           llvm::ArrayRef<int64_t> expected,
                                           llvm::ArrayRef<int64_t> actual);
 
+/// Ops computed element by element with numpy broadcasting (arithmetic,
+/// comparisons, logic, activations, casts): what a vector kernel can chain
+/// and what commutes with a permutation of dimensions.
+bool isElementwise(mlir::Operation *op);
+
 namespace OpTrait {
 /// Two tensor operands and one result that broadcast numpy-style, all with
 /// the same element type.

@@ -32,6 +32,20 @@ def GraphFuseLayerNorm : Pass<"pagoda-graph-fuse-layer-norm"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
+  let summary = "Move layout transposes through elementwise ops so that pairs cancel";
+  let description = [{
+    Models converted from NHWC frameworks (TOSA, TensorFlow exports) put a
+    transpose before and after every convolution and pooling; the
+    elementwise ops between them then separate transposes that would
+    otherwise cancel. An elementwise op whose transposed operand has no
+    other user, and whose other operands are splat constants, commutes with
+    the transpose: op(transpose(x)) = transpose(op(x)). Sinking it lets the
+    transpose folders cancel inverse pairs.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 def GraphFuse : Pass<"pagoda-graph-fuse"> {
   let summary = "Group ops into the kernels the back end implements as one";
   let description = [{
