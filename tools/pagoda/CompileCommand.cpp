@@ -1,6 +1,6 @@
 //===- CompileCommand.cpp - `pagoda compile` -------------------------------===//
 //
-// Imports a model (ONNX, or MLIR in tosa or the graph dialect), verifies it and runs
+// Imports a model (ONNX, or MLIR in tosa, linalg or the graph dialect), verifies it and runs
 // the graph-level cleanups, and writes the graph-level IR (`--emit mlir`).
 // The NPU back end and `--emit artifact` come with code generation.
 //
@@ -134,7 +134,9 @@ int compileModel(const CompileOptions &o) {
   // transpose chains), batch norms into the ops before them, layer norms
   // recognized, CSE, DCE; then fusion into kernel groups and placement.
   mlir::PassManager pm(&context);
-  pm.addPass(createTosaToGraph()); // .mlir input in tosa; nothing to do for ONNX
+  // .mlir input in tosa or linalg; nothing to do for ONNX.
+  pm.addPass(createTosaToGraph());
+  pm.addPass(createLinalgToGraph());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(graph::createGraphSinkTransposes());
   pm.addPass(graph::createGraphFoldBatchNorm());
@@ -168,8 +170,9 @@ int compileModel(const CompileOptions &o) {
 
 void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
   auto o = std::make_shared<CompileOptions>();
-  CLI::App *cmd = app.add_subcommand("compile", "Compile a model (.onnx, or .mlir in tosa or the "
-                                                "graph dialect) for a modeled NPU");
+  CLI::App *cmd =
+      app.add_subcommand("compile", "Compile a model (.onnx, or .mlir in tosa, linalg or "
+                                    "the graph dialect) for a modeled NPU");
   cmd->add_option("model", o->model, "Model file")->required();
   cmd->add_option("-o", o->output, "Output file ('-' for stdout)")->capture_default_str();
   cmd->add_option("--emit", o->emit, "What to write: mlir (the optimized graph-level IR)")

@@ -19,4 +19,18 @@ def TosaToGraph : Pass<"pagoda-tosa-to-graph"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def LinalgToGraph : Pass<"pagoda-linalg-to-graph"> {
+  let summary = "Raise linalg named ops on tensors (torch-mlir's output) to the graph dialect";
+  let description = [{
+    Converts the named elementwise ops, transpose, matmul and batch_matmul
+    (default indexing maps), conv_2d_nchw_fchw and conv_2d_nhwc_hwcf,
+    pooling_nchw_max and pooling_nchw_sum, with their destination operands:
+    an init that is not the op's identity is added to the result. Also
+    arith.constant tensors, linalg.fill of a constant, tensor.pad with a
+    constant value, and collapse/expand_shape. linalg.generic and the rest
+    are reported, every one, with its location.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 #endif // PAGODA_CONVERSION_PASSES_TD
