@@ -12,6 +12,8 @@
 #include "pagoda/Conversion/Passes.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
+#include "../RaiseToGraph.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -186,12 +188,7 @@ private:
   }
 
   Value transpose(Value v, ArrayRef<int64_t> perm) {
-    auto t = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> shape;
-    for (int64_t p : perm)
-      shape.push_back(t.getDimSize(p));
-    return g::TransposeOp::create(b_, loc_, RankedTensorType::get(shape, t.getElementType()), v,
-                                  b_.getDenseI64ArrayAttr(perm));
+    return pagoda::makeTranspose(b_, loc_, v, perm);
   }
 
   static SmallVector<int64_t> ints(DenseIntElementsAttr a) {
@@ -240,18 +237,7 @@ public:
       }
       return WalkResult::advance();
     });
-    bool ok = true;
-    for (Operation *op : ops) {
-      conv.reason.clear();
-      std::string name = op->getName().getStringRef().str();
-      Location loc = op->getLoc();
-      if (succeeded(conv.convert(op)))
-        continue;
-      ok = false;
-      InFlightDiagnostic d = emitError(loc) << "cannot convert " << name << " to the graph dialect";
-      if (!conv.reason.empty())
-        d << ": " << conv.reason;
-    }
+    bool ok = pagoda::raiseAll(ops, conv);
     // What only fed converted ops: empty tensors and scalar constants.
     bool erased = true;
     while (erased) {

@@ -10,6 +10,8 @@
 #include "pagoda/Conversion/Passes.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
+#include "../RaiseToGraph.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
@@ -171,12 +173,7 @@ private:
   }
 
   Value transpose(Value v, ArrayRef<int64_t> perm) {
-    auto t = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> shape;
-    for (int64_t p : perm)
-      shape.push_back(t.getDimSize(p));
-    return g::TransposeOp::create(b_, loc_, RankedTensorType::get(shape, t.getElementType()), v,
-                                  b_.getDenseI64ArrayAttr(perm));
+    return pagoda::makeTranspose(b_, loc_, v, perm);
   }
   Value toNCHW(Value v) { return transpose(v, {0, 3, 1, 2}); }
   Value toNHWC(Value v) { return transpose(v, {0, 2, 3, 1}); }
@@ -226,18 +223,7 @@ public:
       if (isa<tosa::TosaDialect>(op->getDialect()) && !isa<tosa::ConstShapeOp>(op))
         ops.push_back(op);
     });
-    bool ok = true;
-    for (Operation *op : ops) {
-      conv.reason.clear();
-      std::string name = op->getName().getStringRef().str();
-      Location loc = op->getLoc();
-      if (succeeded(conv.convert(op)))
-        continue;
-      ok = false;
-      InFlightDiagnostic d = emitError(loc) << "cannot convert " << name << " to the graph dialect";
-      if (!conv.reason.empty())
-        d << ": " << conv.reason;
-    }
+    bool ok = pagoda::raiseAll(ops, conv);
     // Shape operands nothing reads any more.
     getOperation()->walk([&](tosa::ConstShapeOp op) {
       if (op->use_empty())

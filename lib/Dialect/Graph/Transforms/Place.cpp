@@ -2,6 +2,7 @@
 
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
+#include "pagoda/Dialect/NPU/IR/NPUOps.h"
 #include "pagoda/Target/TargetJSON.h"
 
 #include "mlir/IR/TypeUtilities.h"
@@ -56,18 +57,6 @@ bool isDataMovement(StringRef kind) {
                              "scatter_nd", "expand", "pad", "tile", "depth_to_space",
                              "space_to_depth"},
                             kind);
-}
-
-std::optional<target::CubeType> cubeTypeOf(Type t) {
-  if (t.isF16())
-    return target::CubeType::F16;
-  if (t.isBF16())
-    return target::CubeType::BF16;
-  if (t.isF32())
-    return target::CubeType::F32;
-  if (t.isInteger(8))
-    return target::CubeType::S8;
-  return std::nullopt;
 }
 
 std::string typeStr(Type t) {
@@ -162,7 +151,7 @@ private:
         Type elt = getElementTypeOrSelf(type);
         bool cubeOperand = isCubeKind(base) && isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp>(op);
         if (cubeOperand) {
-          std::optional<target::CubeType> ct = cubeTypeOf(elt);
+          std::optional<target::CubeType> ct = npu::getCubeType(elt);
           if (!ct || !t.cube(*ct)) {
             reason = "the " + t.name + " cube has no " + typeStr(elt) + " (" +
                      op->getName().stripDialect().str() + ")";
