@@ -12,6 +12,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <memory>
+
 namespace pagoda::graph {
 #define GEN_PASS_DEF_GRAPHPLACE
 #include "pagoda/Dialect/Graph/Transforms/Passes.h.inc"
@@ -81,10 +83,12 @@ SmallVector<std::string> nodeNames(GroupOp group) {
   return names;
 }
 
+/// A placement rule. The glob refers into `pattern`'s characters, so a rule
+/// lives at a fixed address (held by unique_ptr) once its glob is built.
 struct Rule {
-  llvm::GlobPattern glob;
   std::string pattern;
-  bool npu;
+  llvm::GlobPattern glob;
+  bool npu = false;
 };
 
 class PlacePass : public pagoda::graph::impl::GraphPlaceBase<PlacePass> {
@@ -97,7 +101,7 @@ public:
       getOperation()->emitError() << "pagoda-graph-place: " << target.error().str();
       return signalPassFailure();
     }
-    std::vector<Rule> rules;
+    std::vector<std::unique_ptr<Rule>> rules;
     if (!placementFile.empty() && failed(loadRules(rules)))
       return signalPassFailure();
 
@@ -106,7 +110,8 @@ public:
       std::string reason;
       bool npu = npuCan(group, *target, reason);
       SmallVector<std::string> names = nodeNames(group);
-      for (const Rule &rule : rules) {
+      for (const std::unique_ptr<Rule> &r : rules) {
+        const Rule &rule = *r;
         if (!llvm::any_of(names, [&](const std::string &n) { return rule.glob.match(n); }))
           continue;
         if (rule.npu && !npu) {
@@ -170,7 +175,7 @@ private:
     return ok;
   }
 
-  LogicalResult loadRules(std::vector<Rule> &rules) {
+  LogicalResult loadRules(std::vector<std::unique_ptr<Rule>> &rules) {
     auto buf = llvm::MemoryBuffer::getFile(placementFile);
     if (!buf)
       return getOperation()->emitError()
@@ -191,11 +196,15 @@ private:
         return getOperation()->emitError()
                << placementFile << ": rule " << i
                << " needs \"node\" (a glob) and \"placement\" (\"npu\" or \"host\")";
-      llvm::Expected<llvm::GlobPattern> glob = llvm::GlobPattern::create(*node);
+      auto rule = std::make_unique<Rule>();
+      rule->pattern = node->str();
+      rule->npu = *where == "npu";
+      llvm::Expected<llvm::GlobPattern> glob = llvm::GlobPattern::create(rule->pattern);
       if (!glob)
         return getOperation()->emitError() << placementFile << ": rule " << i << ": bad glob '"
                                            << *node << "': " << llvm::toString(glob.takeError());
-      rules.push_back({std::move(*glob), node->str(), *where == "npu"});
+      rule->glob = std::move(*glob);
+      rules.push_back(std::move(rule));
     }
     return success();
   }
