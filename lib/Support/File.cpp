@@ -77,7 +77,7 @@ MappedFile::MappedFile(MappedFile &&o) noexcept { *this = std::move(o); }
 
 MappedFile &MappedFile::operator=(MappedFile &&o) noexcept {
   if (this != &o) {
-    this->~MappedFile();
+    unmap();
     data_ = std::exchange(o.data_, nullptr);
     size_ = std::exchange(o.size_, 0);
     mapped_ = std::exchange(o.mapped_, false);
@@ -88,7 +88,9 @@ MappedFile &MappedFile::operator=(MappedFile &&o) noexcept {
   return *this;
 }
 
-MappedFile::~MappedFile() {
+MappedFile::~MappedFile() { unmap(); }
+
+void MappedFile::unmap() {
   if (mapped_)
     ::munmap(const_cast<uint8_t *>(data_), size_);
   mapped_ = false;

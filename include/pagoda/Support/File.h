@@ -30,6 +30,8 @@ public:
 
 private:
   MappedFile() = default;
+  /// Releases a mapping (not the copy, which the vector owns).
+  void unmap();
   const uint8_t *data_ = nullptr;
   size_t size_ = 0;
   bool mapped_ = false;
