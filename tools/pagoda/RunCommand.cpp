@@ -45,7 +45,7 @@ struct RunOptions {
 const char *descrOf(pagoda_dtype t) {
   static const char *descr[] = {"<f4", "<f2", "<V2", "<f8", "|i1", "|u1", "<i2",
                                 "<u2", "<i4", "<u4", "<i8", "<u8", "|b1"};
-  return unsigned(t) < 13 ? descr[unsigned(t)] : "?";
+  return unsigned(t) <= PAGODA_BOOL ? descr[unsigned(t)] : "?";
 }
 
 bool sameDescr(const std::string &a, const char *b) {
@@ -161,10 +161,13 @@ int runModel(const RunOptions &o) {
   // the artifact's own target description (a custom target included).
   std::string targetJSON;
   if (o.device.empty()) {
-    Result<std::vector<uint8_t>> bytes = readFile(o.model);
-    if (!bytes)
-      return driver::reportError(bytes.error().str());
-    Result<artifact::Artifact> a = artifact::read(bytes->data(), bytes->size(), o.model);
+    // Mapped, and the constants left in place: the runtime loads the
+    // weights itself below.
+    Result<MappedFile> file = MappedFile::open(o.model);
+    if (!file)
+      return driver::reportError(file.error().str());
+    artifact::ConstantsView constants;
+    Result<artifact::Artifact> a = artifact::read(file->data(), file->size(), o.model, &constants);
     if (!a)
       return driver::reportError(a.error().str());
     targetJSON = target::toJSON(a->target);
@@ -260,7 +263,7 @@ int runModel(const RunOptions &o) {
                                                  shapeStr(info.dims)));
         // The expected file's own dtype decides how it reads.
         pagoda_dtype wantType = info.dtype;
-        for (unsigned t = 0; t < 13; ++t)
+        for (unsigned t = 0; t <= PAGODA_BOOL; ++t)
           if (sameDescr(want->descr, descrOf(pagoda_dtype(t))))
             wantType = pagoda_dtype(t);
         double worst = 0;
