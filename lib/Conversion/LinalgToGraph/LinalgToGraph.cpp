@@ -33,16 +33,6 @@ namespace g = pagoda::graph;
 
 namespace {
 
-/// The value of a splat constant (graph.constant after conversion).
-std::optional<double> splatValue(Value v) {
-  DenseElementsAttr c;
-  if (!matchPattern(v, m_Constant(&c)) || !c.isSplat())
-    return std::nullopt;
-  if (isa<FloatType>(c.getElementType()))
-    return c.getSplatValue<APFloat>().convertToDouble();
-  return double(c.getSplatValue<APInt>().getSExtValue());
-}
-
 class Converter {
 public:
   explicit Converter(MLIRContext *ctx) : b_(ctx) {}
@@ -117,7 +107,7 @@ public:
               return accumulate(y, c.getOutputs()[0]);
             })
             .Case<linalg::PoolingNchwMaxOp>([&](linalg::PoolingNchwMaxOp p) -> Value {
-              std::optional<double> init = splatValue(p.getOutputs()[0]);
+              std::optional<double> init = g::getSplatValue(p.getOutputs()[0]);
               // The init must be max's identity: -inf or the lowest float.
               if (!init || !(*init < -3.0e38))
                 return why("the init is not -inf");
@@ -182,7 +172,7 @@ private:
 
   /// `v + init`, unless init is all zeros.
   Value accumulate(Value v, Value init) {
-    if (std::optional<double> z = splatValue(init); z && *z == 0.0)
+    if (std::optional<double> z = g::getSplatValue(init); z && *z == 0.0)
       return v;
     return g::AddOp::create(b_, loc_, init.getType(), v, init);
   }

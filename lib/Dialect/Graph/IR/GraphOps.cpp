@@ -377,6 +377,15 @@ LogicalResult ConvOp::verify() {
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
 }
 
+std::optional<double> getSplatValue(Value v) {
+  DenseElementsAttr c;
+  if (!matchPattern(v, m_Constant(&c)) || !c.isSplat())
+    return std::nullopt;
+  if (isa<FloatType>(c.getElementType()))
+    return c.getSplatValue<APFloat>().convertToDouble();
+  return double(c.getSplatValue<APInt>().getSExtValue());
+}
+
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, AndOp, OrOp, XorOp, EqualOp,
              LessOp, LessEqualOp, GreaterOp, GreaterEqualOp, WhereOp, PReluOp, ReluOp, SigmoidOp,

@@ -17,15 +17,6 @@ using namespace pagoda::graph;
 
 namespace {
 
-/// A float splat constant's value.
-std::optional<double> splatOf(Value v) {
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !isa<FloatType>(attr.getElementType()))
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
-}
-
 /// reduce_mean over exactly the last axis, keeping it.
 bool isLastAxisMean(ReduceMeanOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
@@ -62,7 +53,7 @@ struct FuseLayerNorm : OpRewritePattern<DivOp> {
     auto addEps = sqrt.getInput().getDefiningOp<AddOp>();
     if (!addEps || !addEps->hasOneUse())
       return failure();
-    std::optional<double> eps = splatOf(addEps.getRhs());
+    std::optional<double> eps = getSplatValue(addEps.getRhs());
     auto var = addEps.getLhs().getDefiningOp<ReduceMeanOp>();
     if (!eps || !var || !isLastAxisMean(var) || !var->hasOneUse())
       return failure();
@@ -70,7 +61,7 @@ struct FuseLayerNorm : OpRewritePattern<DivOp> {
     Operation *square = var.getInput().getDefiningOp();
     unsigned squareUses = 0;
     if (auto pow = dyn_cast_or_null<PowOp>(square)) {
-      std::optional<double> two = splatOf(pow.getRhs());
+      std::optional<double> two = getSplatValue(pow.getRhs());
       if (pow.getLhs() != d.getResult() || !two || *two != 2.0)
         return failure();
       squareUses = 1;

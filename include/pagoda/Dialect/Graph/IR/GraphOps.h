@@ -12,6 +12,8 @@
 
 #include "pagoda/Dialect/Graph/IR/GraphDialect.h"
 
+#include <optional>
+
 namespace pagoda::graph {
 
 /// Numpy-style broadcast of two shapes (dynamic dims as
@@ -24,6 +26,10 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64
 mlir::LogicalResult verifyCompatibleShape(mlir::Operation *op, llvm::StringRef what,
                                           llvm::ArrayRef<int64_t> expected,
                                           llvm::ArrayRef<int64_t> actual);
+
+/// The value of a splat constant (float or integer) as a double, if `v` is
+/// one.
+std::optional<double> getSplatValue(mlir::Value v);
 
 /// Ops computed element by element with numpy broadcasting (arithmetic,
 /// comparisons, logic, activations, casts): what a vector kernel can chain
