@@ -21,6 +21,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -561,6 +562,20 @@ LogicalResult Importer::importBody(const onnx::GraphProto &g) {
     return failure();
   }
 
+  // The node being converted when a subgraph is imported (If, Loop) is
+  // current again afterwards.
+  struct RestoreNode {
+    Importer &im;
+    const onnx::NodeProto *node;
+    std::string name;
+    Location loc;
+    ~RestoreNode() {
+      im.node_ = node;
+      im.nodeName_ = name;
+      im.loc_ = loc;
+    }
+  } restore{*this, node_, nodeName_, loc_};
+
   // Unnamed nodes are named by op type and position in their graph.
   std::map<const onnx::NodeProto *, int> position;
   for (int i = 0; i < g.node_size(); ++i)
@@ -849,6 +864,19 @@ template <typename Op> Value makeBinary(OpBuilder &b, Location loc, Type t, Valu
   return Op::create(b, loc, t, x, y).getResult();
 }
 
+/// The graph op of each broadcasting binary ONNX op (Mod, which carries an
+/// attribute, is built apart).
+const llvm::StringMap<Value (*)(OpBuilder &, Location, Type, Value, Value)> &binaryMakers() {
+  static const llvm::StringMap<Value (*)(OpBuilder &, Location, Type, Value, Value)> makers = {
+      {"Add", makeBinary<graph::AddOp>}, {"Sum", makeBinary<graph::AddOp>},
+      {"Sub", makeBinary<graph::SubOp>}, {"Mul", makeBinary<graph::MulOp>},
+      {"Div", makeBinary<graph::DivOp>}, {"Pow", makeBinary<graph::PowOp>},
+      {"Max", makeBinary<graph::MaxOp>}, {"Min", makeBinary<graph::MinOp>},
+      {"And", makeBinary<graph::AndOp>}, {"Or", makeBinary<graph::OrOp>},
+      {"Xor", makeBinary<graph::XorOp>}};
+  return makers;
+}
+
 LogicalResult Importer::binary(StringRef op) {
   size_t n = numInputs();
   if (n < 1 || (n < 2 && op != "Max" && op != "Min" && op != "Sum")) {
@@ -893,25 +921,10 @@ LogicalResult Importer::binary(StringRef op) {
     if (!shape)
       return failure();
     Type t = tensorOf(*shape, lt.getElementType());
-    using Fn = std::function<Value()>;
-    std::map<std::string, Fn> make = {
-        {"Add", [&] { return makeBinary<graph::AddOp>(b_, loc_, t, acc, rhs); }},
-        {"Sum", [&] { return makeBinary<graph::AddOp>(b_, loc_, t, acc, rhs); }},
-        {"Sub", [&] { return makeBinary<graph::SubOp>(b_, loc_, t, acc, rhs); }},
-        {"Mul", [&] { return makeBinary<graph::MulOp>(b_, loc_, t, acc, rhs); }},
-        {"Div", [&] { return makeBinary<graph::DivOp>(b_, loc_, t, acc, rhs); }},
-        {"Pow", [&] { return makeBinary<graph::PowOp>(b_, loc_, t, acc, rhs); }},
-        {"Max", [&] { return makeBinary<graph::MaxOp>(b_, loc_, t, acc, rhs); }},
-        {"Min", [&] { return makeBinary<graph::MinOp>(b_, loc_, t, acc, rhs); }},
-        {"And", [&] { return makeBinary<graph::AndOp>(b_, loc_, t, acc, rhs); }},
-        {"Or", [&] { return makeBinary<graph::OrOp>(b_, loc_, t, acc, rhs); }},
-        {"Xor", [&] { return makeBinary<graph::XorOp>(b_, loc_, t, acc, rhs); }},
-        {"Mod",
-         [&] {
-           return graph::ModOp::create(b_, loc_, t, acc, rhs, attrInt("fmod", 0) != 0).getResult();
-         }},
-    };
-    acc = make.at(op.str())();
+    if (op == "Mod")
+      acc = graph::ModOp::create(b_, loc_, t, acc, rhs, attrInt("fmod", 0) != 0);
+    else
+      acc = binaryMakers().lookup(op)(b_, loc_, t, acc, rhs);
   }
   result(acc);
   return success();
@@ -1875,13 +1888,9 @@ LogicalResult Importer::recurrent() {
 
 std::optional<SmallVector<Type>> Importer::importRegion(const onnx::GraphProto &g, Block *block,
                                                         ValueRange args) {
-  // The subgraph's names go out of scope after it; the node being converted
-  // resumes afterwards.
+  // The subgraph's names go out of scope after it.
   std::map<std::string, Value> savedValues = values_;
   std::map<std::string, IntTensor> savedInts = ints_;
-  const onnx::NodeProto *savedNode = node_;
-  std::string savedName = nodeName_;
-  Location savedLoc = loc_;
   OpBuilder::InsertionGuard guard(b_);
   b_.setInsertionPointToEnd(block);
   for (size_t i = 0; i < args.size() && int(i) < g.input_size(); ++i)
@@ -1892,22 +1901,19 @@ std::optional<SmallVector<Type>> Importer::importRegion(const onnx::GraphProto &
     for (const onnx::ValueInfoProto &vi : g.output()) {
       auto it = values_.find(vi.name());
       if (it == values_.end()) {
-        error(savedLoc) << source_ << ": node '" << savedName << "': subgraph '" << g.name()
-                        << "' output '" << vi.name() << "' is never computed";
+        error(loc_) << source_ << ": node '" << nodeName_ << "': subgraph '" << g.name()
+                    << "' output '" << vi.name() << "' is never computed";
         break;
       }
       results.push_back(it->second);
     }
     if (results.size() == size_t(g.output_size())) {
-      YieldOp::create(b_, savedLoc, results);
+      YieldOp::create(b_, loc_, results);
       types = SmallVector<Type>(ValueRange(results).getTypes());
     }
   }
   values_ = std::move(savedValues);
   ints_ = std::move(savedInts);
-  node_ = savedNode;
-  nodeName_ = savedName;
-  loc_ = savedLoc;
   return types;
 }
 
@@ -1922,14 +1928,8 @@ LogicalResult Importer::convertIf() {
   if (matchPattern(input(0), m_Constant(&c)) && c.getNumElements() == 1) {
     bool taken = *c.value_begin<APInt>() != 0;
     const onnx::GraphProto &branch = taken ? thenAttr->g() : elseAttr->g();
-    const onnx::NodeProto *node = node_;
-    std::string name = nodeName_;
-    Location loc = loc_;
     if (failed(importBody(branch)))
       return failure();
-    node_ = node;
-    nodeName_ = name;
-    loc_ = loc;
     for (int i = 0; i < branch.output_size() && i < node_->output_size(); ++i) {
       auto it = values_.find(branch.output(i).name());
       if (it == values_.end()) {
