@@ -54,6 +54,15 @@ void setCommonCore(TargetDesc &t) {
   // kernel notes: "an empty kernel on all cores ~20 us" (910B-class); used
   // for every preset until another figure is public.
   t.launchOverheadUs = 20;
+  // The host. Assumptions (no public figure in the facts): the NPU sits on a
+  // PCIe 4.0 x16 link, ~25 GB/s per direction in practice; a copy that hands
+  // data between a device kernel and a host kernel costs a stream
+  // synchronization plus a DMA set-up, ~25 us; pagoda's host kernels are
+  // plain loops on one thread, ~5 GFLOP/s and ~10 GB/s.
+  t.hostLinkGBps = 25;
+  t.hostTransferLatencyUs = 25;
+  t.hostGflops = 5;
+  t.hostMemoryGBps = 10;
 }
 
 // facts, "Per-core bandwidth": L2 ~100 B/cycle per core. The whole chip's L2
@@ -159,6 +168,7 @@ TargetDesc ascend950Die() {
   t.organization = CoreOrganization::Split; // facts: 950 split
   t.aiCores = 32;                           // facts: 32 / 64
   t.vectorCoresPerAiCore = 2;
+  t.hostLinkGBps = 50; // assumption: PCIe 5.0 x16 in practice
   // facts: 1.65 GHz. Derived peaks: fp16 432.5 TFLOPS; fp8 865 TFLOPS, 13%
   // below the announced 1 PFLOPS: the model follows the derived figure.
   t.clockGHz = 1.65;

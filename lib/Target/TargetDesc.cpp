@@ -234,6 +234,12 @@ std::vector<std::string> validate(const TargetDesc &d) {
   c.range("sync.cross_core_flag_ids", d.crossCoreFlagIds, 0, 64);
   c.nonNegative("launch.overhead_us", d.launchOverheadUs);
   c.nonNegative("interconnect.chip_link_gb_per_s", d.chipLinkGBps);
+
+  // host: placement divides by every rate
+  c.positive("host.link_gb_per_s", d.hostLinkGBps);
+  c.nonNegative("host.transfer_latency_us", d.hostTransferLatencyUs);
+  c.positive("host.gflops", d.hostGflops);
+  c.positive("host.memory_gb_per_s", d.hostMemoryGBps);
   return std::move(c.messages);
 }
 

@@ -267,6 +267,12 @@ template <typename IO> void mapTarget(IO &io, TargetDesc &t) {
   });
   io.object("launch", [&] { io.field("overhead_us", t.launchOverheadUs); });
   io.object("interconnect", [&] { io.field("chip_link_gb_per_s", t.chipLinkGBps); });
+  io.object("host", [&] {
+    io.field("link_gb_per_s", t.hostLinkGBps);
+    io.field("transfer_latency_us", t.hostTransferLatencyUs);
+    io.field("gflops", t.hostGflops);
+    io.field("memory_gb_per_s", t.hostMemoryGBps);
+  });
 }
 
 Error prefixed(std::string_view source, std::vector<std::string> messages) {

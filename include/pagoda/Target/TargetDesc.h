@@ -163,6 +163,12 @@ struct TargetDesc {
   double launchOverheadUs = 0; ///< empty kernel on all cores
   double chipLinkGBps = 0;     ///< chip-to-chip, per NPU
 
+  // the host the NPU is attached to (placement's cost model, docs/targets.md)
+  double hostLinkGBps = 0;          ///< host<->device, per direction
+  double hostTransferLatencyUs = 0; ///< one copy's fixed cost, incl. the stream sync
+  double hostGflops = 0;            ///< what host kernels reach on fp32 arithmetic
+  double hostMemoryGBps = 0;        ///< what host kernels reach streaming memory
+
   // ---- derived figures ----
   const BufferSpec &buffer(MemSpace space) const { return buffers[static_cast<unsigned>(space)]; }
   BufferSpec &buffer(MemSpace space) { return buffers[static_cast<unsigned>(space)]; }

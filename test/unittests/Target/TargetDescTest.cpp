@@ -172,6 +172,17 @@ TEST(Validate, Inconsistencies) {
   t = preset("ascend-950pr");
   t.name = "my chip";
   EXPECT_TRUE(names(validate(t), "name"));
+
+  // Placement divides by the host rates.
+  t = preset("ascend-950pr");
+  t.hostLinkGBps = 0;
+  EXPECT_TRUE(names(validate(t), "host.link_gb_per_s"));
+  t = preset("ascend-950pr");
+  t.hostGflops = -1;
+  EXPECT_TRUE(names(validate(t), "host.gflops"));
+  t = preset("ascend-950pr");
+  t.hostTransferLatencyUs = -1;
+  EXPECT_TRUE(names(validate(t), "host.transfer_latency_us"));
 }
 
 TEST(Validate, ReportsEveryProblem) {
