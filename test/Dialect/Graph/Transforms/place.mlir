@@ -1,6 +1,6 @@
 // RUN: pagoda-opt %s -pagoda-graph-fuse -pagoda-graph-place -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s
 // RUN: pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=target=ascend-910" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=C910
-// RUN: pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=placement-file=%S/Inputs/placement.json" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=FILE
+// RUN: pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=placement-file=%S/Inputs/placement.json cost-model=false" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=FILE
 // RUN: not pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=placement-file=%S/Inputs/force-npu.json" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=FORCE
 
 // On the 950 (f32 cube), everything with an NPU kernel goes there; TopK has none.
@@ -16,7 +16,8 @@
 // C910-DAG: warning: {{.*}}node 'body/conv' (conv_epilogue) runs on the host: the ascend-910 cube has no f32 (conv)
 // C910-DAG: warning: {{.*}}node 'head/fc' (matmul_epilogue) runs on the host: the ascend-910 cube has no f32 (matmul)
 
-// The file sends head/* to the host (with a warning for the heavy matmul).
+// The file sends head/* to the host (with a warning for the heavy matmul);
+// without the cost model, nothing else moves.
 // FILE: warning: {{.*}}node 'head/fc' (matmul_epilogue) runs on the host: placement file rule 'head/*'
 // FILE: graph.group "conv_epilogue"
 // FILE: } {placement = "npu", placement_reason = "NPU kernel"}

@@ -79,14 +79,25 @@ def GraphPlace : Pass<"pagoda-graph-place"> {
 
     The first rule whose glob matches the location name of any op of the
     group wins; asking for the NPU for a group it cannot run is an error
-    naming the node. Every heavy group (conv, matmul, gemm, attention,
+    naming the node.
+
+    The other groups start on the NPU when it can run them; then a cost
+    model (docs/graph-passes.md) moves one group at a time to the side that
+    lowers the modeled time of the whole model: NPU kernels as rooflines plus
+    launch overhead, host kernels at the target's host rates, each tensor
+    that crosses the host link, and each NC1HWC0 <-> ND layout conversion
+    its placement needs. The totals are set on the pass's root op as
+    `pagoda.placement`. Every heavy group (conv, matmul, gemm, attention,
     einsum, recurrent) left on the host gets a warning with the reason.
   }];
   let options = [
     Option<"targetName", "target", "std::string", /*default=*/"\"ascend-950pr\"",
            "Preset name or path of a target JSON file">,
     Option<"placementFile", "placement-file", "std::string", /*default=*/"\"\"",
-           "JSON file of placement rules by node name glob">
+           "JSON file of placement rules by node name glob">,
+    Option<"costModel", "cost-model", "bool", /*default=*/"true",
+           "Move groups to the side that lowers the modeled time (false: the NPU "
+           "runs everything it can)">
   ];
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
