@@ -377,6 +377,480 @@ LogicalResult ConvOp::verify() {
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
 }
 
+//===----------------------------------------------------------------------===//
+// Shape functions of the data movement, normalization, reduction and pooling
+// ops: each verifier computes the result shape its operands and attributes
+// imply and compares it with the declared one, so graph IR from any source
+// (importer, raising, hand-written) is checked the same way.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+RankedTensorType rankedType(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+bool known(int64_t d) { return !ShapedType::isDynamic(d); }
+
+/// `axis` must index a dimension of a rank-`rank` tensor (normalized: >= 0).
+LogicalResult verifyAxis(Operation *op, StringRef what, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError() << what << " " << axis << " is out of range for rank " << rank
+                             << " (axes are normalized to [0, rank))";
+  return success();
+}
+
+LogicalResult verifySameElementType(Operation *op, Type in, Type out) {
+  if (getElementTypeOrSelf(in) != getElementTypeOrSelf(out))
+    return op->emitOpError() << "changes the element type from " << getElementTypeOrSelf(in)
+                             << " to " << getElementTypeOrSelf(out);
+  return success();
+}
+
+/// The common case: the result has the input's type (shape and elements).
+LogicalResult verifySameShape(Operation *op, Value in, Value out) {
+  if (failed(verifySameElementType(op, in.getType(), out.getType())))
+    return failure();
+  return verifyCompatibleShape(op, "result", rankedType(in).getShape(), rankedType(out).getShape());
+}
+
+/// A per-channel parameter: rank 1 with `channels` entries.
+LogicalResult verifyChannelParam(Operation *op, StringRef what, Value v, int64_t channels) {
+  auto t = rankedType(v);
+  if (t.getRank() != 1)
+    return op->emitOpError() << what << " must have rank 1, got " << shapeStr(t.getShape());
+  return verifyCompatibleShape(op, what, {channels}, t.getShape());
+}
+
+} // namespace
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto first = rankedType(getInputs().front());
+  auto out = rankedType(getOutput());
+  const int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, "axis", axis, first.getRank())))
+    return failure();
+  SmallVector<int64_t> expected(first.getShape());
+  expected[axis] = 0;
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    auto t = rankedType(v);
+    if (t.getElementType() != first.getElementType())
+      return emitOpError() << "input " << i << " has element type " << t.getElementType()
+                           << ", input 0 " << first.getElementType();
+    if (t.getRank() != first.getRank())
+      return emitOpError() << "input " << i << " has rank " << t.getRank() << ", input 0 "
+                           << first.getRank();
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      int64_t size = t.getDimSize(d);
+      if (d == axis) {
+        expected[d] = known(expected[d]) && known(size) ? expected[d] + size : ShapedType::kDynamic;
+      } else if (known(size) && known(expected[d]) && size != expected[d]) {
+        return emitOpError() << "input " << i << " " << shapeStr(t.getShape())
+                             << " differs from input 0 " << shapeStr(first.getShape())
+                             << " in dimension " << d << " (concatenating along " << axis << ")";
+      }
+    }
+  }
+  if (failed(verifySameElementType(*this, first, out)))
+    return failure();
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  ArrayRef<int64_t> starts = getStarts(), steps = getSteps();
+  if (int64_t(starts.size()) != in.getRank() || int64_t(steps.size()) != in.getRank())
+    return emitOpError() << "needs one start and one step per dimension (rank " << in.getRank()
+                         << "), got " << starts.size() << " and " << steps.size();
+  if (out.getRank() != in.getRank())
+    return emitOpError() << "result rank " << out.getRank() << " differs from input rank "
+                         << in.getRank();
+  if (failed(verifySameElementType(*this, in, out)))
+    return failure();
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    if (steps[d] == 0)
+      return emitOpError() << "step " << d << " is 0";
+    int64_t size = in.getDimSize(d), count = out.getDimSize(d);
+    if (!known(size) || !known(count) || count == 0)
+      continue;
+    int64_t last = starts[d] + (count - 1) * steps[d];
+    if (starts[d] < 0 || starts[d] >= size || last < 0 || last >= size)
+      return emitOpError() << "dimension " << d << " reads elements " << starts[d] << " to " << last
+                           << " (step " << steps[d] << ") of " << size;
+  }
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  auto data = rankedType(getData());
+  auto indices = rankedType(getIndices());
+  auto out = rankedType(getOutput());
+  if (failed(verifyAxis(*this, "axis", getAxis(), data.getRank())) ||
+      failed(verifySameElementType(*this, data, out)))
+    return failure();
+  SmallVector<int64_t> expected(data.getShape().take_front(getAxis()));
+  llvm::append_range(expected, indices.getShape());
+  llvm::append_range(expected, data.getShape().drop_front(getAxis() + 1));
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+LogicalResult ExpandOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  if (failed(verifySameElementType(*this, in, out)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(in.getShape(), out.getShape());
+  if (failed(shape))
+    return emitOpError() << "input " << shapeStr(in.getShape()) << " does not broadcast to "
+                         << shapeStr(out.getShape());
+  return verifyCompatibleShape(*this, "result", *shape, out.getShape());
+}
+
+LogicalResult PadOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  ArrayRef<int64_t> pads = getPads();
+  if (int64_t(pads.size()) != 2 * in.getRank())
+    return emitOpError() << "expects " << 2 * in.getRank() << " pads (begins then ends), got "
+                         << pads.size();
+  if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, getMode()))
+    return emitOpError() << "mode must be constant, reflect, edge or wrap, got '" << getMode()
+                         << "'";
+  if (failed(verifySameElementType(*this, in, out)))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t size = in.getDimSize(d);
+    int64_t padded = known(size) ? size + pads[d] + pads[in.getRank() + d] : ShapedType::kDynamic;
+    if (known(padded) && padded < 0)
+      return emitOpError() << "dimension " << d << " of " << size << " padded by " << pads[d]
+                           << " and " << pads[in.getRank() + d] << " is negative";
+    expected.push_back(padded);
+  }
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+LogicalResult TileOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  ArrayRef<int64_t> repeats = getRepeats();
+  if (int64_t(repeats.size()) != in.getRank())
+    return emitOpError() << "expects " << in.getRank() << " repeats, got " << repeats.size();
+  if (failed(verifySameElementType(*this, in, out)))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    if (repeats[d] < 0)
+      return emitOpError() << "repeat " << d << " is negative (" << repeats[d] << ")";
+    int64_t size = in.getDimSize(d);
+    expected.push_back(known(size) ? size * repeats[d] : ShapedType::kDynamic);
+  }
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+LogicalResult GatherElementsOp::verify() {
+  auto data = rankedType(getData());
+  auto indices = rankedType(getIndices());
+  if (indices.getRank() != data.getRank())
+    return emitOpError() << "indices rank " << indices.getRank() << " differs from data rank "
+                         << data.getRank();
+  if (failed(verifyAxis(*this, "axis", getAxis(), data.getRank())) ||
+      failed(verifySameElementType(*this, data, getOutput().getType())))
+    return failure();
+  return verifyCompatibleShape(*this, "result", indices.getShape(),
+                               rankedType(getOutput()).getShape());
+}
+
+LogicalResult ScatterNDOp::verify() {
+  auto data = rankedType(getData());
+  auto indices = rankedType(getIndices());
+  auto updates = rankedType(getUpdates());
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, getReduction()))
+    return emitOpError() << "reduction must be none, add, mul, max or min, got '" << getReduction()
+                         << "'";
+  if (indices.getRank() < 1)
+    return emitOpError("indices must have rank >= 1");
+  int64_t depth = indices.getShape().back();
+  if (known(depth)) {
+    if (depth > data.getRank())
+      return emitOpError() << "index depth " << depth << " exceeds data rank " << data.getRank();
+    // updates = indices[:-1] + data[depth:]
+    SmallVector<int64_t> expected(indices.getShape().drop_back());
+    llvm::append_range(expected, data.getShape().drop_front(depth));
+    if (failed(verifyCompatibleShape(*this, "updates", expected, updates.getShape())))
+      return failure();
+  }
+  if (updates.getElementType() != data.getElementType())
+    return emitOpError() << "updates element type " << updates.getElementType()
+                         << " differs from data " << data.getElementType();
+  return verifySameShape(*this, getData(), getOutput());
+}
+
+LogicalResult CumSumOp::verify() {
+  if (failed(verifyAxis(*this, "axis", getAxis(), rankedType(getInput()).getRank())))
+    return failure();
+  return verifySameShape(*this, getInput(), getOutput());
+}
+
+LogicalResult DepthToSpaceOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  int64_t b = getBlocksize();
+  if (in.getRank() != 4)
+    return emitOpError() << "input must be [N, C, H, W], got " << shapeStr(in.getShape());
+  if (b < 1)
+    return emitOpError() << "blocksize must be >= 1, got " << b;
+  if (getMode() != "DCR" && getMode() != "CRD")
+    return emitOpError() << "mode must be DCR or CRD, got '" << getMode() << "'";
+  int64_t c = in.getDimSize(1);
+  if (known(c) && c % (b * b) != 0)
+    return emitOpError() << "channels " << c << " are not divisible by blocksize^2 = " << b * b;
+  auto scale = [&](int64_t d, int64_t f) { return known(d) ? d * f : ShapedType::kDynamic; };
+  SmallVector<int64_t> expected = {in.getDimSize(0), known(c) ? c / (b * b) : ShapedType::kDynamic,
+                                   scale(in.getDimSize(2), b), scale(in.getDimSize(3), b)};
+  if (failed(verifySameElementType(*this, in, out)))
+    return failure();
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+LogicalResult SpaceToDepthOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  int64_t b = getBlocksize();
+  if (in.getRank() != 4)
+    return emitOpError() << "input must be [N, C, H, W], got " << shapeStr(in.getShape());
+  if (b < 1)
+    return emitOpError() << "blocksize must be >= 1, got " << b;
+  SmallVector<int64_t> expected = {in.getDimSize(0), ShapedType::kDynamic, ShapedType::kDynamic,
+                                   ShapedType::kDynamic};
+  if (known(in.getDimSize(1)))
+    expected[1] = in.getDimSize(1) * b * b;
+  for (int d : {2, 3}) {
+    int64_t size = in.getDimSize(d);
+    if (!known(size))
+      continue;
+    if (size % b != 0)
+      return emitOpError() << "spatial dimension " << size << " is not divisible by blocksize "
+                           << b;
+    expected[d] = size / b;
+  }
+  if (failed(verifySameElementType(*this, in, out)))
+    return failure();
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
+LogicalResult ResizeOp::verify() {
+  auto in = rankedType(getInput());
+  auto out = rankedType(getOutput());
+  if (!llvm::is_contained({"nearest", "linear", "cubic"}, getMode()))
+    return emitOpError() << "mode must be nearest, linear or cubic, got '" << getMode() << "'";
+  if (in.getRank() != out.getRank())
+    return emitOpError() << "result rank " << out.getRank() << " differs from input rank "
+                         << in.getRank();
+  if (std::optional<ArrayRef<double>> scales = getScales();
+      scales && int64_t(scales->size()) != in.getRank())
+    return emitOpError() << "expects " << in.getRank() << " scales, got " << scales->size();
+  return verifySameElementType(*this, in, out);
+}
+
+LogicalResult TopKOp::verify() {
+  auto in = rankedType(getInput());
+  if (failed(verifyAxis(*this, "axis", getAxis(), in.getRank())) ||
+      failed(verifySameElementType(*this, in, getValues().getType())))
+    return failure();
+  int64_t size = in.getDimSize(getAxis());
+  const int64_t k = getK();
+  if (k < 0 || (known(size) && k > size))
+    return emitOpError() << "k = " << k << " is out of range for dimension " << getAxis() << " of "
+                         << size;
+  SmallVector<int64_t> expected(in.getShape());
+  expected[getAxis()] = k;
+  if (failed(verifyCompatibleShape(*this, "values", expected, rankedType(getValues()).getShape())))
+    return failure();
+  return verifyCompatibleShape(*this, "indices", expected, rankedType(getIndices()).getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization, reductions, pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, "axis", getAxis(), rankedType(getInput()).getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return verifyAxis(*this, "axis", getAxis(), rankedType(getInput()).getRank());
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto in = rankedType(getInput());
+  if (in.getRank() < 2)
+    return emitOpError() << "input must be [N, C, ...], got " << shapeStr(in.getShape());
+  int64_t c = in.getDimSize(1);
+  for (auto [name, v] : {std::pair<StringRef, Value>{"scale", getScale()},
+                         {"bias", getBias()},
+                         {"mean", getMean()},
+                         {"variance", getVariance()}})
+    if (failed(verifyChannelParam(*this, name, v, c)))
+      return failure();
+  return verifySameShape(*this, getInput(), getOutput());
+}
+
+LogicalResult InstanceNormOp::verify() {
+  auto in = rankedType(getInput());
+  if (in.getRank() < 3)
+    return emitOpError() << "input must be [N, C, spatial...], got " << shapeStr(in.getShape());
+  int64_t c = in.getDimSize(1);
+  if (failed(verifyChannelParam(*this, "scale", getScale(), c)) ||
+      failed(verifyChannelParam(*this, "bias", getBias(), c)))
+    return failure();
+  return verifySameShape(*this, getInput(), getOutput());
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto in = rankedType(getInput());
+  if (failed(verifyAxis(*this, "axis", getAxis(), in.getRank())))
+    return failure();
+  // scale and bias broadcast to the normalized dimensions.
+  ArrayRef<int64_t> normalized = in.getShape().drop_front(getAxis());
+  for (auto [name, v] : {std::pair<StringRef, Value>{"scale", getScale()}, {"bias", getBias()}}) {
+    if (!v)
+      continue;
+    ArrayRef<int64_t> shape = rankedType(v).getShape();
+    FailureOr<SmallVector<int64_t>> b = broadcastShapes(shape, normalized);
+    if (shape.size() > normalized.size() || failed(b) ||
+        failed(verifyCompatibleShape(*this, name, normalized, *b)))
+      return emitOpError() << name << " " << shapeStr(shape)
+                           << " does not broadcast to the normalized dimensions "
+                           << shapeStr(normalized);
+  }
+  return verifySameShape(*this, getInput(), getOutput());
+}
+
+template <typename Op> static LogicalResult verifyReduce(Op op) {
+  auto in = rankedType(op.getInput());
+  ArrayRef<int64_t> axes = op.getAxes();
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (failed(verifyAxis(op, "axis", axes[i], in.getRank())))
+      return failure();
+    if (i && axes[i] <= axes[i - 1])
+      return op.emitOpError() << "axes must be sorted and unique, got " << shapeStr(axes);
+  }
+  if (failed(verifySameElementType(op, in, op.getOutput().getType())))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    if (!llvm::is_contained(axes, d))
+      expected.push_back(in.getDimSize(d));
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  }
+  return verifyCompatibleShape(op, "result", expected, rankedType(op.getOutput()).getShape());
+}
+
+template <typename Op> static LogicalResult verifyArg(Op op) {
+  auto in = rankedType(op.getInput());
+  if (failed(verifyAxis(op, "axis", op.getAxis(), in.getRank())))
+    return failure();
+  SmallVector<int64_t> expected(in.getShape());
+  if (op.getKeepdims())
+    expected[op.getAxis()] = 1;
+  else
+    expected.erase(expected.begin() + op.getAxis());
+  return verifyCompatibleShape(op, "result", expected, rankedType(op.getOutput()).getShape());
+}
+
+template <typename Op> static LogicalResult verifyPool(Op op) {
+  auto in = rankedType(op.getInput());
+  auto out = rankedType(op.getOutput());
+  if (in.getRank() < 3)
+    return op.emitOpError() << "input must be [N, C, spatial...], got " << shapeStr(in.getShape());
+  const int64_t n = in.getRank() - 2;
+  ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(), pads = op.getPads(),
+                    dilations = op.getDilations();
+  if (int64_t(kernel.size()) != n || int64_t(strides.size()) != n ||
+      int64_t(dilations.size()) != n || int64_t(pads.size()) != 2 * n)
+    return op.emitOpError() << "expects " << n << " kernel sizes, strides and dilations and "
+                            << 2 * n << " pads, got " << kernel.size() << ", " << strides.size()
+                            << ", " << dilations.size() << " and " << pads.size();
+  if (failed(verifySameElementType(op, in, out)))
+    return failure();
+  if (out.getRank() != in.getRank())
+    return op.emitOpError() << "result rank " << out.getRank() << " differs from input rank "
+                            << in.getRank();
+  if (failed(verifyCompatibleShape(op, "result", in.getShape().take_front(2),
+                                   out.getShape().take_front(2))))
+    return failure();
+  for (int64_t i = 0; i < n; ++i) {
+    if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1 || pads[i] < 0 || pads[n + i] < 0)
+      return op.emitOpError() << "spatial dimension " << i
+                              << ": kernel, stride and dilation must be >= 1 and pads >= 0";
+    int64_t size = in.getDimSize(2 + i), got = out.getDimSize(2 + i);
+    if (!known(size) || !known(got))
+      continue;
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t room = size + pads[i] + pads[n + i] - span;
+    if (room < 0)
+      return op.emitOpError() << "spatial dimension " << i << ": window " << span
+                              << " exceeds padded input " << size + pads[i] + pads[n + i];
+    // ceil_mode is folded into the result shape: floor or ceil both hold.
+    int64_t floorOut = room / strides[i] + 1, ceilOut = (room + strides[i] - 1) / strides[i] + 1;
+    if (got != floorOut && got != ceilOut)
+      return op.emitOpError() << "spatial dimension " << i << " has " << got
+                              << " windows but the operands imply " << floorOut
+                              << (ceilOut != floorOut
+                                      ? " (or " + std::to_string(ceilOut) + " with ceil_mode)"
+                                      : std::string());
+  }
+  return success();
+}
+
+LogicalResult GemmOp::verify() {
+  auto a = rankedType(getA());
+  auto b = rankedType(getB());
+  auto out = rankedType(getOutput());
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitOpError() << "operands must be matrices, got " << shapeStr(a.getShape()) << " and "
+                         << shapeStr(b.getShape());
+  int64_t m = a.getDimSize(getTransA() ? 1 : 0), k1 = a.getDimSize(getTransA() ? 0 : 1);
+  int64_t k2 = b.getDimSize(getTransB() ? 1 : 0), n = b.getDimSize(getTransB() ? 0 : 1);
+  if (known(k1) && known(k2) && k1 != k2)
+    return emitOpError() << "contraction dimensions differ: A " << shapeStr(a.getShape())
+                         << (getTransA() ? " (transposed)" : "") << " has K = " << k1 << ", B "
+                         << shapeStr(b.getShape()) << (getTransB() ? " (transposed)" : "")
+                         << " has K = " << k2;
+  if (Value c = getC()) {
+    FailureOr<SmallVector<int64_t>> shape = broadcastShapes(rankedType(c).getShape(), {m, n});
+    if (failed(shape) || failed(verifyCompatibleShape(*this, "C", {m, n}, *shape)))
+      return emitOpError() << "C " << shapeStr(rankedType(c).getShape())
+                           << " does not broadcast to the result [" << m << ", " << n << "]";
+  }
+  return verifyCompatibleShape(*this, "result", {m, n}, out.getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+template <typename Op> static LogicalResult verifyQuantizeLike(Op op) {
+  auto in = rankedType(op.getInput());
+  auto scale = rankedType(op.getScale());
+  if (scale.getRank() > 1)
+    return op.emitOpError() << "scale must be a scalar or per-axis vector, got "
+                            << shapeStr(scale.getShape());
+  // `axis` only means something for a per-axis scale.
+  if (scale.getRank() == 1) {
+    if (failed(verifyAxis(op, "axis", op.getAxis(), in.getRank())) ||
+        failed(verifyChannelParam(op, "scale", op.getScale(), in.getDimSize(op.getAxis()))))
+      return failure();
+  }
+  return verifyCompatibleShape(op, "result", in.getShape(), rankedType(op.getOutput()).getShape());
+}
+
+LogicalResult QuantizeOp::verify() { return verifyQuantizeLike(*this); }
+LogicalResult DequantizeOp::verify() { return verifyQuantizeLike(*this); }
+
 std::optional<double> getSplatValue(Value v) {
   DenseElementsAttr c;
   if (!matchPattern(v, m_Constant(&c)) || !c.isSplat())

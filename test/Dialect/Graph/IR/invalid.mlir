@@ -215,3 +215,165 @@ func.func @if_branch_types(%c: tensor<i1>, %a: tensor<2xf32>) -> tensor<2xf32> {
   }
   return %0 : tensor<2xf32>
 }
+
+// -----
+// Shape functions of the data movement, normalization, reduction and
+// pooling ops.
+
+func.func @concat_sum(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+1 {{'graph.concat' op result has shape [2, 8] but the operands imply [2, 7]}}
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @concat_other_dim(%a: tensor<2x3xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'graph.concat' op input 1 [5, 4] differs from input 0 [2, 3] in dimension 0 (concatenating along 1)}}
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<5x4xf32>) -> tensor<2x7xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.concat' op axis 2 is out of range for rank 2}}
+  %0 = graph.concat %a {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_out_of_bounds(%a: tensor<10xf32>) {
+  // expected-error @+1 {{'graph.slice' op dimension 0 reads elements 4 to 10 (step 2) of 10}}
+  %0 = graph.slice %a {starts = array<i64: 4>, steps = array<i64: 2>} : tensor<10xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_shape(%d: tensor<5x6xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{'graph.gather' op result has shape [5, 6] but the operands imply [5, 3]}}
+  %0 = graph.gather %d, %i {axis = 1 : i64} : (tensor<5x6xf32>, tensor<3xi64>) -> tensor<5x6xf32>
+  return
+}
+
+// -----
+
+func.func @expand(%a: tensor<3x2xf32>) {
+  // expected-error @+1 {{'graph.expand' op input [3, 2] does not broadcast to [4, 3]}}
+  %0 = graph.expand %a : tensor<3x2xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad(%a: tensor<3x2xf32>) {
+  // expected-error @+1 {{'graph.pad' op result has shape [3, 2] but the operands imply [4, 5]}}
+  %0 = graph.pad %a {pads = array<i64: 1, 1, 0, 2>, mode = "constant", value = 0.0 : f64} : tensor<3x2xf32> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%a: tensor<3x2xf32>) {
+  // expected-error @+1 {{'graph.softmax' op axis -1 is out of range for rank 2 (axes are normalized to [0, rank))}}
+  %0 = graph.softmax %a {axis = -1 : i64} : tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_channels(%x: tensor<1x4x2x2xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.batch_norm' op scale has shape [3] but the operands imply [4]}}
+  %0 = graph.batch_norm %x, %s, %s, %s, %s {epsilon = 1.0e-5 : f64} : (tensor<1x4x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_scale(%x: tensor<2x8xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'graph.layer_norm' op scale [4] does not broadcast to the normalized dimensions [8]}}
+  %0 = graph.layer_norm %x, %s {axis = 1 : i64, epsilon = 1.0e-5 : f64} : (tensor<2x8xf32>, tensor<4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_keepdims(%x: tensor<2x8x3xf32>) {
+  // expected-error @+1 {{'graph.reduce_sum' op result has shape [2, 3] but the operands imply [2, 1, 3]}}
+  %0 = graph.reduce_sum %x {axes = array<i64: 1>, keepdims = true} : tensor<2x8x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes_order(%x: tensor<2x8x3xf32>) {
+  // expected-error @+1 {{'graph.reduce_max' op axes must be sorted and unique, got [2, 1]}}
+  %0 = graph.reduce_max %x {axes = array<i64: 2, 1>, keepdims = false} : tensor<2x8x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @argmax(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'graph.argmax' op result has shape [2, 1] but the operands imply [2]}}
+  %0 = graph.argmax %x {axis = 1 : i64, keepdims = false, select_last_index = false} : tensor<2x8xf32> -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @pool_windows(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{'graph.max_pool' op spatial dimension 0 has 5 windows but the operands imply 3 (or 4 with ceil_mode)}}
+  %0 = graph.max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x3x8x8xf32> -> tensor<1x3x5x3xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_k(%a: tensor<4x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{'graph.gemm' op contraction dimensions differ: A [4, 3] has K = 3, B [4, 5] has K = 4}}
+  %0 = graph.gemm %a, %b {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false} : (tensor<4x3xf32>, tensor<4x5xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_c(%a: tensor<4x3xf32>, %b: tensor<3x5xf32>, %c: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.gemm' op C [3] does not broadcast to the result [4, 5]}}
+  %0 = graph.gemm %a, %b, %c {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false} : (tensor<4x3xf32>, tensor<3x5xf32>, tensor<3xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @tile(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.tile' op result has shape [4, 3] but the operands imply [4, 9]}}
+  %0 = graph.tile %a {repeats = array<i64: 2, 3>} : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @depth_to_space(%a: tensor<1x8x2x2xf32>) {
+  // expected-error @+1 {{'graph.depth_to_space' op channels 8 are not divisible by blocksize^2 = 9}}
+  %0 = graph.depth_to_space %a {blocksize = 3 : i64, mode = "DCR"} : (tensor<1x8x2x2xf32>) -> tensor<1x1x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @topk(%a: tensor<2x5xf32>) {
+  // expected-error @+1 {{'graph.topk' op k = 6 is out of range for dimension 1 of 5}}
+  %0, %1 = graph.topk %a {k = 6 : i64, axis = 1 : i64, largest = true, sorted = true} : (tensor<2x5xf32>) -> (tensor<2x6xf32>, tensor<2x6xi64>)
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) {
+  // expected-error @+1 {{'graph.scatter_nd' op updates has shape [2, 4] but the operands imply [2, 3]}}
+  %0 = graph.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return
+}

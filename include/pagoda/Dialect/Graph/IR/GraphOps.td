@@ -226,6 +226,7 @@ def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
   let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
 }
 def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
   let summary = "Strided slice with static, normalized starts and steps per dimension";
@@ -236,18 +237,21 @@ def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$steps);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 def Graph_GatherOp : Graph_Op<"gather", [Pure]> {
   let summary = "ONNX Gather: takes slices of `data` along `axis` at `indices`";
   let arguments = (ins Graph_Tensor:$data, TensorOf<[I32, I64]>:$indices, I64Attr:$axis);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 def Graph_ExpandOp : Graph_Op<"expand", [Pure]> {
   let summary = "Broadcasts the input to the result's static shape";
   let arguments = (ins Graph_Tensor:$input);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 def Graph_PadOp : Graph_Op<"pad", [Pure]> {
   let summary = "Constant, reflect, edge or wrap padding; pads are all begins then all ends";
@@ -255,6 +259,7 @@ def Graph_PadOp : Graph_Op<"pad", [Pure]> {
                        F64Attr:$value);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -264,10 +269,12 @@ def Graph_PadOp : Graph_Op<"pad", [Pure]> {
 def Graph_SoftmaxOp : Graph_UnaryOp<"softmax"> {
   let summary = "exp(x) / sum(exp(x)) along `axis` (opset >= 13 semantics)";
   let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+  let hasVerifier = 1;
 }
 def Graph_LogSoftmaxOp : Graph_UnaryOp<"log_softmax"> {
   let summary = "log(softmax(x)) along `axis` (opset >= 13 semantics)";
   let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+  let hasVerifier = 1;
 }
 def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure]> {
   let summary = "Inference batch normalization over dimension 1";
@@ -275,6 +282,7 @@ def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure]> {
                        Graph_Tensor:$mean, Graph_Tensor:$variance, F64Attr:$epsilon);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
   let summary = "Normalizes over the dimensions from `axis` on, then scale and bias";
@@ -282,6 +290,7 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
                        I64Attr:$axis, F64Attr:$epsilon);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 def Graph_InstanceNormOp : Graph_Op<"instance_norm", [Pure]> {
   let summary = "Normalizes each (N, C) over its spatial dimensions, then scale and bias";
@@ -289,6 +298,7 @@ def Graph_InstanceNormOp : Graph_Op<"instance_norm", [Pure]> {
                        F64Attr:$epsilon);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 class Graph_ReduceOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
@@ -296,6 +306,10 @@ class Graph_ReduceOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() { return verifyReduce(*this); }
+  }];
 }
 def Graph_ReduceSumOp : Graph_ReduceOp<"reduce_sum">;
 def Graph_ReduceMeanOp : Graph_ReduceOp<"reduce_mean">;
@@ -314,6 +328,10 @@ class Graph_ArgOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
                        BoolAttr:$select_last_index);
   let results = (outs TensorOf<[I64]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() { return verifyArg(*this); }
+  }];
 }
 def Graph_ArgMaxOp : Graph_ArgOp<"argmax">;
 def Graph_ArgMinOp : Graph_ArgOp<"argmin">;
@@ -324,6 +342,10 @@ class Graph_PoolOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
                        DenseI64ArrayAttr:$dilations);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() { return verifyPool(*this); }
+  }];
 }
 def Graph_MaxPoolOp : Graph_PoolOp<"max_pool"> {
   let summary = "Max pooling over the spatial dimensions (pads: begins then ends)";
@@ -360,6 +382,7 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
                        F64Attr:$alpha, F64Attr:$beta, BoolAttr:$trans_a, BoolAttr:$trans_b);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
@@ -435,32 +458,39 @@ def Graph_ResizeOp : Graph_GenericOp<"resize"> {
                        StrAttr:$coordinate_transformation_mode, StrAttr:$nearest_mode,
                        F64Attr:$cubic_coeff_a, BoolAttr:$exclude_outside,
                        OptionalAttr<DenseF64ArrayAttr>:$scales);
+  let hasVerifier = 1;
 }
 def Graph_TileOp : Graph_GenericOp<"tile"> {
   let summary = "Repeats the input `repeats[d]` times along each dimension d";
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$repeats);
+  let hasVerifier = 1;
 }
 def Graph_GatherElementsOp : Graph_GenericOp<"gather_elements"> {
   let summary = "output[i...] = data[i... with index[i...] on `axis`]";
   let arguments = (ins Graph_Tensor:$data, TensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let hasVerifier = 1;
 }
 def Graph_ScatterNDOp : Graph_GenericOp<"scatter_nd"> {
   let summary = "A copy of data with slices at `indices` replaced (or reduced) by `updates`";
   let arguments = (ins Graph_Tensor:$data, TensorOf<[I64]>:$indices, Graph_Tensor:$updates,
                        StrAttr:$reduction);
+  let hasVerifier = 1;
 }
 def Graph_CumSumOp : Graph_GenericOp<"cumsum"> {
   let summary = "Running sum along `axis`, optionally exclusive and/or reversed";
   let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
                        BoolAttr:$reverse);
+  let hasVerifier = 1;
 }
 def Graph_DepthToSpaceOp : Graph_GenericOp<"depth_to_space"> {
   let summary = "Moves channel blocks into spatial blocks (`mode` DCR or CRD)";
   let arguments = (ins Graph_Tensor:$input, I64Attr:$blocksize, StrAttr:$mode);
+  let hasVerifier = 1;
 }
 def Graph_SpaceToDepthOp : Graph_GenericOp<"space_to_depth"> {
   let summary = "Moves spatial blocks into channels";
   let arguments = (ins Graph_Tensor:$input, I64Attr:$blocksize);
+  let hasVerifier = 1;
 }
 def Graph_EinsumOp : Graph_GenericOp<"einsum"> {
   let summary = "Einstein summation with an explicit `equation` (\"ij,jk->ik\")";
@@ -472,6 +502,7 @@ def Graph_TopKOp : Graph_Op<"topk", [Pure]> {
                        BoolAttr:$sorted);
   let results = (outs Graph_Tensor:$values, TensorOf<[I64]>:$indices);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -482,11 +513,13 @@ def Graph_QuantizeOp : Graph_GenericOp<"quantize"> {
   let summary = "saturate(round(x / scale) + zero_point), per tensor or per `axis`";
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$zero_point,
                        I64Attr:$axis);
+  let hasVerifier = 1;
 }
 def Graph_DequantizeOp : Graph_GenericOp<"dequantize"> {
   let summary = "(x - zero_point) * scale, per tensor or per `axis`";
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$zero_point,
                        I64Attr:$axis);
+  let hasVerifier = 1;
 }
 def Graph_DynamicQuantizeOp : Graph_Op<"dynamic_quantize", [Pure]> {
   let summary = "uint8 quantization with scale and zero point computed from the data";
