@@ -829,6 +829,47 @@ LogicalResult GemmOp::verify() {
   return verifyCompatibleShape(*this, "result", {m, n}, out.getShape());
 }
 
+LogicalResult ConvTransposeOp::verify() {
+  auto input = rankedType(getInput());
+  auto weight = rankedType(getWeight());
+  auto out = rankedType(getOutput());
+  if (input.getRank() < 3 || weight.getRank() != input.getRank())
+    return emitOpError() << "input [N, C, spatial...] and weight [C, M/group, k...] must have "
+                            "one rank >= 3, got "
+                         << shapeStr(input.getShape()) << " and " << shapeStr(weight.getShape());
+  if (failed(verifySameElementType(*this, input, weight)) ||
+      failed(verifySameElementType(*this, input, out)))
+    return failure();
+  const int64_t n = input.getRank() - 2, group = getGroup();
+  ArrayRef<int64_t> strides = getStrides(), pads = getPads(), dilations = getDilations(),
+                    outputPadding = getOutputPadding();
+  if (int64_t(strides.size()) != n || int64_t(dilations.size()) != n ||
+      int64_t(outputPadding.size()) != n || int64_t(pads.size()) != 2 * n)
+    return emitOpError() << "expects " << n << " strides, dilations and output paddings and "
+                         << 2 * n << " pads";
+  if (group < 1)
+    return emitOpError() << "group must be >= 1, got " << group;
+  if (failed(verifyCompatibleShape(*this, "weight dimension 0", {input.getDimSize(1)},
+                                   {weight.getDimSize(0)})))
+    return failure();
+  if (Value bias = getBias())
+    if (failed(verifyChannelParam(*this, "bias", bias,
+                                  known(weight.getDimSize(1)) ? weight.getDimSize(1) * group
+                                                              : ShapedType::kDynamic)))
+      return failure();
+  SmallVector<int64_t> expected = {input.getDimSize(0), known(weight.getDimSize(1))
+                                                            ? weight.getDimSize(1) * group
+                                                            : ShapedType::kDynamic};
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t size = input.getDimSize(2 + i), kernel = weight.getDimSize(2 + i);
+    expected.push_back(known(size) && known(kernel)
+                           ? (size - 1) * strides[i] + (kernel - 1) * dilations[i] + 1 - pads[i] -
+                                 pads[n + i] + outputPadding[i]
+                           : ShapedType::kDynamic);
+  }
+  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+}
+
 //===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//

@@ -431,6 +431,7 @@ def Graph_ConvTransposeOp : Graph_Op<"conv_transpose", [Pure]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
