@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -20,10 +21,10 @@
 #include "mlir/Transforms/Passes.h"
 
 void pagoda::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry
-      .insert<graph::GraphDialect, npu::NPUDialect, mlir::arith::ArithDialect,
-              mlir::func::FuncDialect, mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
-              mlir::tensor::TensorDialect, mlir::tosa::TosaDialect, mlir::linalg::LinalgDialect>();
+  registry.insert<graph::GraphDialect, npu::NPUDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect>();
 }
 
 void pagoda::registerAllPasses() {

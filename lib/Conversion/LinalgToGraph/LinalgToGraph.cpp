@@ -13,6 +13,7 @@
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
 #include "../RaiseToGraph.h"
+#include "GenericToGraph.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -134,6 +135,8 @@ public:
                                       b_.getDenseI64ArrayAttr(pads), b_.getStringAttr("constant"),
                                       b_.getF64FloatAttr(value));
             })
+            .Case<linalg::GenericOp>(
+                [&](linalg::GenericOp op) -> Value { return pagoda::raiseGeneric(b_, op, reason); })
             .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp>([&](auto r) -> Value {
               return g::ReshapeOp::create(b_, loc_, r.getType(), r.getSrc());
             })
