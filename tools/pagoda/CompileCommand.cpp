@@ -141,6 +141,7 @@ int compileModel(const CompileOptions &o) {
   pm.addPass(graph::createGraphSinkTransposes());
   pm.addPass(graph::createGraphFoldBatchNorm());
   pm.addPass(graph::createGraphFuseLayerNorm());
+  pm.addPass(graph::createGraphFuseSoftmax());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
   // Kernel groups, each placed on the NPU or the host.

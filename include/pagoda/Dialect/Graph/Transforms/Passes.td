@@ -32,6 +32,18 @@ def GraphFuseLayerNorm : Pass<"pagoda-graph-fuse-layer-norm"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphFuseSoftmax : Pass<"pagoda-graph-fuse-softmax"> {
+  let summary = "Recognize softmax exported as its arithmetic";
+  let description = [{
+    torch-mlir (through linalg) and older TensorFlow exporters write
+    m = max(x, axis); e = exp(x - m); y = e / sum(e, axis). This pass matches
+    that chain (each reduction keeping its axis by keepdims or by a reshape,
+    every intermediate used only inside the chain) and replaces it with one
+    graph.softmax. The unstable form without the max is left alone.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
   let summary = "Move layout transposes through elementwise ops so that pairs cancel";
   let description = [{
