@@ -58,3 +58,64 @@ func.func @unsupported(%x: tensor<1x4xi32>) -> tensor<1x4xi32> {
   %1 = tosa.bitwise_not %0 : (tensor<1x4xi32>) -> tensor<1x4xi32>
   return %1 : tensor<1x4xi32>
 }
+
+// -----
+
+// depthwise_conv2d: [KH, KW, C, M] weights become a conv with one group per
+// channel, weights [C*M, 1, KH, KW] (output channel c*M + m).
+// CHECK-LABEL: func.func @depthwise
+// CHECK:       %[[W1:.*]] = graph.reshape %{{.*}} : tensor<3x3x4x2xf32> -> tensor<3x3x8xf32>
+// CHECK:       %[[W2:.*]] = graph.transpose %[[W1]] {perm = array<i64: 2, 0, 1>} : tensor<3x3x8xf32> -> tensor<8x3x3xf32>
+// CHECK:       %[[W3:.*]] = graph.reshape %[[W2]] : tensor<8x3x3xf32> -> tensor<8x1x3x3xf32>
+// CHECK:       graph.conv %{{.*}}, %[[W3]], %{{.*}} {dilations = array<i64: 1, 1>, group = 4 : i64, pads = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+func.func @depthwise(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x4x2xf32>} : () -> tensor<3x3x4x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<8xf32>} : () -> tensor<8xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<3x3x4x2xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x8xf32>
+  return %y : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// transpose_conv2d: OHWI weights to [IC, OC, KH, KW]; a negative out_pad
+// crops like ConvTranspose's pads.
+// CHECK-LABEL: func.func @transpose_conv
+// CHECK:       graph.conv_transpose %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 1, 0, 0, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x4x4xf32>, tensor<3x2x3x3xf32>, tensor<2xf32>) -> tensor<1x2x8x8xf32>
+func.func @transpose_conv(%x: tensor<1x4x4x3xf32>) -> tensor<1x8x8x2xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<2x3x3x3xf32>} : () -> tensor<2x3x3x3xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.transpose_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: -1, 0, 0, -1>, stride = array<i64: 2, 2>} : (tensor<1x4x4x3xf32>, tensor<2x3x3x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
+  return %y : tensor<1x8x8x2xf32>
+}
+
+// -----
+
+// Data movement: slice, reverse, pad (TOSA interleaves begin/end), tile,
+// identity, argmax (i32 through the graph's i64), gather.
+// CHECK-LABEL: func.func @movement
+// CHECK:       %[[S:.*]] = graph.slice %arg0 {starts = array<i64: 1, 2>, steps = array<i64: 1, 1>} : tensor<4x6xf32> -> tensor<2x3xf32>
+// CHECK:       %[[R:.*]] = graph.slice %[[S]] {starts = array<i64: 0, 2>, steps = array<i64: 1, -1>} : tensor<2x3xf32> -> tensor<2x3xf32>
+// CHECK:       %[[P:.*]] = graph.pad %[[R]] {mode = "constant", pads = array<i64: 1, 3, 2, 4>, value = 5.000000e-01 : f64} : tensor<2x3xf32> -> tensor<5x10xf32>
+// CHECK:       %[[T:.*]] = graph.tile %[[P]] {repeats = array<i64: 2, 1>} : (tensor<5x10xf32>) -> tensor<10x10xf32>
+// CHECK:       %[[A:.*]] = graph.argmax %[[T]] {axis = 1 : i64, keepdims = false, select_last_index = false} : tensor<10x10xf32> -> tensor<10xi64>
+// CHECK:       graph.cast %[[A]] : tensor<10xi64> -> tensor<10xi32>
+// CHECK:       %[[I:.*]] = graph.reshape %arg2 : tensor<2x3xi32> -> tensor<2x3x1xi32>
+// CHECK:       %[[E:.*]] = graph.expand %[[I]] : tensor<2x3x1xi32> -> tensor<2x3x4xi32>
+// CHECK:       graph.gather_elements %arg1, %[[E]] {axis = 1 : i64} : (tensor<2x5x4xf32>, tensor<2x3x4xi32>) -> tensor<2x3x4xf32>
+func.func @movement(%x: tensor<4x6xf32>, %v: tensor<2x5x4xf32>, %i: tensor<2x3xi32>) -> (tensor<10x10xf32>, tensor<10xi32>, tensor<2x3x4xf32>) {
+  %start = tosa.const_shape {values = dense<[1, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %size = tosa.const_shape {values = dense<[2, 3]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s = tosa.slice %x, %start, %size : (tensor<4x6xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x3xf32>
+  %r = tosa.reverse %s {axis = 1 : i32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %padding = tosa.const_shape {values = dense<[1, 2, 3, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %pv = "tosa.const"() {values = dense<0.5> : tensor<1xf32>} : () -> tensor<1xf32>
+  %p = tosa.pad %r, %padding, %pv : (tensor<2x3xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<5x10xf32>
+  %m = tosa.const_shape {values = dense<[2, 1]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %t = tosa.tile %p, %m : (tensor<5x10xf32>, !tosa.shape<2>) -> tensor<10x10xf32>
+  %id = tosa.identity %t : (tensor<10x10xf32>) -> tensor<10x10xf32>
+  %a = tosa.argmax %id {axis = 1 : i32} : (tensor<10x10xf32>) -> tensor<10xi32>
+  %g = tosa.gather %v, %i : (tensor<2x5x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
+  return %id, %a, %g : tensor<10x10xf32>, tensor<10xi32>, tensor<2x3x4xf32>
+}
