@@ -183,6 +183,7 @@ private:
   std::optional<ConvGeometry> convGeometry(size_t xi, size_t wi, bool transpose);
   LogicalResult convLike(bool transpose);
   LogicalResult resize();
+  LogicalResult layerNormStatistics(int64_t axis, double eps, bool mean, bool invStdDev);
   LogicalResult split();
   LogicalResult einsum();
   LogicalResult quantized();
@@ -427,6 +428,8 @@ const llvm::StringSet<> &supportedOps() {
       "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softsign", "Selu",
       "Celu", "ThresholdedRelu", "Shrink", "IsNaN", "IsInf", "ReduceL1", "ReduceSumSquare",
       "ReduceLogSum", "ReduceLogSumExp",
+      // Beyond the list, as graph ops that exist.
+      "CastLike", "Trilu", "EyeLike",
       // Control flow.
       "If", "Loop"};
   return ops;
@@ -1619,6 +1622,43 @@ LogicalResult Importer::resize() {
   return success();
 }
 
+/// LayerNormalization's optional Mean and InvStdDev outputs, over the
+/// normalized dimensions (kept as 1) in `stash_type`.
+LogicalResult Importer::layerNormStatistics(int64_t axis, double eps, bool mean, bool invStdDev) {
+  std::optional<Type> stash = elementType(int32_t(attrInt("stash_type", 1)));
+  if (!stash || !isa<FloatType>(*stash)) {
+    nodeError() << "stash_type must be a float type";
+    return failure();
+  }
+  auto xt = inputType(0);
+  Value x = input(0);
+  auto full = tensorOf(xt.getShape(), *stash);
+  if (xt.getElementType() != *stash)
+    x = graph::CastOp::create(b_, loc_, full, x);
+  SmallVector<int64_t> axes, kept(xt.getShape());
+  for (int64_t d = axis; d < xt.getRank(); ++d) {
+    axes.push_back(d);
+    kept[d] = 1;
+  }
+  auto keptType = tensorOf(kept, *stash);
+  auto axesAttr = b_.getDenseI64ArrayAttr(axes);
+  Value m = graph::ReduceMeanOp::create(b_, loc_, keptType, x, axesAttr, b_.getBoolAttr(true));
+  if (mean)
+    result(m, 1);
+  if (!invStdDev)
+    return success();
+  Value d = graph::SubOp::create(b_, loc_, full, x, m);
+  Value sq = graph::MulOp::create(b_, loc_, full, d, d);
+  Value var = graph::ReduceMeanOp::create(b_, loc_, keptType, sq, axesAttr, b_.getBoolAttr(true));
+  Value e = constant(
+      DenseElementsAttr::get(RankedTensorType::get({}, *stash), b_.getFloatAttr(*stash, eps)),
+      loc_);
+  Value sum = graph::AddOp::create(b_, loc_, keptType, var, e);
+  Value root = graph::SqrtOp::create(b_, loc_, keptType, sum);
+  result(graph::ReciprocalOp::create(b_, loc_, keptType, root), 2);
+  return success();
+}
+
 LogicalResult Importer::split() {
   auto xt = inputType(0);
   std::optional<int64_t> axis = normAxis(attrInt("axis", 0), xt.getRank());
@@ -2176,6 +2216,78 @@ LogicalResult Importer::convertNode() {
       result(graph::CastOp::create(b_, loc_, tensorOf(inputType(0).getShape(), *to), x));
     return success();
   }
+  if (op == "CastLike") {
+    Type to = inputType(1).getElementType();
+    Value x = input(0);
+    result(inputType(0).getElementType() == to
+               ? x
+               : graph::CastOp::create(b_, loc_, tensorOf(inputType(0).getShape(), to), x)
+                     .getResult());
+    return success();
+  }
+  if (op == "Trilu") {
+    // where(mask, x, 0), the mask a constant of the last two dimensions.
+    auto xt = inputType(0);
+    if (xt.getRank() < 2) {
+      nodeError() << "input must have rank >= 2, got " << xt.getRank();
+      return failure();
+    }
+    int64_t k = 0;
+    if (hasInput(1)) {
+      std::optional<IntTensor> kv = constInts(1, "k");
+      if (!kv)
+        return failure();
+      if (kv->v.size() != 1) {
+        nodeError() << "k must be a scalar";
+        return failure();
+      }
+      k = kv->v[0];
+    }
+    bool upper = attrInt("upper", 1) != 0;
+    int64_t n = xt.getDimSize(xt.getRank() - 2), m = xt.getDimSize(xt.getRank() - 1);
+    SmallVector<bool> keep;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < m; ++j)
+        keep.push_back(upper ? j - i >= k : j - i <= k);
+    auto maskType = RankedTensorType::get({n, m}, b_.getI1Type());
+    Value mask = constant(DenseElementsAttr::get(maskType, ArrayRef<bool>(keep)), loc_);
+    Type elt = xt.getElementType();
+    auto zeroType = RankedTensorType::get({}, elt);
+    Value zero =
+        constant(isa<FloatType>(elt) ? DenseElementsAttr::get(zeroType, b_.getFloatAttr(elt, 0.0))
+                                     : DenseElementsAttr::get(zeroType, b_.getIntegerAttr(elt, 0)),
+                 loc_);
+    result(graph::WhereOp::create(b_, loc_, xt, mask, input(0), zero));
+    return success();
+  }
+  if (op == "EyeLike") {
+    auto xt = inputType(0);
+    if (xt.getRank() != 2) {
+      nodeError() << "input must have rank 2, got " << xt.getRank();
+      return failure();
+    }
+    Type elt = xt.getElementType();
+    if (attr("dtype")) {
+      std::optional<Type> t = elementType(int32_t(attrInt("dtype", 0)));
+      if (!t) {
+        nodeError() << "unsupported dtype " << dtypeName(int32_t(attrInt("dtype", 0)));
+        return failure();
+      }
+      elt = *t;
+    }
+    int64_t k = attrInt("k", 0);
+    auto type = RankedTensorType::get(xt.getShape(), elt);
+    SmallVector<Attribute> values;
+    Attribute one = isa<FloatType>(elt) ? Attribute(b_.getFloatAttr(elt, 1.0))
+                                        : Attribute(b_.getIntegerAttr(elt, 1));
+    Attribute zero = isa<FloatType>(elt) ? Attribute(b_.getFloatAttr(elt, 0.0))
+                                         : Attribute(b_.getIntegerAttr(elt, 0));
+    for (int64_t i = 0; i < xt.getDimSize(0); ++i)
+      for (int64_t j = 0; j < xt.getDimSize(1); ++j)
+        values.push_back(j - i == k ? one : zero);
+    result(constant(DenseElementsAttr::get(type, values), loc_));
+    return success();
+  }
   if (op == "Clip") {
     std::optional<double> lo, hi;
     if (opset_ < 11) {
@@ -2415,17 +2527,17 @@ LogicalResult Importer::convertNode() {
     return success();
   }
   if (op == "LayerNormalization") {
-    for (int i = 1; i < node_->output_size(); ++i)
-      if (!node_->output(i).empty()) {
-        nodeError() << "the Mean and InvStdDev outputs are not supported";
-        return failure();
-      }
     std::optional<int64_t> axis = normAxis(attrInt("axis", -1), inputType(0).getRank());
     if (!axis)
       return failure();
+    double eps = attrFloat("epsilon", 1e-5);
     result(graph::LayerNormOp::create(b_, loc_, input(0).getType(), input(0), input(1),
                                       hasInput(2) ? input(2) : Value(), b_.getI64IntegerAttr(*axis),
-                                      b_.getF64FloatAttr(attrFloat("epsilon", 1e-5))));
+                                      b_.getF64FloatAttr(eps)));
+    bool wantMean = node_->output_size() > 1 && !node_->output(1).empty();
+    bool wantInv = node_->output_size() > 2 && !node_->output(2).empty();
+    if (wantMean || wantInv)
+      return layerNormStatistics(*axis, eps, wantMean, wantInv);
     return success();
   }
   if (op == "If")
