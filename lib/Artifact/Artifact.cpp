@@ -23,7 +23,8 @@ namespace pagoda::artifact {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'G', 'D', 'M', 'O', 'D', 'E', 'L'};
-constexpr uint32_t kVersion = 1;
+// 2: the embedded target description gained its host object.
+constexpr uint32_t kVersion = 2;
 constexpr size_t kHeaderBytes = 32;
 constexpr size_t kEntryBytes = 24;
 constexpr size_t kSectionAlign = 64;

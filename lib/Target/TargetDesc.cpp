@@ -123,8 +123,8 @@ public:
 
 std::vector<std::string> validate(const TargetDesc &d) {
   Checker c;
-  if (d.formatVersion != 1)
-    c.fail("format_version", "unsupported version {} (this pagoda reads version 1)",
+  if (d.formatVersion != 2)
+    c.fail("format_version", "unsupported version {} (this pagoda reads version 2)",
            d.formatVersion);
   if (d.name.empty())
     c.fail("name", "must not be empty");

@@ -302,6 +302,15 @@ Result<TargetDesc> parseTargetJSON(std::string_view text, std::string_view sourc
     return Error(fmt::format("{}: a target description must be a JSON object, got {}", source,
                              root.type_name()));
 
+  // Version 1 had no host object; say what changed rather than only that it
+  // is missing.
+  if (auto v = root.find("format_version"); v != root.end() && *v == 1 && !root.contains("host"))
+    return Error(fmt::format(
+        "{}: format_version 1 predates the 'host' object (version 2): add \"host\": "
+        "{{\"link_gb_per_s\", \"transfer_latency_us\", \"gflops\", \"memory_gb_per_s\"}} and "
+        "set format_version to 2 (docs/targets.md)",
+        source));
+
   TargetDesc desc;
   Reader reader(root);
   try {

@@ -112,7 +112,7 @@ struct PathSpec {
 
 /// A modeled chip. Field names follow the JSON schema (docs/targets.md).
 struct TargetDesc {
-  int formatVersion = 1;
+  int formatVersion = 2; ///< 2 added the host object
   std::string name;
   std::string description;
 

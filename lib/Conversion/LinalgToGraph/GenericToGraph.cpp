@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Matchers.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -90,6 +91,21 @@ public:
       return why("a reduction body must fold one value into the output with add, mul, max or "
                  "min");
     Value item = combine->getOperand(0) == outArg ? combine->getOperand(1) : combine->getOperand(0);
+    // The output map names the kept loops (in order) and constant-0 unit
+    // dimensions; anything else would permute the result.
+    SmallVector<unsigned> outLoops;
+    for (AffineExpr e : outMap.getResults()) {
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        outLoops.push_back(d.getPosition());
+      else if (!isZero(e))
+        return why("the output map is neither dimensions nor unit dimensions");
+    }
+    SmallVector<unsigned> expectLoops;
+    for (unsigned d = 0; d < loops_.size(); ++d)
+      if (!llvm::is_contained(reduced_, d))
+        expectLoops.push_back(d);
+    if (outLoops != expectLoops)
+      return why("the output map permutes the kept dimensions");
     Value x = translate(item);
     if (!x)
       return Value();
@@ -117,21 +133,6 @@ public:
       r = g::ReduceMinOp::create(b_, loc_, reducedType, x, axes, keep);
       break;
     }
-    // The output map names the kept loops (in order) and constant-0 unit
-    // dimensions; anything else would permute the result.
-    SmallVector<unsigned> outLoops;
-    for (AffineExpr e : outMap.getResults()) {
-      if (auto d = dyn_cast<AffineDimExpr>(e))
-        outLoops.push_back(d.getPosition());
-      else if (!isZero(e))
-        return why("the output map is neither dimensions nor unit dimensions");
-    }
-    SmallVector<unsigned> expectLoops;
-    for (unsigned d = 0; d < loops_.size(); ++d)
-      if (!llvm::is_contained(reduced_, d))
-        expectLoops.push_back(d);
-    if (outLoops != expectLoops)
-      return why("the output map permutes the kept dimensions");
     auto initType = cast<RankedTensorType>(init->get().getType());
     if (initType.getShape() != ArrayRef<int64_t>(kept))
       r = g::ReshapeOp::create(b_, loc_, initType, r);
@@ -216,7 +217,7 @@ private:
         return why("the output map is not a permutation of the loops");
       perm.push_back(d.getPosition());
     }
-    if (perm.size() != loops_.size())
+    if (perm.size() != loops_.size() || !isPermutationVector(perm))
       return why("the output map is not a permutation of the loops");
     if (!llvm::is_sorted(perm))
       v = makeTranspose(b_, loc_, v, perm);
@@ -231,9 +232,9 @@ private:
       return Combiner::Add;
     if (isa<arith::MulFOp, arith::MulIOp>(op))
       return Combiner::Mul;
-    if (isa<arith::MaximumFOp, arith::MaxNumFOp, arith::MaxSIOp>(op))
+    if (isa<arith::MaximumFOp, arith::MaxSIOp>(op))
       return Combiner::Max;
-    if (isa<arith::MinimumFOp, arith::MinNumFOp, arith::MinSIOp>(op))
+    if (isa<arith::MinimumFOp, arith::MinSIOp>(op))
       return Combiner::Min;
     return std::nullopt;
   }
@@ -285,7 +286,7 @@ private:
     if (Value v = values_.lookup(scalar))
       return v;
     Attribute c;
-    if (matchPattern(scalar, m_Constant(&c))) {
+    if (matchPattern(scalar, m_Constant(&c)) && isa<IntegerAttr, FloatAttr>(c)) {
       auto type = RankedTensorType::get({}, scalar.getType());
       Value v = g::ConstantOp::create(b_, loc_, DenseElementsAttr::get(type, ArrayRef{c}));
       return values_[scalar] = v;
@@ -305,6 +306,8 @@ private:
       return why("no graph op for " + def->getName().getStringRef().str() + " in the body");
     return values_[scalar] = r;
   }
+
+  static bool isBool(Operation *op) { return op->getResult(0).getType().isInteger(1); }
 
   template <typename G> Value bin(Operation *op, ArrayRef<Value> in) {
     return G::create(b_, loc_, broadcastType(in, op->getResult(0).getType()), in[0], in[1]);
@@ -331,13 +334,14 @@ private:
           return g::ModOp::create(b_, loc_, broadcastType(in, op->getResult(0).getType()), in[0],
                                   in[1], b_.getBoolAttr(true));
         })
-        .Case<arith::MaximumFOp, arith::MaxNumFOp, arith::MaxSIOp>(
-            [&](auto) { return bin<g::MaxOp>(op, in); })
-        .Case<arith::MinimumFOp, arith::MinNumFOp, arith::MinSIOp>(
-            [&](auto) { return bin<g::MinOp>(op, in); })
-        .Case<arith::AndIOp>([&](auto) { return bin<g::AndOp>(op, in); })
-        .Case<arith::OrIOp>([&](auto) { return bin<g::OrOp>(op, in); })
-        .Case<arith::XOrIOp>([&](auto) { return bin<g::XorOp>(op, in); })
+        // graph.max/min are numpy's maximum/minimum: NaN propagates as with
+        // maximumf/minimumf; maxnumf and minnumf drop it, and are not raised.
+        .Case<arith::MaximumFOp, arith::MaxSIOp>([&](auto) { return bin<g::MaxOp>(op, in); })
+        .Case<arith::MinimumFOp, arith::MinSIOp>([&](auto) { return bin<g::MinOp>(op, in); })
+        // The graph's and/or/xor are logical: i1 only, not bitwise.
+        .Case<arith::AndIOp>([&](auto) { return isBool(op) ? bin<g::AndOp>(op, in) : Value(); })
+        .Case<arith::OrIOp>([&](auto) { return isBool(op) ? bin<g::OrOp>(op, in) : Value(); })
+        .Case<arith::XOrIOp>([&](auto) { return isBool(op) ? bin<g::XorOp>(op, in) : Value(); })
         .Case<math::PowFOp>([&](auto) { return bin<g::PowOp>(op, in); })
         .Case<arith::NegFOp>([&](auto) { return un<g::NegOp>(op, in); })
         .Case<math::ExpOp>([&](auto) { return un<g::ExpOp>(op, in); })
@@ -364,8 +368,12 @@ private:
           return g::WhereOp::create(b_, loc_, broadcastType(in, op->getResult(0).getType()), in[0],
                                     in[1], in[2]);
         })
-        .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::ExtSIOp, arith::TruncIOp>(
-            [&](auto) { return un<g::CastOp>(op, in); })
+        // The graph's cast saturates to integers and reads i1 as 0/1: trunci
+        // (wraps) and sign-extending an i1 (-1) are not casts there.
+        .Case<arith::ExtFOp, arith::TruncFOp>([&](auto) { return un<g::CastOp>(op, in); })
+        .Case<arith::SIToFPOp, arith::ExtSIOp>([&](auto) -> Value {
+          return op->getOperand(0).getType().isInteger(1) ? Value() : un<g::CastOp>(op, in);
+        })
         .Case<arith::FPToSIOp>([&](auto) -> Value {
           // Toward zero; the graph's cast rounds to nearest even.
           Type ft = in[0].getType();
@@ -380,24 +388,20 @@ private:
           return un<g::CastOp>(op, {t});
         })
         .Case<arith::CmpFOp>([&](arith::CmpFOp c) -> Value {
+          // The graph's comparisons are false on NaN (ONNX), so only the
+          // ordered predicates and UNE (not OEQ) mean the same.
           switch (c.getPredicate()) {
           case P::OEQ:
-          case P::UEQ:
             return cmp<g::EqualOp>(in);
-          case P::ONE:
           case P::UNE:
             return cmp<g::EqualOp>(in, true);
           case P::OGT:
-          case P::UGT:
             return cmp<g::GreaterOp>(in);
           case P::OGE:
-          case P::UGE:
             return cmp<g::GreaterEqualOp>(in);
           case P::OLT:
-          case P::ULT:
             return cmp<g::LessOp>(in);
           case P::OLE:
-          case P::ULE:
             return cmp<g::LessEqualOp>(in);
           default:
             return Value();
@@ -428,7 +432,17 @@ private:
 } // namespace
 
 Value raiseGeneric(OpBuilder &b, linalg::GenericOp op, std::string &reason) {
-  return GenericRaiser(b, op, reason).raise();
+  // Everything built lands just before the generic: on failure, erase it
+  // (newest first, so uses go before definitions) and leave the IR as it was.
+  Operation *before = op->getPrevNode();
+  Value r = GenericRaiser(b, op, reason).raise();
+  if (!r)
+    while (Operation *made = op->getPrevNode()) {
+      if (made == before)
+        break;
+      made->erase();
+    }
+  return r;
 }
 
 } // namespace pagoda

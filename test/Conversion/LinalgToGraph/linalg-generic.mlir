@@ -157,3 +157,32 @@ func.func @argmax_like(%x: tensor<3x4xf32>) -> tensor<3xf32> {
   } -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// Bitwise integer logic: the graph's and/or/xor are logical (i1).
+func.func @bitwise(%x: tensor<3xi32>) -> tensor<3xi32> {
+  %e = tensor.empty() : tensor<3xi32>
+  // expected-error @+1 {{cannot convert linalg.generic to the graph dialect: no graph op for arith.andi in the body}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<3xi32>) outs(%e : tensor<3xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    %a = arith.andi %in, %in : i32
+    linalg.yield %a : i32
+  } -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+// Unordered comparisons are true on NaN; the graph's are false.
+func.func @unordered(%x: tensor<3xf32>) -> tensor<3xi1> {
+  %e = tensor.empty() : tensor<3xi1>
+  // expected-error @+1 {{cannot convert linalg.generic to the graph dialect: no graph op for arith.cmpf in the body}}
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<3xf32>) outs(%e : tensor<3xi1>) {
+  ^bb0(%in: f32, %out: i1):
+    %c = arith.cmpf ugt, %in, %in : f32
+    linalg.yield %c : i1
+  } -> tensor<3xi1>
+  return %0 : tensor<3xi1>
+}
+

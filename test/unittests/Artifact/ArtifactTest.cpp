@@ -70,7 +70,7 @@ TEST(Artifact, ErrorsSayWhatIsWrong) {
   bad = bytes;
   bad[8] = 9;
   EXPECT_EQ(read(bad.data(), bad.size(), "m.pgd").error().str(),
-            "m.pgd: format version 9 is not supported (this pagoda reads 1); recompile the model");
+            "m.pgd: format version 9 is not supported (this pagoda reads 2); recompile the model");
   EXPECT_HAS(read(bytes.data(), bytes.size() - 10, "m.pgd").error().str(), "the header says");
   bad = bytes;
   bad[bytes.size() - 1] ^= 1; // inside the last section

@@ -48,6 +48,18 @@ TEST(TargetJSON, EqualityNoticesAnyField) {
   EXPECT_NE(a, b);
 }
 
+TEST(TargetJSON, VersionOneSaysWhatToAdd) {
+  json doc = presetJSON("ascend-950pr");
+  doc["format_version"] = 1;
+  doc.erase("host");
+  std::string e = expectError(doc);
+  EXPECT_HAS(e, "chip.json: format_version 1 predates the 'host' object (version 2)");
+  EXPECT_HAS(e, "link_gb_per_s");
+  // A version-2 file without it is a plain missing field.
+  doc["format_version"] = 2;
+  EXPECT_HAS(expectError(doc), "host");
+}
+
 TEST(TargetJSON, UserChipLoads) {
   json doc = presetJSON("ascend-950pr");
   doc["name"] = "my-chip";

@@ -474,7 +474,10 @@ LogicalResult SliceOp::verify() {
     int64_t size = in.getDimSize(d), count = out.getDimSize(d);
     if (!known(size) || !known(count) || count == 0)
       continue;
-    int64_t last = starts[d] + (count - 1) * steps[d];
+    int64_t span, last;
+    if (llvm::MulOverflow(count - 1, steps[d], span) || llvm::AddOverflow(starts[d], span, last))
+      return emitOpError() << "dimension " << d << ": start " << starts[d] << " + " << count - 1
+                           << " steps of " << steps[d] << " overflows";
     if (starts[d] < 0 || starts[d] >= size || last < 0 || last >= size)
       return emitOpError() << "dimension " << d << " reads elements " << starts[d] << " to " << last
                            << " (step " << steps[d] << ") of " << size;
@@ -544,7 +547,11 @@ LogicalResult TileOp::verify() {
     if (repeats[d] < 0)
       return emitOpError() << "repeat " << d << " is negative (" << repeats[d] << ")";
     int64_t size = in.getDimSize(d);
-    expected.push_back(known(size) ? size * repeats[d] : ShapedType::kDynamic);
+    int64_t tiled = ShapedType::kDynamic;
+    if (known(size) && llvm::MulOverflow(size, repeats[d], tiled))
+      return emitOpError() << "dimension " << d << " of " << size << " repeated " << repeats[d]
+                           << " times overflows";
+    expected.push_back(tiled);
   }
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
 }
@@ -604,6 +611,8 @@ LogicalResult DepthToSpaceOp::verify() {
   if (getMode() != "DCR" && getMode() != "CRD")
     return emitOpError() << "mode must be DCR or CRD, got '" << getMode() << "'";
   int64_t c = in.getDimSize(1);
+  if (known(c) && b > c)
+    return emitOpError() << "blocksize " << b << " exceeds the " << c << " channels";
   if (known(c) && c % (b * b) != 0)
     return emitOpError() << "channels " << c << " are not divisible by blocksize^2 = " << b * b;
   auto scale = [&](int64_t d, int64_t f) { return known(d) ? d * f : ShapedType::kDynamic; };
@@ -624,17 +633,20 @@ LogicalResult SpaceToDepthOp::verify() {
     return emitOpError() << "blocksize must be >= 1, got " << b;
   SmallVector<int64_t> expected = {in.getDimSize(0), ShapedType::kDynamic, ShapedType::kDynamic,
                                    ShapedType::kDynamic};
-  if (known(in.getDimSize(1)))
-    expected[1] = in.getDimSize(1) * b * b;
   for (int d : {2, 3}) {
     int64_t size = in.getDimSize(d);
     if (!known(size))
       continue;
+    if (b > size)
+      return emitOpError() << "blocksize " << b << " exceeds spatial dimension " << size;
     if (size % b != 0)
       return emitOpError() << "spatial dimension " << size << " is not divisible by blocksize "
                            << b;
     expected[d] = size / b;
   }
+  // b <= H and b <= W here, so b * b fits; C * b * b may not.
+  if (known(in.getDimSize(1)) && llvm::MulOverflow(in.getDimSize(1), b * b, expected[1]))
+    return emitOpError() << "channels " << in.getDimSize(1) << " x blocksize^2 overflow";
   if (failed(verifySameElementType(*this, in, out)))
     return failure();
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
@@ -822,7 +834,11 @@ LogicalResult GemmOp::verify() {
                          << " has K = " << k2;
   if (Value c = getC()) {
     FailureOr<SmallVector<int64_t>> shape = broadcastShapes(rankedType(c).getShape(), {m, n});
-    if (failed(shape) || failed(verifyCompatibleShape(*this, "C", {m, n}, *shape)))
+    auto fits = [&](ArrayRef<int64_t> got) {
+      return got.size() == 2 && (!known(got[0]) || !known(m) || got[0] == m) &&
+             (!known(got[1]) || !known(n) || got[1] == n);
+    };
+    if (failed(shape) || !fits(*shape))
       return emitOpError() << "C " << shapeStr(rankedType(c).getShape())
                            << " does not broadcast to the result [" << m << ", " << n << "]";
   }
@@ -849,6 +865,13 @@ LogicalResult ConvTransposeOp::verify() {
                          << 2 * n << " pads";
   if (group < 1)
     return emitOpError() << "group must be >= 1, got " << group;
+  for (int64_t i = 0; i < n; ++i)
+    if (strides[i] < 1 || dilations[i] < 1 || outputPadding[i] < 0)
+      return emitOpError() << "spatial dimension " << i
+                           << ": stride and dilation must be >= 1, output padding >= 0";
+  if (known(input.getDimSize(1)) && input.getDimSize(1) % group != 0)
+    return emitOpError() << "input channels " << input.getDimSize(1)
+                         << " are not divisible by group " << group;
   if (failed(verifyCompatibleShape(*this, "weight dimension 0", {input.getDimSize(1)},
                                    {weight.getDimSize(0)})))
     return failure();
@@ -880,8 +903,9 @@ template <typename Op> static LogicalResult verifyQuantizeLike(Op op) {
   if (scale.getRank() > 1)
     return op.emitOpError() << "scale must be a scalar or per-axis vector, got "
                             << shapeStr(scale.getShape());
-  // `axis` only means something for a per-axis scale.
-  if (scale.getRank() == 1) {
+  // `axis` only means something for a per-axis scale; one element is per
+  // tensor whatever its rank.
+  if (scale.getRank() == 1 && scale.getDimSize(0) != 1) {
     if (failed(verifyAxis(op, "axis", op.getAxis(), in.getRank())) ||
         failed(verifyChannelParam(op, "scale", op.getScale(), in.getDimSize(op.getAxis()))))
       return failure();

@@ -372,7 +372,8 @@ private:
   /// C0 blocks stacked by a channel concat.
   bool keepsBlocks(size_t i, const Tensor &tensor) const {
     ArrayRef<int64_t> out = resultShape(i);
-    if (tensor.shape.size() != 4 || out.size() != 4 || tensor.shape[0] != out[0])
+    if (tensor.shape.size() != 4 || out.size() != 4 || tensor.shape[0] != out[0] ||
+        ShapedType::isDynamic(tensor.shape[1]) || ShapedType::isDynamic(out[1]))
       return false;
     if (nodes[i].concatAxis == 1)
       return tensor.shape[1] % c0_ == 0;
@@ -504,7 +505,8 @@ public:
       if (npu[i]) {
         node.reason = "NPU kernel";
       } else if (node.eligible && !node.pinned) {
-        double onNpu = problem.secondsIfFlipped(i);
+        // Positive unless the search stopped at its round cap.
+        double onNpu = std::max(problem.secondsIfFlipped(i), best.seconds);
         node.reason = "cost model: the model is " + micros(onNpu - best.seconds) +
                       " faster with it on the host (kernel " + micros(node.npuSeconds) +
                       " on the NPU, " + micros(node.hostSeconds) +

@@ -385,3 +385,27 @@ func.func @conv_transpose_shape(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>
   %0 = graph.conv_transpose %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x10x10xf32>
   return
 }
+
+// -----
+
+func.func @depth_to_space_huge_block(%a: tensor<1x4x2x2xf32>) {
+  // expected-error @+1 {{'graph.depth_to_space' op blocksize 4294967296 exceeds the 4 channels}}
+  %0 = graph.depth_to_space %a {blocksize = 4294967296 : i64, mode = "DCR"} : (tensor<1x4x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_c_one_error(%a: tensor<1x3xf32>, %b: tensor<3x5xf32>, %c: tensor<4x5xf32>) {
+  // expected-error @+1 {{'graph.gemm' op C [4, 5] does not broadcast to the result [1, 5]}}
+  %0 = graph.gemm %a, %b, %c {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false} : (tensor<1x3xf32>, tensor<3x5xf32>, tensor<4x5xf32>) -> tensor<1x5xf32>
+  return
+}
+
+// -----
+
+func.func @slice_overflow(%a: tensor<10xf32>) {
+  // expected-error @+1 {{'graph.slice' op dimension 0: start 1 + 3 steps of 4611686018427387904 overflows}}
+  %0 = graph.slice %a {starts = array<i64: 1>, steps = array<i64: 4611686018427387904>} : tensor<10xf32> -> tensor<4xf32>
+  return
+}
