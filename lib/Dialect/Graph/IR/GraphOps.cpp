@@ -405,6 +405,14 @@ LogicalResult verifySameElementType(Operation *op, Type in, Type out) {
   return success();
 }
 
+/// The result's element type is the input's and its shape `expected`.
+LogicalResult verifyResult(Operation *op, Type in, RankedTensorType out,
+                           ArrayRef<int64_t> expected) {
+  if (failed(verifySameElementType(op, in, out)))
+    return failure();
+  return verifyCompatibleShape(op, "result", expected, out.getShape());
+}
+
 /// The common case: the result has the input's type (shape and elements).
 LogicalResult verifySameShape(Operation *op, Value in, Value out) {
   if (failed(verifySameElementType(op, in.getType(), out.getType())))
@@ -451,9 +459,7 @@ LogicalResult ConcatOp::verify() {
       }
     }
   }
-  if (failed(verifySameElementType(*this, first, out)))
-    return failure();
-  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+  return verifyResult(*this, first, out, expected);
 }
 
 LogicalResult SliceOp::verify() {
@@ -618,9 +624,7 @@ LogicalResult DepthToSpaceOp::verify() {
   auto scale = [&](int64_t d, int64_t f) { return known(d) ? d * f : ShapedType::kDynamic; };
   SmallVector<int64_t> expected = {in.getDimSize(0), known(c) ? c / (b * b) : ShapedType::kDynamic,
                                    scale(in.getDimSize(2), b), scale(in.getDimSize(3), b)};
-  if (failed(verifySameElementType(*this, in, out)))
-    return failure();
-  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+  return verifyResult(*this, in, out, expected);
 }
 
 LogicalResult SpaceToDepthOp::verify() {
@@ -647,9 +651,7 @@ LogicalResult SpaceToDepthOp::verify() {
   // b <= H and b <= W here, so b * b fits; C * b * b may not.
   if (known(in.getDimSize(1)) && llvm::MulOverflow(in.getDimSize(1), b * b, expected[1]))
     return emitOpError() << "channels " << in.getDimSize(1) << " x blocksize^2 overflow";
-  if (failed(verifySameElementType(*this, in, out)))
-    return failure();
-  return verifyCompatibleShape(*this, "result", expected, out.getShape());
+  return verifyResult(*this, in, out, expected);
 }
 
 LogicalResult ResizeOp::verify() {
