@@ -151,6 +151,10 @@ int compileModel(const CompileOptions &o) {
   place.targetName = o.target;
   place.placementFile = o.placementFile;
   pm.addPass(graph::createGraphPlace(place));
+  // Activations in the HBM arena; a model that cannot fit stops here.
+  graph::GraphPlanHBMOptions hbm;
+  hbm.targetName = o.target;
+  pm.addPass(graph::createGraphPlanHBM(hbm));
   if (mlir::failed(pm.run(*module)))
     return 1;
 

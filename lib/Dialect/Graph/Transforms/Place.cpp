@@ -9,7 +9,6 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
@@ -219,6 +218,8 @@ public:
     for (size_t i = 0; i < nodes.size(); ++i) // program order: producers first
       fractal_[i] = computeFractal(i);
     tensorCost_.resize(tensors.size());
+    nodeMark_.assign(nodes.size(), 0);
+    tensorMark_.assign(tensors.size(), 0);
     total = Cost();
     for (size_t i = 0; i < nodes.size(); ++i)
       total.seconds += nodeSeconds(i);
@@ -240,7 +241,9 @@ public:
     seconds += nodeSeconds(i);
     // Layout changes, in program order.
     std::priority_queue<int, std::vector<int>, std::greater<int>> work;
-    llvm::SmallDenseSet<int, 16> queued = {int(i)};
+    // Marks for this move: nodes queued, tensors to recount.
+    ++epoch_;
+    nodeMark_[i] = epoch_;
     work.push(int(i));
     SmallVector<int> affected;
     while (!work.empty()) {
@@ -254,13 +257,22 @@ public:
       fractal_[j] = f;
       for (int ti : outputsOf_[j])
         for (const Consumer &u : tensors[ti].consumers)
-          if (u.node >= 0 && nodes[u.node].passThrough && queued.insert(u.node).second)
+          if (u.node >= 0 && nodes[u.node].passThrough && nodeMark_[u.node] != epoch_) {
+            nodeMark_[u.node] = epoch_;
             work.push(u.node);
+          }
     }
-    llvm::SmallDenseSet<int, 32> touched;
+    SmallVector<int, 32> touched;
+    auto touch = [&](ArrayRef<int> list) {
+      for (int ti : list)
+        if (tensorMark_[ti] != epoch_) {
+          tensorMark_[ti] = epoch_;
+          touched.push_back(ti);
+        }
+    };
     for (int j : affected) {
-      touched.insert(inputsOf_[j].begin(), inputsOf_[j].end());
-      touched.insert(outputsOf_[j].begin(), outputsOf_[j].end());
+      touch(inputsOf_[j]);
+      touch(outputsOf_[j]);
     }
     SmallVector<std::pair<int, Cost>> newCosts;
     Cost after = total;
@@ -393,6 +405,8 @@ private:
   std::vector<SmallVector<int, 4>> inputsOf_, outputsOf_;
   SmallVector<char> fractal_;
   std::vector<Cost> tensorCost_;
+  std::vector<uint64_t> nodeMark_, tensorMark_;
+  uint64_t epoch_ = 0;
 };
 
 std::string micros(double seconds) {

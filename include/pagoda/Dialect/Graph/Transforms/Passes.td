@@ -114,4 +114,27 @@ def GraphPlace : Pass<"pagoda-graph-place"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphPlanHBM : Pass<"pagoda-graph-plan-hbm"> {
+  let summary = "Place activations in one HBM arena by liveness";
+  let description = [{
+    Run after -pagoda-graph-fuse (and -pagoda-graph-place). Every tensor a
+    graph.group, graph.if or graph.loop produces gets an offset in the
+    activation arena (`hbm_offsets`, one per result; -1 for a model output,
+    which has its own buffer), aligned to the target's full-rate DMA
+    alignment. Tensors whose lifetimes (group steps in program order; a
+    control-flow op spans its regions) do not overlap share memory, placed
+    greedily by size; an elementwise group writes in place over an input
+    that dies there with its size. The root op gets `pagoda.hbm`:
+    arena_bytes, lower_bound_bytes (the largest total of simultaneously live
+    tensors), weight_bytes, io_bytes, in_place, alignment. A model whose
+    weights, activations, inputs and outputs exceed the target's HBM is an
+    error naming the bytes needed and available.
+  }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"ascend-950pr\"",
+           "Preset name or path of a target JSON file">
+  ];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 #endif // PAGODA_DIALECT_GRAPH_TRANSFORMS_PASSES_TD
