@@ -1,15 +1,15 @@
 //===- CompileCommand.cpp - `pagoda compile` -------------------------------===//
 //
-// Imports a model (ONNX, or MLIR in tosa, linalg or the graph dialect), verifies it and runs
-// the graph-level cleanups, and writes the graph-level IR (`--emit mlir`).
+// A thin shell over include/pagoda/Compiler: load a model (ONNX, or MLIR in
+// tosa, linalg or the graph dialect), run the graph-level pipeline, write
+// the graph-level IR (`--emit mlir`) and, with --report, a JSON report.
 // The NPU back end and `--emit artifact` come with code generation.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
 
-#include "pagoda/Conversion/Passes.h"
-#include "pagoda/Dialect/Graph/Transforms/Passes.h"
+#include "pagoda/Compiler/Compiler.h"
 #include "pagoda/Import/ONNX.h"
 #include "pagoda/InitAll.h"
 #include "pagoda/Target/TargetJSON.h"
@@ -18,10 +18,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
@@ -30,6 +27,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <memory>
 
 using namespace pagoda;
@@ -43,15 +41,12 @@ struct CompileOptions {
   std::vector<std::string> inputShapes;
   std::string target = "ascend-950pr";
   std::string placementFile;
+  std::string report;
   bool locations = false;
 };
 
-bool endsWith(const std::string &s, const char *suffix) {
-  size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
 int compileModel(const CompileOptions &o) {
+  auto start = std::chrono::steady_clock::now();
   import::ONNXOptions importOptions;
   for (const std::string &spec : o.inputShapes) {
     std::string name, error;
@@ -92,7 +87,7 @@ int compileModel(const CompileOptions &o) {
         if (file.getLine())
           os << ":" << file.getLine() << ":" << file.getColumn();
         os << ": ";
-      } else {
+      } else if (!mlir::isa<mlir::UnknownLoc>(loc)) {
         os << loc << ": ";
       }
     }
@@ -107,56 +102,25 @@ int compileModel(const CompileOptions &o) {
     return mlir::success();
   });
 
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (endsWith(o.model, ".onnx")) {
-    module = import::importONNXFile(context, o.model, importOptions);
-  } else if (endsWith(o.model, ".mlir")) {
-    if (!o.inputShapes.empty())
-      return driver::reportError("--input-shape applies to ONNX models; an .mlir function "
-                                 "declares its own argument types");
-    llvm::SourceMgr sources;
-    std::string error;
-    auto file = mlir::openInputFile(o.model, &error);
-    if (!file)
-      return driver::reportError(error);
-    sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    module = mlir::parseSourceFile<mlir::ModuleOp>(sources, &context);
-  } else {
-    return driver::reportError(
-        fmt::format("{}: unknown model kind (expected a .onnx or .mlir file)", o.model));
-  }
+  compiler::Options options;
+  options.target = o.target;
+  options.placementFile = o.placementFile;
+  options.inputShapes = importOptions.inputShapes;
+  mlir::OwningOpRef<mlir::ModuleOp> module = compiler::loadModel(context, o.model, options);
   if (!module || errors)
     return 1;
-  if (mlir::failed(mlir::verify(*module)))
+  if (mlir::failed(compiler::runGraphPipeline(*module, options)))
     return 1;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  // Graph-level optimization: folding (constants, identities, reshape and
-  // transpose chains), batch norms into the ops before them, layer norms
-  // recognized, CSE, DCE; then fusion into kernel groups and placement.
-  mlir::PassManager pm(&context);
-  // .mlir input in tosa or linalg; nothing to do for ONNX.
-  pm.addPass(createTosaToGraph());
-  pm.addPass(createLinalgToGraph());
-  pm.addPass(mlir::createCanonicalizerPass());
-  pm.addPass(graph::createGraphSinkTransposes());
-  pm.addPass(graph::createGraphFoldBatchNorm());
-  pm.addPass(graph::createGraphFuseLayerNorm());
-  pm.addPass(graph::createGraphFuseSoftmax());
-  pm.addPass(mlir::createCanonicalizerPass());
-  pm.addPass(mlir::createCSEPass());
-  // Kernel groups, each placed on the NPU or the host.
-  pm.addPass(graph::createGraphFuse());
-  pm.addPass(mlir::createCanonicalizerPass()); // constants the groups no longer use
-  graph::GraphPlaceOptions place;
-  place.targetName = o.target;
-  place.placementFile = o.placementFile;
-  pm.addPass(graph::createGraphPlace(place));
-  // Activations in the HBM arena; a model that cannot fit stops here.
-  graph::GraphPlanHBMOptions hbm;
-  hbm.targetName = o.target;
-  pm.addPass(graph::createGraphPlanHBM(hbm));
-  if (mlir::failed(pm.run(*module)))
-    return 1;
+  if (!o.report.empty()) {
+    std::string error;
+    auto report = mlir::openOutputFile(o.report, &error);
+    if (!report)
+      return driver::reportError(error);
+    report->os() << compiler::reportJSON(*module, options, seconds);
+    report->keep();
+  }
 
   std::string error;
   auto out = mlir::openOutputFile(o.output, &error);
@@ -189,6 +153,8 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
       ->capture_default_str();
   cmd->add_option("--placement-file", o->placementFile,
                   "JSON rules placing nodes on the npu or the host by name glob");
+  cmd->add_option("--report", o->report,
+                  "Write a JSON report: compile time, HBM plan, host nodes, kernels");
   cmd->add_flag("--locations", o->locations,
                 "Print each op's location (its ONNX node name) with --emit mlir");
   cmd->callback([&run, o] { run = [o] { return compileModel(*o); }; });

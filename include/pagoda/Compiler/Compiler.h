@@ -1,0 +1,50 @@
+//===- Compiler.h - The compiler as a library call --------------*- C++ -*-===//
+//
+// What `pagoda compile` does, for any client (the tool, the C API, tests):
+// load a model file into MLIR, run the graph-level pipeline (cleanups,
+// fusion, placement, HBM planning) and describe the result. Errors are MLIR
+// diagnostics on the context, each at the node or line they concern; the
+// caller decides how to print them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_COMPILER_COMPILER_H
+#define PAGODA_COMPILER_COMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pagoda::compiler {
+
+struct Options {
+  std::string target = "ascend-950pr"; ///< preset name or target JSON path
+  std::string placementFile;           ///< placement rules, empty for none
+  /// ONNX inputs whose dynamic dimensions are fixed (--input-shape).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+};
+
+/// Loads `path` (.onnx, or .mlir in tosa, linalg or the graph dialect) and
+/// verifies it; null after reporting on failure.
+mlir::OwningOpRef<mlir::ModuleOp> loadModel(mlir::MLIRContext &context, const std::string &path,
+                                            const Options &options);
+
+/// Adds the graph-level pipeline: raising of tosa/linalg, folding, fusion
+/// of normalizations, CSE, kernel groups, placement, HBM planning.
+void buildGraphPipeline(mlir::OpPassManager &pm, const Options &options);
+
+/// Runs the graph-level pipeline on `module`.
+mlir::LogicalResult runGraphPipeline(mlir::ModuleOp module, const Options &options);
+
+/// The compile report (JSON): compile_seconds, target, HBM figures, the
+/// placement totals, host_nodes (name, op, reason) and kernels (name, kind,
+/// placement, source nodes, arena offsets) of a module the pipeline ran on.
+std::string reportJSON(mlir::ModuleOp module, const Options &options, double compileSeconds);
+
+} // namespace pagoda::compiler
+
+#endif // PAGODA_COMPILER_COMPILER_H

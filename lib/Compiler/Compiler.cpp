@@ -1,0 +1,186 @@
+//===- Compiler.cpp - The compiler as a library call ----------------------===//
+
+#include "pagoda/Compiler/Compiler.h"
+
+#include "pagoda/Conversion/Passes.h"
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+#include "pagoda/Dialect/Graph/Transforms/Passes.h"
+#include "pagoda/Import/ONNX.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+
+namespace pagoda::compiler {
+
+namespace {
+
+bool endsWith(const std::string &s, const char *suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+std::string locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      if (std::string n = locationName(l); !n.empty())
+        return n;
+  return "";
+}
+
+/// The source nodes of a group: its ops' location names, in order.
+std::vector<std::string> sourceNodes(graph::GroupOp group) {
+  std::vector<std::string> nodes;
+  group.getBody().walk([&](Operation *op) {
+    if (isa<graph::ConstantOp, graph::YieldOp>(op))
+      return;
+    if (std::string n = locationName(op->getLoc()); !n.empty())
+      nodes.push_back(n);
+  });
+  if (nodes.empty())
+    if (std::string n = locationName(group.getLoc()); !n.empty())
+      nodes.push_back(n);
+  return nodes;
+}
+
+std::string opNames(graph::GroupOp group) {
+  std::string names;
+  group.getBody().walk([&](Operation *op) {
+    if (isa<graph::ConstantOp, graph::YieldOp>(op))
+      return;
+    names += (names.empty() ? "" : ",") + op->getName().stripDialect().str();
+  });
+  return names;
+}
+
+int64_t intAttr(DictionaryAttr d, StringRef key) {
+  auto a = d ? dyn_cast_or_null<IntegerAttr>(d.get(key)) : IntegerAttr();
+  return a ? a.getInt() : 0;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> loadModel(MLIRContext &context, const std::string &path,
+                                const Options &options) {
+  OwningOpRef<ModuleOp> module;
+  if (endsWith(path, ".onnx")) {
+    import::ONNXOptions importOptions;
+    importOptions.inputShapes = options.inputShapes;
+    module = import::importONNXFile(context, path, importOptions);
+  } else if (endsWith(path, ".mlir")) {
+    if (!options.inputShapes.empty()) {
+      emitError(UnknownLoc::get(&context))
+          << "--input-shape applies to ONNX models; an .mlir function declares its own "
+             "argument types";
+      return nullptr;
+    }
+    std::string error;
+    auto file = openInputFile(path, &error);
+    if (!file) {
+      emitError(UnknownLoc::get(&context)) << error;
+      return nullptr;
+    }
+    llvm::SourceMgr sources;
+    sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sources, &context);
+  } else {
+    emitError(UnknownLoc::get(&context))
+        << path << ": unknown model kind (expected a .onnx or .mlir file)";
+    return nullptr;
+  }
+  if (!module || failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+void buildGraphPipeline(OpPassManager &pm, const Options &options) {
+  // .mlir input in tosa or linalg; nothing to do for ONNX.
+  pm.addPass(createTosaToGraph());
+  pm.addPass(createLinalgToGraph());
+  // Folding (constants, identities, reshape and transpose chains), batch
+  // norms into the ops before them, normalizations recognized, CSE, DCE.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(graph::createGraphSinkTransposes());
+  pm.addPass(graph::createGraphFoldBatchNorm());
+  pm.addPass(graph::createGraphFuseLayerNorm());
+  pm.addPass(graph::createGraphFuseSoftmax());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Kernel groups, each placed on the NPU or the host.
+  pm.addPass(graph::createGraphFuse());
+  pm.addPass(createCanonicalizerPass()); // constants the groups no longer use
+  graph::GraphPlaceOptions place;
+  place.targetName = options.target;
+  place.placementFile = options.placementFile;
+  pm.addPass(graph::createGraphPlace(place));
+  // Activations in the HBM arena; a model that cannot fit stops here.
+  graph::GraphPlanHBMOptions hbm;
+  hbm.targetName = options.target;
+  pm.addPass(graph::createGraphPlanHBM(hbm));
+}
+
+LogicalResult runGraphPipeline(ModuleOp module, const Options &options) {
+  PassManager pm(module.getContext());
+  buildGraphPipeline(pm, options);
+  return pm.run(module);
+}
+
+std::string reportJSON(ModuleOp module, const Options &options, double compileSeconds) {
+  auto hbm = module->getAttrOfType<DictionaryAttr>("pagoda.hbm");
+  auto placement = module->getAttrOfType<DictionaryAttr>("pagoda.placement");
+  llvm::json::Array hostNodes, kernels;
+  module.walk([&](graph::GroupOp group) {
+    auto where = group->getAttrOfType<StringAttr>("placement");
+    auto reason = group->getAttrOfType<StringAttr>("placement_reason");
+    std::vector<std::string> nodes = sourceNodes(group);
+    llvm::json::Array source;
+    for (const std::string &n : nodes)
+      source.push_back(n);
+    llvm::json::Array offsets;
+    if (auto o = group->getAttrOfType<DenseI64ArrayAttr>("hbm_offsets"))
+      for (int64_t v : o.asArrayRef())
+        offsets.push_back(v);
+    std::string name = nodes.empty() ? group.getKind().str() : nodes.back();
+    kernels.push_back(llvm::json::Object{
+        {"name", name},
+        {"kind", group.getKind()},
+        {"placement", where ? where.getValue() : ""},
+        {"source_nodes", std::move(source)},
+        {"hbm_offsets", std::move(offsets)},
+    });
+    if (where && where.getValue() == "host")
+      for (const std::string &n : nodes.empty() ? std::vector<std::string>{name} : nodes)
+        hostNodes.push_back(llvm::json::Object{
+            {"name", n}, {"op", opNames(group)}, {"reason", reason ? reason.getValue() : ""}});
+  });
+  llvm::json::Object report{
+      {"compile_seconds", compileSeconds},
+      {"target", options.target},
+      {"hbm_peak_bytes", intAttr(hbm, "arena_bytes")},
+      {"hbm_lower_bound_bytes", intAttr(hbm, "lower_bound_bytes")},
+      {"weight_bytes", intAttr(hbm, "weight_bytes")},
+      {"io_bytes", intAttr(hbm, "io_bytes")},
+      {"in_place_groups", intAttr(hbm, "in_place")},
+      {"npu_groups", intAttr(placement, "npu_groups")},
+      {"host_groups", intAttr(placement, "host_groups")},
+      {"host_transfers", intAttr(placement, "transfers")},
+      {"layout_conversions", intAttr(placement, "layout_conversions")},
+      {"host_nodes", std::move(hostNodes)},
+      {"kernels", std::move(kernels)},
+  };
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  return text;
+}
+
+} // namespace pagoda::compiler
