@@ -128,9 +128,35 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   pm.addPass(graph::createGraphPlanHBM(hbm));
 }
 
+bool isPipelinePass(const std::string &name) {
+  MLIRContext context;
+  PassManager probe(&context);
+  buildGraphPipeline(probe, Options());
+  for (Pass &p : probe.getPasses())
+    if (p.getArgument() == name)
+      return true;
+  return false;
+}
+
 LogicalResult runGraphPipeline(ModuleOp module, const Options &options) {
   PassManager pm(module.getContext());
   buildGraphPipeline(pm, options);
+  if (options.timePasses)
+    pm.enableTiming();
+  if (options.printIRAfterAll || !options.printIRAfter.empty()) {
+    // MLIR prints IR only from a single-threaded pass manager.
+    module.getContext()->disableMultithreading();
+    std::vector<std::string> names = options.printIRAfter;
+    bool all = options.printIRAfterAll;
+    OpPrintingFlags flags;
+    flags.elideLargeElementsAttrs(16);
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [all, names](Pass *pass, Operation *) {
+                          return all || llvm::is_contained(names, pass->getArgument().str());
+                        },
+                        /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
+                        /*printAfterOnlyOnFailure=*/false, llvm::errs(), flags);
+  }
   return pm.run(module);
 }
 

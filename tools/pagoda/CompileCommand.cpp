@@ -22,6 +22,8 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -43,6 +45,10 @@ struct CompileOptions {
   std::string placementFile;
   std::string report;
   bool locations = false;
+  bool timePasses = false;
+  bool printIRAfterAll = false;
+  std::vector<std::string> printIRAfter;
+  unsigned jobs = 0;
 };
 
 int compileModel(const CompileOptions &o) {
@@ -64,7 +70,15 @@ int compileModel(const CompileOptions &o) {
 
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
+  // -j: the threads MLIR may use (1: none besides this one). The pool
+  // outlives the context, which must start without threads to take it.
+  std::unique_ptr<llvm::DefaultThreadPool> pool;
+  if (o.jobs > 1)
+    pool = std::make_unique<llvm::DefaultThreadPool>(llvm::hardware_concurrency(o.jobs));
+  mlir::MLIRContext context(registry, o.jobs == 0 ? mlir::MLIRContext::Threading::ENABLED
+                                                  : mlir::MLIRContext::Threading::DISABLED);
+  if (pool)
+    context.setThreadPool(*pool);
   context.printOpOnDiagnostic(false);
   // Every diagnostic is one "pagoda: error: ..." line; importer messages
   // already name the file and node, others get their location.
@@ -103,6 +117,17 @@ int compileModel(const CompileOptions &o) {
   });
 
   compiler::Options options;
+  options.timePasses = o.timePasses;
+  options.printIRAfterAll = o.printIRAfterAll;
+  for (const std::string &pass : o.printIRAfter) {
+    std::string name = pass.rfind("-", 0) == 0 ? pass.substr(pass.find_first_not_of('-')) : pass;
+    if (!compiler::isPipelinePass(name))
+      return driver::reportError(
+          fmt::format("--print-ir-after: '{}' is not a pass of the pipeline "
+                      "(names as pagoda-opt takes them, e.g. pagoda-graph-place)",
+                      pass));
+    options.printIRAfter.push_back(name);
+  }
   options.target = o.target;
   options.placementFile = o.placementFile;
   options.inputShapes = importOptions.inputShapes;
@@ -155,6 +180,12 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
                   "JSON rules placing nodes on the npu or the host by name glob");
   cmd->add_option("--report", o->report,
                   "Write a JSON report: compile time, HBM plan, host nodes, kernels");
+  cmd->add_flag("--time-passes", o->timePasses, "Print each pass's time on stderr");
+  cmd->add_flag("--print-ir-after-all", o->printIRAfterAll, "Print the IR after every pass");
+  cmd->add_option("--print-ir-after", o->printIRAfter,
+                  "Print the IR after the named pass, e.g. pagoda-graph-fuse (repeatable)");
+  cmd->add_option("-j", o->jobs, "Threads the compiler may use (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_flag("--locations", o->locations,
                 "Print each op's location (its ONNX node name) with --emit mlir");
   cmd->callback([&run, o] { run = [o] { return compileModel(*o); }; });

@@ -26,6 +26,11 @@ struct Options {
   std::string placementFile;           ///< placement rules, empty for none
   /// ONNX inputs whose dynamic dimensions are fixed (--input-shape).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Instrumentation, on stderr: per-pass times, and the IR after every
+  /// pass or after the passes named (by their -pagoda-... argument).
+  bool timePasses = false;
+  bool printIRAfterAll = false;
+  std::vector<std::string> printIRAfter;
 };
 
 /// Loads `path` (.onnx, or .mlir in tosa, linalg or the graph dialect) and
@@ -37,7 +42,11 @@ mlir::OwningOpRef<mlir::ModuleOp> loadModel(mlir::MLIRContext &context, const st
 /// of normalizations, CSE, kernel groups, placement, HBM planning.
 void buildGraphPipeline(mlir::OpPassManager &pm, const Options &options);
 
-/// Runs the graph-level pipeline on `module`.
+/// Whether `name` is the argument of a pass buildGraphPipeline adds.
+bool isPipelinePass(const std::string &name);
+
+/// Runs the graph-level pipeline on `module`, with the options'
+/// instrumentation.
 mlir::LogicalResult runGraphPipeline(mlir::ModuleOp module, const Options &options);
 
 /// The compile report (JSON): compile_seconds, target, HBM figures, the
