@@ -44,6 +44,7 @@ struct CompileOptions {
   std::string target = "ascend-950pr";
   std::string placementFile;
   std::string report;
+  std::string targetSpec;
   bool locations = false;
   bool timePasses = false;
   bool printIRAfterAll = false;
@@ -65,7 +66,10 @@ int compileModel(const CompileOptions &o) {
   }
 
   // A bad target is rejected before any work.
-  if (Result<target::TargetDesc> t = target::resolveTarget(o.target); !t)
+  const std::string &targetName = o.targetSpec.empty() ? o.target : o.targetSpec;
+  Result<target::TargetDesc> t =
+      o.targetSpec.empty() ? target::resolveTarget(o.target) : target::loadTargetFile(o.targetSpec);
+  if (!t)
     return driver::reportError(t.error().str());
 
   mlir::DialectRegistry registry;
@@ -128,7 +132,7 @@ int compileModel(const CompileOptions &o) {
                       pass));
     options.printIRAfter.push_back(name);
   }
-  options.target = o.target;
+  options.target = targetName;
   options.placementFile = o.placementFile;
   options.inputShapes = importOptions.inputShapes;
   mlir::OwningOpRef<mlir::ModuleOp> module = compiler::loadModel(context, o.model, options);
@@ -174,8 +178,12 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
       ->capture_default_str();
   cmd->add_option("--input-shape", o->inputShapes,
                   "NAME:D0,D1,... fixes an input's shape (repeatable)");
-  cmd->add_option("--target", o->target, "Target preset or JSON file (placement uses its types)")
-      ->capture_default_str();
+  CLI::Option *preset =
+      cmd->add_option("--target", o->target, "Target preset (or a target JSON file)")
+          ->capture_default_str();
+  cmd->add_option("--target-spec", o->targetSpec,
+                  "A target description JSON (docs/targets.md), checked before compiling")
+      ->excludes(preset);
   cmd->add_option("--placement-file", o->placementFile,
                   "JSON rules placing nodes on the npu or the host by name glob");
   cmd->add_option("--report", o->report,
