@@ -1,7 +1,9 @@
 //===- HostKernels.cpp - CPU kernels for ops placed on the host -----------===//
 //
 // Elementwise ops with numpy broadcasting, comparisons, Where, Cast and
-// Identity, for every element type the signature allows. Values go through
+// Identity, for every element type the signature allows; transposes,
+// concats and slices for any type; softmax, reductions, MatMul and Gemm on
+// float types. Values go through
 // double (floats, and integers up to 2^53) or int64 (integer arithmetic,
 // wrapping), and are stored with round-to-nearest-even for the narrow float
 // types, as onnxruntime computes them.
@@ -447,6 +449,363 @@ Status identity(const HostCall &c) {
   return {};
 }
 
+//===----------------------------------------------------------------------===//
+// Layout, reductions, softmax and matrix products: what the compiler leaves
+// on the host beyond elementwise ops. Attributes are the graph ops' own,
+// axes already normalized; data movement copies bytes (any dtype), the
+// arithmetic accepts float types and accumulates in double.
+//===----------------------------------------------------------------------===//
+
+const artifact::Attribute *findAttr(const HostCall &c, const char *name) {
+  auto it = c.step->attributes.find(name);
+  return it == c.step->attributes.end() ? nullptr : &it->second;
+}
+
+Status missing(const char *name) {
+  return Status::error(PAGODA_INVALID_ARGUMENT, fmt::format("needs the '{}' attribute", name));
+}
+
+Status intsAttr(const HostCall &c, const char *name, std::vector<int64_t> &out) {
+  const artifact::Attribute *a = findAttr(c, name);
+  if (!a || a->kind != artifact::Attribute::Kind::Ints)
+    return missing(name);
+  out = a->ints;
+  return {};
+}
+
+Status intAttr(const HostCall &c, const char *name, int64_t &out) {
+  const artifact::Attribute *a = findAttr(c, name);
+  if (!a || a->kind != artifact::Attribute::Kind::Int)
+    return missing(name);
+  out = a->i;
+  return {};
+}
+
+double floatAttr(const HostCall &c, const char *name, double fallback) {
+  const artifact::Attribute *a = findAttr(c, name);
+  return a && a->kind == artifact::Attribute::Kind::Float ? a->f : fallback;
+}
+
+Status axisIn(int64_t axis, size_t rank) {
+  if (axis < 0 || size_t(axis) >= rank)
+    return Status::error(PAGODA_INVALID_ARGUMENT,
+                         fmt::format("axis {} is out of range for rank {}", axis, rank));
+  return {};
+}
+
+uint64_t product(const std::vector<int64_t> &shape, size_t from, size_t to) {
+  uint64_t p = 1;
+  for (size_t i = from; i < to && i < shape.size(); ++i)
+    p *= uint64_t(shape[i]);
+  return p;
+}
+
+Status floatsOnly(const HostCall &c) {
+  for (const HostTensor &t : c.inputs)
+    if (!isFloatType(t.desc->type) || t.desc->type != c.outputs[0].desc->type)
+      return Status::error(
+          PAGODA_INVALID_ARGUMENT,
+          fmt::format("accepts one float dtype, got {}", artifact::elemTypeName(t.desc->type)));
+  return {};
+}
+
+/// Transpose {perm}: output dimension d is input dimension perm[d].
+Status transpose(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  std::vector<int64_t> perm;
+  if (Status s = intsAttr(c, "perm", perm); !s.ok())
+    return s;
+  const TensorDesc &i = *c.inputs[0].desc, &o = *c.outputs[0].desc;
+  size_t rank = i.shape.size();
+  if (perm.size() != rank || o.shape.size() != rank || i.type != o.type)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "perm, input and output ranks differ");
+  std::vector<uint64_t> inStride(rank, 1);
+  for (size_t d = rank; d-- > 1;)
+    inStride[d - 1] = inStride[d] * uint64_t(i.shape[d]);
+  for (size_t d = 0; d < rank; ++d)
+    if (perm[d] < 0 || size_t(perm[d]) >= rank || o.shape[d] != i.shape[size_t(perm[d])])
+      return Status::error(PAGODA_INVALID_ARGUMENT, "the output shape is not the permuted input");
+  const unsigned sz = artifact::elemTypeBytes(o.type);
+  std::vector<int64_t> idx(rank, 0);
+  for (uint64_t n = 0, total = o.numElements(); n < total; ++n) {
+    uint64_t src = 0;
+    for (size_t d = 0; d < rank; ++d)
+      src += uint64_t(idx[d]) * inStride[size_t(perm[d])];
+    std::memcpy(c.outputs[0].data + n * sz, c.inputs[0].data + src * sz, sz);
+    for (size_t d = rank; d-- > 0;) { // next output index
+      if (++idx[d] < o.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return {};
+}
+
+/// Concat {axis}.
+Status concat(const HostCall &c) {
+  if (c.inputs.empty() || c.outputs.size() != 1)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "expects inputs and one output");
+  int64_t axis = 0;
+  if (Status s = intAttr(c, "axis", axis); !s.ok())
+    return s;
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (Status s = axisIn(axis, o.shape.size()); !s.ok())
+    return s;
+  const unsigned sz = artifact::elemTypeBytes(o.type);
+  uint64_t outer = product(o.shape, 0, size_t(axis));
+  uint64_t inner = product(o.shape, size_t(axis) + 1, o.shape.size()) * sz;
+  int64_t sum = 0;
+  for (const HostTensor &t : c.inputs) {
+    if (t.desc->type != o.type || t.desc->shape.size() != o.shape.size())
+      return Status::error(PAGODA_INVALID_ARGUMENT,
+                           "inputs differ from the output in dtype or rank");
+    sum += t.desc->shape[size_t(axis)];
+  }
+  if (sum != o.shape[size_t(axis)])
+    return Status::error(PAGODA_INVALID_ARGUMENT, "the inputs do not add up to the output");
+  uint64_t rowOut = uint64_t(o.shape[size_t(axis)]) * inner, at = 0;
+  for (const HostTensor &t : c.inputs) {
+    uint64_t row = uint64_t(t.desc->shape[size_t(axis)]) * inner;
+    for (uint64_t k = 0; k < outer; ++k)
+      std::memcpy(c.outputs[0].data + k * rowOut + at, t.data + k * row, row);
+    at += row;
+  }
+  return {};
+}
+
+/// Slice {starts, steps}: output element i of dimension d is input element
+/// starts[d] + i * steps[d].
+Status slice(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  std::vector<int64_t> starts, steps;
+  if (Status s = intsAttr(c, "starts", starts); !s.ok())
+    return s;
+  if (Status s = intsAttr(c, "steps", steps); !s.ok())
+    return s;
+  const TensorDesc &i = *c.inputs[0].desc, &o = *c.outputs[0].desc;
+  size_t rank = i.shape.size();
+  if (starts.size() != rank || steps.size() != rank || o.shape.size() != rank)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "starts, steps and ranks differ");
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t last = starts[d] + (o.shape[d] - 1) * steps[d];
+    if (o.shape[d] > 0 &&
+        (starts[d] < 0 || starts[d] >= i.shape[d] || last < 0 || last >= i.shape[d]))
+      return Status::error(PAGODA_INVALID_ARGUMENT,
+                           fmt::format("dimension {} reads outside the input", d));
+  }
+  std::vector<uint64_t> stride(rank, 1);
+  for (size_t d = rank; d-- > 1;)
+    stride[d - 1] = stride[d] * uint64_t(i.shape[d]);
+  const unsigned sz = artifact::elemTypeBytes(o.type);
+  std::vector<int64_t> idx(rank, 0);
+  for (uint64_t n = 0, total = o.numElements(); n < total; ++n) {
+    uint64_t src = 0;
+    for (size_t d = 0; d < rank; ++d)
+      src += uint64_t(starts[d] + idx[d] * steps[d]) * stride[d];
+    std::memcpy(c.outputs[0].data + n * sz, c.inputs[0].data + src * sz, sz);
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < o.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return {};
+}
+
+/// Softmax / LogSoftmax {axis}: max-subtracted, in double.
+template <bool Log> Status softmax(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  if (Status s = floatsOnly(c); !s.ok())
+    return s;
+  int64_t axis = 0;
+  if (Status s = intAttr(c, "axis", axis); !s.ok())
+    return s;
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (Status s = axisIn(axis, o.shape.size()); !s.ok())
+    return s;
+  if (c.inputs[0].desc->shape != o.shape)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "input and output shapes differ");
+  const ElemType t = o.type;
+  const unsigned sz = artifact::elemTypeBytes(t);
+  uint64_t outer = product(o.shape, 0, size_t(axis)), n = uint64_t(o.shape[size_t(axis)]);
+  uint64_t inner = product(o.shape, size_t(axis) + 1, o.shape.size());
+  std::vector<double> row(n);
+  for (uint64_t a = 0; a < outer; ++a)
+    for (uint64_t b = 0; b < inner; ++b) {
+      double mx = -INFINITY, sum = 0;
+      for (uint64_t k = 0; k < n; ++k) {
+        row[k] = loadF(t, c.inputs[0].data + ((a * n + k) * inner + b) * sz);
+        mx = std::max(mx, row[k]);
+      }
+      for (uint64_t k = 0; k < n; ++k)
+        sum += std::exp(row[k] - mx);
+      for (uint64_t k = 0; k < n; ++k) {
+        double r = Log ? row[k] - mx - std::log(sum) : std::exp(row[k] - mx) / sum;
+        storeF(t, c.outputs[0].data + ((a * n + k) * inner + b) * sz, r);
+      }
+    }
+  return {};
+}
+
+enum class Red { Sum, Mean, Max, Min };
+
+/// Reduce* {axes (sorted), keepdims}: the output index of an input element
+/// drops (or zeroes) the reduced coordinates.
+template <Red op> Status reduce(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  if (Status s = floatsOnly(c); !s.ok())
+    return s;
+  std::vector<int64_t> axes;
+  if (Status s = intsAttr(c, "axes", axes); !s.ok())
+    return s;
+  const TensorDesc &i = *c.inputs[0].desc, &o = *c.outputs[0].desc;
+  size_t rank = i.shape.size();
+  std::vector<bool> reduced(rank, false);
+  for (int64_t a : axes) {
+    if (Status s = axisIn(a, rank); !s.ok())
+      return s;
+    reduced[size_t(a)] = true;
+  }
+  uint64_t count = 1;
+  for (size_t d = 0; d < rank; ++d)
+    if (reduced[d])
+      count *= uint64_t(i.shape[d]);
+  if (o.numElements() * count != i.numElements())
+    return Status::error(PAGODA_INVALID_ARGUMENT, "the output is not the input reduced over axes");
+  double init = op == Red::Max ? -INFINITY : op == Red::Min ? INFINITY : 0.0;
+  std::vector<double> acc(o.numElements(), init);
+  const ElemType t = o.type;
+  const unsigned sz = artifact::elemTypeBytes(t);
+  std::vector<int64_t> idx(rank, 0);
+  for (uint64_t n = 0, total = i.numElements(); n < total; ++n) {
+    uint64_t dst = 0;
+    for (size_t d = 0; d < rank; ++d)
+      if (!reduced[d])
+        dst = dst * uint64_t(i.shape[d]) + uint64_t(idx[d]);
+    double x = loadF(t, c.inputs[0].data + n * sz);
+    double &a = acc[dst];
+    switch (op) {
+    case Red::Sum:
+    case Red::Mean:
+      a += x;
+      break;
+    case Red::Max:
+      a = std::isnan(x) || std::isnan(a) ? NAN : std::max(a, x);
+      break;
+    case Red::Min:
+      a = std::isnan(x) || std::isnan(a) ? NAN : std::min(a, x);
+      break;
+    }
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < i.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  for (size_t k = 0; k < acc.size(); ++k)
+    storeF(t, c.outputs[0].data + k * sz, op == Red::Mean ? acc[k] / double(count) : acc[k]);
+  return {};
+}
+
+/// MatMul with numpy semantics: rank-1 operands promoted, batch dimensions
+/// broadcast.
+Status matmul(const HostCall &c) {
+  if (Status s = arity(c, 2, 1); !s.ok())
+    return s;
+  if (Status s = floatsOnly(c); !s.ok())
+    return s;
+  std::vector<int64_t> a = c.inputs[0].desc->shape, b = c.inputs[1].desc->shape;
+  if (a.empty() || b.empty())
+    return Status::error(PAGODA_INVALID_ARGUMENT, "operands must have rank >= 1");
+  if (a.size() == 1)
+    a.insert(a.begin(), 1);
+  if (b.size() == 1)
+    b.push_back(1);
+  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
+  if (b[b.size() - 2] != k)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "contraction dimensions differ");
+  std::vector<int64_t> batchA(a.begin(), a.end() - 2), batchB(b.begin(), b.end() - 2);
+  std::vector<int64_t> batch(std::max(batchA.size(), batchB.size()), 1);
+  for (size_t d = 0; d < batch.size(); ++d) {
+    int64_t x = d + batchA.size() >= batch.size() ? batchA[d + batchA.size() - batch.size()] : 1;
+    int64_t y = d + batchB.size() >= batch.size() ? batchB[d + batchB.size() - batch.size()] : 1;
+    if (x != y && x != 1 && y != 1)
+      return Status::error(PAGODA_INVALID_ARGUMENT, "batch dimensions do not broadcast");
+    batch[d] = std::max(x, y);
+  }
+  const TensorDesc &o = *c.outputs[0].desc;
+  uint64_t batches = product(batch, 0, batch.size());
+  if (o.numElements() != batches * uint64_t(m * n))
+    return Status::error(PAGODA_INVALID_ARGUMENT, "the output has the wrong size");
+  const ElemType t = o.type;
+  const unsigned sz = artifact::elemTypeBytes(t);
+  for (uint64_t p = 0; p < batches; ++p) {
+    const uint8_t *pa = c.inputs[0].data + broadcastIndex(batch, batchA, p) * uint64_t(m * k) * sz;
+    const uint8_t *pb = c.inputs[1].data + broadcastIndex(batch, batchB, p) * uint64_t(k * n) * sz;
+    uint8_t *po = c.outputs[0].data + p * uint64_t(m * n) * sz;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (int64_t q = 0; q < k; ++q)
+          acc += loadF(t, pa + uint64_t(i * k + q) * sz) * loadF(t, pb + uint64_t(q * n + j) * sz);
+        storeF(t, po + uint64_t(i * n + j) * sz, acc);
+      }
+  }
+  return {};
+}
+
+/// Gemm {alpha, beta, trans_a, trans_b}: alpha * op(A) op(B) + beta * C,
+/// C optional and broadcast to [M, N].
+Status gemm(const HostCall &c) {
+  if ((c.inputs.size() != 2 && c.inputs.size() != 3) || c.outputs.size() != 1)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "expects 2 or 3 inputs and one output");
+  if (Status s = floatsOnly(c); !s.ok())
+    return s;
+  int64_t ta = 0, tb = 0;
+  if (Status s = intAttr(c, "trans_a", ta); !s.ok())
+    return s;
+  if (Status s = intAttr(c, "trans_b", tb); !s.ok())
+    return s;
+  double alpha = floatAttr(c, "alpha", 1.0), beta = floatAttr(c, "beta", 1.0);
+  const std::vector<int64_t> &a = c.inputs[0].desc->shape, &b = c.inputs[1].desc->shape;
+  if (a.size() != 2 || b.size() != 2)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "A and B must be matrices");
+  int64_t m = ta ? a[1] : a[0], k = ta ? a[0] : a[1], n = tb ? b[0] : b[1];
+  if ((tb ? b[1] : b[0]) != k)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "contraction dimensions differ");
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (o.shape != std::vector<int64_t>{m, n})
+    return Status::error(PAGODA_INVALID_ARGUMENT, "the output is not [M, N]");
+  if (c.inputs.size() == 3) {
+    const std::vector<int64_t> &cs = c.inputs[2].desc->shape;
+    for (size_t q = 0; q < cs.size(); ++q)
+      if (cs.size() > 2 || (cs[q] != 1 && cs[q] != o.shape[2 - cs.size() + q]))
+        return Status::error(PAGODA_INVALID_ARGUMENT, "C does not broadcast to [M, N]");
+  }
+  const ElemType t = o.type;
+  const unsigned sz = artifact::elemTypeBytes(t);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double acc = 0;
+      for (int64_t q = 0; q < k; ++q) {
+        uint64_t ai = uint64_t(ta ? q * m + i : i * k + q);
+        uint64_t bi = uint64_t(tb ? j * k + q : q * n + j);
+        acc += loadF(t, c.inputs[0].data + ai * sz) * loadF(t, c.inputs[1].data + bi * sz);
+      }
+      double r = alpha * acc;
+      if (c.inputs.size() == 3)
+        r += beta * loadF(t, c.inputs[2].data + broadcastIndex(o.shape, c.inputs[2].desc->shape,
+                                                               uint64_t(i * n + j)) *
+                                                    sz);
+      storeF(t, c.outputs[0].data + uint64_t(i * n + j) * sz, r);
+    }
+  return {};
+}
+
 } // namespace
 
 const std::map<std::string, HostKernel> &hostKernels() {
@@ -454,26 +813,37 @@ const std::map<std::string, HostKernel> &hostKernels() {
       {"Abs", unary<Un::Abs>},
       {"Add", binary<Bin::Add>},
       {"Cast", cast},
+      {"Concat", concat},
       {"Div", binary<Bin::Div>},
       {"Equal", compare<Cmp::Equal>},
       {"Exp", unary<Un::Exp>},
+      {"Gemm", gemm},
       {"Greater", compare<Cmp::Greater>},
       {"GreaterOrEqual", compare<Cmp::GreaterOrEqual>},
       {"Identity", identity},
       {"Less", compare<Cmp::Less>},
       {"LessOrEqual", compare<Cmp::LessOrEqual>},
       {"Log", unary<Un::Log>},
+      {"LogSoftmax", softmax<true>},
+      {"MatMul", matmul},
       {"Max", binary<Bin::Max>},
       {"Min", binary<Bin::Min>},
       {"Mul", binary<Bin::Mul>},
       {"Neg", unary<Un::Neg>},
       {"Pow", binary<Bin::Pow>},
+      {"ReduceMax", reduce<Red::Max>},
+      {"ReduceMean", reduce<Red::Mean>},
+      {"ReduceMin", reduce<Red::Min>},
+      {"ReduceSum", reduce<Red::Sum>},
       {"Relu", unary<Un::Relu>},
       {"Reshape", identity},
       {"Sigmoid", unary<Un::Sigmoid>},
+      {"Slice", slice},
+      {"Softmax", softmax<false>},
       {"Sqrt", unary<Un::Sqrt>},
       {"Sub", binary<Bin::Sub>},
       {"Tanh", unary<Un::Tanh>},
+      {"Transpose", transpose},
       {"Where", where},
   };
   return registry;

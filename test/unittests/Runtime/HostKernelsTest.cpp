@@ -19,10 +19,12 @@ namespace {
 /// doubles (or the error message in `error`).
 std::vector<double> call(const std::string &op,
                          std::vector<std::pair<TensorDesc, std::vector<double>>> ins,
-                         TensorDesc out, std::string *error = nullptr) {
+                         TensorDesc out, std::string *error = nullptr,
+                         const std::map<std::string, Attribute> &attrs = {}) {
   std::vector<std::vector<uint8_t>> storage;
   Step step;
   step.op = op;
+  step.attributes = attrs;
   for (auto &[d, v] : ins)
     step.inputTypes.push_back(d);
   step.outputTypes.push_back(out);
@@ -198,6 +200,101 @@ TEST(HostKernels, ComparisonsWhereCastAndUnary) {
   call("Add", {{td(ElemType::F32, {2}), {1, 2}}, {td(ElemType::F32, {3}), {1, 2, 3}}},
        td(ElemType::F32, {2}), &err);
   EXPECT_EQ(err, "input 't' does not broadcast to the output");
+}
+
+} // namespace
+
+namespace {
+
+Attribute ints(std::vector<int64_t> v) {
+  Attribute a;
+  a.kind = Attribute::Kind::Ints;
+  a.ints = std::move(v);
+  return a;
+}
+Attribute integer(int64_t v) {
+  Attribute a;
+  a.kind = Attribute::Kind::Int;
+  a.i = v;
+  return a;
+}
+Attribute real(double v) {
+  Attribute a;
+  a.kind = Attribute::Kind::Float;
+  a.f = v;
+  return a;
+}
+
+TEST(HostKernels, TransposeConcatSliceMoveBytes) {
+  // [2,3] -> [3,2], in s64 to show they copy any type.
+  EXPECT_EQ(call("Transpose", {{td(ElemType::S64, {2, 3}), {1, 2, 3, 4, 5, 6}}},
+                 td(ElemType::S64, {3, 2}), nullptr, {{"perm", ints({1, 0})}}),
+            (std::vector<double>{1, 4, 2, 5, 3, 6}));
+  EXPECT_EQ(call("Concat",
+                 {{td(ElemType::F16, {2, 1}), {1, 2}}, {td(ElemType::F16, {2, 2}), {3, 4, 5, 6}}},
+                 td(ElemType::F16, {2, 3}), nullptr, {{"axis", integer(1)}}),
+            (std::vector<double>{1, 3, 4, 2, 5, 6}));
+  // Every second element backwards from the end.
+  EXPECT_EQ(call("Slice", {{td(ElemType::F32, {6}), {0, 1, 2, 3, 4, 5}}}, td(ElemType::F32, {3}),
+                 nullptr, {{"starts", ints({5})}, {"steps", ints({-2})}}),
+            (std::vector<double>{5, 3, 1}));
+  std::string error;
+  call("Slice", {{td(ElemType::F32, {6}), {0, 1, 2, 3, 4, 5}}}, td(ElemType::F32, {4}), &error,
+       {{"starts", ints({4})}, {"steps", ints({1})}});
+  EXPECT_EQ(error, "dimension 0 reads outside the input");
+  call("Transpose", {{td(ElemType::F32, {2, 3}), {1, 2, 3, 4, 5, 6}}}, td(ElemType::F32, {3, 2}),
+       &error);
+  EXPECT_EQ(error, "needs the 'perm' attribute");
+}
+
+TEST(HostKernels, SoftmaxAndReductions) {
+  std::vector<double> sm =
+      call("Softmax", {{td(ElemType::F32, {2, 2}), {0, 0, 1000, 1000 + std::log(3.0)}}},
+           td(ElemType::F32, {2, 2}), nullptr, {{"axis", integer(1)}});
+  ASSERT_EQ(sm.size(), 4u);
+  EXPECT_FLOAT_EQ(sm[0], 0.5f);
+  // Max-subtracted: no overflow at 1000 (1000 + ln 3 is rounded to f32).
+  EXPECT_NEAR(sm[2], 0.25, 1e-5);
+  EXPECT_NEAR(sm[3], 0.75, 1e-5);
+  std::vector<double> x = {1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(call("ReduceSum", {{td(ElemType::F32, {2, 3}), x}}, td(ElemType::F32, {2, 1}), nullptr,
+                 {{"axes", ints({1})}, {"keepdims", integer(1)}}),
+            (std::vector<double>{6, 15}));
+  EXPECT_EQ(call("ReduceMean", {{td(ElemType::F32, {2, 3}), x}}, td(ElemType::F32, {3}), nullptr,
+                 {{"axes", ints({0})}, {"keepdims", integer(0)}}),
+            (std::vector<double>{2.5, 3.5, 4.5}));
+  EXPECT_EQ(call("ReduceMax", {{td(ElemType::F32, {2, 3}), x}}, td(ElemType::F32, {}), nullptr,
+                 {{"axes", ints({0, 1})}, {"keepdims", integer(0)}}),
+            (std::vector<double>{6}));
+  std::string error;
+  call("ReduceSum", {{td(ElemType::S32, {2, 3}), x}}, td(ElemType::S32, {2}), &error,
+       {{"axes", ints({1})}});
+  EXPECT_EQ(error, "accepts one float dtype, got s32");
+}
+
+TEST(HostKernels, MatMulBroadcastsBatchesGemmTransposes) {
+  // [2,1,2] x [2,1]: batch 2 of ([1,2] x [2,1]).
+  EXPECT_EQ(
+      call("MatMul",
+           {{td(ElemType::F32, {2, 1, 2}), {1, 2, 3, 4}}, {td(ElemType::F32, {2, 1}), {10, 1}}},
+           td(ElemType::F32, {2, 1, 1})),
+      (std::vector<double>{12, 34}));
+  // A^T B with alpha 2 and C broadcast from [2].
+  EXPECT_EQ(call("Gemm",
+                 {{td(ElemType::F32, {2, 2}), {1, 2, 3, 4}},
+                  {td(ElemType::F32, {2, 2}), {1, 0, 0, 1}},
+                  {td(ElemType::F32, {2}), {100, 200}}},
+                 td(ElemType::F32, {2, 2}), nullptr,
+                 {{"trans_a", integer(1)},
+                  {"trans_b", integer(0)},
+                  {"alpha", real(2)},
+                  {"beta", real(1)}}),
+            (std::vector<double>{102, 206, 104, 208}));
+  std::string error;
+  call("MatMul",
+       {{td(ElemType::F32, {2, 3}), {1, 2, 3, 4, 5, 6}}, {td(ElemType::F32, {2, 1}), {1, 1}}},
+       td(ElemType::F32, {2, 1}), &error);
+  EXPECT_EQ(error, "contraction dimensions differ");
 }
 
 } // namespace
