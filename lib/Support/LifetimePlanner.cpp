@@ -23,11 +23,15 @@ LifetimePlan planBySize(const std::vector<LiveBuffer> &buffers, uint64_t align) 
   plan.offsets.assign(buffers.size(), 0);
   std::vector<size_t> order(buffers.size());
   std::iota(order.begin(), order.end(), 0);
-  // Largest first; ties by earlier start, then index, so plans are stable.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+  // Largest first; ties by earlier start, then index: a total order, so
+  // plans are deterministic. (Not stable_sort: libstdc++ 12's uses
+  // get_temporary_buffer, which clang's fuzzer build rejects as deprecated.)
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     if (buffers[a].size != buffers[b].size)
       return buffers[a].size > buffers[b].size;
-    return buffers[a].first < buffers[b].first;
+    if (buffers[a].first != buffers[b].first)
+      return buffers[a].first < buffers[b].first;
+    return a < b;
   });
   std::vector<size_t> placed;
   std::vector<std::pair<uint64_t, uint64_t>> busy; // [begin, end) of conflicting placed buffers
