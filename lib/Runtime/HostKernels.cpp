@@ -509,6 +509,15 @@ Status floatsOnly(const HostCall &c) {
   return {};
 }
 
+/// Steps a row-major multi-index to the next element of `shape`.
+void nextIndex(std::vector<int64_t> &idx, const std::vector<int64_t> &shape) {
+  for (size_t d = idx.size(); d-- > 0;) {
+    if (++idx[d] < shape[d])
+      return;
+    idx[d] = 0;
+  }
+}
+
 /// Transpose {perm}: output dimension d is input dimension perm[d].
 Status transpose(const HostCall &c) {
   if (Status s = arity(c, 1, 1); !s.ok())
@@ -533,11 +542,7 @@ Status transpose(const HostCall &c) {
     for (size_t d = 0; d < rank; ++d)
       src += uint64_t(idx[d]) * inStride[size_t(perm[d])];
     std::memcpy(c.outputs[0].data + n * sz, c.inputs[0].data + src * sz, sz);
-    for (size_t d = rank; d-- > 0;) { // next output index
-      if (++idx[d] < o.shape[d])
-        break;
-      idx[d] = 0;
-    }
+    nextIndex(idx, o.shape);
   }
   return {};
 }
@@ -605,11 +610,7 @@ Status slice(const HostCall &c) {
     for (size_t d = 0; d < rank; ++d)
       src += uint64_t(starts[d] + idx[d] * steps[d]) * stride[d];
     std::memcpy(c.outputs[0].data + n * sz, c.inputs[0].data + src * sz, sz);
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < o.shape[d])
-        break;
-      idx[d] = 0;
-    }
+    nextIndex(idx, o.shape);
   }
   return {};
 }
@@ -700,11 +701,7 @@ template <Red op> Status reduce(const HostCall &c) {
       a = std::isnan(x) || std::isnan(a) ? NAN : std::min(a, x);
       break;
     }
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < i.shape[d])
-        break;
-      idx[d] = 0;
-    }
+    nextIndex(idx, i.shape);
   }
   for (size_t k = 0; k < acc.size(); ++k)
     storeF(t, c.outputs[0].data + k * sz, op == Red::Mean ? acc[k] / double(count) : acc[k]);

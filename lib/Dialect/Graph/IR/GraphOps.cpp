@@ -606,14 +606,22 @@ LogicalResult CumSumOp::verify() {
   return verifySameShape(*this, getInput(), getOutput());
 }
 
+/// What depth_to_space and space_to_depth both require: [N, C, H, W] in,
+/// a positive blocksize.
+static LogicalResult verifyBlockOp(Operation *op, RankedTensorType in, int64_t b) {
+  if (in.getRank() != 4)
+    return op->emitOpError() << "input must be [N, C, H, W], got " << shapeStr(in.getShape());
+  if (b < 1)
+    return op->emitOpError() << "blocksize must be >= 1, got " << b;
+  return success();
+}
+
 LogicalResult DepthToSpaceOp::verify() {
   auto in = rankedType(getInput());
   auto out = rankedType(getOutput());
   int64_t b = getBlocksize();
-  if (in.getRank() != 4)
-    return emitOpError() << "input must be [N, C, H, W], got " << shapeStr(in.getShape());
-  if (b < 1)
-    return emitOpError() << "blocksize must be >= 1, got " << b;
+  if (failed(verifyBlockOp(*this, in, b)))
+    return failure();
   if (getMode() != "DCR" && getMode() != "CRD")
     return emitOpError() << "mode must be DCR or CRD, got '" << getMode() << "'";
   int64_t c = in.getDimSize(1);
@@ -631,10 +639,8 @@ LogicalResult SpaceToDepthOp::verify() {
   auto in = rankedType(getInput());
   auto out = rankedType(getOutput());
   int64_t b = getBlocksize();
-  if (in.getRank() != 4)
-    return emitOpError() << "input must be [N, C, H, W], got " << shapeStr(in.getShape());
-  if (b < 1)
-    return emitOpError() << "blocksize must be >= 1, got " << b;
+  if (failed(verifyBlockOp(*this, in, b)))
+    return failure();
   SmallVector<int64_t> expected = {in.getDimSize(0), ShapedType::kDynamic, ShapedType::kDynamic,
                                    ShapedType::kDynamic};
   for (int d : {2, 3}) {
