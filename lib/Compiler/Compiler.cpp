@@ -27,31 +27,6 @@ bool endsWith(const std::string &s, const char *suffix) {
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
-std::string locationName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location l : fused.getLocations())
-      if (std::string n = locationName(l); !n.empty())
-        return n;
-  return "";
-}
-
-/// The source nodes of a group: its ops' location names, in order.
-std::vector<std::string> sourceNodes(graph::GroupOp group) {
-  std::vector<std::string> nodes;
-  group.getBody().walk([&](Operation *op) {
-    if (isa<graph::ConstantOp, graph::YieldOp>(op))
-      return;
-    if (std::string n = locationName(op->getLoc()); !n.empty())
-      nodes.push_back(n);
-  });
-  if (nodes.empty())
-    if (std::string n = locationName(group.getLoc()); !n.empty())
-      nodes.push_back(n);
-  return nodes;
-}
-
 std::string opNames(graph::GroupOp group) {
   std::string names;
   group.getBody().walk([&](Operation *op) {
@@ -167,7 +142,7 @@ std::string reportJSON(ModuleOp module, const Options &options, double compileSe
   module.walk([&](graph::GroupOp group) {
     auto where = group->getAttrOfType<StringAttr>("placement");
     auto reason = group->getAttrOfType<StringAttr>("placement_reason");
-    std::vector<std::string> nodes = sourceNodes(group);
+    SmallVector<std::string> nodes = graph::sourceNodes(group);
     llvm::json::Array source;
     for (const std::string &n : nodes)
       source.push_back(n);
@@ -184,7 +159,7 @@ std::string reportJSON(ModuleOp module, const Options &options, double compileSe
         {"hbm_offsets", std::move(offsets)},
     });
     if (where && where.getValue() == "host")
-      for (const std::string &n : nodes.empty() ? std::vector<std::string>{name} : nodes)
+      for (const std::string &n : nodes.empty() ? SmallVector<std::string>{name} : nodes)
         hostNodes.push_back(llvm::json::Object{
             {"name", n}, {"op", opNames(group)}, {"reason", reason ? reason.getValue() : ""}});
   });

@@ -933,6 +933,37 @@ std::optional<double> getSplatValue(Value v) {
   return double(c.getSplatValue<APInt>().getSExtValue());
 }
 
+Value viewRoot(Value v) {
+  while (auto r = v.getDefiningOp<ReshapeOp>())
+    v = r.getInput();
+  return v;
+}
+
+/// The first name in a location (a NameLoc, possibly inside a FusedLoc).
+static std::string locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      if (std::string n = locationName(l); !n.empty())
+        return n;
+  return "";
+}
+
+SmallVector<std::string> sourceNodes(GroupOp group) {
+  SmallVector<std::string> names;
+  group.getBody().walk([&](Operation *op) {
+    if (isa<ConstantOp, YieldOp>(op))
+      return;
+    if (std::string n = locationName(op->getLoc()); !n.empty())
+      names.push_back(n);
+  });
+  if (names.empty())
+    if (std::string n = locationName(group.getLoc()); !n.empty())
+      names.push_back(n);
+  return names;
+}
+
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, AndOp, OrOp, XorOp, EqualOp,
              LessOp, LessEqualOp, GreaterOp, GreaterEqualOp, WhereOp, PReluOp, ReluOp, SigmoidOp,

@@ -74,21 +74,6 @@ std::string typeStr(Type t) {
   return s;
 }
 
-/// The node names of a group's ops (their NameLoc names).
-SmallVector<std::string> nodeNames(GroupOp group) {
-  SmallVector<std::string> names;
-  group.getBody().walk([&](Operation *op) {
-    if (isa<ConstantOp, YieldOp>(op))
-      return;
-    if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
-      names.push_back(loc.getName().str());
-  });
-  if (names.empty())
-    if (auto loc = dyn_cast<NameLoc>(group.getLoc()))
-      names.push_back(loc.getName().str());
-  return names;
-}
-
 /// A placement rule. The glob refers into `pattern`'s characters, so a rule
 /// lives at a fixed address (held by unique_ptr) once its glob is built.
 struct Rule {
@@ -105,13 +90,6 @@ bool isFractalKind(StringRef base) {
 
 StringRef baseKind(StringRef kind) {
   return kind.ends_with("_epilogue") ? kind.drop_back(strlen("_epilogue")) : kind;
-}
-
-/// Follows reshapes (views outside groups) back to the tensor they view.
-Value viewRoot(Value v) {
-  while (auto r = v.getDefiningOp<ReshapeOp>())
-    v = r.getInput();
-  return v;
 }
 
 /// The placement problem: groups, and the tensors between them.
@@ -439,7 +417,7 @@ public:
       node.group = group;
       node.eligible = npuCan(group, *target, node.reason);
       bool place = node.eligible;
-      SmallVector<std::string> names = nodeNames(group);
+      SmallVector<std::string> names = sourceNodes(group);
       for (const std::unique_ptr<Rule> &r : rules) {
         const Rule &rule = *r;
         if (!llvm::any_of(names, [&](const std::string &n) { return rule.glob.match(n); }))
@@ -529,7 +507,7 @@ public:
       group->setAttr("placement", b.getStringAttr(npu[i] ? "npu" : "host"));
       group->setAttr("placement_reason", b.getStringAttr(node.reason));
       if (!npu[i] && isHeavy(group.getKind())) {
-        SmallVector<std::string> names = nodeNames(group);
+        SmallVector<std::string> names = sourceNodes(group);
         group.emitWarning() << "node '" << (names.empty() ? "?" : names.front()) << "' ("
                             << group.getKind() << ") runs on the host: " << node.reason;
       }

@@ -98,12 +98,6 @@ private:
     uint32_t first = 0, last = 0;
   };
 
-  static Value viewRoot(Value v) {
-    while (auto r = v.getDefiningOp<ReshapeOp>())
-      v = r.getInput();
-    return v;
-  }
-
   /// Steps in program order; a control-flow op takes one step before and
   /// one after its regions.
   void number(Region &region) {

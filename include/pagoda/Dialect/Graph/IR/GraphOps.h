@@ -13,6 +13,7 @@
 #include "pagoda/Dialect/Graph/IR/GraphDialect.h"
 
 #include <optional>
+#include <string>
 
 namespace pagoda::graph {
 
@@ -68,5 +69,18 @@ mlir::LogicalResult BroadcastCompare<ConcreteType>::verifyTrait(mlir::Operation 
 
 #define GET_OP_CLASSES
 #include "pagoda/Dialect/Graph/IR/GraphOps.h.inc"
+
+namespace pagoda::graph {
+
+/// Follows graph.reshape ops (views outside kernel groups) back to the
+/// tensor they view.
+mlir::Value viewRoot(mlir::Value v);
+
+/// The source nodes of a kernel group: the location names of its ops
+/// (constants and the yield left out) in order, or the group's own when
+/// none has one. A fused location gives its first name.
+llvm::SmallVector<std::string> sourceNodes(GroupOp group);
+
+} // namespace pagoda::graph
 
 #endif // PAGODA_DIALECT_GRAPH_IR_GRAPHOPS_H
