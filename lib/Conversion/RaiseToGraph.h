@@ -38,16 +38,56 @@ bool raiseAll(llvm::ArrayRef<mlir::Operation *> ops, Converter &conv) {
   return ok;
 }
 
-/// A graph.transpose of `v` by `perm`, its result type permuted.
-inline mlir::Value makeTranspose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
-                                 llvm::ArrayRef<int64_t> perm) {
-  auto t = mlir::cast<mlir::RankedTensorType>(v.getType());
+/// `type` with its dimensions permuted: dimension i is type's perm[i].
+inline mlir::RankedTensorType permutedType(mlir::Type type, llvm::ArrayRef<int64_t> perm) {
+  auto t = mlir::cast<mlir::RankedTensorType>(type);
   llvm::SmallVector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(t.getDimSize(p));
-  return graph::TransposeOp::create(b, loc, mlir::RankedTensorType::get(shape, t.getElementType()),
-                                    v, b.getDenseI64ArrayAttr(perm));
+  return mlir::RankedTensorType::get(shape, t.getElementType());
 }
+
+/// A graph.transpose of `v` by `perm`, its result type permuted.
+inline mlir::Value makeTranspose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                                 llvm::ArrayRef<int64_t> perm) {
+  return graph::TransposeOp::create(b, loc, permutedType(v.getType(), perm), v,
+                                    b.getDenseI64ArrayAttr(perm));
+}
+
+/// What the TOSA and linalg converters share: a builder positioned at the op
+/// being converted, its location, and the reason a conversion failed.
+class RaiseConverter {
+public:
+  explicit RaiseConverter(mlir::MLIRContext *ctx) : b_(ctx) {}
+
+  /// Why the last conversion failed, when it was for a reason beyond "no
+  /// conversion for this op".
+  std::string reason;
+
+protected:
+  mlir::OpBuilder b_;
+  mlir::Location loc_ = b_.getUnknownLoc();
+
+  /// Starts converting `op`: new ops go before it, at its location.
+  void begin(mlir::Operation *op) {
+    b_.setInsertionPoint(op);
+    loc_ = op->getLoc();
+  }
+  mlir::Value why(const char *r) {
+    reason = r;
+    return mlir::Value();
+  }
+  /// The graph op G on `o`'s first one or two operands, with o's result type.
+  template <typename G> mlir::Value bin(mlir::Operation *o) {
+    return G::create(b_, loc_, o->getResult(0).getType(), o->getOperand(0), o->getOperand(1));
+  }
+  template <typename G> mlir::Value un(mlir::Operation *o) {
+    return G::create(b_, loc_, o->getResult(0).getType(), o->getOperand(0));
+  }
+  mlir::Value transpose(mlir::Value v, llvm::ArrayRef<int64_t> perm) {
+    return makeTranspose(b_, loc_, v, perm);
+  }
+};
 
 } // namespace pagoda
 

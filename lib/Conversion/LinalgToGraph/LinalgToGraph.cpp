@@ -34,14 +34,12 @@ namespace g = pagoda::graph;
 
 namespace {
 
-class Converter {
+class Converter : public pagoda::RaiseConverter {
 public:
-  explicit Converter(MLIRContext *ctx) : b_(ctx) {}
-  std::string reason;
+  using RaiseConverter::RaiseConverter;
 
   LogicalResult convert(Operation *op) {
-    b_.setInsertionPoint(op);
-    loc_ = op->getLoc();
+    begin(op);
     Value r =
         TypeSwitch<Operation *, Value>(op)
             .Case<arith::ConstantOp>([&](arith::ConstantOp c) -> Value {
@@ -101,9 +99,7 @@ public:
               auto out = cast<RankedTensorType>(c.getOutputs()[0].getType());
               Value x = transpose(c.getInputs()[0], {0, 3, 1, 2});
               Value w = transpose(c.getInputs()[1], {3, 2, 0, 1}); // HWCF -> FCHW
-              auto nchw = RankedTensorType::get(
-                  {out.getDimSize(0), out.getDimSize(3), out.getDimSize(1), out.getDimSize(2)},
-                  out.getElementType());
+              auto nchw = pagoda::permutedType(out, {0, 3, 1, 2});
               Value y = transpose(conv(x, w, nchw, c.getStrides(), c.getDilations()), {0, 2, 3, 1});
               return accumulate(y, c.getOutputs()[0]);
             })
@@ -153,24 +149,11 @@ public:
   }
 
 private:
-  OpBuilder b_;
-  Location loc_ = b_.getUnknownLoc();
   bool skipped_ = false;
 
-  Value why(const char *r) {
-    reason = r;
-    return Value();
-  }
   Value skip() {
     skipped_ = true;
     return Value();
-  }
-
-  template <typename G, typename T> Value bin(T o) {
-    return G::create(b_, loc_, o->getResult(0).getType(), o.getInputs()[0], o.getInputs()[1]);
-  }
-  template <typename G, typename T> Value un(T o) {
-    return G::create(b_, loc_, o->getResult(0).getType(), o.getInputs()[0]);
   }
 
   /// `v + init`, unless init is all zeros.
@@ -178,10 +161,6 @@ private:
     if (std::optional<double> z = g::getSplatValue(init); z && *z == 0.0)
       return v;
     return g::AddOp::create(b_, loc_, init.getType(), v, init);
-  }
-
-  Value transpose(Value v, ArrayRef<int64_t> perm) {
-    return pagoda::makeTranspose(b_, loc_, v, perm);
   }
 
   static SmallVector<int64_t> ints(DenseIntElementsAttr a) {

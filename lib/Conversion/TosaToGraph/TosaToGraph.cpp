@@ -28,14 +28,13 @@ namespace g = pagoda::graph;
 
 namespace {
 
-class Converter {
+class Converter : public pagoda::RaiseConverter {
 public:
-  explicit Converter(MLIRContext *ctx) : b_(ctx) {}
+  using RaiseConverter::RaiseConverter;
 
   /// Replaces `op`; fails (without changing anything) when it cannot.
   LogicalResult convert(Operation *op) {
-    b_.setInsertionPoint(op);
-    loc_ = op->getLoc();
+    begin(op);
     Value r =
         TypeSwitch<Operation *, Value>(op)
             .Case<tosa::ConstOp>([&](auto c) {
@@ -213,19 +212,7 @@ public:
     return success();
   }
 
-  /// Why the last conversion failed, when it was for a reason beyond "no
-  /// conversion for this op".
-  std::string reason;
-
 private:
-  OpBuilder b_;
-  Location loc_ = b_.getUnknownLoc();
-
-  Value why(const char *r) {
-    reason = r;
-    return Value();
-  }
-
   static bool isZero(Value v) {
     DenseElementsAttr c;
     if (!matchPattern(v, m_Constant(&c)))
@@ -235,21 +222,14 @@ private:
     return llvm::all_of(c.getValues<APInt>(), [](const APInt &i) { return i.isZero(); });
   }
 
-  template <typename G, typename T> Value bin(T o) {
-    return G::create(b_, loc_, o->getResult(0).getType(), o->getOperand(0), o->getOperand(1));
-  }
-  template <typename G, typename T> Value un(T o) {
-    return G::create(b_, loc_, o->getResult(0).getType(), o->getOperand(0));
-  }
   template <typename G, typename T> Value reduce(T o) {
     int64_t axis = int64_t(o.getAxis());
     return G::create(b_, loc_, o.getType(), o.getInput(), b_.getDenseI64ArrayAttr({axis}),
                      b_.getBoolAttr(true));
   }
 
-  Value transpose(Value v, ArrayRef<int64_t> perm) {
-    return pagoda::makeTranspose(b_, loc_, v, perm);
-  }
+  /// The NCHW form of an NHWC type.
+  static RankedTensorType nchwType(Type nhwc) { return pagoda::permutedType(nhwc, {0, 3, 1, 2}); }
   Value toNCHW(Value v) { return transpose(v, {0, 3, 1, 2}); }
   Value toNHWC(Value v) { return transpose(v, {0, 2, 3, 1}); }
   /// TOSA pads are [top, bottom, left, right]; the graph dialect's are all
@@ -262,9 +242,7 @@ private:
     auto out = cast<RankedTensorType>(o.getType());
     Value x = toNCHW(o.getInput());
     Value w = toNCHW(o.getWeight()); // OHWI -> OIHW
-    auto nchw = RankedTensorType::get(
-        {out.getDimSize(0), out.getDimSize(3), out.getDimSize(1), out.getDimSize(2)},
-        out.getElementType());
+    auto nchw = nchwType(out);
     SmallVector<int64_t> stride(o.getStride()), dilation(o.getDilation());
     Value y = g::ConvOp::create(b_, loc_, nchw, x, w, o.getBias(), b_.getDenseI64ArrayAttr(stride),
                                 b_.getDenseI64ArrayAttr(pads(o.getPad())),
@@ -297,9 +275,7 @@ private:
     w = transpose(w, {2, 0, 1});
     w = g::ReshapeOp::create(b_, loc_,
                              RankedTensorType::get({c * m, 1, kh, kw}, wt.getElementType()), w);
-    auto nchw = RankedTensorType::get(
-        {out.getDimSize(0), out.getDimSize(3), out.getDimSize(1), out.getDimSize(2)},
-        out.getElementType());
+    auto nchw = nchwType(out);
     SmallVector<int64_t> stride(o.getStride()), dilation(o.getDilation());
     Value y = g::ConvOp::create(b_, loc_, nchw, toNCHW(o.getInput()), w, o.getBias(),
                                 b_.getDenseI64ArrayAttr(stride),
@@ -317,9 +293,7 @@ private:
     if (llvm::any_of(outPad, [](int64_t p) { return p > 0; }))
       return why("a positive out_pad");
     auto out = cast<RankedTensorType>(o.getType());
-    auto nchw = RankedTensorType::get(
-        {out.getDimSize(0), out.getDimSize(3), out.getDimSize(1), out.getDimSize(2)},
-        out.getElementType());
+    auto nchw = nchwType(out);
     Value w = transpose(o.getWeight(), {3, 0, 1, 2}); // OHWI -> I O H W
     SmallVector<int64_t> stride(o.getStride());
     SmallVector<int64_t> p = {-outPad[0], -outPad[2], -outPad[1], -outPad[3]};
@@ -335,9 +309,7 @@ private:
     if (!isZero(o.getInputZp()) || !isZero(o.getWeightZp()))
       return why("non-zero zero points");
     auto out = cast<RankedTensorType>(o.getType());
-    auto ncdhw = RankedTensorType::get({out.getDimSize(0), out.getDimSize(4), out.getDimSize(1),
-                                        out.getDimSize(2), out.getDimSize(3)},
-                                       out.getElementType());
+    auto ncdhw = pagoda::permutedType(out, {0, 4, 1, 2, 3});
     ArrayRef<int64_t> p = o.getPad();
     SmallVector<int64_t> stride(o.getStride()), dilation(o.getDilation());
     Value y = g::ConvOp::create(b_, loc_, ncdhw, transpose(o.getInput(), {0, 4, 1, 2, 3}),
@@ -351,9 +323,7 @@ private:
   Value pool2d(Operation *op, Value input, ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
                ArrayRef<int64_t> pad, bool max) {
     auto out = cast<RankedTensorType>(op->getResult(0).getType());
-    auto nchw = RankedTensorType::get(
-        {out.getDimSize(0), out.getDimSize(3), out.getDimSize(1), out.getDimSize(2)},
-        out.getElementType());
+    auto nchw = nchwType(out);
     Value x = toNCHW(input);
     auto k = b_.getDenseI64ArrayAttr(kernel), s = b_.getDenseI64ArrayAttr(stride),
          p = b_.getDenseI64ArrayAttr(pads(pad)), d = b_.getDenseI64ArrayAttr({1, 1});
