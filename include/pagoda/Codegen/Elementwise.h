@@ -1,0 +1,118 @@
+//===- Elementwise.h - Vector kernels for elementwise chains ----*- C++ -*-===//
+//
+// Code generation for `elementwise` kernel groups: a chain of vector
+// operations over tensors of one element type becomes a program for the
+// target's vector cores (docs/codegen.md). The tensor is split into one
+// contiguous range per vector core; each core streams its range through the
+// unified buffer in tiles sized from the target, with two buffer sets so
+// that loading tile i+1 and storing tile i-1 overlap computing tile i. The
+// generator writes assembly text (what `pagoda compile --emit asm` prints)
+// and assembles it.
+//
+// Links neither MLIR nor LLVM: the compiler lowers graph ops to an
+// ElementwiseKernel; tests build them directly.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_CODEGEN_ELEMENTWISE_H
+#define PAGODA_CODEGEN_ELEMENTWISE_H
+
+#include "pagoda/ISA/Program.h"
+#include "pagoda/Support/Result.h"
+#include "pagoda/Target/TargetDesc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pagoda::codegen {
+
+/// Operations of an elementwise kernel. Binary ones read two values, unary
+/// ones one; LRelu also takes `imm` (the slope).
+enum class VOp : uint8_t {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Max,
+  Min,
+  Relu,
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Rec,
+  Abs,
+  Neg,
+  Tanh,
+  Sigmoid,
+  LRelu,
+};
+const char *vopName(VOp op);
+bool isBinary(VOp op);
+
+/// Where a kernel input comes from.
+struct ElementwiseInput {
+  enum class Kind : uint8_t {
+    Tensor,    ///< a GM tensor with one element per output element
+    Scalar,    ///< a GM tensor of one element, broadcast
+    Immediate, ///< the value `imm`, broadcast (a constant folded in)
+  };
+  Kind kind = Kind::Tensor;
+  double imm = 0;
+};
+
+/// One operation: values are numbered inputs first, then one per
+/// operation in order.
+struct ElementwiseOp {
+  VOp op = VOp::Add;
+  uint32_t a = 0, b = 0;
+  double imm = 0;
+};
+
+/// A kernel: kernel arguments are the GM addresses of the Tensor and Scalar
+/// inputs in order, then of the outputs.
+struct ElementwiseKernel {
+  std::string name;
+  isa::DType type = isa::DType::F32; ///< f32 or f16 (f16 computes in f32, rounds once)
+  uint64_t elements = 0;
+  std::vector<ElementwiseInput> inputs;
+  std::vector<ElementwiseOp> ops;
+  std::vector<uint32_t> outputs; ///< value numbers written to the outputs
+};
+
+/// What the generator chose, and what its cost model predicts.
+struct ElementwisePlan {
+  uint32_t blockDim = 0;    ///< AI cores launched
+  uint32_t vectorCores = 0; ///< vector cores with work
+  uint64_t chunkBytes = 0;  ///< bytes of the output per vector core (the last may have fewer)
+  uint64_t tileBytes = 0;   ///< bytes of one value per tile
+  uint32_t slots = 0;       ///< tile buffers per buffer set
+  uint32_t broadcastSlots = 0;
+  double predictedCycles = 0; ///< the cost model's prediction, launch overhead included
+  /// e.g. "48 vector cores x 20480 B, tiles of 8192 B, 2 buffer sets of 3"
+  std::string describe() const;
+};
+
+struct GeneratedKernel {
+  std::string assembly;
+  isa::Program program;
+  ElementwisePlan plan;
+};
+
+/// Checks the kernel and generates it for `target`; errors say what is
+/// out of reach (an unsupported type, too many operands, a target without
+/// a GM-UB path). `vectorCores` forces the split (0: the cost model picks).
+Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &kernel,
+                                            const target::TargetDesc &target,
+                                            uint32_t vectorCores = 0);
+
+/// The kernel's result as the ISA defines it, computed on the host (the
+/// reference tests compare the simulator against). `inputs` holds one byte
+/// vector per Tensor or Scalar input in order.
+std::vector<std::vector<uint8_t>>
+evaluateElementwise(const ElementwiseKernel &kernel,
+                    const std::vector<std::vector<uint8_t>> &inputs);
+
+} // namespace pagoda::codegen
+
+#endif // PAGODA_CODEGEN_ELEMENTWISE_H

@@ -1,0 +1,592 @@
+//===- Elementwise.cpp - Vector kernels for elementwise chains ------------===//
+//
+// Shape of a generated kernel (docs/codegen.md):
+//
+//   preamble   kernel arguments, this core's range; broadcast values are
+//              written once into their own UB buffers (ldg + vdup)
+//   tiles      two buffer sets A and B; tile i uses set i % 2:
+//                MTE2  waitf mte3->mte2 (set free)  load inputs  setf mte2->v
+//                V     waitf mte2->v  ops, barrier v between dependent ones
+//                      setf v->mte3
+//                MTE3  waitf v->mte3  store outputs  setf mte3->mte2
+//              full tiles run in a loop unrolled by two (event ids and UB
+//              addresses are immediates), then a remainder tile
+//   epilogue   the two pre-set "set free" flags are consumed
+//
+// The mte3->mte2 flag orders the next load into a set after both the
+// vector unit's reads (transitively, through v->mte3) and the store's
+// reads of the previous tile in that set.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Codegen/Elementwise.h"
+
+#include "pagoda/Sim/Numerics.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace pagoda::codegen {
+
+const char *vopName(VOp op) {
+  switch (op) {
+  case VOp::Add:
+    return "add";
+  case VOp::Sub:
+    return "sub";
+  case VOp::Mul:
+    return "mul";
+  case VOp::Div:
+    return "div";
+  case VOp::Max:
+    return "max";
+  case VOp::Min:
+    return "min";
+  case VOp::Relu:
+    return "relu";
+  case VOp::Exp:
+    return "exp";
+  case VOp::Log:
+    return "ln";
+  case VOp::Sqrt:
+    return "sqrt";
+  case VOp::Rsqrt:
+    return "rsqrt";
+  case VOp::Rec:
+    return "rec";
+  case VOp::Abs:
+    return "abs";
+  case VOp::Neg:
+    return "neg";
+  case VOp::Tanh:
+    return "tanh";
+  case VOp::Sigmoid:
+    return "sigmoid";
+  case VOp::LRelu:
+    return "lrelu";
+  }
+  return "?";
+}
+
+bool isBinary(VOp op) {
+  switch (op) {
+  case VOp::Add:
+  case VOp::Sub:
+  case VOp::Mul:
+  case VOp::Div:
+  case VOp::Max:
+  case VOp::Min:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string ElementwisePlan::describe() const {
+  return fmt::format("{} vector cores x {} B, tiles of {} B, 2 buffer sets of {}{}", vectorCores,
+                     chunkBytes, tileBytes, slots,
+                     broadcastSlots ? fmt::format(" + {} broadcast", broadcastSlots) : "");
+}
+
+namespace {
+
+using Kind = ElementwiseInput::Kind;
+
+constexpr uint64_t kRepeatBytes = 256; // one vector repeat: 8 blocks of 32 bytes
+
+/// The element's bits of `v` in `type`.
+uint64_t immediateBits(isa::DType type, double v) {
+  if (type == isa::DType::F16)
+    return num::encode(num::kF16, v);
+  return num::floatBits(float(v));
+}
+
+/// Registers of the generated code.
+enum Reg : unsigned {
+  kFirstPointer = 1, ///< x1...: GM pointers of Tensor inputs, then outputs
+  kMaxPointers = 22,
+  kScratchScalar = 24, ///< broadcast values in the preamble
+  kCoreIndex = 25,
+  kLoop = 26,
+  kDst = 27,
+  kSrc0 = 28,
+  kSrc1 = 29,
+  kTmp = 30,
+};
+
+/// Values in UB: a slot per live value in each buffer set, broadcast values
+/// in slots of their own after both sets.
+struct Layout {
+  std::vector<int> slotOf;       ///< per value: slot in a set, or -1 (broadcast)
+  std::vector<int> broadcastOf;  ///< per value: broadcast slot, or -1
+  std::vector<uint32_t> lastUse; ///< per value: last op index reading it (ops.size(): output)
+  uint32_t slots = 0, broadcasts = 0;
+};
+
+Layout layoutValues(const ElementwiseKernel &k) {
+  Layout l;
+  const size_t nin = k.inputs.size(), nvals = nin + k.ops.size();
+  l.slotOf.assign(nvals, -1);
+  l.broadcastOf.assign(nvals, -1);
+  l.lastUse.assign(nvals, 0);
+  for (size_t i = 0; i < k.ops.size(); ++i) {
+    l.lastUse[k.ops[i].a] = uint32_t(i);
+    if (isBinary(k.ops[i].op))
+      l.lastUse[k.ops[i].b] = uint32_t(i);
+  }
+  for (uint32_t v : k.outputs)
+    l.lastUse[v] = uint32_t(k.ops.size());
+
+  std::vector<int> freeSlots;
+  auto take = [&]() {
+    if (!freeSlots.empty()) {
+      int s = freeSlots.back();
+      freeSlots.pop_back();
+      return s;
+    }
+    return int(l.slots++);
+  };
+  for (size_t v = 0; v < nin; ++v) {
+    if (k.inputs[v].kind == Kind::Tensor)
+      l.slotOf[v] = take();
+    else
+      l.broadcastOf[v] = int(l.broadcasts++);
+  }
+  for (size_t i = 0; i < k.ops.size(); ++i) {
+    // Operands dying here give their slot to the result (vector operations
+    // read each repeat before writing it).
+    const ElementwiseOp &op = k.ops[i];
+    for (uint32_t operand : {op.a, isBinary(op.op) ? op.b : op.a})
+      if (l.lastUse[operand] == i && l.slotOf[operand] >= 0 &&
+          std::find(freeSlots.begin(), freeSlots.end(), l.slotOf[operand]) == freeSlots.end())
+        freeSlots.push_back(l.slotOf[operand]);
+    l.slotOf[nin + i] = take();
+  }
+  if (l.slots == 0)
+    l.slots = 1; // a kernel that only broadcasts still stores from a slot
+  return l;
+}
+
+class Emitter {
+public:
+  Emitter(const ElementwiseKernel &k, const target::TargetDesc &t, const Layout &l,
+          const ElementwisePlan &p)
+      : k_(k), t_(t), l_(l), p_(p), dt_(isa::dtypeName(k.type)), size_(isa::dtypeBits(k.type) / 8) {
+    for (const ElementwiseInput &in : k.inputs)
+      if (in.kind == Kind::Tensor)
+        ++tensorInputs_;
+  }
+
+  std::string run() {
+    const bool coupled = t_.organization == target::CoreOrganization::Coupled;
+    line(".kernel {}", k_.name);
+    line(".core {}", coupled ? "coupled" : "aiv");
+    comment("{} x {} elements; {}", dt_, k_.elements, p_.describe());
+    // This core's index among the vector cores of the launch.
+    line("coreid x{}", kCoreIndex);
+    if (!coupled) {
+      line("muli x{0}, x{0}, {1}", kCoreIndex, t_.vectorCoresPerAiCore);
+      line("subid x{}", kTmp);
+      line("add x{0}, x{0}, x{1}", kCoreIndex, kTmp);
+    }
+    const uint64_t total = k_.elements * size_;
+    const uint64_t lastBytes = total - uint64_t(p_.vectorCores - 1) * p_.chunkBytes;
+    line("movi x{}, {}", kTmp, p_.vectorCores - 1);
+    line("bltu x{}, x{}, chunk", kCoreIndex, kTmp);
+    line("bne x{}, x{}, done", kCoreIndex, kTmp);
+    range(lastBytes, "last");
+    line("jmp done");
+    label("chunk");
+    range(p_.chunkBytes, "full");
+    label("done");
+    line("halt");
+    return std::move(out_);
+  }
+
+private:
+  template <typename... Args> void line(fmt::format_string<Args...> f, Args &&...args) {
+    out_ += "    ";
+    out_ += fmt::format(f, std::forward<Args>(args)...);
+    out_ += '\n';
+  }
+  template <typename... Args> void comment(fmt::format_string<Args...> f, Args &&...args) {
+    out_ += "# ";
+    out_ += fmt::format(f, std::forward<Args>(args)...);
+    out_ += '\n';
+  }
+  void label(const std::string &name) { out_ += name + ":\n"; }
+
+  uint64_t slotAddress(unsigned set, int slot) const {
+    return (uint64_t(set) * p_.slots + uint64_t(slot)) * p_.tileBytes;
+  }
+  uint64_t broadcastAddress(int slot) const {
+    return (2 * uint64_t(p_.slots) + uint64_t(slot)) * p_.tileBytes;
+  }
+  uint64_t valueAddress(unsigned set, uint32_t v) const {
+    return l_.slotOf[v] >= 0 ? slotAddress(set, l_.slotOf[v]) : broadcastAddress(l_.broadcastOf[v]);
+  }
+
+  /// Code for `bytes` bytes of output on this core: pointers, broadcast
+  /// buffers, the tiles, the flags' epilogue. `tag` makes labels unique.
+  void range(uint64_t bytes, const std::string &tag) {
+    comment("{} bytes on this core", bytes);
+    // GM pointers: argument + this core's offset.
+    line("movi x{}, {}", kTmp, p_.chunkBytes);
+    line("mul x{0}, x{0}, x{1}", kTmp, kCoreIndex);
+    unsigned arg = 0, reg = kFirstPointer;
+    for (size_t i = 0; i < k_.inputs.size(); ++i) {
+      const ElementwiseInput &in = k_.inputs[i];
+      if (in.kind == Kind::Immediate)
+        continue;
+      if (in.kind == Kind::Scalar) {
+        // One element: read on the scalar unit, broadcast by vdup.
+        line("ldarg x{}, {}", kScratchScalar, arg++);
+        line("ldg.{1} x{0}, x{0}", kScratchScalar, size_ == 2 ? "u16" : "u32");
+        line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
+        line("vdup.{} x{}, x{}, rep={}", dt_, kDst, kScratchScalar, p_.tileBytes / kRepeatBytes);
+        continue;
+      }
+      line("ldarg x{}, {}", reg, arg++);
+      line("add x{0}, x{0}, x{1}", reg, kTmp);
+      ++reg;
+    }
+    for (size_t j = 0; j < k_.outputs.size(); ++j) {
+      line("ldarg x{}, {}", reg, arg++);
+      line("add x{0}, x{0}, x{1}", reg, kTmp);
+      ++reg;
+    }
+    for (size_t i = 0; i < k_.inputs.size(); ++i) {
+      if (k_.inputs[i].kind != Kind::Immediate)
+        continue;
+      line("movi x{}, {:#x}", kScratchScalar, immediateBits(k_.type, k_.inputs[i].imm));
+      line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
+      line("vdup.{} x{}, x{}, rep={}", dt_, kDst, kScratchScalar, p_.tileBytes / kRepeatBytes);
+    }
+    if (l_.broadcasts)
+      line("barrier v");
+    // Both buffer sets start free.
+    line("setf mte3, mte2, 0");
+    line("setf mte3, mte2, 1");
+    const uint64_t full = bytes / p_.tileBytes, rest = bytes % p_.tileBytes;
+    if (full >= 2) {
+      line("movi x{}, {}", kLoop, full / 2);
+      label(tag + "_loop");
+      tile(0, p_.tileBytes);
+      tile(1, p_.tileBytes);
+      line("addi x{0}, x{0}, -1", kLoop);
+      line("bne x{}, x0, {}_loop", kLoop, tag);
+    }
+    unsigned set = 0;
+    if (full % 2) {
+      tile(0, p_.tileBytes);
+      set = 1;
+    }
+    if (rest)
+      tile(set, rest);
+    line("waitf mte3, mte2, 0");
+    line("waitf mte3, mte2, 1");
+  }
+
+  /// One tile of `bytes` bytes in buffer set `set`.
+  void tile(unsigned set, uint64_t bytes) {
+    const bool whole = bytes % 32 == 0;
+    comment("tile of {} bytes, buffer set {}", bytes, set);
+    line("waitf mte3, mte2, {}", set);
+    unsigned reg = kFirstPointer;
+    for (size_t i = 0; i < k_.inputs.size(); ++i) {
+      if (k_.inputs[i].kind != Kind::Tensor)
+        continue;
+      line("movi x{}, {}", kDst, valueAddress(set, uint32_t(i)));
+      if (whole)
+        line("dma_gm_ub x{}, x{}, len={}", kDst, reg, bytes / 32);
+      else
+        line("dmapad_gm_ub x{}, x{}, lenb={}", kDst, reg, bytes);
+      ++reg;
+    }
+    line("setf mte2, v, {}", set);
+    line("waitf mte2, v, {}", set);
+    const uint64_t reps = (bytes + kRepeatBytes - 1) / kRepeatBytes;
+    // UB buffers the vector unit wrote or read since its last barrier (or
+    // setf): V is pipelined, so reading a buffer written there, or writing
+    // one read or written there, needs a barrier first.
+    std::vector<uint64_t> written, read;
+    auto in = [](const std::vector<uint64_t> &set, uint64_t a) {
+      return std::find(set.begin(), set.end(), a) != set.end();
+    };
+    const size_t nin = k_.inputs.size();
+    for (size_t i = 0; i < k_.ops.size(); ++i) {
+      const ElementwiseOp &op = k_.ops[i];
+      const uint32_t result = uint32_t(nin + i);
+      const uint64_t dst = valueAddress(set, result), a = valueAddress(set, op.a);
+      const uint64_t b = isBinary(op.op) ? valueAddress(set, op.b) : a;
+      if (in(written, a) || in(written, b) || in(written, dst) || in(read, dst)) {
+        line("barrier v");
+        written.clear();
+        read.clear();
+      }
+      read.push_back(a);
+      read.push_back(b);
+      line("movi x{}, {}", kDst, valueAddress(set, result));
+      line("movi x{}, {}", kSrc0, valueAddress(set, op.a));
+      if (isBinary(op.op)) {
+        line("movi x{}, {}", kSrc1, valueAddress(set, op.b));
+        line("v{}.{} x{}, x{}, x{}, rep={}", vopName(op.op), dt_, kDst, kSrc0, kSrc1, reps);
+      } else if (op.op == VOp::LRelu) {
+        line("movi x{}, {:#x}", kTmp, immediateBits(k_.type, op.imm));
+        line("vlrelu.{} x{}, x{}, x{}, rep={}", dt_, kDst, kSrc0, kTmp, reps);
+      } else {
+        line("v{}.{} x{}, x{}, rep={}", vopName(op.op), dt_, kDst, kSrc0, reps);
+      }
+      written.push_back(dst);
+    }
+    line("setf v, mte3, {}", set);
+    line("waitf v, mte3, {}", set);
+    for (uint32_t v : k_.outputs) {
+      line("movi x{}, {}", kSrc0, valueAddress(set, v));
+      if (whole)
+        line("dma_ub_gm x{}, x{}, len={}", reg, kSrc0, bytes / 32);
+      else
+        line("dmapad_ub_gm x{}, x{}, lenb={}", reg, kSrc0, bytes);
+      ++reg;
+    }
+    line("setf mte3, mte2, {}", set);
+    for (unsigned r = kFirstPointer; r < reg; ++r)
+      line("addi x{0}, x{0}, {1}", r, bytes);
+  }
+
+  const ElementwiseKernel &k_;
+  const target::TargetDesc &t_;
+  const Layout &l_;
+  const ElementwisePlan &p_;
+  std::string dt_;
+  unsigned size_;
+  unsigned tensorInputs_ = 0;
+  std::string out_;
+};
+
+/// Cycles the target needs for `cores` vector cores sharing the work: the
+/// slowest of moving the bytes (per-core paths, then the chip's HBM) and
+/// computing, plus one tile's latency to fill the pipeline (the launch
+/// overhead, the same for every choice, is added by the caller).
+double predictCycles(const ElementwiseKernel &k, const target::TargetDesc &t, uint32_t cores,
+                     uint64_t chunk, uint64_t tile, unsigned tensorInputs) {
+  const double in = double(chunk) * tensorInputs, out = double(chunk) * k.outputs.size();
+  const auto &load = *t.path(target::Path::GmToUb);
+  const auto &store = *t.path(target::Path::UbToGm);
+  double loadCycles = in / load.bytesPerCycle, storeCycles = out / store.bytesPerCycle;
+  double hbmCycles = (in + out) * cores / t.hbmBytesPerCycle(); // loads and stores share it
+  double reps = std::ceil(double(chunk) / kRepeatBytes);
+  double tiles = std::ceil(double(chunk) / double(tile));
+  double perOp =
+      std::max<double>(t.vectorMinCycles * tiles, reps * kRepeatBytes / t.vectorBytesPerCycle);
+  double compute = perOp * double(k.ops.size());
+  double fill = load.latencyCycles + store.latencyCycles +
+                double(tile) * (tensorInputs / load.bytesPerCycle + 1 / store.bytesPerCycle);
+  return std::max({loadCycles, storeCycles, hbmCycles, compute}) + fill;
+}
+
+} // namespace
+
+Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const target::TargetDesc &t,
+                                            uint32_t vectorCores) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("elementwise kernel '{}': {}", k.name, why));
+  };
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
+    return fail(fmt::format("element type {} has no vector arithmetic here (f32 and f16 do)",
+                            isa::dtypeName(k.type)));
+  if (k.elements == 0)
+    return fail("no elements");
+  if (k.outputs.empty())
+    return fail("no outputs");
+  const size_t nvals = k.inputs.size() + k.ops.size();
+  for (size_t i = 0; i < k.ops.size(); ++i) {
+    const ElementwiseOp &op = k.ops[i];
+    if (op.a >= k.inputs.size() + i || (isBinary(op.op) && op.b >= k.inputs.size() + i))
+      return fail(fmt::format("operation {} reads a value not yet defined", i));
+  }
+  for (uint32_t v : k.outputs)
+    if (v >= nvals)
+      return fail(fmt::format("output value {} does not exist", v));
+  unsigned tensorInputs = 0;
+  for (const ElementwiseInput &in : k.inputs)
+    tensorInputs += in.kind == Kind::Tensor;
+  if (tensorInputs + k.outputs.size() > kMaxPointers)
+    return fail(fmt::format("{} tensors; a kernel takes at most {}",
+                            tensorInputs + k.outputs.size(), unsigned(kMaxPointers)));
+  if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm))
+    return fail(t.name + " has no GM<->UB path");
+  if (t.eventIds < 2)
+    return fail(t.name + " has fewer than 2 event ids (two buffer sets need 2)");
+
+  Layout layout = layoutValues(k);
+  ElementwisePlan p;
+  p.slots = layout.slots;
+  p.broadcastSlots = layout.broadcasts;
+  const bool coupled = t.organization == target::CoreOrganization::Coupled;
+  const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
+  const uint32_t available = t.aiCores * perAi;
+  const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
+  // Tiles and per-core ranges start on whole repeats and on the alignment
+  // at which DMA runs at full rate.
+  const uint64_t unit = std::max<uint64_t>(kRepeatBytes, t.dmaFullRateAlignBytes);
+  const uint64_t maxTile =
+      std::min<uint64_t>(ub / (2 * p.slots + p.broadcastSlots) / unit * unit,
+                         uint64_t(t.vectorMaxRepeat) * kRepeatBytes / unit * unit);
+  if (maxTile == 0)
+    return fail(fmt::format("{} values live at once do not fit the {} B unified buffer twice",
+                            2 * p.slots + p.broadcastSlots, ub));
+  const unsigned size = isa::dtypeBits(k.type) / 8;
+  const uint64_t total = k.elements * size;
+
+  // The cost model picks the number of vector cores: more cores share the
+  // bandwidth and the work, each pays the pipeline's fill.
+  double best = std::numeric_limits<double>::infinity();
+  for (uint32_t cores = 1; cores <= available; ++cores) {
+    uint64_t chunk = (total + cores - 1) / cores;
+    chunk = (chunk + unit - 1) / unit * unit;
+    uint32_t used = uint32_t((total + chunk - 1) / chunk);
+    if (used != cores || (vectorCores && cores != vectorCores))
+      continue; // the same split as a smaller count, or not the one asked for
+    uint64_t tile = std::min(maxTile, chunk);
+    double cycles = predictCycles(k, t, cores, chunk, tile, tensorInputs);
+    best = std::min(best, cycles);
+    // Near-ties go to more cores: more transfers in flight hide latency
+    // the model leaves out.
+    if (cycles <= best * 1.01) {
+      p.vectorCores = cores;
+      p.chunkBytes = chunk;
+      p.tileBytes = tile;
+    }
+  }
+  if (p.vectorCores == 0)
+    return fail(fmt::format("cannot split {} bytes over {} vector cores", total, vectorCores));
+  p.predictedCycles = predictCycles(k, t, p.vectorCores, p.chunkBytes, p.tileBytes, tensorInputs) +
+                      t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  p.blockDim = (p.vectorCores + perAi - 1) / perAi;
+
+  GeneratedKernel g;
+  g.plan = p;
+  g.assembly = Emitter(k, t, layout, p).run();
+  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
+  if (!progs)
+    return fail("generated code does not assemble: " + progs.error().str());
+  g.program = std::move((*progs)[0]);
+  return g;
+}
+
+std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k,
+                                                      const std::vector<std::vector<uint8_t>> &in) {
+  const bool half = k.type == isa::DType::F16;
+  const unsigned size = half ? 2 : 4;
+  auto load = [&](const uint8_t *p) -> float {
+    if (half) {
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      return num::f16ToF32(h);
+    }
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  };
+  // Rounds to the element type: f16 results of f32 arithmetic round f32 ->
+  // f16 (as the vector unit does); transcendentals round from f64 once.
+  auto fromFloat = [&](float v) -> float {
+    return half && !std::isnan(v) ? num::f16ToF32(num::f32ToF16(v)) : v;
+  };
+  auto fromDouble = [&](double v) -> float {
+    return half ? float(num::decode(num::kF16, num::encode(num::kF16, v))) : float(v);
+  };
+
+  const size_t nin = k.inputs.size();
+  std::vector<std::vector<uint8_t>> outs(k.outputs.size(), std::vector<uint8_t>(k.elements * size));
+  std::vector<float> vals(nin + k.ops.size());
+  for (uint64_t e = 0; e < k.elements; ++e) {
+    size_t arg = 0;
+    for (size_t i = 0; i < nin; ++i) {
+      const ElementwiseInput &input = k.inputs[i];
+      if (input.kind == Kind::Immediate)
+        vals[i] = fromDouble(input.imm);
+      else if (input.kind == Kind::Scalar)
+        vals[i] = load(in[arg++].data());
+      else
+        vals[i] = load(in[arg++].data() + e * size);
+    }
+    for (size_t i = 0; i < k.ops.size(); ++i) {
+      const ElementwiseOp &op = k.ops[i];
+      float x = vals[op.a], y = isBinary(op.op) ? vals[op.b] : 0, r = 0;
+      bool nan = std::isnan(x) || std::isnan(y);
+      switch (op.op) {
+      case VOp::Add:
+        r = fromFloat(x + y);
+        break;
+      case VOp::Sub:
+        r = fromFloat(x - y);
+        break;
+      case VOp::Mul:
+        r = fromFloat(x * y);
+        break;
+      case VOp::Div:
+        r = fromFloat(x / y);
+        break;
+      case VOp::Max:
+        r = nan ? NAN : fromFloat(x > y ? x : y);
+        break;
+      case VOp::Min:
+        r = nan ? NAN : fromFloat(x < y ? x : y);
+        break;
+      case VOp::LRelu:
+        r = fromFloat((std::isnan(x) || x >= 0) ? x : x * fromDouble(op.imm));
+        break;
+      case VOp::Relu:
+        r = fromDouble(x > 0 || std::isnan(x) ? double(x) : 0.0);
+        break;
+      case VOp::Exp:
+        r = fromDouble(std::exp(double(x)));
+        break;
+      case VOp::Log:
+        r = fromDouble(std::log(double(x)));
+        break;
+      case VOp::Sqrt:
+        r = fromDouble(std::sqrt(double(x)));
+        break;
+      case VOp::Rsqrt:
+        r = fromDouble(1 / std::sqrt(double(x)));
+        break;
+      case VOp::Rec:
+        r = fromDouble(1 / double(x));
+        break;
+      case VOp::Abs:
+        r = fromDouble(std::fabs(double(x)));
+        break;
+      case VOp::Neg:
+        r = fromDouble(-double(x));
+        break;
+      case VOp::Tanh:
+        r = fromDouble(std::tanh(double(x)));
+        break;
+      case VOp::Sigmoid:
+        r = fromDouble(1 / (1 + std::exp(-double(x))));
+        break;
+      }
+      vals[nin + i] = r;
+    }
+    for (size_t j = 0; j < k.outputs.size(); ++j) {
+      float v = vals[k.outputs[j]];
+      uint8_t *p = outs[j].data() + e * size;
+      if (half) {
+        uint16_t h = num::f32ToF16(v);
+        std::memcpy(p, &h, 2);
+      } else {
+        std::memcpy(p, &v, 4);
+      }
+    }
+  }
+  return outs;
+}
+
+} // namespace pagoda::codegen
