@@ -14,7 +14,9 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/Support/JSON.h"
+
 #include "llvm/Support/SourceMgr.h"
+#include <cmath>
 
 using namespace mlir;
 
@@ -30,7 +32,7 @@ bool endsWith(const std::string &s, const char *suffix) {
 std::string opNames(graph::GroupOp group) {
   std::string names;
   group.getBody().walk([&](Operation *op) {
-    if (isa<graph::ConstantOp, graph::YieldOp>(op))
+    if (llvm::isa<graph::ConstantOp, graph::YieldOp>(op))
       return;
     names += (names.empty() ? "" : ",") + op->getName().stripDialect().str();
   });
@@ -96,6 +98,7 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   graph::GraphPlaceOptions place;
   place.targetName = options.target;
   place.placementFile = options.placementFile;
+  place.kernels = options.kernels;
   pm.addPass(graph::createGraphPlace(place));
   // Activations in the HBM arena; a model that cannot fit stops here.
   graph::GraphPlanHBMOptions hbm;
@@ -135,7 +138,8 @@ LogicalResult runGraphPipeline(ModuleOp module, const Options &options) {
   return pm.run(module);
 }
 
-std::string reportJSON(ModuleOp module, const Options &options, double compileSeconds) {
+std::string reportJSON(ModuleOp module, const Options &options, double compileSeconds,
+                       const Emitted *emitted) {
   auto hbm = module->getAttrOfType<DictionaryAttr>("pagoda.hbm");
   auto placement = module->getAttrOfType<DictionaryAttr>("pagoda.placement");
   llvm::json::Array hostNodes, kernels;
@@ -151,13 +155,24 @@ std::string reportJSON(ModuleOp module, const Options &options, double compileSe
       for (int64_t v : o.asArrayRef())
         offsets.push_back(v);
     std::string name = nodes.empty() ? group.getKind().str() : nodes.back();
-    kernels.push_back(llvm::json::Object{
+    llvm::json::Object kernel{
         {"name", name},
         {"kind", group.getKind()},
         {"placement", where ? where.getValue() : ""},
         {"source_nodes", std::move(source)},
         {"hbm_offsets", std::move(offsets)},
-    });
+    };
+    if (emitted) {
+      auto it = emitted->groups.find(group.getOperation());
+      if (it != emitted->groups.end()) {
+        const KernelCode &code = emitted->kernels[it->second];
+        kernel["tiling"] = code.tiling;
+        kernel["block_dim"] = int64_t(code.blockDim);
+        kernel["predicted_cycles"] = std::round(code.predictedCycles);
+        kernel["predicted_us"] = std::round(code.predictedSeconds * 1e8) / 100;
+      }
+    }
+    kernels.push_back(std::move(kernel));
     if (where && where.getValue() == "host")
       for (const std::string &n : nodes.empty() ? SmallVector<std::string>{name} : nodes)
         hostNodes.push_back(llvm::json::Object{

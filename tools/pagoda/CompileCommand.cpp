@@ -1,9 +1,10 @@
 //===- CompileCommand.cpp - `pagoda compile` -------------------------------===//
 //
 // A thin shell over include/pagoda/Compiler: load a model (ONNX, or MLIR in
-// tosa, linalg or the graph dialect), run the graph-level pipeline, write
-// the graph-level IR (`--emit mlir`) and, with --report, a JSON report.
-// The NPU back end and `--emit artifact` come with code generation.
+// tosa, linalg or the graph dialect), run the graph-level pipeline, emit
+// the artifact (`-o model.pgd`), the generated kernels' assembly (`--emit
+// asm`) or the planned graph-level IR (`--emit mlir`, the default when -o
+// is not a .pgd file), and with --report a JSON report.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,21 +31,28 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstring>
 #include <memory>
 
 using namespace pagoda;
 
 namespace {
 
+bool endsWith(const std::string &s, const char *suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
 struct CompileOptions {
   std::string model;
   std::string output = "-";
-  std::string emit = "mlir";
+  std::string emit = "auto";
   std::vector<std::string> inputShapes;
   std::string target = "ascend-950pr";
   std::string placementFile;
   std::string report;
   std::string targetSpec;
+  std::string kernels = "implemented";
   bool locations = false;
   bool timePasses = false;
   bool printIRAfterAll = false;
@@ -134,6 +142,7 @@ int compileModel(const CompileOptions &o) {
   }
   options.target = targetName;
   options.placementFile = o.placementFile;
+  options.kernels = o.kernels;
   options.inputShapes = importOptions.inputShapes;
   mlir::OwningOpRef<mlir::ModuleOp> module = compiler::loadModel(context, o.model, options);
   if (!module || errors)
@@ -142,12 +151,29 @@ int compileModel(const CompileOptions &o) {
     return 1;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  std::string emit = o.emit;
+  if (emit == "auto")
+    emit = endsWith(o.output, ".pgd") ? "artifact" : "mlir";
+  if (emit == "artifact" && o.output == "-")
+    return driver::reportError("an artifact is binary: give -o FILE.pgd");
+
+  // The report's kernel code (tiling, predictions) comes with emission;
+  // --emit mlir stops before code generation.
+  std::optional<compiler::Emitted> emitted;
+  if (emit != "mlir") {
+    mlir::FailureOr<compiler::Emitted> e = compiler::emitArtifact(*module, options, o.model);
+    if (mlir::failed(e))
+      return 1;
+    emitted = std::move(*e);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
   if (!o.report.empty()) {
     std::string error;
     auto report = mlir::openOutputFile(o.report, &error);
     if (!report)
       return driver::reportError(error);
-    report->os() << compiler::reportJSON(*module, options, seconds);
+    report->os() << compiler::reportJSON(*module, options, seconds, emitted ? &*emitted : nullptr);
     report->keep();
   }
 
@@ -155,6 +181,22 @@ int compileModel(const CompileOptions &o) {
   auto out = mlir::openOutputFile(o.output, &error);
   if (!out)
     return driver::reportError(error);
+  if (emit == "artifact") {
+    Result<std::vector<uint8_t>> bytes = artifact::write(emitted->artifact);
+    if (!bytes)
+      return driver::reportError(bytes.error().str());
+    out->os().write(reinterpret_cast<const char *>(bytes->data()), bytes->size());
+    out->keep();
+    return 0;
+  }
+  if (emit == "asm") {
+    for (const compiler::KernelCode &k : emitted->kernels)
+      out->os() << "# kernel " << k.name << ": " << k.tiling << ", block dim " << k.blockDim
+                << ", predicted " << fmt::format("{:.2f}", k.predictedSeconds * 1e6) << " us\n"
+                << k.assembly << "\n";
+    out->keep();
+    return 0;
+  }
   mlir::OpPrintingFlags flags;
   flags.elideLargeElementsAttrs(16);
   if (o.locations)
@@ -173,8 +215,11 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
                                     "the graph dialect) for a modeled NPU");
   cmd->add_option("model", o->model, "Model file")->required();
   cmd->add_option("-o", o->output, "Output file ('-' for stdout)")->capture_default_str();
-  cmd->add_option("--emit", o->emit, "What to write: mlir (the optimized graph-level IR)")
-      ->check(CLI::IsMember({"mlir"}))
+  cmd->add_option("--emit", o->emit,
+                  "What to write: artifact (the compiled model, the default for -o *.pgd), "
+                  "asm (the generated kernels) or mlir (the planned graph-level IR, the "
+                  "default otherwise)")
+      ->check(CLI::IsMember({"auto", "artifact", "asm", "mlir"}))
       ->capture_default_str();
   cmd->add_option("--input-shape", o->inputShapes,
                   "NAME:D0,D1,... fixes an input's shape (repeatable)");
@@ -188,6 +233,12 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
                   "JSON rules placing nodes on the npu or the host by name glob");
   cmd->add_option("--report", o->report,
                   "Write a JSON report: compile time, HBM plan, host nodes, kernels");
+  cmd->add_option("--kernels", o->kernels,
+                  "What placement may put on the NPU: implemented (what this build generates "
+                  "code for) or all (every kernel class of the target: a plan to study with "
+                  "--emit mlir; it cannot be emitted until the back end has those kernels)")
+      ->check(CLI::IsMember({"implemented", "all"}))
+      ->capture_default_str();
   cmd->add_flag("--time-passes", o->timePasses, "Print each pass's time on stderr");
   cmd->add_flag("--print-ir-after-all", o->printIRAfterAll, "Print the IR after every pass");
   cmd->add_option("--print-ir-after", o->printIRAfter,

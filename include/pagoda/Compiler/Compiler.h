@@ -10,6 +10,8 @@
 #ifndef PAGODA_COMPILER_COMPILER_H
 #define PAGODA_COMPILER_COMPILER_H
 
+#include "pagoda/Artifact/Artifact.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
@@ -31,7 +33,36 @@ struct Options {
   bool timePasses = false;
   bool printIRAfterAll = false;
   std::vector<std::string> printIRAfter;
+  /// Which groups placement may put on the NPU: "implemented" (what this
+  /// build generates code for) or "all" (every kernel class the target
+  /// has: plans for the target, but such a module cannot be emitted yet).
+  std::string kernels = "implemented";
 };
+
+/// What code generation made of one NPU kernel group.
+struct KernelCode {
+  std::string name;
+  std::string tiling;         ///< the generator's choice, in words
+  double predictedCycles = 0; ///< the cost model's, launch overhead included
+  double predictedSeconds = 0;
+  uint32_t blockDim = 0;
+  std::string assembly; ///< what `--emit asm` prints
+};
+
+/// An artifact and, per NPU group, its code.
+struct Emitted {
+  artifact::Artifact artifact;
+  std::vector<KernelCode> kernels;
+  /// The group op each entry of `kernels` came from.
+  std::map<mlir::Operation *, size_t> groups;
+};
+
+/// Emits the artifact of a module the graph pipeline ran on: weights
+/// packed, activations at their planned offsets, NPU groups as generated
+/// kernels, host groups as host calls (docs/codegen.md). Errors are
+/// diagnostics at the node concerned; `source` is recorded as metadata.
+mlir::FailureOr<Emitted> emitArtifact(mlir::ModuleOp module, const Options &options,
+                                      llvm::StringRef source);
 
 /// Loads `path` (.onnx, or .mlir in tosa, linalg or the graph dialect) and
 /// verifies it; null after reporting on failure.
@@ -51,8 +82,11 @@ mlir::LogicalResult runGraphPipeline(mlir::ModuleOp module, const Options &optio
 
 /// The compile report (JSON): compile_seconds, target, HBM figures, the
 /// placement totals, host_nodes (name, op, reason) and kernels (name, kind,
-/// placement, source nodes, arena offsets) of a module the pipeline ran on.
-std::string reportJSON(mlir::ModuleOp module, const Options &options, double compileSeconds);
+/// placement, source nodes, arena offsets) of a module the pipeline ran on;
+/// with `emitted`, NPU kernels also give their tiling, block dim and
+/// predicted cycles and microseconds.
+std::string reportJSON(mlir::ModuleOp module, const Options &options, double compileSeconds,
+                       const Emitted *emitted = nullptr);
 
 } // namespace pagoda::compiler
 

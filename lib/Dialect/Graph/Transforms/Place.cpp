@@ -2,6 +2,7 @@
 
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/CostModel.h"
+#include "pagoda/Dialect/Graph/Transforms/Kernels.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
 #include "pagoda/Dialect/NPU/IR/NPUOps.h"
 #include "pagoda/Target/TargetJSON.h"
@@ -404,6 +405,12 @@ public:
       getOperation()->emitError() << "pagoda-graph-place: " << target.error().str();
       return signalPassFailure();
     }
+    if (kernels != "all" && kernels != "implemented") {
+      getOperation()->emitError() << "pagoda-graph-place: kernels must be 'all' or "
+                                     "'implemented', not '"
+                                  << kernels << "'";
+      return signalPassFailure();
+    }
     std::vector<std::unique_ptr<Rule>> rules;
     if (!placementFile.empty() && failed(loadRules(rules)))
       return signalPassFailure();
@@ -534,6 +541,8 @@ private:
       reason = ("no NPU kernel for " + kind).str();
       return false;
     }
+    if (kernels == "implemented" && !hasNpuKernel(group, reason))
+      return false;
     bool ok = true;
     group.getBody().walk([&](Operation *op) {
       if (!ok || isa<YieldOp, ConstantOp>(op))

@@ -109,7 +109,11 @@ def GraphPlace : Pass<"pagoda-graph-place"> {
            "JSON file of placement rules by node name glob">,
     Option<"costModel", "cost-model", "bool", /*default=*/"true",
            "Move groups to the side that lowers the modeled time (false: the NPU "
-           "runs everything it can)">
+           "runs everything it can)">,
+    Option<"kernels", "kernels", "std::string", /*default=*/"\"all\"",
+           "Which groups the NPU can run: all (every group kind the NPU has a "
+           "kernel class for: plan for the target) or implemented (only what "
+           "this build's code generators produce: what `pagoda compile` uses)">
   ];
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }

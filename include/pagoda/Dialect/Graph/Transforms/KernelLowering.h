@@ -1,0 +1,37 @@
+//===- KernelLowering.h - Kernel groups to generator input -*- C++ -*-===//
+//
+// The bridge from kernel groups to the code generators of lib/Codegen:
+// a group becomes a kernel description, or the reason it cannot (artifact
+// emission uses the descriptions; Kernels.h answers placement's question).
+// Include it only where `isa<...>` is written qualified: it brings the
+// pagoda::isa namespace along.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H
+#define PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H
+
+#include "pagoda/Codegen/Elementwise.h"
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+
+#include <optional>
+#include <string>
+
+namespace pagoda::graph {
+
+/// The group's kernel: inputs are the group's operands in order, except
+/// splat constants, which become immediates (`operandOf` maps each kernel
+/// input back to its group operand, -1 for an immediate). Outputs are the
+/// group's results in order.
+struct LoweredElementwise {
+  codegen::ElementwiseKernel kernel;
+  std::vector<int> operandOf;
+};
+
+/// Lowers an `elementwise` group; on failure `why` names the op and the
+/// reason (an op without a vector form, a broadcast other than from one
+/// element, an element type the vector unit does not compute in).
+std::optional<LoweredElementwise> lowerElementwiseGroup(GroupOp group, std::string &why);
+
+} // namespace pagoda::graph
+
+#endif // PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H

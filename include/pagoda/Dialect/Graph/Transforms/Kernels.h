@@ -1,0 +1,22 @@
+//===- Kernels.h - Which groups this build has NPU kernels for --*- C++ -*-===//
+//
+// Placement asks it (in `kernels=implemented` mode) so that a compiled
+// model only puts on the NPU what the back end can generate.
+// KernelLowering.h has the descriptions the code generators take.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELS_H
+#define PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELS_H
+
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+
+#include <string>
+
+namespace pagoda::graph {
+
+/// Whether this build generates an NPU kernel for the group; if not, `why`.
+bool hasNpuKernel(GroupOp group, std::string &why);
+
+} // namespace pagoda::graph
+
+#endif // PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELS_H

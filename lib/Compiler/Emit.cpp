@@ -1,0 +1,482 @@
+//===- Emit.cpp - A placed and planned module becomes an artifact ---------===//
+//
+// After the graph pipeline every top-level op is a model input, a weight
+// (graph.constant), a view (graph.reshape), a kernel group with its
+// placement and arena offsets, or the return. Emission walks them in
+// program order:
+//   - weights are packed once into the constants section (512-byte aligned);
+//   - a group's results live where HBM planning put them (Ref::Arena), or
+//     straight in the model's output buffers (offset -1, Ref::Output);
+//   - an NPU group becomes a generated kernel and a Launch step (identical
+//     kernels are stored once);
+//   - a host group becomes one HostCall per op, its intermediates in
+//     scratch space after the planned arena;
+//   - a returned value that is not already in its output buffer (a model
+//     input, a weight, an output returned twice) is copied there.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Compiler/Compiler.h"
+
+#include "pagoda/Config/Version.h"
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+#include "pagoda/Dialect/Graph/Transforms/CostModel.h"
+#include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
+#include "pagoda/Target/TargetJSON.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace pagoda;
+using namespace pagoda::graph;
+using artifact::ElemType;
+using artifact::Ref;
+using artifact::Step;
+using artifact::TensorDesc;
+
+namespace pagoda::compiler {
+namespace {
+
+constexpr uint64_t kAlign = 512;
+
+uint64_t alignUp(uint64_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+
+std::optional<ElemType> elemType(Type t) {
+  if (t.isF32())
+    return ElemType::F32;
+  if (t.isF16())
+    return ElemType::F16;
+  if (t.isBF16())
+    return ElemType::BF16;
+  if (t.isF64())
+    return ElemType::F64;
+  if (t.isInteger(1))
+    return ElemType::Bool;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    bool u = i.isUnsigned();
+    switch (i.getWidth()) {
+    case 8:
+      return u ? ElemType::U8 : ElemType::S8;
+    case 16:
+      return u ? ElemType::U16 : ElemType::S16;
+    case 32:
+      return u ? ElemType::U32 : ElemType::S32;
+    case 64:
+      return u ? ElemType::U64 : ElemType::S64;
+    default:
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The ONNX-style name of the host kernel for a graph op (the runtime's
+/// registry, docs/runtime-api.md).
+std::optional<std::string> hostKernelName(Operation *op) {
+  static const llvm::StringMap<std::string> names = {
+      {"add", "Add"},
+      {"sub", "Sub"},
+      {"mul", "Mul"},
+      {"div", "Div"},
+      {"pow", "Pow"},
+      {"max", "Max"},
+      {"min", "Min"},
+      {"equal", "Equal"},
+      {"less", "Less"},
+      {"less_equal", "LessOrEqual"},
+      {"greater", "Greater"},
+      {"greater_equal", "GreaterOrEqual"},
+      {"where", "Where"},
+      {"relu", "Relu"},
+      {"sigmoid", "Sigmoid"},
+      {"tanh", "Tanh"},
+      {"exp", "Exp"},
+      {"log", "Log"},
+      {"sqrt", "Sqrt"},
+      {"abs", "Abs"},
+      {"neg", "Neg"},
+      {"cast", "Cast"},
+      {"identity", "Identity"},
+      {"reshape", "Reshape"},
+      {"transpose", "Transpose"},
+      {"concat", "Concat"},
+      {"slice", "Slice"},
+      {"softmax", "Softmax"},
+      {"log_softmax", "LogSoftmax"},
+      {"reduce_sum", "ReduceSum"},
+      {"reduce_mean", "ReduceMean"},
+      {"reduce_max", "ReduceMax"},
+      {"reduce_min", "ReduceMin"},
+      {"matmul", "MatMul"},
+      {"gemm", "Gemm"},
+  };
+  auto it = names.find(op->getName().stripDialect());
+  if (it == names.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<artifact::Attribute> convertAttr(Attribute a) {
+  artifact::Attribute out;
+  if (auto b = dyn_cast<BoolAttr>(a)) {
+    out.kind = artifact::Attribute::Kind::Int;
+    out.i = b.getValue();
+  } else if (auto i = dyn_cast<IntegerAttr>(a)) {
+    out.kind = artifact::Attribute::Kind::Int;
+    out.i = i.getInt();
+  } else if (auto f = dyn_cast<FloatAttr>(a)) {
+    out.kind = artifact::Attribute::Kind::Float;
+    out.f = f.getValueAsDouble();
+  } else if (auto s = dyn_cast<StringAttr>(a)) {
+    out.kind = artifact::Attribute::Kind::String;
+    out.s = s.str();
+  } else if (auto ints = dyn_cast<DenseI64ArrayAttr>(a)) {
+    out.kind = artifact::Attribute::Kind::Ints;
+    out.ints.assign(ints.asArrayRef().begin(), ints.asArrayRef().end());
+  } else if (auto arr = dyn_cast<ArrayAttr>(a)) {
+    bool floats = !arr.empty() && llvm::isa<FloatAttr>(arr[0]);
+    out.kind = floats ? artifact::Attribute::Kind::Floats : artifact::Attribute::Kind::Ints;
+    for (Attribute e : arr) {
+      if (auto i = dyn_cast<IntegerAttr>(e); i && !floats)
+        out.ints.push_back(i.getInt());
+      else if (auto f = dyn_cast<FloatAttr>(e); f && floats)
+        out.floats.push_back(f.getValueAsDouble());
+      else
+        return std::nullopt;
+    }
+  } else {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::string nodeName(Operation *op) {
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return loc.getName().str();
+  return "";
+}
+
+class ArtifactEmitter {
+public:
+  ArtifactEmitter(ModuleOp module, const target::TargetDesc &target)
+      : module_(module), target_(target) {}
+
+  FailureOr<Emitted> run(StringRef source) {
+    SmallVector<func::FuncOp> funcs(module_.getOps<func::FuncOp>());
+    if (funcs.size() != 1) {
+      module_.emitError() << "an artifact holds one model function; the module has "
+                          << funcs.size();
+      return failure();
+    }
+    func::FuncOp f = funcs.front();
+    artifact::Artifact &a = out_.artifact;
+    a.target = target_;
+    a.metadata["compiler"] = std::string("pagoda ") + PAGODA_VERSION;
+    a.metadata["source"] = source.str();
+    auto hbm = module_->getAttrOfType<DictionaryAttr>("pagoda.hbm");
+    auto arena = hbm ? dyn_cast_or_null<IntegerAttr>(hbm.get("arena_bytes")) : IntegerAttr();
+    if (!arena) {
+      module_.emitError() << "emission needs HBM planning first (-pagoda-graph-plan-hbm)";
+      return failure();
+    }
+    scratch_ = alignUp(uint64_t(arena.getInt()));
+
+    for (BlockArgument arg : f.getArguments()) {
+      auto name = f.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
+      FailureOr<TensorDesc> d =
+          describe(arg.getType(), name ? name.str() : "input" + std::to_string(arg.getArgNumber()),
+                   f.getLoc());
+      if (failed(d))
+        return failure();
+      a.inputs.push_back(*d);
+      refs_[arg] = Ref{Ref::Kind::Input, uint32_t(arg.getArgNumber()), 0};
+    }
+    auto ret = cast<func::ReturnOp>(f.getBody().front().getTerminator());
+    for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      auto name = f.getResultAttrOfType<StringAttr>(unsigned(i), "graph.name");
+      FailureOr<TensorDesc> d =
+          describe(v.getType(), name ? name.str() : "output" + std::to_string(i), ret.getLoc());
+      if (failed(d))
+        return failure();
+      a.outputs.push_back(*d);
+      if (!outputIndex_.count(graph::viewRoot(v)))
+        outputIndex_[graph::viewRoot(v)] = uint32_t(i);
+    }
+
+    for (Operation &op : f.getBody().front()) {
+      if (failed(emitTopLevel(&op, a.plan)))
+        return failure();
+    }
+    a.arenaBytes = scratch_;
+    std::vector<std::string> problems = artifact::verify(a);
+    if (!problems.empty()) {
+      module_.emitError() << "internal error: the emitted artifact is inconsistent: "
+                          << problems.front();
+      return failure();
+    }
+    return std::move(out_);
+  }
+
+private:
+  FailureOr<TensorDesc> describe(Type t, std::string name, Location loc) {
+    auto rt = dyn_cast<RankedTensorType>(t);
+    std::optional<ElemType> et = rt ? elemType(rt.getElementType()) : std::nullopt;
+    if (!rt || !rt.hasStaticShape() || !et) {
+      emitError(loc) << "tensor '" << name << "' of type " << t
+                     << " has no artifact form (static shapes of f32, f16, bf16, f64, integers "
+                        "or i1)";
+      return failure();
+    }
+    TensorDesc d;
+    d.name = std::move(name);
+    d.type = *et;
+    d.shape.assign(rt.getShape().begin(), rt.getShape().end());
+    return d;
+  }
+
+  Ref constant(ConstantOp c) {
+    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+    std::vector<uint8_t> &blob = out_.artifact.constants;
+    uint64_t offset = alignUp(blob.size());
+    blob.resize(offset);
+    auto rt = cast<RankedTensorType>(c.getType());
+    const int64_t n = rt.getNumElements();
+    if (rt.getElementType().isInteger(1)) {
+      for (bool b : dense.getValues<bool>())
+        blob.push_back(b ? 1 : 0);
+    } else {
+      const size_t size = (rt.getElementTypeBitWidth() + 7) / 8;
+      ArrayRef<char> raw = dense.getRawData();
+      for (int64_t i = 0; i < n; ++i) {
+        const char *p = raw.data() + (dense.isSplat() ? 0 : size_t(i) * size);
+        blob.insert(blob.end(), p, p + size);
+      }
+    }
+    return Ref{Ref::Kind::Constant, 0, offset};
+  }
+
+  /// Scratch memory after the planned arena (host-group intermediates).
+  Ref scratch(Type t) {
+    uint64_t off = scratch_;
+    scratch_ = alignUp(scratch_ + uint64_t(graph::tensorBytes(t)));
+    return Ref{Ref::Kind::Arena, 0, off};
+  }
+
+  LogicalResult emitTopLevel(Operation *op, std::vector<Step> &plan) {
+    if (auto c = dyn_cast<ConstantOp>(op)) {
+      if (!llvm::isa<DenseElementsAttr>(c.getValue()))
+        return c.emitError() << "a constant without dense elements has no artifact form";
+      refs_[c.getResult()] = constant(c);
+      return success();
+    }
+    if (auto r = dyn_cast<ReshapeOp>(op)) {
+      refs_[r.getResult()] = refs_.lookup(r.getInput());
+      return success();
+    }
+    if (auto g = dyn_cast<GroupOp>(op))
+      return emitGroup(g, plan);
+    if (auto r = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, v] : llvm::enumerate(r.getOperands())) {
+        Ref want{Ref::Kind::Output, uint32_t(i), 0};
+        Ref have = refs_.lookup(v);
+        if (have == want)
+          continue;
+        Step s;
+        s.kind = Step::Kind::Copy;
+        s.src = have;
+        s.dst = want;
+        s.bytes = out_.artifact.outputs[i].byteSize();
+        s.location = out_.artifact.outputs[i].name;
+        plan.push_back(std::move(s));
+      }
+      return success();
+    }
+    if (llvm::isa<IfOp, LoopOp>(op))
+      return op->emitError() << op->getName()
+                             << ": control flow is not emitted into artifacts yet (pagoda compile "
+                                "--emit mlir shows the planned graph)";
+    return op->emitError() << op->getName() << " outside a kernel group has no artifact form";
+  }
+
+  LogicalResult emitGroup(GroupOp g, std::vector<Step> &plan) {
+    auto offsets = g->getAttrOfType<DenseI64ArrayAttr>("hbm_offsets");
+    if (!offsets || offsets.size() != int64_t(g->getNumResults()))
+      return g.emitError() << "group without hbm_offsets: emission needs HBM planning first";
+    for (auto [r, off] : llvm::zip(g->getResults(), offsets.asArrayRef())) {
+      if (off >= 0) {
+        refs_[r] = Ref{Ref::Kind::Arena, 0, uint64_t(off)};
+        continue;
+      }
+      auto it = outputIndex_.find(r);
+      if (it == outputIndex_.end())
+        return g.emitError() << "internal error: a result planned as a model output is not "
+                                "returned";
+      refs_[r] = Ref{Ref::Kind::Output, it->second, 0};
+    }
+    auto where = g->getAttrOfType<StringAttr>("placement");
+    if (where && where.getValue() == "npu")
+      return emitNpuGroup(g, plan);
+    return emitHostGroup(g, plan);
+  }
+
+  LogicalResult emitNpuGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<graph::LoweredElementwise> lowered =
+        g.getKind() == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
+    if (!lowered) {
+      if (why.empty())
+        why = ("no NPU kernel for " + g.getKind() + " in this build yet").str();
+      return g.emitError() << "group '" << g.getKind() << "' is placed on the NPU but " << why
+                           << " (compile with placement kernels=implemented, as pagoda compile "
+                              "does)";
+    }
+    Result<codegen::GeneratedKernel> gen = codegen::generateElementwise(lowered->kernel, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    artifact::Artifact &a = out_.artifact;
+    uint32_t index;
+    auto known = kernelByCode_.find(gen->assembly);
+    if (known != kernelByCode_.end()) {
+      index = known->second;
+    } else {
+      index = uint32_t(a.kernels.size());
+      kernelByCode_[gen->assembly] = index;
+      artifact::Kernel k;
+      k.name = gen->program.kernel;
+      k.programs = {gen->program};
+      for (const std::string &n : graph::sourceNodes(g))
+        k.sourceNodes.push_back(n);
+      a.kernels.push_back(std::move(k));
+    }
+    KernelCode code;
+    code.name = gen->program.kernel;
+    code.tiling = gen->plan.describe();
+    code.predictedCycles = gen->plan.predictedCycles;
+    code.predictedSeconds = gen->plan.predictedCycles / target_.cyclesPerSecond();
+    code.blockDim = gen->plan.blockDim;
+    code.assembly = gen->assembly;
+    out_.groups[g.getOperation()] = out_.kernels.size();
+    out_.kernels.push_back(std::move(code));
+
+    Step s;
+    s.kind = Step::Kind::Launch;
+    s.kernel = index;
+    s.blockDim = gen->plan.blockDim;
+    for (int operand : lowered->operandOf)
+      if (operand >= 0)
+        s.args.push_back(refs_.lookup(g->getOperand(unsigned(operand))));
+    for (Value r : g->getResults())
+      s.args.push_back(refs_.lookup(r));
+    SmallVector<std::string> nodes = graph::sourceNodes(g);
+    s.location = nodes.empty() ? g.getKind().str() : nodes.front();
+    plan.push_back(std::move(s));
+    return success();
+  }
+
+  LogicalResult emitHostGroup(GroupOp g, std::vector<Step> &plan) {
+    Block &body = g.getBody().front();
+    llvm::DenseMap<Value, Ref> local;
+    for (auto [arg, operand] : llvm::zip(body.getArguments(), g->getOperands()))
+      local[arg] = refs_.lookup(operand);
+    // Yielded values go straight to the group's results.
+    Operation *yield = body.getTerminator();
+    llvm::DenseMap<Value, Ref> yielded;
+    for (auto [v, r] : llvm::zip(yield->getOperands(), g->getResults()))
+      if (!yielded.count(v) && !llvm::isa<BlockArgument>(v))
+        yielded[v] = refs_.lookup(r);
+    for (Operation &op : body.without_terminator()) {
+      if (auto c = dyn_cast<ConstantOp>(&op)) {
+        if (!llvm::isa<DenseElementsAttr>(c.getValue()))
+          return c.emitError() << "a constant without dense elements has no artifact form";
+        local[c.getResult()] = constant(c);
+        continue;
+      }
+      std::optional<std::string> name = hostKernelName(&op);
+      if (!name)
+        return op.emitError() << op.getName()
+                              << " has no NPU kernel and no host kernel in this "
+                                 "build (group '"
+                              << g.getKind() << "' runs on the host: "
+                              << (g->hasAttr("placement_reason")
+                                      ? g->getAttrOfType<StringAttr>("placement_reason").str()
+                                      : std::string("no placement"))
+                              << ")";
+      Step s;
+      s.kind = Step::Kind::HostCall;
+      s.op = *name;
+      s.location = nodeName(&op);
+      if (s.location.empty())
+        s.location = nodeName(g);
+      for (auto [i, v] : llvm::enumerate(op.getOperands())) {
+        FailureOr<TensorDesc> d =
+            describe(v.getType(), s.location + ":in" + std::to_string(i), op.getLoc());
+        if (failed(d))
+          return failure();
+        s.inputs.push_back(local.lookup(v));
+        s.inputTypes.push_back(*d);
+      }
+      for (auto [i, v] : llvm::enumerate(op.getResults())) {
+        FailureOr<TensorDesc> d =
+            describe(v.getType(), s.location + ":out" + std::to_string(i), op.getLoc());
+        if (failed(d))
+          return failure();
+        auto y = yielded.find(v);
+        Ref r = y != yielded.end() ? y->second : scratch(v.getType());
+        local[v] = r;
+        s.outputs.push_back(r);
+        s.outputTypes.push_back(*d);
+      }
+      for (NamedAttribute attr : op.getAttrs()) {
+        if (attr.getName() == "operandSegmentSizes")
+          continue;
+        std::optional<artifact::Attribute> value = convertAttr(attr.getValue());
+        if (!value)
+          return op.emitError() << "attribute '" << attr.getName().strref()
+                                << "' has no host-kernel form";
+        s.attributes[attr.getName().str()] = std::move(*value);
+      }
+      plan.push_back(std::move(s));
+    }
+    // Results that are not an op's own output (a yielded input or a value
+    // yielded twice) are copied.
+    llvm::DenseSet<Value> done;
+    for (auto [v, r] : llvm::zip(yield->getOperands(), g->getResults())) {
+      Ref want = refs_.lookup(r), have = local.lookup(v);
+      if (want == have)
+        continue;
+      Step s;
+      s.kind = Step::Kind::Copy;
+      s.src = have;
+      s.dst = want;
+      s.bytes = uint64_t(graph::tensorBytes(r.getType()));
+      s.location = nodeName(g);
+      plan.push_back(std::move(s));
+    }
+    return success();
+  }
+
+  ModuleOp module_;
+  const target::TargetDesc &target_;
+  Emitted out_;
+  uint64_t scratch_ = 0;
+  llvm::DenseMap<Value, Ref> refs_;
+  llvm::DenseMap<Value, uint32_t> outputIndex_;
+  std::map<std::string, uint32_t> kernelByCode_;
+};
+
+} // namespace
+
+FailureOr<Emitted> emitArtifact(ModuleOp module, const Options &options, StringRef source) {
+  Result<target::TargetDesc> t = target::resolveTarget(options.target);
+  if (!t) {
+    module.emitError() << t.error().str();
+    return failure();
+  }
+  return ArtifactEmitter(module, *t).run(source);
+}
+
+} // namespace pagoda::compiler

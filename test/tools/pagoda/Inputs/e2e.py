@@ -1,0 +1,99 @@
+"""End-to-end models for `pagoda compile` + `pagoda run`: the ONNX model,
+its inputs and the expected outputs (numpy, float64 then rounded).
+
+Usage: e2e.py NAME DIR  writes DIR/NAME.onnx, DIR/in/<input>.npy and
+DIR/want/<output>.npy.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def save(d, name, nodes, inputs, outputs, inits=(), opset=17):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(d, name + ".onnx"))
+
+
+def write(d, kind, arrays):
+    os.makedirs(os.path.join(d, kind), exist_ok=True)
+    for k, v in arrays.items():
+        np.save(os.path.join(d, kind, k + ".npy"), v)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def chain(d):
+    """Two elementwise chains on the NPU (one with a weight, a runtime
+    scalar and folded constants), a transpose and softmax on the host."""
+    rng = np.random.default_rng(1)
+    shape = [2, 3, 40, 50]
+    x = rng.uniform(-3, 3, shape).astype(np.float32)
+    y = rng.uniform(-3, 3, shape).astype(np.float32)
+    s = np.array([0.75], np.float32)
+    w = rng.uniform(-1, 1, shape).astype(np.float32)
+    nodes = [
+        helper.make_node("Add", ["x", "y"], ["a"], name="add"),
+        helper.make_node("Mul", ["a", "s"], ["b"], name="scale"),
+        helper.make_node("Sigmoid", ["b"], ["c"], name="sig"),
+        helper.make_node("HardSwish", ["c"], ["h"], name="hswish"),
+        helper.make_node("Sub", ["h", "w"], ["e"], name="sub_w"),
+        helper.make_node("LeakyRelu", ["e"], ["act"], name="lrelu", alpha=0.1),
+        helper.make_node("Transpose", ["act"], ["t"], name="tr", perm=[0, 2, 1, 3]),
+        helper.make_node("Softmax", ["t"], ["prob"], name="softmax", axis=-1),
+        helper.make_node("Sub", ["x", "one"], ["xm"], name="xm1"),
+        helper.make_node("Exp", ["xm"], ["ex"], name="exp"),
+        helper.make_node("Clip", ["ex", "lo", "hi"], ["clipped"], name="clip"),
+    ]
+    inits = [numpy_helper.from_array(w, "w"),
+             numpy_helper.from_array(np.array(1.0, np.float32), "one"),
+             numpy_helper.from_array(np.array(0.05, np.float32), "lo"),
+             numpy_helper.from_array(np.array(4.0, np.float32), "hi")]
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "chain", nodes, [f32("x", shape), f32("y", shape), f32("s", [1])],
+         [f32("act", shape), f32("prob", [2, 40, 3, 50]), f32("clipped", shape)], inits)
+
+    X, Y, S, W = (v.astype(np.float64) for v in (x, y, s, w))
+    c = sigmoid((X + Y) * S)
+    h = c * np.clip(c / 6 + 0.5, 0, 1)
+    e = h - W
+    act = np.where(e >= 0, e, 0.1 * e)
+    t = act.transpose(0, 2, 1, 3)
+    p = np.exp(t - t.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    write(d, "in", {"x": x, "y": y, "s": s})
+    write(d, "want", {"act": act.astype(np.float32), "prob": p.astype(np.float32),
+                      "clipped": np.clip(np.exp(X - 1), 0.05, 4).astype(np.float32)})
+
+
+def half(d):
+    """An f16 chain: relu(a * b + a) on 10007 elements (a tail on the last core)."""
+    rng = np.random.default_rng(2)
+    a = rng.uniform(-2, 2, [10007]).astype(np.float16)
+    b = rng.uniform(-2, 2, [10007]).astype(np.float16)
+    nodes = [helper.make_node("Mul", ["a", "b"], ["m"], name="mul"),
+             helper.make_node("Add", ["m", "a"], ["s"], name="add"),
+             helper.make_node("Relu", ["s"], ["r"], name="relu")]
+    f16 = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT16, [10007])
+    save(d, "half", nodes, [f16("a"), f16("b")], [f16("r")])
+    # The vector unit rounds each op to f16 (products and sums in f32 first).
+    m = (a.astype(np.float32) * b.astype(np.float32)).astype(np.float16)
+    s = (m.astype(np.float32) + a.astype(np.float32)).astype(np.float16)
+    write(d, "in", {"a": a, "b": b})
+    write(d, "want", {"r": np.maximum(s, np.float16(0))})
+
+
+def erf(d):
+    """Erf has neither a vector form nor a host kernel yet."""
+    f32 = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, [8])
+    save(d, "erf", [helper.make_node("Erf", ["x"], ["y"], name="the_erf")], [f32("x")], [f32("y")])
+
+
+if __name__ == "__main__":
+    globals()[sys.argv[1]](sys.argv[2])
