@@ -18,6 +18,7 @@
 
 #include "pagoda/Compiler/Compiler.h"
 
+#include "pagoda/Artifact/HostOps.h"
 #include "pagoda/Config/Version.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/CostModel.h"
@@ -28,7 +29,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace pagoda;
@@ -72,52 +72,6 @@ std::optional<ElemType> elemType(Type t) {
     }
   }
   return std::nullopt;
-}
-
-/// The ONNX-style name of the host kernel for a graph op (the runtime's
-/// registry, docs/runtime-api.md).
-std::optional<std::string> hostKernelName(Operation *op) {
-  static const llvm::StringMap<std::string> names = {
-      {"add", "Add"},
-      {"sub", "Sub"},
-      {"mul", "Mul"},
-      {"div", "Div"},
-      {"pow", "Pow"},
-      {"max", "Max"},
-      {"min", "Min"},
-      {"equal", "Equal"},
-      {"less", "Less"},
-      {"less_equal", "LessOrEqual"},
-      {"greater", "Greater"},
-      {"greater_equal", "GreaterOrEqual"},
-      {"where", "Where"},
-      {"relu", "Relu"},
-      {"sigmoid", "Sigmoid"},
-      {"tanh", "Tanh"},
-      {"exp", "Exp"},
-      {"log", "Log"},
-      {"sqrt", "Sqrt"},
-      {"abs", "Abs"},
-      {"neg", "Neg"},
-      {"cast", "Cast"},
-      {"identity", "Identity"},
-      {"reshape", "Reshape"},
-      {"transpose", "Transpose"},
-      {"concat", "Concat"},
-      {"slice", "Slice"},
-      {"softmax", "Softmax"},
-      {"log_softmax", "LogSoftmax"},
-      {"reduce_sum", "ReduceSum"},
-      {"reduce_mean", "ReduceMean"},
-      {"reduce_max", "ReduceMax"},
-      {"reduce_min", "ReduceMin"},
-      {"matmul", "MatMul"},
-      {"gemm", "Gemm"},
-  };
-  auto it = names.find(op->getName().stripDialect());
-  if (it == names.end())
-    return std::nullopt;
-  return it->second;
 }
 
 std::optional<artifact::Attribute> convertAttr(Attribute a) {
@@ -395,7 +349,7 @@ private:
         local[c.getResult()] = constant(c);
         continue;
       }
-      std::optional<std::string> name = hostKernelName(&op);
+      std::optional<std::string_view> name = artifact::hostKernelFor(op.getName().stripDialect());
       if (!name)
         return op.emitError() << op.getName()
                               << " has no NPU kernel and no host kernel in this "
@@ -407,7 +361,7 @@ private:
                               << ")";
       Step s;
       s.kind = Step::Kind::HostCall;
-      s.op = *name;
+      s.op = std::string(*name);
       s.location = nodeName(&op);
       if (s.location.empty())
         s.location = nodeName(g);

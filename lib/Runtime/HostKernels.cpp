@@ -450,6 +450,199 @@ Status identity(const HostCall &c) {
 }
 
 //===----------------------------------------------------------------------===//
+// Float maps with attributes (activations, rounding, trigonometry) and
+// boolean logic: what elementwise groups the vector kernels cannot express
+// run through these on the host.
+//===----------------------------------------------------------------------===//
+
+const artifact::Attribute *findAttr(const HostCall &c, const char *name);
+double floatAttr(const HostCall &c, const char *name, double fallback);
+
+/// One double -> double function per element of a float tensor.
+using FloatFn = double (*)(double x, const HostCall &c);
+
+Status floatMap(const HostCall &c, FloatFn fn) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (c.inputs[0].desc->type != o.type || c.inputs[0].desc->shape != o.shape)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "input and output must match in dtype and shape");
+  if (!isFloatType(o.type))
+    return Status::error(PAGODA_INVALID_ARGUMENT,
+                         fmt::format("does not accept {}", artifact::elemTypeName(o.type)));
+  const unsigned sz = artifact::elemTypeBytes(o.type);
+  for (uint64_t i = 0, n = o.numElements(); i < n; ++i)
+    storeF(o.type, c.outputs[0].data + i * sz, fn(loadF(o.type, c.inputs[0].data + i * sz), c));
+  return {};
+}
+
+template <FloatFn fn> Status floatKernel(const HostCall &c) { return floatMap(c, fn); }
+
+double gelu(double x, const HostCall &c) {
+  const artifact::Attribute *a = findAttr(c, "approximate");
+  if (a && a->kind == artifact::Attribute::Kind::String && a->s == "tanh")
+    return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+  return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+}
+
+/// Clip for every numeric type (integers go through double exactly up to
+/// 2^53); absent bounds do not clip.
+Status clip(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (c.inputs[0].desc->type != o.type || c.inputs[0].desc->shape != o.shape ||
+      o.type == ElemType::Bool)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "input and output must match in a numeric dtype");
+  const double lo = floatAttr(c, "min", -INFINITY), hi = floatAttr(c, "max", INFINITY);
+  const unsigned sz = artifact::elemTypeBytes(o.type);
+  for (uint64_t i = 0, n = o.numElements(); i < n; ++i) {
+    const uint8_t *p = c.inputs[0].data + i * sz;
+    uint8_t *q = c.outputs[0].data + i * sz;
+    if (isFloatType(o.type)) {
+      double x = loadF(o.type, p);
+      storeF(o.type, q, std::isnan(x) ? x : std::min(std::max(x, lo), hi));
+    } else {
+      int64_t x = loadI(o.type, p);
+      if (double(x) < lo)
+        x = int64_t(std::ceil(lo));
+      if (double(x) > hi)
+        x = int64_t(std::floor(hi));
+      storeI(o.type, q, x);
+    }
+  }
+  return {};
+}
+
+enum class Logic { And, Or, Xor };
+
+template <Logic op> Status logic(const HostCall &c) {
+  if (Status s = arity(c, 2, 1); !s.ok())
+    return s;
+  if (Status s = checkBroadcast(c); !s.ok())
+    return s;
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (o.type != ElemType::Bool || c.inputs[0].desc->type != ElemType::Bool ||
+      c.inputs[1].desc->type != ElemType::Bool)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "inputs and output must be bool");
+  for (uint64_t i = 0, n = o.numElements(); i < n; ++i) {
+    bool a = c.inputs[0].data[broadcastIndex(o.shape, c.inputs[0].desc->shape, i)] != 0;
+    bool b = c.inputs[1].data[broadcastIndex(o.shape, c.inputs[1].desc->shape, i)] != 0;
+    c.outputs[0].data[i] = op == Logic::And ? (a && b) : op == Logic::Or ? (a || b) : (a != b);
+  }
+  return {};
+}
+
+Status logicalNot(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  const TensorDesc &o = *c.outputs[0].desc;
+  if (o.type != ElemType::Bool || c.inputs[0].desc->type != ElemType::Bool ||
+      c.inputs[0].desc->shape != o.shape)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "input and output must be bool, one shape");
+  for (uint64_t i = 0, n = o.numElements(); i < n; ++i)
+    c.outputs[0].data[i] = c.inputs[0].data[i] == 0;
+  return {};
+}
+
+/// IsNaN and IsInf (detect_positive / detect_negative): bool per element.
+template <bool nan> Status classify(const HostCall &c) {
+  if (Status s = arity(c, 1, 1); !s.ok())
+    return s;
+  const TensorDesc &i = *c.inputs[0].desc, &o = *c.outputs[0].desc;
+  if (o.type != ElemType::Bool || !isFloatType(i.type) || i.shape != o.shape)
+    return Status::error(PAGODA_INVALID_ARGUMENT, "needs a float input and a bool output");
+  bool pos = true, neg = true;
+  if (const artifact::Attribute *a = findAttr(c, "detect_positive"))
+    pos = a->i != 0;
+  if (const artifact::Attribute *a = findAttr(c, "detect_negative"))
+    neg = a->i != 0;
+  const unsigned sz = artifact::elemTypeBytes(i.type);
+  for (uint64_t k = 0, n = o.numElements(); k < n; ++k) {
+    double x = loadF(i.type, c.inputs[0].data + k * sz);
+    c.outputs[0].data[k] = nan ? std::isnan(x) : (std::isinf(x) && (x > 0 ? pos : neg));
+  }
+  return {};
+}
+
+double fnAcos(double x, const HostCall &c) { return std::acos(x); }
+
+double fnAcosh(double x, const HostCall &c) { return std::acosh(x); }
+
+double fnAsin(double x, const HostCall &c) { return std::asin(x); }
+
+double fnAsinh(double x, const HostCall &c) { return std::asinh(x); }
+
+double fnAtan(double x, const HostCall &c) { return std::atan(x); }
+
+double fnAtanh(double x, const HostCall &c) { return std::atanh(x); }
+
+double fnCeil(double x, const HostCall &c) { return std::ceil(x); }
+
+double fnCelu(double x, const HostCall &c) {
+  double a = floatAttr(c, "alpha", 1);
+  return std::max(0.0, x) + std::min(0.0, a * (std::exp(x / a) - 1));
+}
+
+double fnCos(double x, const HostCall &c) { return std::cos(x); }
+
+double fnCosh(double x, const HostCall &c) { return std::cosh(x); }
+
+double fnElu(double x, const HostCall &c) {
+  return x >= 0 ? x : floatAttr(c, "alpha", 1) * (std::exp(x) - 1);
+}
+
+double fnErf(double x, const HostCall &c) { return std::erf(x); }
+
+double fnFloor(double x, const HostCall &c) { return std::floor(x); }
+
+double fnHardSigmoid(double x, const HostCall &c) {
+  return std::max(0.0, std::min(1.0, floatAttr(c, "alpha", 0.2) * x + floatAttr(c, "beta", 0.5)));
+}
+
+double fnHardSwish(double x, const HostCall &c) {
+  return x * std::max(0.0, std::min(1.0, x / 6 + 0.5));
+}
+
+double fnLeakyRelu(double x, const HostCall &c) {
+  return x >= 0 ? x : floatAttr(c, "alpha", 0.01) * x;
+}
+
+double fnReciprocal(double x, const HostCall &c) { return 1 / x; }
+
+double fnRound(double x, const HostCall &c) { return std::nearbyint(x); }
+
+double fnSelu(double x, const HostCall &c) {
+  return floatAttr(c, "gamma", 1.0507) *
+         (x > 0 ? x : floatAttr(c, "alpha", 1.67326) * (std::exp(x) - 1));
+}
+
+double fnShrink(double x, const HostCall &c) {
+  double l = floatAttr(c, "lambd", 0.5), b = floatAttr(c, "bias", 0);
+  return x < -l ? x + b : x > l ? x - b : 0.0;
+}
+
+double fnSign(double x, const HostCall &c) {
+  return std::isnan(x) ? x : x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+}
+
+double fnSin(double x, const HostCall &c) { return std::sin(x); }
+
+double fnSinh(double x, const HostCall &c) { return std::sinh(x); }
+
+double fnSoftplus(double x, const HostCall &c) {
+  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
+
+double fnSoftsign(double x, const HostCall &c) { return x / (1 + std::fabs(x)); }
+
+double fnTan(double x, const HostCall &c) { return std::tan(x); }
+
+double fnThresholdedRelu(double x, const HostCall &c) {
+  return x > floatAttr(c, "alpha", 1) ? x : 0.0;
+}
+
+//===----------------------------------------------------------------------===//
 // Layout, reductions, softmax and matrix products: what the compiler leaves
 // on the host beyond elementwise ops. Attributes are the graph ops' own,
 // axes already normalized; data movement copies bytes (any dtype), the
@@ -808,6 +1001,41 @@ Status gemm(const HostCall &c) {
 const std::map<std::string, HostKernel> &hostKernels() {
   static const std::map<std::string, HostKernel> registry = {
       {"Abs", unary<Un::Abs>},
+      {"Acos", floatKernel<fnAcos>},
+      {"Acosh", floatKernel<fnAcosh>},
+      {"And", logic<Logic::And>},
+      {"Asin", floatKernel<fnAsin>},
+      {"Asinh", floatKernel<fnAsinh>},
+      {"Atan", floatKernel<fnAtan>},
+      {"Atanh", floatKernel<fnAtanh>},
+      {"Ceil", floatKernel<fnCeil>},
+      {"Celu", floatKernel<fnCelu>},
+      {"Clip", clip},
+      {"Cos", floatKernel<fnCos>},
+      {"Cosh", floatKernel<fnCosh>},
+      {"Elu", floatKernel<fnElu>},
+      {"Erf", floatKernel<fnErf>},
+      {"Floor", floatKernel<fnFloor>},
+      {"Gelu", floatKernel<gelu>},
+      {"HardSigmoid", floatKernel<fnHardSigmoid>},
+      {"HardSwish", floatKernel<fnHardSwish>},
+      {"IsInf", classify<false>},
+      {"IsNaN", classify<true>},
+      {"LeakyRelu", floatKernel<fnLeakyRelu>},
+      {"Not", logicalNot},
+      {"Or", logic<Logic::Or>},
+      {"Reciprocal", floatKernel<fnReciprocal>},
+      {"Round", floatKernel<fnRound>},
+      {"Selu", floatKernel<fnSelu>},
+      {"Shrink", floatKernel<fnShrink>},
+      {"Sign", floatKernel<fnSign>},
+      {"Sin", floatKernel<fnSin>},
+      {"Sinh", floatKernel<fnSinh>},
+      {"Softplus", floatKernel<fnSoftplus>},
+      {"Softsign", floatKernel<fnSoftsign>},
+      {"Tan", floatKernel<fnTan>},
+      {"ThresholdedRelu", floatKernel<fnThresholdedRelu>},
+      {"Xor", logic<Logic::Xor>},
       {"Add", binary<Bin::Add>},
       {"Cast", cast},
       {"Concat", concat},

@@ -9,6 +9,7 @@
 #include "Commands.h"
 
 #include "pagoda/Artifact/Artifact.h"
+#include "pagoda/Import/ONNX.h"
 #include "pagoda/Runtime/pagoda_runtime.hpp"
 #include "pagoda/Sim/Numerics.h"
 #include "pagoda/Support/File.h"
@@ -20,6 +21,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <random>
@@ -35,6 +37,7 @@ struct RunOptions {
   int64_t seed = -1;
   std::string outputDir;
   std::string expectedDir;
+  std::string testData;
   double rtol = 1e-5;
   double atol = 1e-6;
   std::string profile;
@@ -195,18 +198,24 @@ int runModel(const RunOptions &o) {
       uint64_t count = countOf(info.dims);
       std::vector<uint8_t> data;
       auto it = files.find(info.name);
-      if (it != files.end()) {
-        used[info.name] = true;
-        Result<NpyArray> arr = readNpy(it->second);
+      std::string pb = o.testData.empty() ? "" : fmt::format("{}/input_{}.pb", o.testData, i);
+      if (it != files.end() || (!pb.empty() && std::filesystem::exists(pb))) {
+        std::string path = it != files.end() ? it->second : pb;
+        if (it != files.end())
+          used[info.name] = true;
+        Result<NpyArray> arr = it != files.end() ? readNpy(path) : import::readTensorFile(path);
         if (!arr)
           return driver::reportError(arr.error().str());
+        // ONNX test data stores bfloat16 as uint16 bits.
+        if (info.dtype == PAGODA_BF16 && sameDescr(arr->descr, "<u2"))
+          arr->descr = descrOf(PAGODA_BF16);
         if (!sameDescr(arr->descr, descrOf(info.dtype)))
-          return driver::reportError(fmt::format(
-              "input '{}': {} holds dtype '{}', the model needs {} ('{}')", info.name, it->second,
-              arr->descr, pagoda_dtype_name(info.dtype), descrOf(info.dtype)));
+          return driver::reportError(
+              fmt::format("input '{}': {} holds dtype '{}', the model needs {} ('{}')", info.name,
+                          path, arr->descr, pagoda_dtype_name(info.dtype), descrOf(info.dtype)));
         if (arr->shape != info.dims)
           return driver::reportError(fmt::format("input '{}': {} has shape {}, the model needs {}",
-                                                 info.name, it->second, shapeStr(arr->shape),
+                                                 info.name, path, shapeStr(arr->shape),
                                                  shapeStr(info.dims)));
         data = std::move(arr->data);
       } else if (o.seed >= 0) {
@@ -252,9 +261,10 @@ int runModel(const RunOptions &o) {
         if (!w)
           return driver::reportError(w.error().str());
       }
-      if (!o.expectedDir.empty()) {
-        std::string path = o.expectedDir + "/" + file;
-        Result<NpyArray> want = readNpy(path);
+      if (!o.expectedDir.empty() || !o.testData.empty()) {
+        std::string path = o.testData.empty() ? o.expectedDir + "/" + file
+                                              : fmt::format("{}/output_{}.pb", o.testData, i);
+        Result<NpyArray> want = o.testData.empty() ? readNpy(path) : import::readTensorFile(path);
         if (!want)
           return driver::reportError(want.error().str());
         if (want->shape != info.dims || want->data.size() != data.size())
@@ -266,11 +276,13 @@ int runModel(const RunOptions &o) {
         for (unsigned t = 0; t <= PAGODA_BOOL; ++t)
           if (sameDescr(want->descr, descrOf(pagoda_dtype(t))))
             wantType = pagoda_dtype(t);
+        if (info.dtype == PAGODA_BF16 && wantType == PAGODA_U16)
+          wantType = PAGODA_BF16; // bfloat16 bits, as ONNX test data stores them
         double worst = 0;
         uint64_t worstAt = 0, bad = 0;
         for (uint64_t k = 0; k < count; ++k) {
           double g = value(info.dtype, data.data(), k), w = value(wantType, want->data.data(), k);
-          if (std::isnan(g) && std::isnan(w))
+          if ((std::isnan(g) && std::isnan(w)) || g == w) // equal infinities too
             continue;
           double err = std::fabs(g - w), tol = o.atol + o.rtol * std::fabs(w);
           if (!(err <= tol)) {
@@ -302,9 +314,9 @@ int runModel(const RunOptions &o) {
         }
       }
     }
-    if (!o.expectedDir.empty() && status == 0)
+    if ((!o.expectedDir.empty() || !o.testData.empty()) && status == 0)
       fmt::print("all {} outputs match {} (rtol {:g}, atol {:g})\n", module->numOutputs(),
-                 o.expectedDir, o.rtol, o.atol);
+                 o.testData.empty() ? o.expectedDir : o.testData, o.rtol, o.atol);
 
     std::string profile = module->profileJSON();
     if (!o.stats.empty()) {
@@ -356,6 +368,9 @@ void pagoda::driver::addRunCommand(CLI::App &app, CommandFn &run) {
   cmd->add_option("--output-dir", o->outputDir, "Write each output as <name>.npy here");
   cmd->add_option("--expected-dir", o->expectedDir,
                   "Compare each output with <name>.npy here; exit 1 on mismatch");
+  cmd->add_option("--test-data", o->testData,
+                  "ONNX test data folder: inputs from input_N.pb, outputs compared with "
+                  "output_N.pb (N: position in the signature)");
   cmd->add_option("--rtol", o->rtol, "Relative tolerance")->capture_default_str();
   cmd->add_option("--atol", o->atol, "Absolute tolerance")->capture_default_str();
   cmd->add_option("--profile", o->profile, "Write a Chrome/Perfetto trace");

@@ -10,6 +10,9 @@
 #ifndef PAGODA_IMPORT_ONNX_H
 #define PAGODA_IMPORT_ONNX_H
 
+#include "pagoda/Support/Npy.h"
+#include "pagoda/Support/Result.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -45,6 +48,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNX(mlir::MLIRContext &context, const v
 /// separates). Returns false with `error` set on a malformed spec.
 bool parseInputShape(const std::string &spec, std::string &name, std::vector<int64_t> &dims,
                      std::string &error);
+
+/// Reads a serialized onnx.TensorProto (the input_N.pb / output_N.pb files
+/// of ONNX test data) as an array with numpy's dtype string ("<V2" for
+/// bfloat16, as Support/Npy.h writes it).
+Result<NpyArray> readTensorFile(const std::string &path);
 
 } // namespace pagoda::import
 

@@ -247,6 +247,37 @@ std::optional<Type> Importer::elementType(int32_t t) {
   }
 }
 
+/// Appends the little-endian bytes of a tensor's typed fields (float_data,
+/// int32_data for 8/16-bit types and bool, ...), `bits` per element.
+void appendTypedData(const onnx::TensorProto &t, unsigned bits, std::string &raw) {
+  auto put = [&](auto value, unsigned width) {
+    raw.append(reinterpret_cast<const char *>(&value), width);
+  };
+  using TP = onnx::TensorProto;
+  switch (t.data_type()) {
+  case TP::FLOAT:
+    for (float f : t.float_data())
+      put(f, 4);
+    break;
+  case TP::DOUBLE:
+    for (double d : t.double_data())
+      put(d, 8);
+    break;
+  case TP::INT64:
+    for (int64_t v : t.int64_data())
+      put(v, 8);
+    break;
+  case TP::UINT32:
+  case TP::UINT64:
+    for (uint64_t v : t.uint64_data())
+      put(v, bits / 8);
+    break;
+  default: // int32_data holds the rest, one element per entry
+    for (int32_t v : t.int32_data())
+      put(v, bits == 1 ? 1 : bits / 8);
+  }
+}
+
 std::string dtypeName(int32_t t) {
   return onnx::TensorProto_DataType_IsValid(t)
              ? onnx::TensorProto_DataType_Name(onnx::TensorProto_DataType(t))
@@ -310,33 +341,7 @@ std::optional<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t
   } else if (t.has_raw_data()) {
     raw = t.raw_data();
   } else {
-    // Typed fields: float_data, int32_data (also 8/16-bit and bool), ...
-    auto put = [&](auto value, unsigned width) {
-      raw.append(reinterpret_cast<const char *>(&value), width);
-    };
-    using TP = onnx::TensorProto;
-    switch (t.data_type()) {
-    case TP::FLOAT:
-      for (float f : t.float_data())
-        put(f, 4);
-      break;
-    case TP::DOUBLE:
-      for (double d : t.double_data())
-        put(d, 8);
-      break;
-    case TP::INT64:
-      for (int64_t v : t.int64_data())
-        put(v, 8);
-      break;
-    case TP::UINT32:
-    case TP::UINT64:
-      for (uint64_t v : t.uint64_data())
-        put(v, bits / 8);
-      break;
-    default: // int32_data holds the rest, one element per entry
-      for (int32_t v : t.int32_data())
-        put(v, bits == 1 ? 1 : bits / 8);
-    }
+    appendTypedData(t, bits, raw);
   }
   if (raw.size() != bytes) {
     error(loc) << source_ << ": " << what << ": holds " << raw.size() << " bytes of data, "
@@ -2195,7 +2200,21 @@ LogicalResult Importer::convertNode() {
     return success();
   }
   if (op == "Dropout") {
-    // Inference: the identity; a requested mask is all true.
+    // Inference: the identity; a requested mask is all true. Training mode
+    // draws random masks: nothing a compiled model reproduces.
+    if (hasInput(2)) {
+      DenseElementsAttr mode;
+      if (!matchPattern(input(2), m_Constant(&mode)) || mode.getNumElements() != 1 ||
+          !mode.getElementType().isInteger(1)) {
+        nodeError() << "training_mode (input 2) must be a constant bool";
+        return failure();
+      }
+      if (*mode.getValues<bool>().begin()) {
+        nodeError() << "training_mode is true: random dropout is not supported (pagoda "
+                       "compiles models for inference)";
+        return failure();
+      }
+    }
     result(input(0));
     if (node_->output_size() > 1 && !node_->output(1).empty()) {
       auto t = RankedTensorType::get(inputType(0).getShape(), b_.getI1Type());
@@ -2382,13 +2401,19 @@ LogicalResult Importer::convertNode() {
     return success();
   }
   if (op == "Flatten") {
+    // axis in [-r, r]; a negative one counts from the end (r + axis).
     auto xt = inputType(0);
-    std::optional<int64_t> axis = normAxis(attrInt("axis", 1), xt.getRank() + 1);
-    if (!axis)
+    int64_t axis = attrInt("axis", 1);
+    if (axis < -xt.getRank() || axis > xt.getRank()) {
+      nodeError() << "axis " << axis << " is outside [" << -xt.getRank() << ", " << xt.getRank()
+                  << "]";
       return failure();
+    }
+    if (axis < 0)
+      axis += xt.getRank();
     int64_t outer = 1, inner = 1;
     for (int64_t d = 0; d < xt.getRank(); ++d)
-      (d < *axis ? outer : inner) *= xt.getDimSize(d);
+      (d < axis ? outer : inner) *= xt.getDimSize(d);
     result(reshape(input(0), {outer, inner}));
     return success();
   }
@@ -2761,3 +2786,76 @@ bool parseInputShape(const std::string &spec, std::string &name, std::vector<int
 }
 
 } // namespace pagoda::import
+
+namespace {
+
+/// numpy's dtype string and the element bits of an ONNX tensor type.
+std::optional<std::pair<const char *, unsigned>> npyType(int32_t t) {
+  using TP = onnx::TensorProto;
+  switch (t) {
+  case TP::FLOAT:
+    return std::make_pair("<f4", 32u);
+  case TP::FLOAT16:
+    return std::make_pair("<f2", 16u);
+  case TP::BFLOAT16:
+    return std::make_pair("<V2", 16u);
+  case TP::DOUBLE:
+    return std::make_pair("<f8", 64u);
+  case TP::INT8:
+    return std::make_pair("|i1", 8u);
+  case TP::UINT8:
+    return std::make_pair("|u1", 8u);
+  case TP::INT16:
+    return std::make_pair("<i2", 16u);
+  case TP::UINT16:
+    return std::make_pair("<u2", 16u);
+  case TP::INT32:
+    return std::make_pair("<i4", 32u);
+  case TP::UINT32:
+    return std::make_pair("<u4", 32u);
+  case TP::INT64:
+    return std::make_pair("<i8", 64u);
+  case TP::UINT64:
+    return std::make_pair("<u8", 64u);
+  case TP::BOOL:
+    return std::make_pair("|b1", 1u);
+  default:
+    return std::nullopt;
+  }
+}
+
+} // namespace
+
+pagoda::Result<pagoda::NpyArray> pagoda::import::readTensorFile(const std::string &path) {
+  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buf)
+    return Error(path + ": cannot read: " + buf.getError().message());
+  onnx::TensorProto t;
+  if (!t.ParseFromArray((*buf)->getBufferStart(), int((*buf)->getBufferSize())))
+    return Error(path + ": not a serialized onnx.TensorProto");
+  std::optional<std::pair<const char *, unsigned>> type = npyType(t.data_type());
+  if (!type)
+    return Error(path + ": unsupported element type " + dtypeName(t.data_type()));
+  NpyArray out;
+  out.descr = type->first;
+  uint64_t count = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || (d && count > (uint64_t(1) << 40) / uint64_t(d)))
+      return Error(path + ": implausible shape");
+    out.shape.push_back(d);
+    count *= uint64_t(d);
+  }
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    return Error(path + ": external data in a test tensor is not supported");
+  std::string raw;
+  if (t.has_raw_data())
+    raw = t.raw_data();
+  else
+    appendTypedData(t, type->second, raw);
+  const uint64_t bytes = count * (type->second == 1 ? 1 : type->second / 8);
+  if (raw.size() != bytes)
+    return Error(path + ": holds " + std::to_string(raw.size()) +
+                 " bytes of data, its shape needs " + std::to_string(bytes));
+  out.data.assign(raw.begin(), raw.end());
+  return out;
+}

@@ -2,6 +2,7 @@
 
 #include "../../../lib/Runtime/Runtime.h"
 
+#include "pagoda/Artifact/HostOps.h"
 #include "pagoda/Sim/Numerics.h"
 
 #include <gtest/gtest.h>
@@ -133,6 +134,16 @@ std::vector<double> call(const std::string &op,
 }
 
 TensorDesc td(ElemType t, std::vector<int64_t> shape) { return {"t", t, std::move(shape)}; }
+
+// The compiler emits host calls from Artifact/HostOps.h: each must exist.
+TEST(HostKernels, EveryHostOpOfTheCompilerIsRegistered) {
+  for (const auto &[graphOp, name] : artifact::hostOps())
+    EXPECT_TRUE(runtime::hostKernels().count(std::string(name)))
+        << "graph." << graphOp << " maps to host kernel '" << name << "', which the runtime lacks";
+  ASSERT_TRUE(artifact::hostKernelFor("transpose").has_value());
+  EXPECT_EQ(*artifact::hostKernelFor("transpose"), "Transpose");
+  EXPECT_FALSE(artifact::hostKernelFor("einsum").has_value());
+}
 
 TEST(HostKernels, AddBroadcastsForEveryNumericType) {
   for (ElemType t :

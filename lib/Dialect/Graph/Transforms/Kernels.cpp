@@ -12,6 +12,8 @@
 #include "pagoda/Dialect/Graph/Transforms/Kernels.h"
 #include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
 
+#include "pagoda/Artifact/HostOps.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -273,4 +275,17 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, std::string &why) {
     return false;
   }
   return lowerElementwiseGroup(group, why).has_value();
+}
+
+bool pagoda::graph::hasHostKernels(GroupOp group, std::string &why) {
+  bool ok = true;
+  group.getBody().walk([&](Operation *op) {
+    if (!ok || llvm::isa<ConstantOp, YieldOp>(op))
+      return;
+    if (!artifact::hostKernelFor(op->getName().stripDialect())) {
+      why = "no host kernel for " + describe(op);
+      ok = false;
+    }
+  });
+  return ok;
 }

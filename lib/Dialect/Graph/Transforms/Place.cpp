@@ -424,6 +424,11 @@ public:
       node.group = group;
       node.eligible = npuCan(group, *target, node.reason);
       bool place = node.eligible;
+      // In implemented mode a group the host has no kernels for stays on
+      // the NPU (and one neither side runs fails at emission, by name).
+      std::string noHost;
+      if (kernels == "implemented" && !hasHostKernels(group, noHost) && node.eligible)
+        node.pinned = true;
       SmallVector<std::string> names = sourceNodes(group);
       for (const std::unique_ptr<Rule> &r : rules) {
         const Rule &rule = *r;
@@ -433,6 +438,13 @@ public:
           group.emitError() << "placement file asks for the NPU for node '"
                             << (names.empty() ? "?" : names.front()) << "' (" << group.getKind()
                             << "), which cannot run there: " << node.reason;
+          ok = false;
+          return;
+        }
+        if (!rule.npu && !noHost.empty()) {
+          group.emitError() << "placement file asks for the host for node '"
+                            << (names.empty() ? "?" : names.front()) << "' (" << group.getKind()
+                            << "), which cannot run there: " << noHost;
           ok = false;
           return;
         }

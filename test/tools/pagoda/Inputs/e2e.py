@@ -89,10 +89,12 @@ def half(d):
     write(d, "want", {"r": np.maximum(s, np.float16(0))})
 
 
-def erf(d):
-    """Erf has neither a vector form nor a host kernel yet."""
-    f32 = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, [8])
-    save(d, "erf", [helper.make_node("Erf", ["x"], ["y"], name="the_erf")], [f32("x")], [f32("y")])
+def einsum(d):
+    """Einsum has neither an NPU nor a host kernel yet."""
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "einsum", [helper.make_node("Einsum", ["a", "b"], ["y"], name="the_einsum",
+                                        equation="ij,jk->ik")],
+         [f32("a", [2, 3]), f32("b", [3, 4])], [f32("y", [2, 4])], opset=12)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 //===- Kernels.h - Which groups this build has NPU kernels for --*- C++ -*-===//
 //
 // Placement asks it (in `kernels=implemented` mode) so that a compiled
-// model only puts on the NPU what the back end can generate.
+// model only puts on either side what that side can run.
 // KernelLowering.h has the descriptions the code generators take.
 //
 //===----------------------------------------------------------------------===//
@@ -16,6 +16,10 @@ namespace pagoda::graph {
 
 /// Whether this build generates an NPU kernel for the group; if not, `why`.
 bool hasNpuKernel(GroupOp group, std::string &why);
+
+/// Whether the runtime has a host kernel for every op of the group
+/// (Artifact/HostOps.h); if not, `why` names the first op without one.
+bool hasHostKernels(GroupOp group, std::string &why);
 
 } // namespace pagoda::graph
 
