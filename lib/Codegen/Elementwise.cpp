@@ -46,6 +46,8 @@ const char *vopName(VOp op) {
     return "max";
   case VOp::Min:
     return "min";
+  case VOp::And:
+    return "and";
   case VOp::Relu:
     return "relu";
   case VOp::Exp:
@@ -80,6 +82,7 @@ bool isBinary(VOp op) {
   case VOp::Div:
   case VOp::Max:
   case VOp::Min:
+  case VOp::And:
     return true;
   default:
     return false;
@@ -262,7 +265,9 @@ private:
     for (size_t i = 0; i < k_.inputs.size(); ++i) {
       if (k_.inputs[i].kind != Kind::Immediate)
         continue;
-      line("movi x{}, {:#x}", kScratchScalar, immediateBits(k_.type, k_.inputs[i].imm));
+      const ElementwiseInput &in = k_.inputs[i];
+      line("movi x{}, {:#x}", kScratchScalar,
+           in.raw ? uint64_t(in.imm) : immediateBits(k_.type, in.imm));
       line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
       line("vdup.{} x{}, x{}, rep={}", dt_, kDst, kScratchScalar, p_.tileBytes / kRepeatBytes);
     }
@@ -334,7 +339,9 @@ private:
       line("movi x{}, {}", kSrc0, valueAddress(set, op.a));
       if (isBinary(op.op)) {
         line("movi x{}, {}", kSrc1, valueAddress(set, op.b));
-        line("v{}.{} x{}, x{}, x{}, rep={}", vopName(op.op), dt_, kDst, kSrc0, kSrc1, reps);
+        // Bitwise operations name an integer type of the element's width.
+        const char *dt = op.op == VOp::And ? (size_ == 2 ? "s16" : "s32") : dt_.c_str();
+        line("v{}.{} x{}, x{}, x{}, rep={}", vopName(op.op), dt, kDst, kSrc0, kSrc1, reps);
       } else if (op.op == VOp::LRelu) {
         line("movi x{}, {:#x}", kTmp, immediateBits(k_.type, op.imm));
         line("vlrelu.{} x{}, x{}, x{}, rep={}", dt_, kDst, kSrc0, kTmp, reps);
@@ -509,7 +516,10 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
     size_t arg = 0;
     for (size_t i = 0; i < nin; ++i) {
       const ElementwiseInput &input = k.inputs[i];
-      if (input.kind == Kind::Immediate)
+      if (input.kind == Kind::Immediate && input.raw) {
+        uint32_t bits = uint32_t(uint64_t(input.imm));
+        vals[i] = half ? num::f16ToF32(uint16_t(bits)) : num::bitsFloat(bits);
+      } else if (input.kind == Kind::Immediate)
         vals[i] = fromDouble(input.imm);
       else if (input.kind == Kind::Scalar)
         vals[i] = load(in[arg++].data());
@@ -541,6 +551,10 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
         break;
       case VOp::LRelu:
         r = fromFloat((std::isnan(x) || x >= 0) ? x : x * fromDouble(op.imm));
+        break;
+      case VOp::And:
+        r = half ? num::f16ToF32(uint16_t(num::f32ToF16(x) & num::f32ToF16(y)))
+                 : num::bitsFloat(num::floatBits(x) & num::floatBits(y));
         break;
       case VOp::Relu:
         r = fromDouble(x > 0 || std::isnan(x) ? double(x) : 0.0);

@@ -35,6 +35,7 @@ enum class VOp : uint8_t {
   Div,
   Max,
   Min,
+  And, ///< bitwise, on the elements' bits (masks such as the hf32 split's)
   Relu,
   Exp,
   Log,
@@ -59,6 +60,8 @@ struct ElementwiseInput {
   };
   Kind kind = Kind::Tensor;
   double imm = 0;
+  /// An Immediate given as the element's bit pattern, not as a value.
+  bool raw = false;
 };
 
 /// One operation: values are numbered inputs first, then one per

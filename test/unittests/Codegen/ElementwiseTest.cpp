@@ -7,6 +7,7 @@
 #include "../Sim/SimHarness.h"
 
 #include "pagoda/Codegen/Elementwise.h"
+#include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Sim/Numerics.h"
 
 #include <fmt/format.h>
@@ -137,6 +138,25 @@ TEST(Elementwise, EveryOperation) {
       SCOPED_TRACE(k.name);
       runAndCompare(h, k);
     }
+}
+
+// The f32 matmul's operand split (Codegen/Matmul.h) as a vector kernel:
+// hi = x & mask, lo = x - hi, equal to splitHf32 bit for bit.
+TEST(Elementwise, Hf32SplitMatchesTheHostSplit) {
+  SimHarness h;
+  ElementwiseKernel k;
+  k.name = "split";
+  k.elements = 5000;
+  k.inputs = {{Kind::Tensor}, {Kind::Immediate, double(kHf32HighMask), true}};
+  k.ops = {{VOp::And, 0, 1}, {VOp::Sub, 0, 2}};
+  k.outputs = {2, 3};
+  runAndCompare(h, k);
+  std::vector<uint8_t> x = randomTensor(isa::DType::F32, k.elements, 1, 0.25f, 4);
+  std::vector<std::vector<uint8_t>> out = evaluateElementwise(k, {x});
+  std::vector<float> hi(k.elements), lo(k.elements);
+  splitHf32(reinterpret_cast<const float *>(x.data()), k.elements, hi.data(), lo.data());
+  EXPECT_EQ(std::memcmp(out[0].data(), hi.data(), x.size()), 0);
+  EXPECT_EQ(std::memcmp(out[1].data(), lo.data(), x.size()), 0);
 }
 
 TEST(Elementwise, LargeTensorsUseEveryVectorCoreAndOverlap) {

@@ -1,0 +1,79 @@
+//===- Matmul.h - Cube kernels for matrix products --------------*- C++ -*-===//
+//
+// C[M,N] = A[M,K] x B[K,N] (+ bias) (ReLU) on the cube cores
+// (docs/codegen.md). B arrives transposed (N x K row-major: weights are
+// packed that way at compile time), so that nd2nz lays both operands in L1
+// as the cube wants them. Output tiles of mt x nt are spread round-robin
+// over the AI cores; each tile streams K in steps of kt through L1 and
+// L0A/L0B with two buffers at each level and accumulates in one of two
+// L0C buffers, so that loads, cube work and the FixPipe drain overlap.
+//
+// f16 and bf16 inputs take one pass. f32 inputs take three (the cube's f32
+// mode rounds inputs to 11 significant bits): each operand is split into a
+// high part (its top 11 significant bits, exact in that mode) and the rest,
+// and the kernel accumulates hi.hi + hi.lo + lo.hi in f32, which leaves an
+// error of about 2^-22 per product instead of 2^-11.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_CODEGEN_MATMUL_H
+#define PAGODA_CODEGEN_MATMUL_H
+
+#include "pagoda/ISA/Program.h"
+#include "pagoda/Support/Result.h"
+#include "pagoda/Target/TargetDesc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pagoda::codegen {
+
+struct MatmulKernel {
+  std::string name;
+  isa::DType input = isa::DType::F16;  ///< f16, bf16, or f32 (three passes)
+  isa::DType output = isa::DType::F32; ///< f32, f16 or bf16 (FixPipe converts)
+  uint64_t m = 0, k = 0, n = 0;
+  bool bias = false; ///< add an f32 row of n elements
+  bool relu = false;
+};
+
+/// Kernel arguments, in order: A (M x K row-major; for f32 its high and low
+/// parts, two arguments), B^T (N x K row-major; f32: high and low), the f32
+/// bias if any (n elements, zero-padded to a multiple of 8: it moves in
+/// 32-byte blocks), C (M x N row-major).
+unsigned matmulArgCount(const MatmulKernel &k);
+
+struct MatmulPlan {
+  uint32_t blockDim = 0;
+  uint64_t mt = 0, nt = 0, kt = 0; ///< tile sizes
+  uint64_t tiles = 0;
+  double predictedCycles = 0; ///< launch overhead included
+  std::string describe() const;
+};
+
+struct GeneratedMatmul {
+  std::string assembly;
+  isa::Program program;
+  MatmulPlan plan;
+};
+
+Result<GeneratedMatmul> generateMatmul(const MatmulKernel &kernel,
+                                       const target::TargetDesc &target);
+
+/// Splits f32 values into the high part the cube's f32 mode holds exactly
+/// (the top 11 significant bits) and the exact remainder.
+void splitHf32(const float *in, size_t n, float *hi, float *lo);
+/// The mask that keeps an f32's sign, exponent and top 10 stored mantissa bits.
+inline constexpr uint32_t kHf32HighMask = 0xFFFFE000u;
+
+/// The kernel's exact result as the ISA defines it (accumulation in k
+/// order per step and pass), for tests. Operands as the kernel takes them:
+/// a and bt hold the element bits (f32: hi parts; aLo/btLo the low parts).
+std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint32_t> &a,
+                                  const std::vector<uint32_t> &bt, const std::vector<uint32_t> &aLo,
+                                  const std::vector<uint32_t> &btLo, const std::vector<float> &bias,
+                                  uint64_t kt);
+
+} // namespace pagoda::codegen
+
+#endif // PAGODA_CODEGEN_MATMUL_H

@@ -1,0 +1,485 @@
+//===- Matmul.cpp - Cube kernels for matrix products ----------------------===//
+//
+// The program of each cube core (docs/codegen.md):
+//
+//   for tile t = coreid, coreid + blockdim, ...        (mt x nt of C)
+//     [bias: MTE2 GM->L1, MTE1 L1->BT, in BT buffer t % 2]
+//     for step s over K (kt columns):
+//       MTE2  wait L1[s%2] free; nd2nz A and B^T chunks (each pass's part)
+//       MTE1  wait L1 loaded, L0[s%2] free; load2d into L0A/L0B
+//       M     wait L0 loaded (and, at s = 0, L0C[t%2] free); mmad per pass
+//     FIX   wait L0C done; fix_l0c_gm (ReLU, dtype conversion) into C
+//
+// Buffer parity lives in registers (addresses toggled by xor), and every
+// hand-off is a counting flag on one event id: two buffers start with two
+// "free" credits, which the end of the kernel takes back. Edge tiles (M or
+// N not a multiple of the tile) and the K remainder get their own straight
+// code with exact sizes, so no GM access leaves its tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Codegen/Matmul.h"
+
+#include "pagoda/Sim/Numerics.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace pagoda::codegen {
+
+unsigned matmulArgCount(const MatmulKernel &k) {
+  return (k.input == isa::DType::F32 ? 4 : 2) + (k.bias ? 1 : 0) + 1;
+}
+
+std::string MatmulPlan::describe() const {
+  return fmt::format("{} tiles of {}x{} on {} AI cores, K in steps of {}", tiles, mt, nt, blockDim,
+                     kt);
+}
+
+void splitHf32(const float *in, size_t n, float *hi, float *lo) {
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits = num::floatBits(in[i]);
+    bool special = (bits & 0x7F800000u) == 0x7F800000u;
+    hi[i] = special ? in[i] : num::bitsFloat(bits & kHf32HighMask);
+    lo[i] = special ? 0.0f : in[i] - hi[i];
+  }
+}
+
+namespace {
+
+uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint64_t roundUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
+
+enum Reg : unsigned {
+  kA = 1,       ///< x1, x2: A parts at the current K step
+  kBt = 3,      ///< x3, x4: B^T parts at the current K step
+  kBias = 5,    ///< bias row of the current tile
+  kC = 6,       ///< C tile
+  kL1 = 7,      ///< L1 buffer of this step (toggled)
+  kL0 = 8,      ///< L0A/L0B buffer of this step (toggled)
+  kL0c = 9,     ///< L0C buffer of this tile (toggled)
+  kBt0 = 10,    ///< BT buffer (and bias staging) of this tile (toggled)
+  kL1Flip = 11, ///< xor masks
+  kL0Flip = 12,
+  kL0cFlip = 13,
+  kBtFlip = 14,
+  kTile = 15,  ///< tile index
+  kTiles = 16, ///< number of tiles
+  kStride = 17,
+  kKLoop = 18,
+  kTmp = 19,
+  kTmp2 = 20,
+  kArg = 21, ///< x21...x26: A parts, B^T parts, bias, C
+  kRow = 27, ///< tile row i
+  kCol = 28, ///< tile column j
+};
+
+/// Tile sizes and buffer halves (bytes).
+struct Shape {
+  uint64_t mt = 0, nt = 0, kt = 0;
+  uint64_t l1Half = 0, l0Half = 0, l0cHalf = 0, btHalf = 0;
+};
+
+class Emitter {
+public:
+  Emitter(const MatmulKernel &k, const Shape &s, const MatmulPlan &p)
+      : k_(k), s_(s), p_(p), dt_(isa::dtypeName(k.input)), size_(isa::dtypeBits(k.input) / 8),
+        k0_(32 / size_), parts_(k.input == isa::DType::F32 ? 2 : 1) {}
+
+  std::string run() {
+    line(".kernel {}", k_.name);
+    line(".core aic");
+    comment("C[{}x{}] = A[{}x{}] x B[{}x{}]{}{}, {}{}: {}", k_.m, k_.n, k_.m, k_.k, k_.k, k_.n,
+            k_.bias ? " + bias" : "", k_.relu ? ", relu" : "", dt_,
+            parts_ == 2 ? " in three hf32 passes" : "", p_.describe());
+    unsigned arg = 0;
+    for (unsigned p = 0; p < parts_; ++p)
+      line("ldarg x{}, {}", kArg + p, arg++);
+    for (unsigned p = 0; p < parts_; ++p)
+      line("ldarg x{}, {}", kArg + 2 + p, arg++);
+    if (k_.bias)
+      line("ldarg x{}, {}", kArg + 4, arg++);
+    line("ldarg x{}, {}", kArg + 5, arg++);
+    line("coreid x{}", kTile);
+    line("corenum x{}", kStride);
+    line("movi x{}, {}", kTiles, p_.tiles);
+    for (unsigned r : {kL1, kL0, kL0c, kBt0})
+      line("movi x{}, 0", r);
+    line("movi x{}, {}", kL1Flip, s_.l1Half);
+    line("movi x{}, {}", kL0Flip, s_.l0Half);
+    line("movi x{}, {}", kL0cFlip, s_.l0cHalf);
+    line("movi x{}, {}", kBtFlip, s_.btHalf);
+    // Every buffer has two halves: two "free" credits each.
+    for (int i = 0; i < 2; ++i)
+      for (const char *f : kFreeFlags)
+        line("setf {}", f);
+    label("tile_loop");
+    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    const uint64_t tilesN = ceilDiv(k_.n, s_.nt);
+    const uint64_t mEdge = k_.m % s_.mt, nEdge = k_.n % s_.nt;
+    line("movi x{}, {}", kTmp, tilesN);
+    line("divu x{}, x{}, x{}", kRow, kTile, kTmp);
+    line("remu x{}, x{}, x{}", kCol, kTile, kTmp);
+    // The tile's pointers: A rows i*mt, B^T rows j*nt, bias j*nt, C (i*mt, j*nt).
+    const unsigned outSize = isa::dtypeBits(k_.output) / 8;
+    mulImm(kTmp, kRow, s_.mt * k_.k * size_);
+    for (unsigned p = 0; p < parts_; ++p)
+      line("add x{}, x{}, x{}", kA + p, kArg + p, kTmp);
+    mulImm(kTmp, kCol, s_.nt * k_.k * size_);
+    for (unsigned p = 0; p < parts_; ++p)
+      line("add x{}, x{}, x{}", kBt + p, kArg + 2 + p, kTmp);
+    if (k_.bias) {
+      mulImm(kBias, kCol, s_.nt * 4);
+      line("add x{0}, x{0}, x{1}", kBias, kArg + 4);
+    }
+    mulImm(kC, kRow, s_.mt * k_.n * outSize);
+    line("add x{0}, x{0}, x{1}", kC, kArg + 5);
+    mulImm(kTmp, kCol, s_.nt * outSize);
+    line("add x{0}, x{0}, x{1}", kC, kTmp);
+    // Dispatch on where M and N end: full tiles, the last row, the last column.
+    if (mEdge) {
+      line("movi x{}, {}", kTmp, ceilDiv(k_.m, s_.mt) - 1);
+      line("beq x{}, x{}, row_edge", kRow, kTmp);
+    }
+    columnDispatch("full", nEdge, tilesN - 1);
+    tileBody("full_full", s_.mt, s_.nt);
+    if (nEdge) {
+      label("full_col_edge");
+      tileBody("full_edge", s_.mt, nEdge);
+    }
+    if (mEdge) {
+      label("row_edge");
+      columnDispatch("edge", nEdge, tilesN - 1);
+      tileBody("edge_full", mEdge, s_.nt);
+      if (nEdge) {
+        label("edge_col_edge");
+        tileBody("edge_edge", mEdge, nEdge);
+      }
+    }
+    label("tiles_done");
+    for (int i = 0; i < 2; ++i)
+      for (const char *f : kFreeFlags)
+        line("waitf {}", f);
+    line("halt");
+    return std::move(out_);
+  }
+
+private:
+  /// The "buffer free" hand-offs, each credited twice at the start: L1
+  /// halves (MTE1 -> MTE2), L0 halves (M -> MTE1), L0C halves (FIX -> M),
+  /// bias staging (MTE1 -> MTE2, event 1) and BT halves (M -> MTE1, event 1).
+  static constexpr const char *kFreeFlags[] = {"mte1, mte2, 0", "m, mte1, 0", "fix, m, 0",
+                                               "mte1, mte2, 1", "m, mte1, 1"};
+
+  template <typename... Args> void line(fmt::format_string<Args...> f, Args &&...args) {
+    out_ += "    ";
+    out_ += fmt::format(f, std::forward<Args>(args)...);
+    out_ += '\n';
+  }
+  template <typename... Args> void comment(fmt::format_string<Args...> f, Args &&...args) {
+    out_ += "# ";
+    out_ += fmt::format(f, std::forward<Args>(args)...);
+    out_ += '\n';
+  }
+  void label(const std::string &name) { out_ += name + ":\n"; }
+
+  /// dst = src * value (any 64-bit value).
+  void mulImm(unsigned dst, unsigned src, uint64_t value) {
+    line("movi x{}, {}", kTmp2, value);
+    line("mul x{}, x{}, x{}", dst, src, kTmp2);
+  }
+
+  void columnDispatch(const std::string &prefix, uint64_t nEdge, uint64_t lastCol) {
+    if (!nEdge)
+      return;
+    line("movi x{}, {}", kTmp, lastCol);
+    line("beq x{}, x{}, {}_col_edge", kCol, kTmp, prefix);
+  }
+
+  /// One tile of rows x cols outputs, then back to the loop.
+  void tileBody(const std::string &tag, uint64_t rows, uint64_t cols) {
+    comment("tile of {} x {}", rows, cols);
+    if (k_.bias) {
+      // The tile's bias row: GM -> L1 staging (after both L1 halves) -> BT.
+      const uint64_t blocks = ceilDiv(cols * 4, 32);
+      line("waitf mte1, mte2, 1");
+      line("movi x{}, {}", kTmp, 2 * s_.l1Half);
+      line("add x{0}, x{0}, x{1}", kTmp, kBt0);
+      line("dma_gm_l1 x{}, x{}, len={}", kTmp, kBias, blocks);
+      line("setf mte2, mte1, 1");
+      line("waitf mte2, mte1, 1");
+      line("waitf m, mte1, 1");
+      line("dma_l1_bt x{}, x{}, len={}", kBt0, kTmp, blocks);
+      line("setf mte1, mte2, 1");
+    }
+    const uint64_t steps = ceilDiv(k_.k, s_.kt);
+    const uint64_t kRest = k_.k - (steps - 1) * s_.kt;
+    // The first step starts the accumulation; the middle ones loop; the
+    // last takes the remainder of K.
+    step(rows, cols, steps == 1 ? kRest : s_.kt, true);
+    if (steps > 2) {
+      line("movi x{}, {}", kKLoop, steps - 2);
+      label(tag + "_kloop");
+      step(rows, cols, s_.kt, false);
+      line("addi x{0}, x{0}, -1", kKLoop);
+      line("bne x{}, x0, {}_kloop", kKLoop, tag);
+    }
+    if (steps > 1)
+      step(rows, cols, kRest, false);
+    // Drain the accumulator through FixPipe.
+    line("setf m, fix, 0");
+    line("waitf m, fix, 0");
+    line("fix_l0c_gm.{} x{}, x{}, m={}, n={}, srows={}, dstride={}{}", isa::dtypeName(k_.output),
+         kC, kL0c, rows, cols, roundUp(rows, 16), k_.n, k_.relu ? ", relu=1" : "");
+    line("setf fix, m, 0");
+    line("xor x{0}, x{0}, x{1}", kL0c, kL0cFlip);
+    if (k_.bias)
+      line("xor x{0}, x{0}, x{1}", kBt0, kBtFlip);
+    line("add x{0}, x{0}, x{1}", kTile, kStride);
+    line("jmp tile_loop");
+  }
+
+  /// One K step of `kc` columns (the last may be short).
+  void step(uint64_t rows, uint64_t cols, uint64_t kc, bool first) {
+    const uint64_t rowsPad = roundUp(rows, 16), colsPad = roundUp(cols, 16);
+    const uint64_t kPad = roundUp(kc, k0_);
+    const uint64_t aBytes = rowsPad * kPad * size_, bBytes = colsPad * kPad * size_;
+    // MTE2: GM -> L1 in NZ, each part of A and B^T.
+    line("waitf mte1, mte2, 0");
+    for (unsigned p = 0; p < parts_; ++p) {
+      line("movi x{}, {}", kTmp, p * (aBytes + bBytes));
+      line("add x{0}, x{0}, x{1}", kTmp, kL1);
+      line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kA + p,
+           rows, kc, k_.k, rowsPad);
+      line("addi x{0}, x{0}, {1}", kTmp, aBytes);
+      line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kBt + p,
+           cols, kc, k_.k, colsPad);
+    }
+    line("setf mte2, mte1, 0");
+    // MTE1: L1 -> L0A in zZ (one load2d per 16-row block) and L0B in nZ.
+    line("waitf mte2, mte1, 0");
+    line("waitf m, mte1, 0");
+    for (unsigned p = 0; p < parts_; ++p) {
+      const uint64_t l1 = p * (aBytes + bBytes);
+      for (uint64_t i = 0; i < rowsPad / 16; ++i) {
+        line("movi x{}, {}", kTmp, l1 + i * 512);
+        line("add x{0}, x{0}, x{1}", kTmp, kL1);
+        line("movi x{}, {}", kTmp2, p * aBytes + i * (kPad / k0_) * 512);
+        line("add x{0}, x{0}, x{1}", kTmp2, kL0);
+        line("load2d_l1_l0a.{} x{}, x{}, rep={}, sstride={}", dt_, kTmp2, kTmp, kPad / k0_,
+             rowsPad / 16);
+      }
+      line("movi x{}, {}", kTmp, l1 + aBytes);
+      line("add x{0}, x{0}, x{1}", kTmp, kL1);
+      line("movi x{}, {}", kTmp2, p * bBytes);
+      line("add x{0}, x{0}, x{1}", kTmp2, kL0);
+      line("load2d_l1_l0b.{} x{}, x{}, rep={}", dt_, kTmp2, kTmp, (kPad / k0_) * (colsPad / 16));
+    }
+    line("setf mte1, mte2, 0");
+    line("setf mte1, m, 0");
+    // M: one mmad per pass (f32: hi.hi, hi.lo, lo.hi).
+    line("waitf mte1, m, 0");
+    if (first)
+      line("waitf fix, m, 0");
+    std::vector<std::pair<unsigned, unsigned>> passes = {{0, 0}};
+    if (parts_ == 2)
+      passes = {{0, 0}, {0, 1}, {1, 0}};
+    bool init = first;
+    for (auto [pa, pb] : passes) {
+      line("movi x{}, {}", kTmp, pa * aBytes);
+      line("add x{0}, x{0}, x{1}", kTmp, kL0);
+      line("movi x{}, {}", kTmp2, pb * bBytes);
+      line("add x{0}, x{0}, x{1}", kTmp2, kL0);
+      std::string flags;
+      if (init)
+        flags = k_.bias ? fmt::format(", init=1, hasbias=1, bias=x{}", kBt0) : ", init=1";
+      line("mmad.{} x{}, x{}, x{}, m={}, k={}, n={}{}", dt_, kL0c, kTmp, kTmp2, rowsPad, kPad,
+           colsPad, flags);
+      if (init && k_.bias)
+        line("setf m, mte1, 1"); // the BT half is read
+      init = false;
+    }
+    line("setf m, mte1, 0");
+    // The next step: the other halves, the next K columns.
+    line("xor x{0}, x{0}, x{1}", kL1, kL1Flip);
+    line("xor x{0}, x{0}, x{1}", kL0, kL0Flip);
+    for (unsigned p = 0; p < parts_; ++p) {
+      line("addi x{0}, x{0}, {1}", kA + p, kc * size_);
+      line("addi x{0}, x{0}, {1}", kBt + p, kc * size_);
+    }
+  }
+
+  const MatmulKernel &k_;
+  const Shape &s_;
+  const MatmulPlan &p_;
+  std::string dt_;
+  unsigned size_, k0_, parts_;
+  std::string out_;
+};
+
+std::optional<target::CubeType> cubeTypeOf(isa::DType t) {
+  switch (t) {
+  case isa::DType::F16:
+    return target::CubeType::F16;
+  case isa::DType::BF16:
+    return target::CubeType::BF16;
+  case isa::DType::F32:
+    return target::CubeType::F32;
+  default:
+    return std::nullopt;
+  }
+}
+
+} // namespace
+
+Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("matmul kernel '{}': {}", k.name, why));
+  };
+  std::optional<target::CubeType> ct = cubeTypeOf(k.input);
+  if (!ct)
+    return fail(
+        fmt::format("input type {} (f16, bf16 and f32 are generated)", isa::dtypeName(k.input)));
+  if (!t.cube(*ct))
+    return fail(fmt::format("the {} cube has no {} mode", t.name, isa::dtypeName(k.input)));
+  if (k.output != isa::DType::F32 && k.output != isa::DType::F16 && k.output != isa::DType::BF16)
+    return fail(fmt::format("output type {}", isa::dtypeName(k.output)));
+  if (k.m == 0 || k.n == 0 || k.k == 0)
+    return fail("an empty dimension");
+  if (k.m > 0xFFFFFF || k.n > 0xFFFFFF || k.k > 0xFFFFFF)
+    return fail("a dimension beyond 2^24");
+  for (target::Path path :
+       {target::Path::GmToL1, target::Path::L1ToL0A, target::Path::L1ToL0B, target::Path::L0cToGm})
+    if (!t.hasPath(path))
+      return fail(t.name + " has no " + target::pathInfo(path).name + " path");
+  if (k.bias && !t.hasPath(target::Path::L1ToBt))
+    return fail(t.name + " has no l1_to_bt path");
+  if (t.eventIds < 2)
+    return fail(t.name + " has fewer than 2 event ids");
+
+  const unsigned size = isa::dtypeBits(k.input) / 8, k0 = 32 / size;
+  const unsigned parts = k.input == isa::DType::F32 ? 2 : 1, mmads = parts == 2 ? 3 : 1;
+  const unsigned outSize = isa::dtypeBits(k.output) / 8;
+  const uint64_t l1 = t.buffer(target::MemSpace::L1).sizeBytes;
+  const uint64_t l0a = t.buffer(target::MemSpace::L0A).sizeBytes;
+  const uint64_t l0b = t.buffer(target::MemSpace::L0B).sizeBytes;
+  const uint64_t l0c = t.buffer(target::MemSpace::L0C).sizeBytes;
+  const uint64_t bt = t.buffer(target::MemSpace::BT).sizeBytes;
+  const uint64_t l0Align = std::max(t.buffer(target::MemSpace::L0A).alignBytes,
+                                    t.buffer(target::MemSpace::L0B).alignBytes);
+  const target::CubeShape &cs = *t.cube(*ct);
+  const auto &load = *t.path(target::Path::GmToL1);
+  const auto &toA = *t.path(target::Path::L1ToL0A);
+  const auto &toB = *t.path(target::Path::L1ToL0B);
+  const auto &drain = *t.path(target::Path::L0cToGm);
+
+  // The cost model: per core, its tiles' K steps, each as slow as its
+  // slowest stage (loads share the chip's HBM), plus one step's latency
+  // and one drain to fill and empty the pipeline.
+  double best = std::numeric_limits<double>::infinity();
+  Shape shape;
+  MatmulPlan plan;
+  const uint64_t mMax = roundUp(k.m, 16), nMax = roundUp(k.n, 16);
+  for (uint64_t mt = 16; mt <= std::min<uint64_t>(256, mMax); mt *= 2) {
+    for (uint64_t nt = 16; nt <= std::min<uint64_t>(256, nMax); nt *= 2) {
+      if (mt * nt * 4 > l0c / 2 || (k.bias && roundUp(nt * 4, 64) * 2 > bt))
+        continue;
+      const uint64_t btHalf = k.bias ? roundUp(nt * 4, 64) : 0;
+      // The largest kt (a multiple of k0) whose buffers fit twice.
+      uint64_t kt = roundUp(k.k, k0);
+      kt = std::min(kt, (l0a / 2) / (parts * mt * size) / k0 * k0);
+      kt = std::min(kt, (l0b / 2) / (parts * nt * size) / k0 * k0);
+      if (2 * btHalf < l1)
+        kt = std::min(kt, ((l1 - 2 * btHalf) / 2) / (parts * (mt + nt) * size) / k0 * k0);
+      else
+        kt = 0;
+      kt = std::min<uint64_t>(kt, 0xFFFF / k0 * k0);
+      if (kt < k0)
+        continue;
+      const uint64_t tiles = ceilDiv(k.m, mt) * ceilDiv(k.n, nt);
+      const uint64_t cores = std::min<uint64_t>(t.aiCores, tiles);
+      const uint64_t perCore = ceilDiv(tiles, cores), steps = ceilDiv(k.k, kt);
+      double bytes = double(parts) * double(mt + nt) * double(kt) * size;
+      double loadCycles = bytes / std::min(load.bytesPerCycle, t.hbmBytesPerCycle() / cores);
+      double mte1 = parts * (double(mt * kt * size) / toA.bytesPerCycle +
+                             double(nt * kt * size) / toB.bytesPerCycle);
+      double cube = double(mmads) * double(ceilDiv(mt, cs.m)) * double(ceilDiv(kt, cs.k)) *
+                    double(ceilDiv(nt, cs.n));
+      double stepCycles = std::max({loadCycles, mte1, cube});
+      double drainCycles = double(mt * nt * outSize) / drain.bytesPerCycle + drain.latencyCycles;
+      double cycles = double(perCore * steps) * stepCycles +
+                      double(perCore) * std::max(0.0, drainCycles - stepCycles * double(steps)) +
+                      load.latencyCycles + toA.latencyCycles + t.cubeLatencyCycles + drainCycles;
+      if (cycles < best) {
+        best = cycles;
+        shape = {mt, nt, kt, 0, 0, 0, btHalf};
+        plan.blockDim = uint32_t(cores);
+        plan.mt = mt;
+        plan.nt = nt;
+        plan.kt = kt;
+        plan.tiles = tiles;
+      }
+    }
+  }
+  if (!plan.blockDim)
+    return fail(fmt::format("no tile fits the buffers of {}", t.name));
+  shape.l1Half = roundUp(parts * (shape.mt + shape.nt) * shape.kt * size, 512);
+  shape.l0Half = roundUp(
+      std::max(parts * shape.mt * shape.kt * size, parts * shape.nt * shape.kt * size), l0Align);
+  shape.l0cHalf = roundUp(shape.mt * shape.nt * 4, t.buffer(target::MemSpace::L0C).alignBytes);
+  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+
+  GeneratedMatmul g;
+  g.plan = plan;
+  g.assembly = Emitter(k, shape, plan).run();
+  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
+  if (!progs)
+    return fail("generated code does not assemble: " + progs.error().str());
+  g.program = std::move((*progs)[0]);
+  return g;
+}
+
+std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint32_t> &a,
+                                  const std::vector<uint32_t> &bt, const std::vector<uint32_t> &aLo,
+                                  const std::vector<uint32_t> &btLo, const std::vector<float> &bias,
+                                  uint64_t kt) {
+  const unsigned bits = isa::dtypeBits(k.input), k0 = 256 / bits;
+  // A value as the cube reads it (f32 mode: rounded to 11 significant bits).
+  auto value = [&](uint32_t v) -> double {
+    switch (k.input) {
+    case isa::DType::F16:
+      return num::f16ToF32(uint16_t(v));
+    case isa::DType::BF16:
+      return num::bf16ToF32(uint16_t(v));
+    default:
+      return num::roundToHf32(num::bitsFloat(v));
+    }
+  };
+  std::vector<std::pair<const std::vector<uint32_t> *, const std::vector<uint32_t> *>> passes = {
+      {&a, &bt}};
+  if (k.input == isa::DType::F32)
+    passes = {{&a, &bt}, {&a, &btLo}, {&aLo, &bt}};
+  std::vector<float> c(k.m * k.n);
+  for (uint64_t i = 0; i < k.m; ++i)
+    for (uint64_t j = 0; j < k.n; ++j) {
+      float acc = k.bias ? bias[j] : 0.0f;
+      for (uint64_t s = 0; s < k.k; s += kt) {
+        const uint64_t end = std::min(k.k, s + kt), padded = s + roundUp(end - s, k0);
+        for (auto [pa, pb] : passes)
+          for (uint64_t kk = s; kk < padded; ++kk) {
+            // Products of cube inputs are exact in f32; each sum rounds.
+            float x = kk < end ? float(value((*pa)[i * k.k + kk])) : 0.0f;
+            float y = kk < end ? float(value((*pb)[j * k.k + kk])) : 0.0f;
+            acc = acc + x * y;
+          }
+      }
+      c[i * k.n + j] = k.relu ? (acc > 0 || std::isnan(acc) ? acc : 0.0f) : acc;
+    }
+  return c;
+}
+
+} // namespace pagoda::codegen
