@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -87,6 +88,15 @@ bool isBinary(VOp op) {
   default:
     return false;
   }
+}
+
+std::string identifier(std::string_view name) {
+  std::string s;
+  for (char c : name)
+    s += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ? c : '_';
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])))
+    s.insert(s.begin(), '_');
+  return s;
 }
 
 std::string ElementwisePlan::describe() const {

@@ -30,6 +30,8 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace pagoda;
 using namespace pagoda::graph;
@@ -192,32 +194,74 @@ private:
     return d;
   }
 
-  Ref constant(ConstantOp c) {
-    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
-    std::vector<uint8_t> &blob = out_.artifact.constants;
-    uint64_t offset = alignUp(blob.size());
-    blob.resize(offset);
-    auto rt = cast<RankedTensorType>(c.getType());
+  /// The little-endian bytes of every element (splats expanded, i1 as bytes).
+  static std::vector<uint8_t> rawBytes(DenseElementsAttr dense) {
+    std::vector<uint8_t> bytes;
+    auto rt = cast<RankedTensorType>(dense.getType());
     const int64_t n = rt.getNumElements();
     if (rt.getElementType().isInteger(1)) {
       for (bool b : dense.getValues<bool>())
-        blob.push_back(b ? 1 : 0);
-    } else {
-      const size_t size = (rt.getElementTypeBitWidth() + 7) / 8;
-      ArrayRef<char> raw = dense.getRawData();
-      for (int64_t i = 0; i < n; ++i) {
-        const char *p = raw.data() + (dense.isSplat() ? 0 : size_t(i) * size);
-        blob.insert(blob.end(), p, p + size);
-      }
+        bytes.push_back(b ? 1 : 0);
+      return bytes;
     }
+    const size_t size = (rt.getElementTypeBitWidth() + 7) / 8;
+    ArrayRef<char> raw = dense.getRawData();
+    bytes.reserve(size_t(n) * size);
+    for (int64_t i = 0; i < n; ++i) {
+      const char *p = raw.data() + (dense.isSplat() ? 0 : size_t(i) * size);
+      bytes.insert(bytes.end(), p, p + size);
+    }
+    return bytes;
+  }
+
+  /// Appends bytes to the constants section (aligned); their reference.
+  Ref appendConstant(const std::vector<uint8_t> &bytes) {
+    std::vector<uint8_t> &blob = out_.artifact.constants;
+    uint64_t offset = alignUp(blob.size());
+    blob.resize(offset);
+    blob.insert(blob.end(), bytes.begin(), bytes.end());
     return Ref{Ref::Kind::Constant, 0, offset};
   }
 
+  Ref constant(ConstantOp c) {
+    return appendConstant(rawBytes(cast<DenseElementsAttr>(c.getValue())));
+  }
+
   /// Scratch memory after the planned arena (host-group intermediates).
-  Ref scratch(Type t) {
+  Ref scratch(Type t) { return scratchBytes(uint64_t(graph::tensorBytes(t))); }
+  Ref scratchBytes(uint64_t bytes) {
     uint64_t off = scratch_;
-    scratch_ = alignUp(scratch_ + uint64_t(graph::tensorBytes(t)));
+    scratch_ = alignUp(scratch_ + bytes);
     return Ref{Ref::Kind::Arena, 0, off};
+  }
+
+  /// Adds a kernel (once per distinct code); its index.
+  uint32_t addKernel(const std::string &assembly, const isa::Program &program, GroupOp g) {
+    artifact::Artifact &a = out_.artifact;
+    auto known = kernelByCode_.find(assembly);
+    if (known != kernelByCode_.end())
+      return known->second;
+    uint32_t index = uint32_t(a.kernels.size());
+    kernelByCode_[assembly] = index;
+    artifact::Kernel k;
+    k.name = program.kernel;
+    k.programs = {program};
+    for (const std::string &n : graph::sourceNodes(g))
+      k.sourceNodes.push_back(n);
+    a.kernels.push_back(std::move(k));
+    return index;
+  }
+
+  void launch(GroupOp g, uint32_t kernel, uint32_t blockDim, std::vector<Ref> args,
+              std::vector<Step> &plan) {
+    Step s;
+    s.kind = Step::Kind::Launch;
+    s.kernel = kernel;
+    s.blockDim = blockDim;
+    s.args = std::move(args);
+    SmallVector<std::string> nodes = graph::sourceNodes(g);
+    s.location = nodes.empty() ? g.getKind().str() : nodes.front();
+    plan.push_back(std::move(s));
   }
 
   LogicalResult emitTopLevel(Operation *op, std::vector<Step> &plan) {
@@ -278,56 +322,123 @@ private:
   }
 
   LogicalResult emitNpuGroup(GroupOp g, std::vector<Step> &plan) {
+    StringRef kind = g.getKind();
+    if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" || kind == "gemm_epilogue")
+      return emitMatmulGroup(g, plan);
     std::string why;
     std::optional<graph::LoweredElementwise> lowered =
-        g.getKind() == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
-    if (!lowered) {
-      if (why.empty())
-        why = ("no NPU kernel for " + g.getKind() + " in this build yet").str();
-      return g.emitError() << "group '" << g.getKind() << "' is placed on the NPU but " << why
-                           << " (compile with placement kernels=implemented, as pagoda compile "
-                              "does)";
-    }
+        kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
+    if (!lowered)
+      return notOnNpu(g, why);
     Result<codegen::GeneratedKernel> gen = codegen::generateElementwise(lowered->kernel, target_);
     if (!gen)
       return g.emitError() << gen.error().str();
-    artifact::Artifact &a = out_.artifact;
-    uint32_t index;
-    auto known = kernelByCode_.find(gen->assembly);
-    if (known != kernelByCode_.end()) {
-      index = known->second;
-    } else {
-      index = uint32_t(a.kernels.size());
-      kernelByCode_[gen->assembly] = index;
-      artifact::Kernel k;
-      k.name = gen->program.kernel;
-      k.programs = {gen->program};
-      for (const std::string &n : graph::sourceNodes(g))
-        k.sourceNodes.push_back(n);
-      a.kernels.push_back(std::move(k));
-    }
-    KernelCode code;
-    code.name = gen->program.kernel;
-    code.tiling = gen->plan.describe();
-    code.predictedCycles = gen->plan.predictedCycles;
-    code.predictedSeconds = gen->plan.predictedCycles / target_.cyclesPerSecond();
-    code.blockDim = gen->plan.blockDim;
-    code.assembly = gen->assembly;
-    out_.groups[g.getOperation()] = out_.kernels.size();
-    out_.kernels.push_back(std::move(code));
-
-    Step s;
-    s.kind = Step::Kind::Launch;
-    s.kernel = index;
-    s.blockDim = gen->plan.blockDim;
+    uint32_t index = addKernel(gen->assembly, gen->program, g);
+    record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
+           gen->plan.blockDim, gen->assembly);
+    std::vector<Ref> args;
     for (int operand : lowered->operandOf)
       if (operand >= 0)
-        s.args.push_back(refs_.lookup(g->getOperand(unsigned(operand))));
+        args.push_back(refs_.lookup(g->getOperand(unsigned(operand))));
     for (Value r : g->getResults())
-      s.args.push_back(refs_.lookup(r));
-    SmallVector<std::string> nodes = graph::sourceNodes(g);
-    s.location = nodes.empty() ? g.getKind().str() : nodes.front();
-    plan.push_back(std::move(s));
+      args.push_back(refs_.lookup(r));
+    launch(g, index, gen->plan.blockDim, std::move(args), plan);
+    return success();
+  }
+
+  LogicalResult notOnNpu(GroupOp g, std::string why) {
+    if (why.empty())
+      why = ("no NPU kernel for " + g.getKind() + " in this build yet").str();
+    return g.emitError() << "group '" << g.getKind() << "' is placed on the NPU but " << why
+                         << " (compile with placement kernels=implemented, as pagoda compile "
+                            "does)";
+  }
+
+  void record(GroupOp g, std::string name, std::string tiling, double cycles, uint32_t blockDim,
+              std::string assembly) {
+    KernelCode code;
+    code.name = std::move(name);
+    code.tiling = std::move(tiling);
+    code.predictedCycles = cycles;
+    code.predictedSeconds = cycles / target_.cyclesPerSecond();
+    code.blockDim = blockDim;
+    code.assembly = std::move(assembly);
+    out_.groups[g.getOperation()] = out_.kernels.size();
+    out_.kernels.push_back(std::move(code));
+  }
+
+  /// A cube kernel: B packed as B^T (f32: high and low parts), the bias as
+  /// an f32 row; f32 activations are split by a vector kernel first.
+  LogicalResult emitMatmulGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<graph::LoweredMatmul> l = graph::lowerMatmulGroup(g, why);
+    if (!l)
+      return notOnNpu(g, why);
+    const codegen::MatmulKernel &k = l->kernel;
+    Result<codegen::GeneratedMatmul> gen = codegen::generateMatmul(k, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    const bool f32 = k.input == isa::DType::F32;
+    const unsigned size = isa::dtypeBits(k.input) / 8;
+
+    // B^T, row-major N x K.
+    std::vector<uint8_t> b = rawBytes(l->b), bt(b.size());
+    for (uint64_t n = 0; n < k.n; ++n)
+      for (uint64_t kk = 0; kk < k.k; ++kk) {
+        uint64_t from = l->bTransposed ? n * k.k + kk : kk * k.n + n;
+        std::memcpy(&bt[(n * k.k + kk) * size], &b[from * size], size);
+      }
+    std::vector<Ref> args;
+    Ref a = refs_.lookup(g->getOperand(unsigned(l->aOperand)));
+    double predicted = gen->plan.predictedCycles;
+    if (f32) {
+      // A's parts, by a vector kernel into scratch.
+      codegen::ElementwiseKernel split;
+      split.name = k.name + "_split";
+      split.type = isa::DType::F32;
+      split.elements = k.m * k.k;
+      split.inputs = {
+          {codegen::ElementwiseInput::Kind::Tensor},
+          {codegen::ElementwiseInput::Kind::Immediate, double(codegen::kHf32HighMask), true}};
+      split.ops = {{codegen::VOp::And, 0, 1}, {codegen::VOp::Sub, 0, 2}};
+      split.outputs = {2, 3};
+      Result<codegen::GeneratedKernel> sg = codegen::generateElementwise(split, target_);
+      if (!sg)
+        return g.emitError() << sg.error().str();
+      Ref hi = scratchBytes(k.m * k.k * 4), lo = scratchBytes(k.m * k.k * 4);
+      launch(g, addKernel(sg->assembly, sg->program, g), sg->plan.blockDim, {a, hi, lo}, plan);
+      predicted += sg->plan.predictedCycles;
+      args = {hi, lo};
+      std::vector<float> v(k.n * k.k), vhi(v.size()), vlo(v.size());
+      std::memcpy(v.data(), bt.data(), bt.size());
+      codegen::splitHf32(v.data(), v.size(), vhi.data(), vlo.data());
+      std::vector<uint8_t> bhi(bt.size()), blo(bt.size());
+      std::memcpy(bhi.data(), vhi.data(), bhi.size());
+      std::memcpy(blo.data(), vlo.data(), blo.size());
+      args.push_back(appendConstant(bhi));
+      args.push_back(appendConstant(blo));
+    } else {
+      args = {a, appendConstant(bt)};
+    }
+    if (k.bias) {
+      std::vector<float> bias((k.n + 7) / 8 * 8, 0.0f);
+      SmallVector<APFloat> values(l->bias.getValues<APFloat>());
+      for (uint64_t n = 0; n < k.n; ++n) {
+        APFloat v = values[l->bias.isSplat() ? 0 : n];
+        bool lost;
+        v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+        bias[n] = float(double(v.convertToFloat()) * l->biasScale);
+      }
+      std::vector<uint8_t> bytes(bias.size() * 4);
+      std::memcpy(bytes.data(), bias.data(), bytes.size());
+      args.push_back(appendConstant(bytes));
+    }
+    args.push_back(refs_.lookup(g->getResult(0)));
+    uint32_t index = addKernel(gen->assembly, gen->program, g);
+    record(g, gen->program.kernel,
+           gen->plan.describe() + (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+           predicted, gen->plan.blockDim, gen->assembly);
+    launch(g, index, gen->plan.blockDim, std::move(args), plan);
     return success();
   }
 

@@ -49,6 +49,10 @@ enum class VOp : uint8_t {
   LRelu,
 };
 const char *vopName(VOp op);
+
+/// `name` as an assembly identifier (kernel names come from model nodes
+/// such as "/encoder/layer.0/MatMul"): other characters become '_'.
+std::string identifier(std::string_view name);
 bool isBinary(VOp op);
 
 /// Where a kernel input comes from.

@@ -256,25 +256,164 @@ private:
   llvm::DenseMap<Value, PV> values_;
 };
 
+std::string kernelName(GroupOp group) {
+  SmallVector<std::string> nodes = sourceNodes(group);
+  return codegen::identifier(nodes.empty() ? group.getKind().str() : nodes.front());
+}
+
+/// The constant a group-body value holds: a constant op inside, or the
+/// group operand a block argument stands for, defined by a constant.
+DenseElementsAttr constantOf(Value v, GroupOp group) {
+  if (auto arg = llvm::dyn_cast<BlockArgument>(v))
+    if (arg.getOwner() == &group.getBody().front())
+      v = group->getOperand(arg.getArgNumber());
+  auto c = v.getDefiningOp<ConstantOp>();
+  return c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : DenseElementsAttr();
+}
+
+std::optional<isa::DType> cubeInputType(Type t) {
+  if (t.isF32())
+    return isa::DType::F32;
+  if (t.isF16())
+    return isa::DType::F16;
+  if (t.isBF16())
+    return isa::DType::BF16;
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<LoweredElementwise> pagoda::graph::lowerElementwiseGroup(GroupOp group,
                                                                        std::string &why) {
   std::optional<LoweredElementwise> l = KernelBuilder().run(group, why);
-  if (l) {
-    l->kernel.name = "elementwise";
-    if (SmallVector<std::string> nodes = sourceNodes(group); !nodes.empty())
-      l->kernel.name = nodes.front();
-  }
+  if (l)
+    l->kernel.name = kernelName(group);
   return l;
 }
 
-bool pagoda::graph::hasNpuKernel(GroupOp group, std::string &why) {
-  if (group.getKind() != "elementwise") {
-    why = ("no NPU kernel for " + group.getKind() + " in this build yet").str();
-    return false;
+std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std::string &why) {
+  Block &body = group.getBody().front();
+  auto ops = body.without_terminator();
+  LoweredMatmul out;
+  Value current, a;
+  auto fail = [&](const std::string &reason) -> std::optional<LoweredMatmul> {
+    why = reason;
+    return std::nullopt;
+  };
+  Operation *first = nullptr;
+  for (Operation &op : ops)
+    if (!llvm::isa<ConstantOp>(op)) {
+      first = &op;
+      break;
+    }
+  if (auto mm = llvm::dyn_cast_or_null<MatMulOp>(first)) {
+    out.b = constantOf(mm.getRhs(), group);
+    if (!out.b)
+      return fail("matmul (node " + kernelName(group) +
+                  "): B is computed at run time (the cube kernels take constant B so far)");
+    if (out.b.getType().getRank() != 2)
+      return fail("matmul: a batched B");
+    a = mm.getLhs();
+    current = mm.getResult();
+  } else if (auto gemm = llvm::dyn_cast_or_null<GemmOp>(first)) {
+    out.b = constantOf(gemm.getB(), group);
+    if (!out.b)
+      return fail("gemm: B is computed at run time (the cube kernels take constant B so far)");
+    if (gemm.getTransA())
+      return fail("gemm with trans_a");
+    if (gemm.getAlpha().convertToDouble() != 1)
+      return fail("gemm with alpha != 1");
+    out.bTransposed = gemm.getTransB();
+    if (Value c = gemm.getC()) {
+      out.bias = constantOf(c, group);
+      auto ct = llvm::cast<RankedTensorType>(c.getType());
+      if (!out.bias || (ct.getRank() == 2 && ct.getDimSize(0) != 1))
+        return fail("gemm: C is not a constant row");
+      out.biasScale = gemm.getBeta().convertToDouble();
+      out.kernel.bias = true;
+    }
+    a = gemm.getA();
+    current = gemm.getResult();
+  } else {
+    return fail("no matmul or gemm at the head of the group");
   }
-  return lowerElementwiseGroup(group, why).has_value();
+  auto arg = llvm::dyn_cast<BlockArgument>(a);
+  if (!arg || constantOf(a, group))
+    return fail("A is not a group input");
+  out.aOperand = int(arg.getArgNumber());
+  auto at = llvm::cast<RankedTensorType>(a.getType());
+  auto rt = llvm::cast<RankedTensorType>(current.getType());
+  if (!at.hasStaticShape() || at.getRank() < 2 || !rt.hasStaticShape())
+    return fail("A of rank < 2 or dynamic");
+  std::optional<isa::DType> type = cubeInputType(at.getElementType());
+  if (!type || out.b.getElementType() != at.getElementType() ||
+      rt.getElementType() != at.getElementType())
+    return fail("element types without a cube mode here (f32, f16, bf16 with B of A's type)");
+  codegen::MatmulKernel &k = out.kernel;
+  k.input = *type;
+  k.output = *type;
+  k.k = uint64_t(at.getShape().back());
+  k.m = uint64_t(at.getNumElements()) / k.k;
+  k.n = uint64_t(rt.getShape().back());
+  auto bShape = out.b.getType().getShape();
+  if (uint64_t(bShape[out.bTransposed ? 1 : 0]) != k.k ||
+      uint64_t(bShape[out.bTransposed ? 0 : 1]) != k.n)
+    return fail("B's shape does not match");
+
+  // The epilogue: a bias row (if the head had none), then ReLU, last.
+  bool seenHead = false;
+  for (Operation &op : ops) {
+    if (&op == first) {
+      seenHead = true;
+      continue;
+    }
+    if (!seenHead || llvm::isa<ConstantOp>(op))
+      continue;
+    if (k.relu)
+      return fail("an epilogue op after ReLU (" + describe(&op) + ")");
+    if (auto add = llvm::dyn_cast<AddOp>(op)) {
+      Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
+      DenseElementsAttr bias = constantOf(other, group);
+      auto bt = llvm::cast<RankedTensorType>(other.getType());
+      bool row = bt.getNumElements() == int64_t(k.n) && bt.getRank() >= 1 &&
+                 bt.getShape().back() == int64_t(k.n);
+      if ((add.getLhs() != current && add.getRhs() != current) || !bias || !row || k.bias ||
+          add.getType() != current.getType())
+        return fail("epilogue " + describe(&op) + " is not a constant bias row");
+      out.bias = bias;
+      k.bias = true;
+      current = add.getResult();
+      continue;
+    }
+    if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
+      k.relu = true;
+      current = relu.getResult();
+      continue;
+    }
+    return fail("epilogue " + describe(&op) + " has no FixPipe form yet");
+  }
+  if (body.getTerminator()->getNumOperands() != 1 || body.getTerminator()->getOperand(0) != current)
+    return fail("the group yields something else than the product");
+  k.name = kernelName(group);
+  return out;
+}
+
+bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
+                                 std::string &why) {
+  StringRef kind = group.getKind();
+  if (kind == "elementwise")
+    return lowerElementwiseGroup(group, why).has_value();
+  if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" || kind == "gemm_epilogue") {
+    std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why);
+    if (!l)
+      return false;
+    Result<codegen::GeneratedMatmul> g = codegen::generateMatmul(l->kernel, target);
+    if (!g)
+      why = g.error().str();
+    return g.ok();
+  }
+  why = ("no NPU kernel for " + kind + " in this build yet").str();
+  return false;
 }
 
 bool pagoda::graph::hasHostKernels(GroupOp group, std::string &why) {

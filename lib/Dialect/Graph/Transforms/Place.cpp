@@ -553,7 +553,7 @@ private:
       reason = ("no NPU kernel for " + kind).str();
       return false;
     }
-    if (kernels == "implemented" && !hasNpuKernel(group, reason))
+    if (kernels == "implemented" && !hasNpuKernel(group, t, reason))
       return false;
     bool ok = true;
     group.getBody().walk([&](Operation *op) {

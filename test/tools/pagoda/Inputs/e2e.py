@@ -89,6 +89,35 @@ def half(d):
     write(d, "want", {"r": np.maximum(s, np.float16(0))})
 
 
+def mlp(d):
+    """MatMul + bias + ReLU and Gemm (transB, beta) on the cube in f32
+    (three hf32 passes) and f16, batch dims flattened into rows."""
+    rng = np.random.default_rng(3)
+    for dt, np_t, onnx_t in (("f32", np.float32, TensorProto.FLOAT),
+                             ("f16", np.float16, TensorProto.FLOAT16)):
+        x = rng.uniform(-1, 1, [3, 50, 96]).astype(np_t)
+        w1 = (rng.standard_normal((96, 200)) / 10).astype(np_t)
+        b1 = (rng.standard_normal(200) / 10).astype(np_t)
+        w2 = (rng.standard_normal((30, 200)) / 14).astype(np_t)  # Gemm B, transposed
+        c2 = (rng.standard_normal(30) / 10).astype(np_t)
+        nodes = [
+            helper.make_node("MatMul", ["x", "w1"], ["h0"], name="fc1"),
+            helper.make_node("Add", ["h0", "b1"], ["h1"], name="fc1_bias"),
+            helper.make_node("Relu", ["h1"], ["h2"], name="fc1_relu"),
+            helper.make_node("Reshape", ["h2", "shape"], ["h3"], name="flat"),
+            helper.make_node("Gemm", ["h3", "w2", "c2"], ["y"], name="fc2", transB=1, beta=0.5),
+        ]
+        inits = [numpy_helper.from_array(a, n) for a, n in
+                 [(w1, "w1"), (b1, "b1"), (w2, "w2"), (c2, "c2"),
+                  (np.array([150, 200], np.int64), "shape")]]
+        t = lambda n, sh: helper.make_tensor_value_info(n, onnx_t, sh)
+        save(d, "mlp_" + dt, nodes, [t("x", [3, 50, 96])], [t("y", [150, 30])], inits)
+        X, W1, B1, W2, C2 = (v.astype(np.float64) for v in (x, w1, b1, w2, c2))
+        h = np.maximum(X @ W1 + B1, 0).reshape(150, 200)
+        write(d, "in_" + dt, {"x": x})
+        write(d, "want_" + dt, {"y": (h @ W2.T + 0.5 * C2).astype(np_t)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

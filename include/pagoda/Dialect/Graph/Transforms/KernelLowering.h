@@ -11,6 +11,7 @@
 #define PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H
 
 #include "pagoda/Codegen/Elementwise.h"
+#include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
 #include <optional>
@@ -31,6 +32,23 @@ struct LoweredElementwise {
 /// reason (an op without a vector form, a broadcast other than from one
 /// element, an element type the vector unit does not compute in).
 std::optional<LoweredElementwise> lowerElementwiseGroup(GroupOp group, std::string &why);
+
+/// A matmul or gemm group (with a bias add and a ReLU as its epilogue) as a
+/// cube kernel: A is group operand `aOperand` (any rank, rows flattened),
+/// B a constant, packed by the emitter as B^T; the bias a constant row.
+struct LoweredMatmul {
+  codegen::MatmulKernel kernel;
+  int aOperand = -1;
+  mlir::DenseElementsAttr b; ///< [K, N], or [N, K] when bTransposed
+  bool bTransposed = false;
+  mlir::DenseElementsAttr bias; ///< N elements (or a splat), when kernel.bias
+  double biasScale = 1;         ///< Gemm's beta
+};
+
+/// Lowers a `matmul`/`gemm` (`_epilogue`) group; on failure `why` says
+/// what has no cube form yet (B computed at run time, a batched B, alpha,
+/// trans_a, an epilogue beyond bias and ReLU).
+std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 
 } // namespace pagoda::graph
 

@@ -9,13 +9,15 @@
 #define PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELS_H
 
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
+#include "pagoda/Target/TargetDesc.h"
 
 #include <string>
 
 namespace pagoda::graph {
 
-/// Whether this build generates an NPU kernel for the group; if not, `why`.
-bool hasNpuKernel(GroupOp group, std::string &why);
+/// Whether this build generates an NPU kernel for the group on `target`;
+/// if not, `why`.
+bool hasNpuKernel(GroupOp group, const target::TargetDesc &target, std::string &why);
 
 /// Whether the runtime has a host kernel for every op of the group
 /// (Artifact/HostOps.h); if not, `why` names the first op without one.
