@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # The README's first command: install dependencies, build, and run pagoda's
-# main job on its built-in default. Today that is: list the modeled chips,
-# optimize a small conv/relu graph, and check an NPU matmul tile against
-# the ascend-950pr target. (Later issues make it compile and run a model on
-# the simulated NPU.)
+# main job on its defaults: generate a small model (a two-layer perceptron,
+# examples/small_model.py, with python3-onnx), compile it for ascend-950pr
+# and run it on the simulated NPU, printing its output and the profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
-BIN=${PAGODA_BUILD_DIR:-build}/bin
+BUILD=${PAGODA_BUILD_DIR:-build}
+BIN=$BUILD/bin
+OUT=$BUILD/quickstart
+mkdir -p "$OUT"
+# Debian's python3 has python3-onnx and numpy (a pyenv or venv python may not).
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 
-echo; echo "== pagoda targets"
-"$BIN/pagoda" targets
+echo; echo "== $PY examples/small_model.py $OUT/mlp.onnx"
+"$PY" examples/small_model.py "$OUT/mlp.onnx"
 
-echo; echo "== pagoda-opt examples/conv-relu.mlir -canonicalize -cse"
-"$BIN/pagoda-opt" examples/conv-relu.mlir -canonicalize -cse
+echo; echo "== pagoda compile $OUT/mlp.onnx --target ascend-950pr -o $OUT/mlp.pgd --report $OUT/report.json"
+"$BIN/pagoda" compile "$OUT/mlp.onnx" --target ascend-950pr -o "$OUT/mlp.pgd" --report "$OUT/report.json"
+"$BIN/pagoda" objdump "$OUT/mlp.pgd" --no-encoding | sed -n '/^plan:/,/^$/p'
 
-echo; echo "== pagoda-opt examples/npu-matmul-tile.mlir -pagoda-npu-check-target=target=ascend-950pr"
-"$BIN/pagoda-opt" examples/npu-matmul-tile.mlir -pagoda-npu-check-target=target=ascend-950pr \
-  -o /dev/null && echo "the tile fits ascend-950pr"
+echo "== pagoda run $OUT/mlp.pgd --random-inputs 0 --summary"
+"$BIN/pagoda" run "$OUT/mlp.pgd" --random-inputs 0 --summary
 
-echo; echo "== pagoda targets check examples/my-chip.json (a user-modeled chip)"
-"$BIN/pagoda" targets check examples/my-chip.json | head -12
-echo "..."
-echo; echo "Next: ctest --test-dir ${PAGODA_BUILD_DIR:-build} -j2 --output-on-failure"
+echo; echo "The NPU kernels' assembly: $BIN/pagoda compile $OUT/mlp.onnx --emit asm"
+echo "Next: ctest --test-dir $BUILD -j2 --output-on-failure"
