@@ -93,6 +93,9 @@ std::optional<artifact::Attribute> convertAttr(Attribute a) {
   } else if (auto ints = dyn_cast<DenseI64ArrayAttr>(a)) {
     out.kind = artifact::Attribute::Kind::Ints;
     out.ints.assign(ints.asArrayRef().begin(), ints.asArrayRef().end());
+  } else if (auto floats = dyn_cast<DenseF64ArrayAttr>(a)) {
+    out.kind = artifact::Attribute::Kind::Floats;
+    out.floats.assign(floats.asArrayRef().begin(), floats.asArrayRef().end());
   } else if (auto arr = dyn_cast<ArrayAttr>(a)) {
     bool floats = !arr.empty() && llvm::isa<FloatAttr>(arr[0]);
     out.kind = floats ? artifact::Attribute::Kind::Floats : artifact::Attribute::Kind::Ints;

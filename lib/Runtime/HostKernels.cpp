@@ -10,167 +10,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Runtime.h"
-
-#include "pagoda/Sim/Numerics.h"
-
-#include <fmt/format.h>
-
-#include <cmath>
-#include <cstring>
+#include "HostKernelSupport.h"
 
 namespace pagoda::runtime {
 namespace {
 
-using artifact::ElemType;
-using artifact::TensorDesc;
-
-bool isFloatType(ElemType t) {
-  return t == ElemType::F32 || t == ElemType::F16 || t == ElemType::BF16 || t == ElemType::F64;
-}
-
-double loadF(ElemType t, const uint8_t *p) {
-  switch (t) {
-  case ElemType::F32: {
-    float v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case ElemType::F64: {
-    double v;
-    std::memcpy(&v, p, 8);
-    return v;
-  }
-  case ElemType::F16: {
-    uint16_t v;
-    std::memcpy(&v, p, 2);
-    return num::f16ToF32(v);
-  }
-  case ElemType::BF16: {
-    uint16_t v;
-    std::memcpy(&v, p, 2);
-    return num::bf16ToF32(v);
-  }
-  default:
-    break;
-  }
-  return 0;
-}
-
-int64_t loadI(ElemType t, const uint8_t *p) {
-  switch (t) {
-  case ElemType::S8:
-    return int8_t(p[0]);
-  case ElemType::U8:
-  case ElemType::Bool:
-    return p[0];
-  case ElemType::S16: {
-    int16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case ElemType::U16: {
-    uint16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case ElemType::S32: {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case ElemType::U32: {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  default: {
-    int64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  }
-  }
-}
-
-double loadAny(ElemType t, const uint8_t *p) {
-  return isFloatType(t) ? loadF(t, p) : double(loadI(t, p));
-}
-
-void storeF(ElemType t, uint8_t *p, double v) {
-  switch (t) {
-  case ElemType::F32: {
-    float f = float(v);
-    std::memcpy(p, &f, 4);
-    return;
-  }
-  case ElemType::F64:
-    std::memcpy(p, &v, 8);
-    return;
-  case ElemType::F16: {
-    uint16_t h = uint16_t(num::encode(num::kF16, v));
-    std::memcpy(p, &h, 2);
-    return;
-  }
-  case ElemType::BF16: {
-    uint16_t h = uint16_t(num::encode(num::kBF16, v));
-    std::memcpy(p, &h, 2);
-    return;
-  }
-  default:
-    return;
-  }
-}
-
-void storeI(ElemType t, uint8_t *p, int64_t v) {
-  if (t == ElemType::Bool)
-    v = v != 0;
-  std::memcpy(p, &v, artifact::elemTypeBytes(t)); // little-endian: the low bytes
-}
-
-/// Numpy broadcast: the index into `in` of element `flat` of `out`.
-uint64_t broadcastIndex(const std::vector<int64_t> &out, const std::vector<int64_t> &in,
-                        uint64_t flat) {
-  uint64_t idx = 0, stride = 1;
-  for (size_t k = 0; k < out.size(); ++k) {
-    size_t d = out.size() - 1 - k;
-    uint64_t coord = flat % uint64_t(out[d]);
-    flat /= uint64_t(out[d]);
-    if (k < in.size()) {
-      size_t di = in.size() - 1 - k;
-      if (in[di] != 1)
-        idx += coord * stride;
-      stride *= uint64_t(in[di]);
-    }
-  }
-  return idx;
-}
-
-Status checkBroadcast(const HostCall &c) {
-  const TensorDesc &o = *c.outputs[0].desc;
-  for (const HostTensor &in : c.inputs) {
-    const std::vector<int64_t> &s = in.desc->shape;
-    if (s.size() > o.shape.size())
-      return Status::error(
-          PAGODA_INVALID_ARGUMENT,
-          fmt::format("input '{}' has more dimensions than the output", in.desc->name));
-    for (size_t k = 0; k < s.size(); ++k) {
-      int64_t a = s[s.size() - 1 - k], b = o.shape[o.shape.size() - 1 - k];
-      if (a != 1 && a != b)
-        return Status::error(
-            PAGODA_INVALID_ARGUMENT,
-            fmt::format("input '{}' does not broadcast to the output", in.desc->name));
-    }
-  }
-  return {};
-}
-
-Status arity(const HostCall &c, size_t in, size_t out) {
-  if (c.inputs.size() != in || c.outputs.size() != out)
-    return Status::error(PAGODA_INVALID_ARGUMENT,
-                         fmt::format("expects {} inputs and {} outputs, got {} and {}", in, out,
-                                     c.inputs.size(), c.outputs.size()));
-  return {};
-}
+using namespace host;
 
 enum class Bin { Add, Sub, Mul, Div, Max, Min, Pow };
 
@@ -455,9 +300,6 @@ Status identity(const HostCall &c) {
 // run through these on the host.
 //===----------------------------------------------------------------------===//
 
-const artifact::Attribute *findAttr(const HostCall &c, const char *name);
-double floatAttr(const HostCall &c, const char *name, double fallback);
-
 /// One double -> double function per element of a float tensor.
 using FloatFn = double (*)(double x, const HostCall &c);
 
@@ -649,68 +491,6 @@ double fnThresholdedRelu(double x, const HostCall &c) {
 // arithmetic accepts float types and accumulates in double.
 //===----------------------------------------------------------------------===//
 
-const artifact::Attribute *findAttr(const HostCall &c, const char *name) {
-  auto it = c.step->attributes.find(name);
-  return it == c.step->attributes.end() ? nullptr : &it->second;
-}
-
-Status missing(const char *name) {
-  return Status::error(PAGODA_INVALID_ARGUMENT, fmt::format("needs the '{}' attribute", name));
-}
-
-Status intsAttr(const HostCall &c, const char *name, std::vector<int64_t> &out) {
-  const artifact::Attribute *a = findAttr(c, name);
-  if (!a || a->kind != artifact::Attribute::Kind::Ints)
-    return missing(name);
-  out = a->ints;
-  return {};
-}
-
-Status intAttr(const HostCall &c, const char *name, int64_t &out) {
-  const artifact::Attribute *a = findAttr(c, name);
-  if (!a || a->kind != artifact::Attribute::Kind::Int)
-    return missing(name);
-  out = a->i;
-  return {};
-}
-
-double floatAttr(const HostCall &c, const char *name, double fallback) {
-  const artifact::Attribute *a = findAttr(c, name);
-  return a && a->kind == artifact::Attribute::Kind::Float ? a->f : fallback;
-}
-
-Status axisIn(int64_t axis, size_t rank) {
-  if (axis < 0 || size_t(axis) >= rank)
-    return Status::error(PAGODA_INVALID_ARGUMENT,
-                         fmt::format("axis {} is out of range for rank {}", axis, rank));
-  return {};
-}
-
-uint64_t product(const std::vector<int64_t> &shape, size_t from, size_t to) {
-  uint64_t p = 1;
-  for (size_t i = from; i < to && i < shape.size(); ++i)
-    p *= uint64_t(shape[i]);
-  return p;
-}
-
-Status floatsOnly(const HostCall &c) {
-  for (const HostTensor &t : c.inputs)
-    if (!isFloatType(t.desc->type) || t.desc->type != c.outputs[0].desc->type)
-      return Status::error(
-          PAGODA_INVALID_ARGUMENT,
-          fmt::format("accepts one float dtype, got {}", artifact::elemTypeName(t.desc->type)));
-  return {};
-}
-
-/// Steps a row-major multi-index to the next element of `shape`.
-void nextIndex(std::vector<int64_t> &idx, const std::vector<int64_t> &shape) {
-  for (size_t d = idx.size(); d-- > 0;) {
-    if (++idx[d] < shape[d])
-      return;
-    idx[d] = 0;
-  }
-}
-
 /// Transpose {perm}: output dimension d is input dimension perm[d].
 Status transpose(const HostCall &c) {
   if (Status s = arity(c, 1, 1); !s.ok())
@@ -844,7 +624,7 @@ template <bool Log> Status softmax(const HostCall &c) {
   return {};
 }
 
-enum class Red { Sum, Mean, Max, Min };
+enum class Red { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
 
 /// Reduce* {axes (sorted), keepdims}: the output index of an input element
 /// drops (or zeroes) the reduced coordinates.
@@ -870,7 +650,11 @@ template <Red op> Status reduce(const HostCall &c) {
       count *= uint64_t(i.shape[d]);
   if (o.numElements() * count != i.numElements())
     return Status::error(PAGODA_INVALID_ARGUMENT, "the output is not the input reduced over axes");
-  double init = op == Red::Max ? -INFINITY : op == Red::Min ? INFINITY : 0.0;
+  double init = op == Red::Max         ? -INFINITY
+                : op == Red::Min       ? INFINITY
+                : op == Red::Prod      ? 1.0
+                : op == Red::LogSumExp ? -INFINITY
+                                       : 0.0;
   std::vector<double> acc(o.numElements(), init);
   const ElemType t = o.type;
   const unsigned sz = artifact::elemTypeBytes(t);
@@ -893,11 +677,35 @@ template <Red op> Status reduce(const HostCall &c) {
     case Red::Min:
       a = std::isnan(x) || std::isnan(a) ? NAN : std::min(a, x);
       break;
+    case Red::Prod:
+      a *= x;
+      break;
+    case Red::L1:
+      a += std::fabs(x);
+      break;
+    case Red::L2:
+    case Red::SumSquare:
+      a += x * x;
+      break;
+    case Red::LogSum:
+      a += x;
+      break;
+    case Red::LogSumExp: // a running log-sum-exp, stable for any magnitude
+      a = a == -INFINITY ? x : std::max(a, x) + std::log1p(std::exp(-std::fabs(a - x)));
+      break;
     }
     nextIndex(idx, i.shape);
   }
-  for (size_t k = 0; k < acc.size(); ++k)
-    storeF(t, c.outputs[0].data + k * sz, op == Red::Mean ? acc[k] / double(count) : acc[k]);
+  for (size_t k = 0; k < acc.size(); ++k) {
+    double v = acc[k];
+    if (op == Red::Mean)
+      v /= double(count);
+    else if (op == Red::L2)
+      v = std::sqrt(v);
+    else if (op == Red::LogSum)
+      v = std::log(v);
+    storeF(t, c.outputs[0].data + k * sz, v);
+  }
   return {};
 }
 
@@ -999,78 +807,88 @@ Status gemm(const HostCall &c) {
 } // namespace
 
 const std::map<std::string, HostKernel> &hostKernels() {
-  static const std::map<std::string, HostKernel> registry = {
-      {"Abs", unary<Un::Abs>},
-      {"Acos", floatKernel<fnAcos>},
-      {"Acosh", floatKernel<fnAcosh>},
-      {"And", logic<Logic::And>},
-      {"Asin", floatKernel<fnAsin>},
-      {"Asinh", floatKernel<fnAsinh>},
-      {"Atan", floatKernel<fnAtan>},
-      {"Atanh", floatKernel<fnAtanh>},
-      {"Ceil", floatKernel<fnCeil>},
-      {"Celu", floatKernel<fnCelu>},
-      {"Clip", clip},
-      {"Cos", floatKernel<fnCos>},
-      {"Cosh", floatKernel<fnCosh>},
-      {"Elu", floatKernel<fnElu>},
-      {"Erf", floatKernel<fnErf>},
-      {"Floor", floatKernel<fnFloor>},
-      {"Gelu", floatKernel<gelu>},
-      {"HardSigmoid", floatKernel<fnHardSigmoid>},
-      {"HardSwish", floatKernel<fnHardSwish>},
-      {"IsInf", classify<false>},
-      {"IsNaN", classify<true>},
-      {"LeakyRelu", floatKernel<fnLeakyRelu>},
-      {"Not", logicalNot},
-      {"Or", logic<Logic::Or>},
-      {"Reciprocal", floatKernel<fnReciprocal>},
-      {"Round", floatKernel<fnRound>},
-      {"Selu", floatKernel<fnSelu>},
-      {"Shrink", floatKernel<fnShrink>},
-      {"Sign", floatKernel<fnSign>},
-      {"Sin", floatKernel<fnSin>},
-      {"Sinh", floatKernel<fnSinh>},
-      {"Softplus", floatKernel<fnSoftplus>},
-      {"Softsign", floatKernel<fnSoftsign>},
-      {"Tan", floatKernel<fnTan>},
-      {"ThresholdedRelu", floatKernel<fnThresholdedRelu>},
-      {"Xor", logic<Logic::Xor>},
-      {"Add", binary<Bin::Add>},
-      {"Cast", cast},
-      {"Concat", concat},
-      {"Div", binary<Bin::Div>},
-      {"Equal", compare<Cmp::Equal>},
-      {"Exp", unary<Un::Exp>},
-      {"Gemm", gemm},
-      {"Greater", compare<Cmp::Greater>},
-      {"GreaterOrEqual", compare<Cmp::GreaterOrEqual>},
-      {"Identity", identity},
-      {"Less", compare<Cmp::Less>},
-      {"LessOrEqual", compare<Cmp::LessOrEqual>},
-      {"Log", unary<Un::Log>},
-      {"LogSoftmax", softmax<true>},
-      {"MatMul", matmul},
-      {"Max", binary<Bin::Max>},
-      {"Min", binary<Bin::Min>},
-      {"Mul", binary<Bin::Mul>},
-      {"Neg", unary<Un::Neg>},
-      {"Pow", binary<Bin::Pow>},
-      {"ReduceMax", reduce<Red::Max>},
-      {"ReduceMean", reduce<Red::Mean>},
-      {"ReduceMin", reduce<Red::Min>},
-      {"ReduceSum", reduce<Red::Sum>},
-      {"Relu", unary<Un::Relu>},
-      {"Reshape", identity},
-      {"Sigmoid", unary<Un::Sigmoid>},
-      {"Slice", slice},
-      {"Softmax", softmax<false>},
-      {"Sqrt", unary<Un::Sqrt>},
-      {"Sub", binary<Bin::Sub>},
-      {"Tanh", unary<Un::Tanh>},
-      {"Transpose", transpose},
-      {"Where", where},
-  };
+  static const std::map<std::string, HostKernel> registry = [] {
+    std::map<std::string, HostKernel> r = {
+        {"Abs", unary<Un::Abs>},
+        {"Acos", floatKernel<fnAcos>},
+        {"Acosh", floatKernel<fnAcosh>},
+        {"And", logic<Logic::And>},
+        {"Asin", floatKernel<fnAsin>},
+        {"Asinh", floatKernel<fnAsinh>},
+        {"Atan", floatKernel<fnAtan>},
+        {"Atanh", floatKernel<fnAtanh>},
+        {"Ceil", floatKernel<fnCeil>},
+        {"Celu", floatKernel<fnCelu>},
+        {"Clip", clip},
+        {"Cos", floatKernel<fnCos>},
+        {"Cosh", floatKernel<fnCosh>},
+        {"Elu", floatKernel<fnElu>},
+        {"Erf", floatKernel<fnErf>},
+        {"Floor", floatKernel<fnFloor>},
+        {"Gelu", floatKernel<gelu>},
+        {"HardSigmoid", floatKernel<fnHardSigmoid>},
+        {"HardSwish", floatKernel<fnHardSwish>},
+        {"IsInf", classify<false>},
+        {"IsNaN", classify<true>},
+        {"LeakyRelu", floatKernel<fnLeakyRelu>},
+        {"Not", logicalNot},
+        {"Or", logic<Logic::Or>},
+        {"Reciprocal", floatKernel<fnReciprocal>},
+        {"Round", floatKernel<fnRound>},
+        {"Selu", floatKernel<fnSelu>},
+        {"Shrink", floatKernel<fnShrink>},
+        {"Sign", floatKernel<fnSign>},
+        {"Sin", floatKernel<fnSin>},
+        {"Sinh", floatKernel<fnSinh>},
+        {"Softplus", floatKernel<fnSoftplus>},
+        {"Softsign", floatKernel<fnSoftsign>},
+        {"Tan", floatKernel<fnTan>},
+        {"ThresholdedRelu", floatKernel<fnThresholdedRelu>},
+        {"Xor", logic<Logic::Xor>},
+        {"Add", binary<Bin::Add>},
+        {"Cast", cast},
+        {"Concat", concat},
+        {"Div", binary<Bin::Div>},
+        {"Equal", compare<Cmp::Equal>},
+        {"Exp", unary<Un::Exp>},
+        {"Gemm", gemm},
+        {"Greater", compare<Cmp::Greater>},
+        {"GreaterOrEqual", compare<Cmp::GreaterOrEqual>},
+        {"Identity", identity},
+        {"Less", compare<Cmp::Less>},
+        {"LessOrEqual", compare<Cmp::LessOrEqual>},
+        {"Log", unary<Un::Log>},
+        {"LogSoftmax", softmax<true>},
+        {"MatMul", matmul},
+        {"Max", binary<Bin::Max>},
+        {"Min", binary<Bin::Min>},
+        {"Mul", binary<Bin::Mul>},
+        {"Neg", unary<Un::Neg>},
+        {"Pow", binary<Bin::Pow>},
+        {"ReduceL1", reduce<Red::L1>},
+        {"ReduceL2", reduce<Red::L2>},
+        {"ReduceLogSum", reduce<Red::LogSum>},
+        {"ReduceLogSumExp", reduce<Red::LogSumExp>},
+        {"ReduceMax", reduce<Red::Max>},
+        {"ReduceMean", reduce<Red::Mean>},
+        {"ReduceMin", reduce<Red::Min>},
+        {"ReduceProd", reduce<Red::Prod>},
+        {"ReduceSumSquare", reduce<Red::SumSquare>},
+        {"ReduceSum", reduce<Red::Sum>},
+        {"Relu", unary<Un::Relu>},
+        {"Reshape", identity},
+        {"Sigmoid", unary<Un::Sigmoid>},
+        {"Slice", slice},
+        {"Softmax", softmax<false>},
+        {"Sqrt", unary<Un::Sqrt>},
+        {"Sub", binary<Bin::Sub>},
+        {"Tanh", unary<Un::Tanh>},
+        {"Transpose", transpose},
+        {"Where", where},
+    };
+    host::addNNKernels(r);
+    return r;
+  }();
   return registry;
 }
 
