@@ -806,6 +806,34 @@ Status gemm(const HostCall &c) {
 
 } // namespace
 
+void hostWork(const artifact::Step &step, double &flops, uint64_t &bytes) {
+  bytes = 0;
+  for (const TensorDesc &t : step.inputTypes)
+    bytes += t.byteSize();
+  for (const TensorDesc &t : step.outputTypes)
+    bytes += t.byteSize();
+  const double out = step.outputTypes.empty() ? 0 : double(step.outputTypes[0].numElements());
+  flops = out; // one operation per output element, unless the op says more
+  const std::vector<TensorDesc> &in = step.inputTypes;
+  auto attrInt = [&](const char *name) {
+    auto it = step.attributes.find(name);
+    return it == step.attributes.end() ? int64_t(0) : it->second.i;
+  };
+  if ((step.op == "Conv" || step.op == "ConvTranspose") && in.size() >= 2) {
+    const std::vector<int64_t> &w = in[1].shape;
+    double perOutput = double(product(w, 1, w.size()));
+    flops = 2 * perOutput * (step.op == "Conv" ? out : double(in[0].numElements()));
+  } else if ((step.op == "MatMul" || step.op == "Gemm") && !in.empty() && !in[0].shape.empty()) {
+    const std::vector<int64_t> &a = in[0].shape;
+    int64_t k = step.op == "Gemm" && attrInt("trans_a") ? a.front() : a.back();
+    flops = 2 * out * double(k);
+  } else if (step.op == "MaxPool" || step.op == "AveragePool") {
+    auto it = step.attributes.find("kernel");
+    if (it != step.attributes.end())
+      flops = out * double(product(it->second.ints, 0, it->second.ints.size()));
+  }
+}
+
 const std::map<std::string, HostKernel> &hostKernels() {
   static const std::map<std::string, HostKernel> registry = [] {
     std::map<std::string, HostKernel> r = {

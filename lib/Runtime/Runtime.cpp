@@ -295,16 +295,16 @@ Status Module::resolve(const artifact::Ref &ref, const Bound &b, uint64_t &out) 
 Status Module::run(const std::vector<uint64_t> &inputs, const std::vector<uint64_t> &outputs) {
   std::lock_guard<std::mutex> lock(runMutex_);
   Bound b{inputs, outputs};
-  std::vector<KernelRecord> kernels;
-  std::vector<HostRecord> hosts;
+  RunState run;
   auto t0 = std::chrono::steady_clock::now();
-  double start = std::chrono::duration<double>(t0.time_since_epoch()).count();
-  Status s = runSteps(artifact_.plan, b, kernels, hosts, start);
+  run.start = std::chrono::duration<double>(t0.time_since_epoch()).count();
+  Status s = runSteps(artifact_.plan, b, run);
   if (s.ok()) {
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::lock_guard<std::mutex> plock(profileMutex_);
-    kernels_ = std::move(kernels);
-    hosts_ = std::move(hosts);
+    kernels_ = std::move(run.kernels);
+    hosts_ = std::move(run.hosts);
+    transfers_ = run.transfers;
     wallSeconds_ = wall;
     profile_.clear();
     trace_.clear();
@@ -312,9 +312,18 @@ Status Module::run(const std::vector<uint64_t> &inputs, const std::vector<uint64
   return s;
 }
 
-Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b,
-                        std::vector<KernelRecord> &kernels, std::vector<HostRecord> &hosts,
-                        double runStart) {
+void Module::chargeTransfer(RunState &run, uint64_t bytes) const {
+  const target::TargetDesc &t = device_->target();
+  run.transfers.transfers += 1;
+  run.transfers.bytes += bytes;
+  run.transfers.seconds += double(bytes) / (t.hostLinkGBps * 1e9) + t.hostTransferLatencyUs * 1e-6;
+}
+
+Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b, RunState &run) {
+  std::vector<KernelRecord> &kernels = run.kernels;
+  std::vector<HostRecord> &hosts = run.hosts;
+  const double runStart = run.start;
+  using Where = RunState::Where;
   using Kind = artifact::Step::Kind;
   sim::GlobalMemory &gm = device_->memory();
   for (const artifact::Step &step : steps) {
@@ -333,6 +342,14 @@ Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b
         if (Status s = resolve(r, b, v); !s.ok())
           return s;
         launch.args.push_back(v);
+        // A region the host wrote goes to the device first; afterwards the
+        // kernel may have written it (arguments do not say which it reads).
+        auto it = run.regions.find(v);
+        if (r.kind != artifact::Ref::Kind::Scalar && it != run.regions.end()) {
+          if (it->second.where == Where::Host)
+            chargeTransfer(run, it->second.bytes);
+          it->second.where = Where::Device;
+        }
       }
       double startSeconds = 0, simWall = 0;
       Result<sim::KernelStats> stats = device_->launch(launch, &startSeconds, &simWall);
@@ -362,14 +379,27 @@ Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b
       for (size_t i = 0; i < step.inputs.size(); ++i) {
         uint64_t addr;
         (void)resolve(step.inputs[i], b, addr);
-        call.inputs.push_back(
-            {&step.inputTypes[i], gm.translate(addr, step.inputTypes[i].byteSize())});
+        const uint64_t bytes = step.inputTypes[i].byteSize();
+        call.inputs.push_back({&step.inputTypes[i], gm.translate(addr, bytes)});
+        // What the host has not got yet comes over the link. Weights and
+        // model inputs count as present on both sides (loading and
+        // uploading them is the caller's business).
+        const artifact::Ref::Kind kind = step.inputs[i].kind;
+        RunState::Region &region = run.regions[addr];
+        if (kind == artifact::Ref::Kind::Constant || kind == artifact::Ref::Kind::Input) {
+          if (region.bytes == 0)
+            region = {bytes, Where::Both};
+        } else if (region.where == Where::Device) {
+          chargeTransfer(run, bytes);
+          region = {std::max(region.bytes, bytes), Where::Both};
+        }
       }
       for (size_t i = 0; i < step.outputs.size(); ++i) {
         uint64_t addr;
         (void)resolve(step.outputs[i], b, addr);
-        call.outputs.push_back(
-            {&step.outputTypes[i], gm.translate(addr, step.outputTypes[i].byteSize())});
+        const uint64_t bytes = step.outputTypes[i].byteSize();
+        call.outputs.push_back({&step.outputTypes[i], gm.translate(addr, bytes)});
+        run.regions[addr] = {bytes, Where::Host};
       }
       auto t0 = std::chrono::steady_clock::now();
       Status s = it->second(call);
@@ -377,9 +407,14 @@ Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b
       if (!s.ok())
         return Status::error(s.code,
                              fmt::format("host kernel {}: {}{}", step.op, s.message, where()));
-      hosts.push_back({step.op, step.location,
-                       std::chrono::duration<double>(t0.time_since_epoch()).count() - runStart,
-                       std::chrono::duration<double>(t1 - t0).count()});
+      HostRecord rec{step.op, step.location,
+                     std::chrono::duration<double>(t0.time_since_epoch()).count() - runStart,
+                     std::chrono::duration<double>(t1 - t0).count()};
+      hostWork(step, rec.flops, rec.bytes);
+      const target::TargetDesc &t = device_->target();
+      rec.modeledSeconds =
+          std::max(rec.flops / (t.hostGflops * 1e9), double(rec.bytes) / (t.hostMemoryGBps * 1e9));
+      hosts.push_back(std::move(rec));
       break;
     }
     case Kind::If:
@@ -389,8 +424,7 @@ Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b
       int64_t value;
       std::memcpy(&value, gm.translate(addr, 8), 8);
       if (step.kind == Kind::If) {
-        if (Status s = runSteps(step.body[value != 0 ? 0 : 1], b, kernels, hosts, runStart);
-            !s.ok())
+        if (Status s = runSteps(step.body[value != 0 ? 0 : 1], b, run); !s.ok())
           return s;
         break;
       }
@@ -399,7 +433,7 @@ Status Module::runSteps(const std::vector<artifact::Step> &steps, const Bound &b
             PAGODA_DEVICE_ERROR,
             fmt::format("loop trip count {} is outside [0, {}]{}", value, step.maxTrip, where()));
       for (int64_t i = 0; i < value; ++i)
-        if (Status s = runSteps(step.body[0], b, kernels, hosts, runStart); !s.ok())
+        if (Status s = runSteps(step.body[0], b, run); !s.ok())
           return s;
       break;
     }
@@ -455,11 +489,17 @@ std::string Module::profileJSON() {
          {"simulator_wall_seconds", k.simWallSeconds}});
     simWall += k.simWallSeconds;
   }
-  double hostSeconds = 0;
+  double hostSeconds = 0, hostModeled = 0;
   nlohmann::ordered_json hlist = nlohmann::ordered_json::array();
   for (const HostRecord &h : hosts_) {
     hostSeconds += h.seconds;
-    hlist.push_back({{"op", h.op}, {"node", h.location}, {"host_seconds", h.seconds}});
+    hostModeled += h.modeledSeconds;
+    hlist.push_back({{"op", h.op},
+                     {"node", h.location},
+                     {"host_seconds", h.seconds},
+                     {"flops", h.flops},
+                     {"bytes", h.bytes},
+                     {"modeled_seconds", h.modeledSeconds}});
   }
   out["target"] = t.name;
   out["simulated_seconds"] = seconds;
@@ -467,6 +507,14 @@ std::string Module::profileJSON() {
   out["flops"] = flops;
   out["hbm_bytes"] = hbm;
   out["host_seconds"] = hostSeconds;
+  // The target's model of the host side (docs/runtime-api.md): host kernels
+  // and the copies the plan implies, added to the simulated device time
+  // for one stream's end-to-end estimate.
+  out["host_modeled_seconds"] = hostModeled;
+  out["transfers"] = transfers_.transfers;
+  out["transfer_bytes"] = transfers_.bytes;
+  out["transfer_seconds"] = transfers_.seconds;
+  out["modeled_total_seconds"] = seconds + hostModeled + transfers_.seconds;
   // Wall time of the last run: in the simulator, and in the runtime itself
   // (plan walking, argument binding, copies: what a real device would cost
   // the host too).

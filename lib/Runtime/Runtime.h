@@ -145,7 +145,25 @@ struct HostRecord {
   std::string location;
   double startSeconds = 0; ///< host wall time since the run began
   double seconds = 0;
+  /// The target's host model (as placement uses it): flops at host.gflops
+  /// or bytes at host.memory_gb_per_s, whichever is slower.
+  double flops = 0;
+  uint64_t bytes = 0;
+  double modeledSeconds = 0;
 };
+
+/// Host<->device copies the plan implies: data a host kernel reads that
+/// the device wrote, and data a kernel reads that the host wrote, each at
+/// host.link_gb_per_s plus host.transfer_latency_us.
+struct TransferRecord {
+  uint64_t transfers = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;
+};
+
+/// The work of one host call (flops; bytes read and written), for the
+/// modeled time. Defined with the host kernels.
+void hostWork(const artifact::Step &step, double &flops, uint64_t &bytes);
 
 class Module {
 public:
@@ -177,6 +195,7 @@ private:
   std::mutex profileMutex_;
   std::vector<KernelRecord> kernels_;
   std::vector<HostRecord> hosts_;
+  TransferRecord transfers_;
   double wallSeconds_ = 0; ///< host time of the last run
   std::string profile_, trace_;
 
@@ -184,10 +203,23 @@ private:
     const std::vector<uint64_t> &inputs;
     const std::vector<uint64_t> &outputs;
   };
+  /// One run's records, and where the latest copy of each region written
+  /// by a host kernel or a kernel lives (for the modeled transfers).
+  struct RunState {
+    std::vector<KernelRecord> kernels;
+    std::vector<HostRecord> hosts;
+    TransferRecord transfers;
+    enum class Where : uint8_t { Device, Host, Both };
+    struct Region {
+      uint64_t bytes = 0;
+      Where where = Where::Device;
+    };
+    std::map<uint64_t, Region> regions;
+    double start = 0;
+  };
   Status resolve(const artifact::Ref &ref, const Bound &b, uint64_t &out) const;
-  Status runSteps(const std::vector<artifact::Step> &steps, const Bound &b,
-                  std::vector<KernelRecord> &kernels, std::vector<HostRecord> &hosts,
-                  double runStart);
+  Status runSteps(const std::vector<artifact::Step> &steps, const Bound &b, RunState &run);
+  void chargeTransfer(RunState &run, uint64_t bytes) const;
 };
 
 } // namespace pagoda::runtime

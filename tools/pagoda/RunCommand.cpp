@@ -349,6 +349,13 @@ int runModel(const RunOptions &o) {
                  total * 1e6, device->targetName(), roofline * 1e6,
                  total > 0 ? 100 * roofline / total : 0, p.value("flops", 0.0),
                  p.value("hbm_bytes", 0.0), p.value("host_seconds", 0.0) * 1e3);
+      if (!p["host_calls"].empty() || p.value("transfers", 0) > 0)
+        fmt::print("host side as {} models it: {} host kernels {:.3f} us, {} transfers of {:.3g} "
+                   "bytes {:.3f} us; end to end {:.3f} us\n",
+                   device->targetName(), p["host_calls"].size(),
+                   p.value("host_modeled_seconds", 0.0) * 1e6, p.value("transfers", 0),
+                   p.value("transfer_bytes", 0.0), p.value("transfer_seconds", 0.0) * 1e6,
+                   p.value("modeled_total_seconds", 0.0) * 1e6);
     }
     return status;
   } catch (const Exception &e) {
