@@ -23,6 +23,8 @@
 
 #include "pagoda/Sim/Numerics.h"
 
+#include "AsmWriter.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -184,7 +186,7 @@ Layout layoutValues(const ElementwiseKernel &k) {
   return l;
 }
 
-class Emitter {
+class Emitter : AsmWriter {
 public:
   Emitter(const ElementwiseKernel &k, const target::TargetDesc &t, const Layout &l,
           const ElementwisePlan &p)
@@ -217,22 +219,10 @@ public:
     range(p_.chunkBytes, "full");
     label("done");
     line("halt");
-    return std::move(out_);
+    return take();
   }
 
 private:
-  template <typename... Args> void line(fmt::format_string<Args...> f, Args &&...args) {
-    out_ += "    ";
-    out_ += fmt::format(f, std::forward<Args>(args)...);
-    out_ += '\n';
-  }
-  template <typename... Args> void comment(fmt::format_string<Args...> f, Args &&...args) {
-    out_ += "# ";
-    out_ += fmt::format(f, std::forward<Args>(args)...);
-    out_ += '\n';
-  }
-  void label(const std::string &name) { out_ += name + ":\n"; }
-
   uint64_t slotAddress(unsigned set, int slot) const {
     return (uint64_t(set) * p_.slots + uint64_t(slot)) * p_.tileBytes;
   }
@@ -307,8 +297,22 @@ private:
   }
 
   /// One tile of `bytes` bytes in buffer set `set`.
+  /// Copies `bytes` from the address in `src` to the one in `dst` (GM to
+  /// UB when `dst` is a UB register): whole blocks by DMA, else
+  /// byte-granular so that nothing past the tensor is touched.
+  void copy(unsigned dst, unsigned src, uint64_t bytes) {
+    const bool toUb = dst == kDst, whole = bytes % 32 == 0;
+    if (toUb && whole)
+      line("dma_gm_ub x{}, x{}, len={}", dst, src, bytes / 32);
+    else if (toUb)
+      line("dmapad_gm_ub x{}, x{}, lenb={}", dst, src, bytes);
+    else if (whole)
+      line("dma_ub_gm x{}, x{}, len={}", dst, src, bytes / 32);
+    else
+      line("dmapad_ub_gm x{}, x{}, lenb={}", dst, src, bytes);
+  }
+
   void tile(unsigned set, uint64_t bytes) {
-    const bool whole = bytes % 32 == 0;
     comment("tile of {} bytes, buffer set {}", bytes, set);
     line("waitf mte3, mte2, {}", set);
     unsigned reg = kFirstPointer;
@@ -316,11 +320,7 @@ private:
       if (k_.inputs[i].kind != Kind::Tensor)
         continue;
       line("movi x{}, {}", kDst, valueAddress(set, uint32_t(i)));
-      if (whole)
-        line("dma_gm_ub x{}, x{}, len={}", kDst, reg, bytes / 32);
-      else
-        line("dmapad_gm_ub x{}, x{}, lenb={}", kDst, reg, bytes);
-      ++reg;
+      copy(kDst, reg++, bytes);
     }
     line("setf mte2, v, {}", set);
     line("waitf mte2, v, {}", set);
@@ -364,11 +364,7 @@ private:
     line("waitf v, mte3, {}", set);
     for (uint32_t v : k_.outputs) {
       line("movi x{}, {}", kSrc0, valueAddress(set, v));
-      if (whole)
-        line("dma_ub_gm x{}, x{}, len={}", reg, kSrc0, bytes / 32);
-      else
-        line("dmapad_ub_gm x{}, x{}, lenb={}", reg, kSrc0, bytes);
-      ++reg;
+      copy(reg++, kSrc0, bytes);
     }
     line("setf mte3, mte2, {}", set);
     for (unsigned r = kFirstPointer; r < reg; ++r)
@@ -382,7 +378,6 @@ private:
   std::string dt_;
   unsigned size_;
   unsigned tensorInputs_ = 0;
-  std::string out_;
 };
 
 /// Cycles the target needs for `cores` vector cores sharing the work: the

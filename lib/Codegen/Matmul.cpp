@@ -22,6 +22,8 @@
 
 #include "pagoda/Sim/Numerics.h"
 
+#include "AsmWriter.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -84,7 +86,7 @@ struct Shape {
   uint64_t l1Half = 0, l0Half = 0, l0cHalf = 0, btHalf = 0;
 };
 
-class Emitter {
+class Emitter : AsmWriter {
 public:
   Emitter(const MatmulKernel &k, const Shape &s, const MatmulPlan &p)
       : k_(k), s_(s), p_(p), dt_(isa::dtypeName(k.input)), size_(isa::dtypeBits(k.input) / 8),
@@ -165,7 +167,7 @@ public:
       for (const char *f : kFreeFlags)
         line("waitf {}", f);
     line("halt");
-    return std::move(out_);
+    return take();
   }
 
 private:
@@ -174,18 +176,6 @@ private:
   /// bias staging (MTE1 -> MTE2, event 1) and BT halves (M -> MTE1, event 1).
   static constexpr const char *kFreeFlags[] = {"mte1, mte2, 0", "m, mte1, 0", "fix, m, 0",
                                                "mte1, mte2, 1", "m, mte1, 1"};
-
-  template <typename... Args> void line(fmt::format_string<Args...> f, Args &&...args) {
-    out_ += "    ";
-    out_ += fmt::format(f, std::forward<Args>(args)...);
-    out_ += '\n';
-  }
-  template <typename... Args> void comment(fmt::format_string<Args...> f, Args &&...args) {
-    out_ += "# ";
-    out_ += fmt::format(f, std::forward<Args>(args)...);
-    out_ += '\n';
-  }
-  void label(const std::string &name) { out_ += name + ":\n"; }
 
   /// dst = src * value (any 64-bit value).
   void mulImm(unsigned dst, unsigned src, uint64_t value) {
@@ -318,7 +308,6 @@ private:
   const MatmulPlan &p_;
   std::string dt_;
   unsigned size_, k0_, parts_;
-  std::string out_;
 };
 
 std::optional<target::CubeType> cubeTypeOf(isa::DType t) {

@@ -65,58 +65,93 @@ struct Window {
   }
 };
 
+/// What Conv and ConvTranspose share: the operands (input, weight, an
+/// optional bias) loaded as doubles, the window, the group, and the
+/// spatial sizes of input, weight and output.
+struct ConvSetup {
+  Window w;
+  int64_t group = 1;
+  size_t n = 0;
+  std::vector<double> x, wt, bias;
+  std::vector<int64_t> isz, ksz, osz;
+  uint64_t iVol = 0, kVol = 0, oVol = 0;
+
+  Status read(const HostCall &c) {
+    if (c.inputs.size() < 2 || c.inputs.size() > 3 || c.outputs.size() != 1)
+      return invalid("expects 2 or 3 inputs and 1 output");
+    if (Status s = floatsOnly(c); !s.ok())
+      return s;
+    const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
+                               &os = c.outputs[0].desc->shape;
+    if (xs.size() < 3 || ws.size() != xs.size() || os.size() != xs.size())
+      return invalid("input, weight and output need one rank >= 3");
+    n = xs.size() - 2;
+    if (Status s = w.read(c, n, false); !s.ok())
+      return s;
+    if (Status s = intAttr(c, "group", group); !s.ok())
+      return s;
+    if (group < 1)
+      return invalid("group must be positive");
+    x = loadAll(c.inputs[0]);
+    wt = loadAll(c.inputs[1]);
+    if (c.inputs.size() == 3)
+      bias = loadAll(c.inputs[2]);
+    isz.assign(xs.begin() + 2, xs.end());
+    ksz.assign(ws.begin() + 2, ws.end());
+    osz.assign(os.begin() + 2, os.end());
+    iVol = product(isz, 0, n);
+    kVol = product(ksz, 0, n);
+    oVol = product(osz, 0, n);
+    return {};
+  }
+
+  /// The flat offset of position `o` stepped by kernel tap `k` in a space
+  /// of sizes `space` (strides `str`), or false when it falls outside.
+  bool tap(const std::vector<int64_t> &o, const std::vector<int64_t> &k,
+           const std::vector<int64_t> &space, const std::vector<uint64_t> &str,
+           uint64_t &off) const {
+    off = 0;
+    for (size_t d = 0; d < n; ++d) {
+      int64_t p = o[d] * w.strides[d] - w.pads[d] + k[d] * w.dilations[d];
+      if (p < 0 || p >= space[d])
+        return false;
+      off += uint64_t(p) * str[d];
+    }
+    return true;
+  }
+};
+
 /// Conv: input [N, C, D...], weight [M, C/group, k...], optional bias [M].
 Status conv(const HostCall &c) {
-  if (c.inputs.size() < 2 || c.inputs.size() > 3 || c.outputs.size() != 1)
-    return invalid("expects 2 or 3 inputs and 1 output");
-  if (Status s = floatsOnly(c); !s.ok())
-    return s;
+  ConvSetup s;
+  if (Status st = s.read(c); !st.ok())
+    return st;
   const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
                              &os = c.outputs[0].desc->shape;
-  if (xs.size() < 3 || ws.size() != xs.size() || os.size() != xs.size())
-    return invalid("input, weight and output need one rank >= 3");
-  const size_t n = xs.size() - 2;
-  Window w;
-  if (Status s = w.read(c, n, false); !s.ok())
-    return s;
-  int64_t group = 1;
-  if (Status s = intAttr(c, "group", group); !s.ok())
-    return s;
   const int64_t N = xs[0], C = xs[1], M = ws[0], Cg = ws[1];
-  if (group < 1 || C != Cg * group || M % group || os[0] != N || os[1] != M)
+  if (C != Cg * s.group || M % s.group || os[0] != N || os[1] != M)
     return invalid("channels do not match the weight and group");
-  std::vector<double> x = loadAll(c.inputs[0]), wt = loadAll(c.inputs[1]);
-  std::vector<double> bias = c.inputs.size() == 3 ? loadAll(c.inputs[2]) : std::vector<double>();
-  std::vector<int64_t> ksz(ws.begin() + 2, ws.end()), osz(os.begin() + 2, os.end()),
-      isz(xs.begin() + 2, xs.end());
-  const uint64_t kVol = product(ksz, 0, n), oVol = product(osz, 0, n), iVol = product(isz, 0, n);
-  const std::vector<uint64_t> iStr = stridesOf(isz);
-  std::vector<double> out(uint64_t(N * M) * oVol);
-  const int64_t Mg = M / group;
-  std::vector<int64_t> o(n), k(n);
+  const std::vector<uint64_t> iStr = stridesOf(s.isz);
+  std::vector<double> out(uint64_t(N * M) * s.oVol);
+  const int64_t Mg = M / s.group;
+  std::vector<int64_t> o(s.n), k(s.n);
   for (int64_t b = 0; b < N; ++b)
     for (int64_t m = 0; m < M; ++m) {
       const int64_t g = m / Mg;
       std::fill(o.begin(), o.end(), 0);
-      for (uint64_t op = 0; op < oVol; ++op, nextIndex(o, osz)) {
-        double acc = bias.empty() ? 0.0 : bias[size_t(m)];
+      for (uint64_t op = 0; op < s.oVol; ++op, nextIndex(o, s.osz)) {
+        double acc = s.bias.empty() ? 0.0 : s.bias[size_t(m)];
         for (int64_t ci = 0; ci < Cg; ++ci) {
-          const double *xp = &x[uint64_t((b * C + g * Cg + ci)) * iVol];
-          const double *wp = &wt[uint64_t((m * Cg + ci)) * kVol];
+          const double *xp = &s.x[uint64_t((b * C + g * Cg + ci)) * s.iVol];
+          const double *wp = &s.wt[uint64_t((m * Cg + ci)) * s.kVol];
           std::fill(k.begin(), k.end(), 0);
-          for (uint64_t kp = 0; kp < kVol; ++kp, nextIndex(k, ksz)) {
-            uint64_t off = 0;
-            bool inside = true;
-            for (size_t d = 0; d < n && inside; ++d) {
-              int64_t p = o[d] * w.strides[d] - w.pads[d] + k[d] * w.dilations[d];
-              inside = p >= 0 && p < isz[d];
-              off += uint64_t(p) * iStr[d];
-            }
-            if (inside)
+          for (uint64_t kp = 0; kp < s.kVol; ++kp, nextIndex(k, s.ksz)) {
+            uint64_t off;
+            if (s.tap(o, k, s.isz, iStr, off))
               acc += xp[off] * wp[kp];
           }
         }
-        out[(uint64_t(b * M + m)) * oVol + op] = acc;
+        out[(uint64_t(b * M + m)) * s.oVol + op] = acc;
       }
     }
   storeAll(c.outputs[0], out);
@@ -126,58 +161,36 @@ Status conv(const HostCall &c) {
 /// ConvTranspose: input [N, C, D...], weight [C, M/group, k...], optional
 /// bias [M]; output position o = i*stride - pad_begin + k*dilation.
 Status convTranspose(const HostCall &c) {
-  if (c.inputs.size() < 2 || c.inputs.size() > 3 || c.outputs.size() != 1)
-    return invalid("expects 2 or 3 inputs and 1 output");
-  if (Status s = floatsOnly(c); !s.ok())
-    return s;
+  ConvSetup s;
+  if (Status st = s.read(c); !st.ok())
+    return st;
   const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
                              &os = c.outputs[0].desc->shape;
-  if (xs.size() < 3 || ws.size() != xs.size() || os.size() != xs.size())
-    return invalid("input, weight and output need one rank >= 3");
-  const size_t n = xs.size() - 2;
-  Window w;
-  if (Status s = w.read(c, n, false); !s.ok())
-    return s;
-  int64_t group = 1;
-  if (Status s = intAttr(c, "group", group); !s.ok())
-    return s;
   const int64_t N = xs[0], C = xs[1], Mg = ws[1], M = os[1];
-  if (group < 1 || ws[0] != C || C % group || M != Mg * group || os[0] != N)
+  if (ws[0] != C || C % s.group || M != Mg * s.group || os[0] != N)
     return invalid("channels do not match the weight and group");
-  std::vector<double> x = loadAll(c.inputs[0]), wt = loadAll(c.inputs[1]);
-  std::vector<int64_t> ksz(ws.begin() + 2, ws.end()), osz(os.begin() + 2, os.end()),
-      isz(xs.begin() + 2, xs.end());
-  const uint64_t kVol = product(ksz, 0, n), oVol = product(osz, 0, n), iVol = product(isz, 0, n);
-  const std::vector<uint64_t> oStr = stridesOf(osz);
-  std::vector<double> out(uint64_t(N * M) * oVol, 0.0);
-  if (c.inputs.size() == 3) {
-    std::vector<double> bias = loadAll(c.inputs[2]);
+  const std::vector<uint64_t> oStr = stridesOf(s.osz);
+  std::vector<double> out(uint64_t(N * M) * s.oVol, 0.0);
+  if (!s.bias.empty())
     for (int64_t b = 0; b < N; ++b)
       for (int64_t m = 0; m < M; ++m)
-        std::fill_n(&out[uint64_t(b * M + m) * oVol], oVol, bias[size_t(m)]);
-  }
-  const int64_t Cg = C / group;
-  std::vector<int64_t> i(n), k(n);
+        std::fill_n(&out[uint64_t(b * M + m) * s.oVol], s.oVol, s.bias[size_t(m)]);
+  const int64_t Cg = C / s.group;
+  std::vector<int64_t> i(s.n), k(s.n);
   for (int64_t b = 0; b < N; ++b)
     for (int64_t ci = 0; ci < C; ++ci) {
       const int64_t g = ci / Cg;
       std::fill(i.begin(), i.end(), 0);
-      for (uint64_t ip = 0; ip < iVol; ++ip, nextIndex(i, isz)) {
-        const double xv = x[uint64_t(b * C + ci) * iVol + ip];
+      for (uint64_t ip = 0; ip < s.iVol; ++ip, nextIndex(i, s.isz)) {
+        const double xv = s.x[uint64_t(b * C + ci) * s.iVol + ip];
         std::fill(k.begin(), k.end(), 0);
-        for (uint64_t kp = 0; kp < kVol; ++kp, nextIndex(k, ksz)) {
-          uint64_t off = 0;
-          bool inside = true;
-          for (size_t d = 0; d < n && inside; ++d) {
-            int64_t p = i[d] * w.strides[d] - w.pads[d] + k[d] * w.dilations[d];
-            inside = p >= 0 && p < osz[d];
-            off += uint64_t(p) * oStr[d];
-          }
-          if (!inside)
+        for (uint64_t kp = 0; kp < s.kVol; ++kp, nextIndex(k, s.ksz)) {
+          uint64_t off;
+          if (!s.tap(i, k, s.osz, oStr, off))
             continue;
           for (int64_t mi = 0; mi < Mg; ++mi)
-            out[uint64_t(b * M + g * Mg + mi) * oVol + off] +=
-                xv * wt[(uint64_t(ci * Mg + mi)) * kVol + kp];
+            out[uint64_t(b * M + g * Mg + mi) * s.oVol + off] +=
+                xv * s.wt[(uint64_t(ci * Mg + mi)) * s.kVol + kp];
         }
       }
     }

@@ -44,6 +44,13 @@ unsigned elementBytes(Type elt) {
 
 } // namespace
 
+std::string typeStr(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
 double tensorBytes(Type type) {
   auto t = dyn_cast<RankedTensorType>(type);
   if (!t || !t.getElementType().isIntOrFloat())

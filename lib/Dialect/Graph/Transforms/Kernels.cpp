@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagoda/Dialect/Graph/Transforms/Kernels.h"
+#include "pagoda/Dialect/Graph/Transforms/CostModel.h"
 #include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
 
 #include "pagoda/Artifact/HostOps.h"
@@ -49,13 +50,6 @@ std::string describe(Operation *op) {
   std::string s = op->getName().stripDialect().str();
   if (auto loc = llvm::dyn_cast<NameLoc>(op->getLoc()))
     s += " (node " + loc.getName().str() + ")";
-  return s;
-}
-
-std::string typeStr(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
   return s;
 }
 

@@ -68,13 +68,6 @@ bool isDataMovement(StringRef kind) {
                             kind);
 }
 
-std::string typeStr(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
-}
-
 /// A placement rule. The glob refers into `pattern`'s characters, so a rule
 /// lives at a fixed address (held by unique_ptr) once its glob is built.
 struct Rule {

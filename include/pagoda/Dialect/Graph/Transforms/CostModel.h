@@ -20,6 +20,9 @@ namespace pagoda::graph {
 /// anything else.
 double tensorBytes(mlir::Type type);
 
+/// A type as MLIR prints it, for messages ("tensor<4xf32>", "f16").
+std::string typeStr(mlir::Type type);
+
 /// Arithmetic of one op: 2 per multiply-add for the cube family (conv,
 /// conv_transpose, matmul, gemm and their integer/quantized forms), one per
 /// element of its largest operand or result for everything else.
