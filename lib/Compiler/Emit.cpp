@@ -226,6 +226,21 @@ private:
     return Ref{Ref::Kind::Constant, 0, offset};
   }
 
+  /// Where a value lives: a model input, a planned result, a weight
+  /// (packed now if this is its first use), or what a view views.
+  Ref ref(Value v) {
+    auto it = refs_.find(v);
+    if (it != refs_.end())
+      return it->second;
+    Ref r;
+    if (auto a = alias_.find(v); a != alias_.end())
+      r = ref(a->second);
+    else if (auto c = pending_.find(v); c != pending_.end())
+      r = constant(c->second);
+    refs_[v] = r;
+    return r;
+  }
+
   Ref constant(ConstantOp c) {
     return appendConstant(rawBytes(cast<DenseElementsAttr>(c.getValue())));
   }
@@ -271,11 +286,13 @@ private:
     if (auto c = dyn_cast<ConstantOp>(op)) {
       if (!llvm::isa<DenseElementsAttr>(c.getValue()))
         return c.emitError() << "a constant without dense elements has no artifact form";
-      refs_[c.getResult()] = constant(c);
+      // Packed on first use: a weight only a cube kernel reads is stored
+      // in its repacked form alone.
+      pending_[c.getResult()] = c;
       return success();
     }
     if (auto r = dyn_cast<ReshapeOp>(op)) {
-      refs_[r.getResult()] = refs_.lookup(r.getInput());
+      alias_[r.getResult()] = r.getInput();
       return success();
     }
     if (auto g = dyn_cast<GroupOp>(op))
@@ -283,7 +300,7 @@ private:
     if (auto r = dyn_cast<func::ReturnOp>(op)) {
       for (auto [i, v] : llvm::enumerate(r.getOperands())) {
         Ref want{Ref::Kind::Output, uint32_t(i), 0};
-        Ref have = refs_.lookup(v);
+        Ref have = ref(v);
         if (have == want)
           continue;
         Step s;
@@ -342,7 +359,7 @@ private:
     std::vector<Ref> args;
     for (int operand : lowered->operandOf)
       if (operand >= 0)
-        args.push_back(refs_.lookup(g->getOperand(unsigned(operand))));
+        args.push_back(ref(g->getOperand(unsigned(operand))));
     for (Value r : g->getResults())
       args.push_back(refs_.lookup(r));
     launch(g, index, gen->plan.blockDim, std::move(args), plan);
@@ -392,7 +409,7 @@ private:
         std::memcpy(&bt[(n * k.k + kk) * size], &b[from * size], size);
       }
     std::vector<Ref> args;
-    Ref a = refs_.lookup(g->getOperand(unsigned(l->aOperand)));
+    Ref a = ref(g->getOperand(unsigned(l->aOperand)));
     double predicted = gen->plan.predictedCycles;
     if (f32) {
       // A's parts, by a vector kernel into scratch.
@@ -449,7 +466,7 @@ private:
     Block &body = g.getBody().front();
     llvm::DenseMap<Value, Ref> local;
     for (auto [arg, operand] : llvm::zip(body.getArguments(), g->getOperands()))
-      local[arg] = refs_.lookup(operand);
+      local[arg] = ref(operand);
     // Yielded values go straight to the group's results.
     Operation *yield = body.getTerminator();
     llvm::DenseMap<Value, Ref> yielded;
@@ -532,6 +549,8 @@ private:
   Emitted out_;
   uint64_t scratch_ = 0;
   llvm::DenseMap<Value, Ref> refs_;
+  llvm::DenseMap<Value, ConstantOp> pending_; ///< weights not packed yet
+  llvm::DenseMap<Value, Value> alias_;        ///< reshapes outside groups
   llvm::DenseMap<Value, uint32_t> outputIndex_;
   std::map<std::string, uint32_t> kernelByCode_;
 };

@@ -490,7 +490,7 @@ Status mod(const HostCall &c) {
     int64_t a = loadI(o.type, pa), b = loadI(o.type, pb);
     if (b == 0)
       return invalid("integer Mod by zero");
-    int64_t r = a % b;
+    int64_t r = b == -1 ? 0 : a % b; // INT64_MIN % -1 overflows in C++
     if (!fmodMode && r != 0 && ((r < 0) != (b < 0)))
       r += b;
     storeI(o.type, po, r);
