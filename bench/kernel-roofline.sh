@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Prints, per kernel class the back end generates, the simulated time of a
+# representative kernel against its roofline bound on a target (default
+# ascend-950pr): each model is built with python3-onnx, compiled with
+# `pagoda compile` and run with `pagoda run --stats-json`. Times include the
+# target's modeled launch overhead; the roofline is the larger of cube flops
+# at peak and HBM bytes at bandwidth, plus that overhead.
+#   bench/kernel-roofline.sh [BUILD_DIR] [TARGET]
+set -euo pipefail
+BUILD=${1:-build}
+TARGET=${2:-ascend-950pr}
+PAGODA="$BUILD/bin/pagoda"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+"$PY" - "$dir" <<'PY'
+import sys, numpy as np, onnx
+from onnx import TensorProto, helper, numpy_helper
+d = sys.argv[1]
+def save(name, nodes, inputs, outputs, inits=()):
+    g = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.save(m, f"{d}/{name}.onnx")
+t = lambda n, ty, sh: helper.make_tensor_value_info(n, ty, sh)
+F, H = TensorProto.FLOAT, TensorProto.FLOAT16
+n = 4 << 20
+save("elementwise_add_f32", [helper.make_node("Add", ["a", "b"], ["c"])],
+     [t("a", F, [n]), t("b", F, [n])], [t("c", F, [n])])
+save("elementwise_chain_f16", [helper.make_node("Mul", ["a", "b"], ["m"]),
+                               helper.make_node("Sigmoid", ["m"], ["s"]),
+                               helper.make_node("Mul", ["s", "a"], ["c"])],
+     [t("a", H, [n]), t("b", H, [n])], [t("c", H, [n])])
+rng = np.random.default_rng(0)
+for ty, npt, tag in ((H, np.float16, "f16"), (F, np.float32, "f32")):
+    w = numpy_helper.from_array(rng.standard_normal((1024, 1024)).astype(npt), "w")
+    save(f"matmul_{tag}_1024", [helper.make_node("MatMul", ["x", "w"], ["y"])],
+         [t("x", ty, [1024, 1024])], [t("y", ty, [1024, 1024])], [w])
+PY
+
+"$PAGODA" targets show "$TARGET" > "$dir/target.json"
+printf '%-24s %-16s %10s %12s %10s %7s  %s\n' MODEL KERNEL "SIM (us)" "-LAUNCH (us)" "ROOF (us)" RATIO BOUND
+for model in elementwise_add_f32 elementwise_chain_f16 matmul_f16_1024 matmul_f32_1024; do
+  "$PAGODA" compile "$dir/$model.onnx" --target "$TARGET" -o "$dir/$model.pgd" 2>/dev/null
+  "$PAGODA" run "$dir/$model.pgd" --random-inputs 0 --stats-json "$dir/$model.json" >/dev/null
+  "$PY" - "$dir/$model.json" "$model" "$dir/target.json" <<'PY'
+import sys, json
+s, model = json.load(open(sys.argv[1])), sys.argv[2]
+launch = json.load(open(sys.argv[3]))["launch"]["overhead_us"]
+for k in s["kernels"]:
+    sim = k["simulated_seconds"] * 1e6
+    roof = k["roofline_seconds"] * 1e6
+    work = sim - launch
+    print(f"{model:<24} {k['name']:<16} {sim:10.2f} {work:12.2f} {roof:10.2f} "
+          f"{roof / work if work > 0 else 0:7.2f}  {k['bound']}")
+PY
+done
+echo "SIM includes the target's modeled launch overhead; -LAUNCH is without it; ROOF is the"
+echo "kernel's cube-flops or HBM-bytes bound; RATIO = ROOF / -LAUNCH (1.00: at the bound)."
