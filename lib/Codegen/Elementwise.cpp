@@ -191,9 +191,6 @@ public:
   Emitter(const ElementwiseKernel &k, const target::TargetDesc &t, const Layout &l,
           const ElementwisePlan &p)
       : k_(k), t_(t), l_(l), p_(p), dt_(isa::dtypeName(k.type)), size_(isa::dtypeBits(k.type) / 8) {
-    for (const ElementwiseInput &in : k.inputs)
-      if (in.kind == Kind::Tensor)
-        ++tensorInputs_;
   }
 
   std::string run() {
@@ -377,7 +374,6 @@ private:
   const ElementwisePlan &p_;
   std::string dt_;
   unsigned size_;
-  unsigned tensorInputs_ = 0;
 };
 
 /// Cycles the target needs for `cores` vector cores sharing the work: the
@@ -403,8 +399,8 @@ double predictCycles(const ElementwiseKernel &k, const target::TargetDesc &t, ui
 
 } // namespace
 
-Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const target::TargetDesc &t,
-                                            uint32_t vectorCores) {
+Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target::TargetDesc &t,
+                                        uint32_t vectorCores) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("elementwise kernel '{}': {}", k.name, why));
   };
@@ -480,13 +476,22 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
   p.predictedCycles = predictCycles(k, t, p.vectorCores, p.chunkBytes, p.tileBytes, tensorInputs) +
                       t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   p.blockDim = (p.vectorCores + perAi - 1) / perAi;
+  return p;
+}
 
+Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const target::TargetDesc &t,
+                                            uint32_t vectorCores) {
+  Result<ElementwisePlan> plan = planElementwise(k, t, vectorCores);
+  if (!plan)
+    return plan.error();
   GeneratedKernel g;
-  g.plan = p;
-  g.assembly = Emitter(k, t, layout, p).run();
+  g.plan = *plan;
+  const Layout layout = layoutValues(k);
+  g.assembly = Emitter(k, t, layout, g.plan).run();
   Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
   if (!progs)
-    return fail("generated code does not assemble: " + progs.error().str());
+    return Error(fmt::format("elementwise kernel '{}': generated code does not assemble: {}",
+                             k.name, progs.error().str()));
   g.program = std::move((*progs)[0]);
   return g;
 }

@@ -325,7 +325,7 @@ std::optional<target::CubeType> cubeTypeOf(isa::DType t) {
 
 } // namespace
 
-Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t) {
+Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("matmul kernel '{}': {}", k.name, why));
   };
@@ -358,8 +358,6 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
   const uint64_t l0b = t.buffer(target::MemSpace::L0B).sizeBytes;
   const uint64_t l0c = t.buffer(target::MemSpace::L0C).sizeBytes;
   const uint64_t bt = t.buffer(target::MemSpace::BT).sizeBytes;
-  const uint64_t l0Align = std::max(t.buffer(target::MemSpace::L0A).alignBytes,
-                                    t.buffer(target::MemSpace::L0B).alignBytes);
   const target::CubeShape &cs = *t.cube(*ct);
   const auto &load = *t.path(target::Path::GmToL1);
   const auto &toA = *t.path(target::Path::L1ToL0A);
@@ -370,7 +368,6 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
   // slowest stage (loads share the chip's HBM), plus one step's latency
   // and one drain to fill and empty the pipeline.
   double best = std::numeric_limits<double>::infinity();
-  Shape shape;
   MatmulPlan plan;
   const uint64_t mMax = roundUp(k.m, 16), nMax = roundUp(k.n, 16);
   for (uint64_t mt = 16; mt <= std::min<uint64_t>(256, mMax); mt *= 2) {
@@ -405,7 +402,6 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
                       load.latencyCycles + toA.latencyCycles + t.cubeLatencyCycles + drainCycles;
       if (cycles < best) {
         best = cycles;
-        shape = {mt, nt, kt, 0, 0, 0, btHalf};
         plan.blockDim = uint32_t(cores);
         plan.mt = mt;
         plan.nt = nt;
@@ -416,18 +412,31 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
   }
   if (!plan.blockDim)
     return fail(fmt::format("no tile fits the buffers of {}", t.name));
+  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  return plan;
+}
+
+Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t) {
+  Result<MatmulPlan> plan = planMatmul(k, t);
+  if (!plan)
+    return plan.error();
+  // The buffer halves of the chosen tiles.
+  const unsigned size = isa::dtypeBits(k.input) / 8, parts = k.input == isa::DType::F32 ? 2 : 1;
+  const uint64_t l0Align = std::max(t.buffer(target::MemSpace::L0A).alignBytes,
+                                    t.buffer(target::MemSpace::L0B).alignBytes);
+  Shape shape{plan->mt, plan->nt, plan->kt, 0, 0, 0, k.bias ? roundUp(plan->nt * 4, 64) : 0};
   shape.l1Half = roundUp(parts * (shape.mt + shape.nt) * shape.kt * size, 512);
   shape.l0Half = roundUp(
       std::max(parts * shape.mt * shape.kt * size, parts * shape.nt * shape.kt * size), l0Align);
   shape.l0cHalf = roundUp(shape.mt * shape.nt * 4, t.buffer(target::MemSpace::L0C).alignBytes);
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
 
   GeneratedMatmul g;
-  g.plan = plan;
-  g.assembly = Emitter(k, shape, plan).run();
+  g.plan = *plan;
+  g.assembly = Emitter(k, shape, g.plan).run();
   Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
   if (!progs)
-    return fail("generated code does not assemble: " + progs.error().str());
+    return Error(fmt::format("matmul kernel '{}': generated code does not assemble: {}", k.name,
+                             progs.error().str()));
   g.program = std::move((*progs)[0]);
   return g;
 }

@@ -106,9 +106,14 @@ struct GeneratedKernel {
   ElementwisePlan plan;
 };
 
-/// Checks the kernel and generates it for `target`; errors say what is
-/// out of reach (an unsupported type, too many operands, a target without
-/// a GM-UB path). `vectorCores` forces the split (0: the cost model picks).
+/// Checks the kernel against `target` and chooses its split and tiles
+/// without generating code; errors say what is out of reach (an
+/// unsupported type, too many operands, a target without a GM-UB path).
+/// `vectorCores` forces the split (0: the cost model picks).
+Result<ElementwisePlan> planElementwise(const ElementwiseKernel &kernel,
+                                        const target::TargetDesc &target, uint32_t vectorCores = 0);
+
+/// Plans the kernel and generates it.
 Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &kernel,
                                             const target::TargetDesc &target,
                                             uint32_t vectorCores = 0);

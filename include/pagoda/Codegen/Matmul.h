@@ -57,6 +57,11 @@ struct GeneratedMatmul {
   MatmulPlan plan;
 };
 
+/// Checks the kernel against `target` (cube mode, paths, sizes) and
+/// chooses its tiles by the cost model, without generating code.
+Result<MatmulPlan> planMatmul(const MatmulKernel &kernel, const target::TargetDesc &target);
+
+/// Plans the kernel and generates it.
 Result<GeneratedMatmul> generateMatmul(const MatmulKernel &kernel,
                                        const target::TargetDesc &target);
 

@@ -394,20 +394,29 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
 
 bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
                                  std::string &why) {
+  // Lowering and planning decide; no code is generated here.
   StringRef kind = group.getKind();
-  if (kind == "elementwise")
-    return lowerElementwiseGroup(group, why).has_value();
-  if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" || kind == "gemm_epilogue") {
+  std::optional<Error> problem;
+  if (kind == "elementwise") {
+    std::optional<LoweredElementwise> l = lowerElementwiseGroup(group, why);
+    if (!l)
+      return false;
+    if (Result<codegen::ElementwisePlan> p = codegen::planElementwise(l->kernel, target); !p)
+      problem = p.error();
+  } else if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
+             kind == "gemm_epilogue") {
     std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why);
     if (!l)
       return false;
-    Result<codegen::GeneratedMatmul> g = codegen::generateMatmul(l->kernel, target);
-    if (!g)
-      why = g.error().str();
-    return g.ok();
+    if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target); !p)
+      problem = p.error();
+  } else {
+    why = ("no NPU kernel for " + kind + " in this build yet").str();
+    return false;
   }
-  why = ("no NPU kernel for " + kind + " in this build yet").str();
-  return false;
+  if (problem)
+    why = problem->str();
+  return !problem;
 }
 
 bool pagoda::graph::hasHostKernels(GroupOp group, std::string &why) {
