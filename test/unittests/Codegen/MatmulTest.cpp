@@ -6,6 +6,7 @@
 // passes, edge tiles in M and N, a K remainder, bias and ReLU.
 
 #include "../Sim/SimHarness.h"
+#include "CubeTestSupport.h"
 
 #include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Sim/Numerics.h"
@@ -28,23 +29,9 @@ struct Case {
 };
 
 std::vector<uint8_t> pack(isa::DType t, const std::vector<uint32_t> &v) {
-  unsigned size = isa::dtypeBits(t) / 8;
-  std::vector<uint8_t> out(v.size() * size);
-  for (size_t i = 0; i < v.size(); ++i)
-    std::memcpy(&out[i * size], &v[i], size);
-  return out;
+  return test::packBits(t, v);
 }
-
-uint32_t encode(isa::DType t, float f) {
-  switch (t) {
-  case isa::DType::F16:
-    return num::f32ToF16(f);
-  case isa::DType::BF16:
-    return num::f32ToBf16(f);
-  default:
-    return num::floatBits(f);
-  }
-}
+uint32_t encode(isa::DType t, float f) { return test::encodeFloat(t, f); }
 
 sim::KernelStats runCase(const Case &c, MatmulPlan *planOut = nullptr) {
   SimHarness h(c.target);
