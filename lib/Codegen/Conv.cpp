@@ -493,9 +493,10 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
   const auto &toA = *t.path(target::Path::L1ToL0A);
   const auto &toB = *t.path(target::Path::L1ToL0B);
   const auto &drain = *t.path(target::Path::L0cToGm);
-  // Band starts move in whole input rows: GM sources stay 32-byte aligned
-  // when a row is, or when there is one band per launch.
+  // Band starts move in whole input rows: GM sources stay aligned when a
+  // row is, or when each image is one band and images are aligned.
   const bool rowsAligned = (k.w * k.c * size) % t.dmaMinAlignBytes == 0;
+  const bool imagesAligned = k.batch == 1 || (k.h * k.w * k.c * size) % t.dmaMinAlignBytes == 0;
 
   std::vector<uint64_t> ohcs;
   for (uint64_t r = 1; r <= std::min<uint64_t>(oh, 64); ++r)
@@ -507,10 +508,10 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
   std::string why = "no tile fits the buffers of " + t.name;
   for (uint64_t ohc : ohcs) {
     const uint64_t tilesM = ceilDiv(oh, ohc);
-    if (!rowsAligned && (k.batch > 1 || tilesM > 1)) {
-      why = fmt::format("input rows of {} bytes are not {}-byte aligned and the image does not fit "
-                        "one tile",
-                        k.w * k.c * size, t.dmaMinAlignBytes);
+    if (!rowsAligned && (!imagesAligned || tilesM > 1)) {
+      why = fmt::format("input rows of {} bytes are not {}-byte aligned and {}", k.w * k.c * size,
+                        t.dmaMinAlignBytes,
+                        imagesAligned ? "an image does not fit one tile" : "neither are images");
       continue;
     }
     std::optional<std::vector<BandClass>> classes = bandClasses(k, ohc);

@@ -90,6 +90,12 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   pm.addPass(graph::createGraphFoldBatchNorm());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(graph::createGraphFuseSoftmax());
+  // Convolutions the cube kernels cover become channels-last; the layout
+  // transposes between them cancel.
+  graph::GraphConvLayoutOptions layout;
+  layout.targetName = options.target;
+  pm.addPass(graph::createGraphConvLayout(layout));
+  pm.addPass(graph::createGraphSinkTransposes());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Kernel groups, each placed on the NPU or the host.

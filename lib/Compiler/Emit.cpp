@@ -23,6 +23,7 @@
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/CostModel.h"
 #include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
+#include "pagoda/Sim/Numerics.h"
 #include "pagoda/Target/TargetJSON.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -81,6 +82,9 @@ std::optional<artifact::Attribute> convertAttr(Attribute a) {
   if (auto b = dyn_cast<BoolAttr>(a)) {
     out.kind = artifact::Attribute::Kind::Int;
     out.i = b.getValue();
+  } else if (llvm::isa<UnitAttr>(a)) { // present: 1
+    out.kind = artifact::Attribute::Kind::Int;
+    out.i = 1;
   } else if (auto i = dyn_cast<IntegerAttr>(a)) {
     out.kind = artifact::Attribute::Kind::Int;
     out.i = i.getInt();
@@ -345,6 +349,8 @@ private:
     StringRef kind = g.getKind();
     if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" || kind == "gemm_epilogue")
       return emitMatmulGroup(g, plan);
+    if (kind == "conv" || kind == "conv_epilogue")
+      return emitConvGroup(g, plan);
     std::string why;
     std::optional<graph::LoweredElementwise> lowered =
         kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
@@ -412,47 +418,19 @@ private:
     Ref a = ref(g->getOperand(unsigned(l->aOperand)));
     double predicted = gen->plan.predictedCycles;
     if (f32) {
-      // A's parts, by a vector kernel into scratch.
-      codegen::ElementwiseKernel split;
-      split.name = k.name + "_split";
-      split.type = isa::DType::F32;
-      split.elements = k.m * k.k;
-      split.inputs = {
-          {codegen::ElementwiseInput::Kind::Tensor},
-          {codegen::ElementwiseInput::Kind::Immediate, double(codegen::kHf32HighMask), true}};
-      split.ops = {{codegen::VOp::And, 0, 1}, {codegen::VOp::Sub, 0, 2}};
-      split.outputs = {2, 3};
-      Result<codegen::GeneratedKernel> sg = codegen::generateElementwise(split, target_);
-      if (!sg)
-        return g.emitError() << sg.error().str();
-      Ref hi = scratchBytes(k.m * k.k * 4), lo = scratchBytes(k.m * k.k * 4);
-      launch(g, addKernel(sg->assembly, sg->program, g), sg->plan.blockDim, {a, hi, lo}, plan);
-      predicted += sg->plan.predictedCycles;
-      args = {hi, lo};
-      std::vector<float> v(k.n * k.k), vhi(v.size()), vlo(v.size());
+      FailureOr<std::pair<Ref, Ref>> parts =
+          splitActivation(g, k.name, k.m * k.k, a, plan, predicted);
+      if (failed(parts))
+        return failure();
+      args = {parts->first, parts->second};
+      std::vector<float> v(k.n * k.k);
       std::memcpy(v.data(), bt.data(), bt.size());
-      codegen::splitHf32(v.data(), v.size(), vhi.data(), vlo.data());
-      std::vector<uint8_t> bhi(bt.size()), blo(bt.size());
-      std::memcpy(bhi.data(), vhi.data(), bhi.size());
-      std::memcpy(blo.data(), vlo.data(), blo.size());
-      args.push_back(appendConstant(bhi));
-      args.push_back(appendConstant(blo));
+      appendSplitConstant(v, args);
     } else {
       args = {a, appendConstant(bt)};
     }
-    if (k.bias) {
-      std::vector<float> bias((k.n + 7) / 8 * 8, 0.0f);
-      SmallVector<APFloat> values(l->bias.getValues<APFloat>());
-      for (uint64_t n = 0; n < k.n; ++n) {
-        APFloat v = values[l->bias.isSplat() ? 0 : n];
-        bool lost;
-        v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-        bias[n] = float(double(v.convertToFloat()) * l->biasScale);
-      }
-      std::vector<uint8_t> bytes(bias.size() * 4);
-      std::memcpy(bytes.data(), bias.data(), bytes.size());
-      args.push_back(appendConstant(bytes));
-    }
+    if (k.bias)
+      args.push_back(biasRow(l->bias, k.n, l->biasScale));
     args.push_back(refs_.lookup(g->getResult(0)));
     uint32_t index = addKernel(gen->assembly, gen->program, g);
     record(g, gen->program.kernel,
@@ -460,6 +438,109 @@ private:
            predicted, gen->plan.blockDim, gen->assembly);
     launch(g, index, gen->plan.blockDim, std::move(args), plan);
     return success();
+  }
+
+  /// A cube kernel for a channels-last conv: weights packed as the GEMM's
+  /// B^T (f32: high and low parts), the bias as an f32 row; f32 activations
+  /// are split by a vector kernel first.
+  LogicalResult emitConvGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<graph::LoweredConv> l = graph::lowerConvGroup(g, why);
+    if (!l)
+      return notOnNpu(g, why);
+    const codegen::ConvKernel &k = l->kernel;
+    Result<codegen::GeneratedConv> gen = codegen::generateConv(k, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    const bool f32 = k.input == isa::DType::F32;
+    std::vector<float> weights;
+    for (APFloat v : l->weight.getValues<APFloat>()) {
+      bool lost;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      weights.push_back(v.convertToFloat());
+    }
+    std::vector<float> packed = codegen::packConvWeights(k, weights.data());
+    std::vector<Ref> args;
+    Ref x = ref(g->getOperand(unsigned(l->xOperand)));
+    double predicted = gen->plan.predictedCycles;
+    if (f32) {
+      FailureOr<std::pair<Ref, Ref>> parts =
+          splitActivation(g, k.name, k.batch * k.h * k.w * k.c, x, plan, predicted);
+      if (failed(parts))
+        return failure();
+      args = {parts->first, parts->second};
+      appendSplitConstant(packed, args);
+    } else {
+      // Exact: the values came from this type.
+      std::vector<uint8_t> bytes(packed.size() * 2);
+      for (size_t i = 0; i < packed.size(); ++i) {
+        uint16_t bits =
+            k.input == isa::DType::F16 ? num::f32ToF16(packed[i]) : num::f32ToBf16(packed[i]);
+        std::memcpy(&bytes[i * 2], &bits, 2);
+      }
+      args = {x, appendConstant(bytes)};
+    }
+    if (k.bias)
+      args.push_back(biasRow(l->bias, k.m, 1.0));
+    args.push_back(refs_.lookup(g->getResult(0)));
+    uint32_t index = addKernel(gen->assembly, gen->program, g);
+    record(g, gen->program.kernel,
+           gen->plan.describe() + (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+           predicted, gen->plan.blockDim, gen->assembly);
+    launch(g, index, gen->plan.blockDim, std::move(args), plan);
+    return success();
+  }
+
+  /// An f32 activation's high and low parts (Codegen/Matmul.h), by a
+  /// vector kernel into scratch; adds its cycles to `predicted`.
+  FailureOr<std::pair<Ref, Ref>> splitActivation(GroupOp g, const std::string &name,
+                                                 uint64_t elements, Ref a, std::vector<Step> &plan,
+                                                 double &predicted) {
+    codegen::ElementwiseKernel split;
+    split.name = name + "_split";
+    split.type = isa::DType::F32;
+    split.elements = elements;
+    split.inputs = {
+        {codegen::ElementwiseInput::Kind::Tensor},
+        {codegen::ElementwiseInput::Kind::Immediate, double(codegen::kHf32HighMask), true}};
+    split.ops = {{codegen::VOp::And, 0, 1}, {codegen::VOp::Sub, 0, 2}};
+    split.outputs = {2, 3};
+    Result<codegen::GeneratedKernel> sg = codegen::generateElementwise(split, target_);
+    if (!sg) {
+      g.emitError() << sg.error().str();
+      return failure();
+    }
+    Ref hi = scratchBytes(elements * 4), lo = scratchBytes(elements * 4);
+    launch(g, addKernel(sg->assembly, sg->program, g), sg->plan.blockDim, {a, hi, lo}, plan);
+    predicted += sg->plan.predictedCycles;
+    return std::make_pair(hi, lo);
+  }
+
+  /// A constant f32 operand's high and low parts as two constants.
+  void appendSplitConstant(const std::vector<float> &v, std::vector<Ref> &args) {
+    std::vector<float> vhi(v.size()), vlo(v.size());
+    codegen::splitHf32(v.data(), v.size(), vhi.data(), vlo.data());
+    std::vector<uint8_t> bhi(v.size() * 4), blo(v.size() * 4);
+    std::memcpy(bhi.data(), vhi.data(), bhi.size());
+    std::memcpy(blo.data(), vlo.data(), blo.size());
+    args.push_back(appendConstant(bhi));
+    args.push_back(appendConstant(blo));
+  }
+
+  /// n bias values (or a splat) times `scale` as f32, zero-padded to a
+  /// multiple of 8 (the cube kernels move it in 32-byte blocks).
+  Ref biasRow(DenseElementsAttr values, uint64_t n, double scale) {
+    std::vector<float> bias((n + 7) / 8 * 8, 0.0f);
+    SmallVector<APFloat> all(values.getValues<APFloat>());
+    for (uint64_t i = 0; i < n; ++i) {
+      APFloat v = all[values.isSplat() ? 0 : i];
+      bool lost;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      bias[i] = float(double(v.convertToFloat()) * scale);
+    }
+    std::vector<uint8_t> bytes(bias.size() * 4);
+    std::memcpy(bytes.data(), bias.data(), bytes.size());
+    return appendConstant(bytes);
   }
 
   LogicalResult emitHostGroup(GroupOp g, std::vector<Step> &plan) {

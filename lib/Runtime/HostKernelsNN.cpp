@@ -68,9 +68,20 @@ struct Window {
 /// What Conv and ConvTranspose share: the operands (input, weight, an
 /// optional bias) loaded as doubles, the window, the group, and the
 /// spatial sizes of input, weight and output.
+/// [N][V][C] <-> [N][C][V] for channels-last operands.
+std::vector<double> swapChannels(const std::vector<double> &v, uint64_t n, uint64_t a, uint64_t b) {
+  std::vector<double> out(v.size());
+  for (uint64_t i = 0; i < n; ++i)
+    for (uint64_t x = 0; x < a; ++x)
+      for (uint64_t y = 0; y < b; ++y)
+        out[(i * b + y) * a + x] = v[(i * a + x) * b + y];
+  return out;
+}
+
 struct ConvSetup {
   Window w;
   int64_t group = 1;
+  bool channelsLast = false; ///< input and output [N, D..., C] (Conv only)
   size_t n = 0;
   std::vector<double> x, wt, bias;
   std::vector<int64_t> isz, ksz, osz;
@@ -92,16 +103,21 @@ struct ConvSetup {
       return s;
     if (group < 1)
       return invalid("group must be positive");
+    const artifact::Attribute *last = findAttr(c, "channels_last");
+    channelsLast = last && last->kind == artifact::Attribute::Kind::Int && last->i;
+    const size_t first = channelsLast ? 1 : 2;
     x = loadAll(c.inputs[0]);
     wt = loadAll(c.inputs[1]);
     if (c.inputs.size() == 3)
       bias = loadAll(c.inputs[2]);
-    isz.assign(xs.begin() + 2, xs.end());
+    isz.assign(xs.begin() + first, xs.begin() + first + n);
     ksz.assign(ws.begin() + 2, ws.end());
-    osz.assign(os.begin() + 2, os.end());
+    osz.assign(os.begin() + first, os.begin() + first + n);
     iVol = product(isz, 0, n);
     kVol = product(ksz, 0, n);
     oVol = product(osz, 0, n);
+    if (channelsLast) // computed channels-first
+      x = swapChannels(x, uint64_t(xs[0]), iVol, uint64_t(xs.back()));
     return {};
   }
 
@@ -128,8 +144,9 @@ Status conv(const HostCall &c) {
     return st;
   const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
                              &os = c.outputs[0].desc->shape;
-  const int64_t N = xs[0], C = xs[1], M = ws[0], Cg = ws[1];
-  if (C != Cg * s.group || M % s.group || os[0] != N || os[1] != M)
+  const int64_t N = xs[0], M = ws[0], Cg = ws[1];
+  const int64_t C = s.channelsLast ? xs.back() : xs[1];
+  if (C != Cg * s.group || M % s.group || os[0] != N || (s.channelsLast ? os.back() : os[1]) != M)
     return invalid("channels do not match the weight and group");
   const std::vector<uint64_t> iStr = stridesOf(s.isz);
   std::vector<double> out(uint64_t(N * M) * s.oVol);
@@ -154,6 +171,8 @@ Status conv(const HostCall &c) {
         out[(uint64_t(b * M + m)) * s.oVol + op] = acc;
       }
     }
+  if (s.channelsLast)
+    out = swapChannels(out, uint64_t(N), uint64_t(M), s.oVol);
   storeAll(c.outputs[0], out);
   return {};
 }
@@ -166,6 +185,8 @@ Status convTranspose(const HostCall &c) {
     return st;
   const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
                              &os = c.outputs[0].desc->shape;
+  if (s.channelsLast)
+    return invalid("channels_last is a Conv attribute");
   const int64_t N = xs[0], C = xs[1], Mg = ws[1], M = os[1];
   if (ws[0] != C || C % s.group || M != Mg * s.group || os[0] != N)
     return invalid("channels do not match the weight and group");

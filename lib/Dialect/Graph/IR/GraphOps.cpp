@@ -339,7 +339,7 @@ LogicalResult ConvOp::verify() {
   if (group < 1)
     return emitOpError() << "group must be >= 1, got " << group;
 
-  const int64_t channels = input.getDimSize(1);
+  const int64_t channels = input.getDimSize(getChannelDim());
   const int64_t outChannels = weight.getDimSize(0);
   const int64_t weightChannels = weight.getDimSize(1);
   if (!ShapedType::isDynamic(channels) && !ShapedType::isDynamic(weightChannels) &&
@@ -360,9 +360,11 @@ LogicalResult ConvOp::verify() {
       return failure();
   }
 
-  SmallVector<int64_t> expected = {input.getDimSize(0), outChannels};
+  SmallVector<int64_t> expected = {input.getDimSize(0)};
+  if (!getChannelsLast())
+    expected.push_back(outChannels);
   for (int64_t i = 0; i < n; ++i) {
-    int64_t size = input.getDimSize(2 + i), kernel = weight.getDimSize(2 + i);
+    int64_t size = input.getDimSize(getSpatialDim(i)), kernel = weight.getDimSize(2 + i);
     if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel)) {
       expected.push_back(ShapedType::kDynamic);
       continue;
@@ -374,6 +376,8 @@ LogicalResult ConvOp::verify() {
                            << " exceeds padded input " << padded;
     expected.push_back((padded - span) / strides[i] + 1);
   }
+  if (getChannelsLast())
+    expected.push_back(outChannels);
   return verifyCompatibleShape(*this, "result", expected, out.getShape());
 }
 

@@ -76,7 +76,8 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BatchNormOp bn, PatternRewriter &rewriter) const override {
     auto conv = bn.getInput().getDefiningOp<ConvOp>();
-    if (!conv || !conv->hasOneUse())
+    // batch_norm's channels are dimension 1.
+    if (!conv || !conv->hasOneUse() || conv.getChannelsLast())
       return failure();
     std::optional<Affine> a = affineOf(bn);
     std::optional<std::vector<double>> w = floatsOf(conv.getWeight());

@@ -392,6 +392,117 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   return out;
 }
 
+std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, std::string &why) {
+  auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
+  auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
+  auto fail = [&](const std::string &reason) -> std::optional<codegen::ConvKernel> {
+    why = describe(conv) + ": " + reason;
+    return std::nullopt;
+  };
+  if (xt.getRank() != 3 && xt.getRank() != 4)
+    return fail("only 1-D and 2-D convolutions have a cube kernel so far");
+  if (conv.getGroup() != 1)
+    return fail("grouped and depthwise convolutions have no cube kernel yet");
+  if (!xt.hasStaticShape() || !wt.hasStaticShape())
+    return fail("dynamic shapes");
+  std::optional<isa::DType> type = cubeInputType(xt.getElementType());
+  if (!type)
+    return fail("element type without a cube mode (f32, f16, bf16)");
+  codegen::ConvKernel k;
+  k.input = k.output = *type;
+  const bool twoD = xt.getRank() == 4;
+  auto dim = [&](int64_t spatial) { return uint64_t(xt.getDimSize(conv.getSpatialDim(spatial))); };
+  ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
+                    dilations = conv.getDilations();
+  k.batch = uint64_t(xt.getDimSize(0));
+  k.c = uint64_t(xt.getDimSize(conv.getChannelDim()));
+  k.m = uint64_t(wt.getDimSize(0));
+  k.h = twoD ? dim(0) : 1;
+  k.w = twoD ? dim(1) : dim(0);
+  k.kh = twoD ? uint64_t(wt.getDimSize(2)) : 1;
+  k.kw = uint64_t(wt.getShape().back());
+  const size_t n = twoD ? 2 : 1, wi = n - 1;
+  if (twoD) {
+    k.padT = uint64_t(pads[0]);
+    k.padB = uint64_t(pads[2]);
+    k.strideH = uint64_t(strides[0]);
+    k.dilH = uint64_t(dilations[0]);
+  }
+  k.padL = uint64_t(pads[wi]);
+  k.padR = uint64_t(pads[n + wi]);
+  k.strideW = uint64_t(strides[wi]);
+  k.dilW = uint64_t(dilations[wi]);
+  k.bias = bool(conv.getBias());
+  return k;
+}
+
+std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::string &why) {
+  Block &body = group.getBody().front();
+  LoweredConv out;
+  auto fail = [&](const std::string &reason) -> std::optional<LoweredConv> {
+    why = reason;
+    return std::nullopt;
+  };
+  ConvOp conv;
+  for (Operation &op : body.without_terminator())
+    if (!llvm::isa<ConstantOp>(op)) {
+      conv = llvm::dyn_cast<ConvOp>(op);
+      break;
+    }
+  if (!conv)
+    return fail("no conv at the head of the group");
+  if (!conv.getChannelsLast())
+    return fail(describe(conv) + ": channels-first (the cube kernels read channels-last; "
+                                 "-pagoda-graph-conv-layout converts what they cover)");
+  std::optional<codegen::ConvKernel> k = convKernelShape(conv, why);
+  if (!k)
+    return std::nullopt;
+  out.kernel = *k;
+  out.weight = constantOf(conv.getWeight(), group);
+  if (!out.weight)
+    return fail(describe(conv) + ": the weight is computed at run time");
+  if (Value b = conv.getBias()) {
+    out.bias = constantOf(b, group);
+    if (!out.bias)
+      return fail(describe(conv) + ": the bias is computed at run time");
+  }
+  auto arg = llvm::dyn_cast<BlockArgument>(conv.getInput());
+  if (!arg || constantOf(conv.getInput(), group))
+    return fail(describe(conv) + ": the input is not a group input");
+  out.xOperand = int(arg.getArgNumber());
+  Value current = conv.getResult();
+  for (Operation &op : body.without_terminator()) {
+    if (&op == conv.getOperation() || llvm::isa<ConstantOp>(op) || op.isBeforeInBlock(conv))
+      continue;
+    if (out.kernel.relu)
+      return fail("an epilogue op after ReLU (" + describe(&op) + ")");
+    if (auto add = llvm::dyn_cast<AddOp>(op)) {
+      // A per-channel constant: the bias, when the conv has none.
+      Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
+      DenseElementsAttr bias = constantOf(other, group);
+      auto bt = llvm::cast<RankedTensorType>(other.getType());
+      const int64_t m = int64_t(out.kernel.m);
+      bool row = bt.getNumElements() == m && bt.getRank() >= 1 && bt.getShape().back() == m;
+      if ((add.getLhs() != current && add.getRhs() != current) || !bias || !row ||
+          out.kernel.bias || add.getType() != current.getType())
+        return fail("epilogue " + describe(&op) + " is not a per-channel constant bias");
+      out.bias = bias;
+      out.kernel.bias = true;
+      current = add.getResult();
+      continue;
+    }
+    auto relu = llvm::dyn_cast<ReluOp>(op);
+    if (!relu || relu.getInput() != current)
+      return fail("epilogue " + describe(&op) + " has no FixPipe form yet");
+    out.kernel.relu = true;
+    current = relu.getResult();
+  }
+  if (body.getTerminator()->getNumOperands() != 1 || body.getTerminator()->getOperand(0) != current)
+    return fail("the group yields something else than the convolution");
+  out.kernel.name = kernelName(group);
+  return out;
+}
+
 bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
                                  std::string &why) {
   // Lowering and planning decide; no code is generated here.
@@ -409,6 +520,12 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (!l)
       return false;
     if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target); !p)
+      problem = p.error();
+  } else if (kind == "conv" || kind == "conv_epilogue") {
+    std::optional<LoweredConv> l = lowerConvGroup(group, why);
+    if (!l)
+      return false;
+    if (Result<codegen::ConvPlan> p = codegen::planConv(l->kernel, target); !p)
       problem = p.error();
   } else {
     why = ("no NPU kernel for " + kind + " in this build yet").str();

@@ -18,7 +18,47 @@ using namespace pagoda::graph;
 
 namespace {
 
-/// op(transpose(x), splats...) -> transpose(op(x, splats...)).
+bool isSplat(Value v) {
+  DenseElementsAttr c;
+  return matchPattern(v, m_Constant(&c)) && c.isSplat();
+}
+
+/// Whether every user of `t` is an elementwise op or a transpose: sinking
+/// (or folding) then removes it, so sinking does not duplicate the work.
+bool sinks(TransposeOp t) {
+  return t->hasOneUse() || llvm::all_of(t->getUsers(), [](Operation *u) {
+           return isElementwise(u) || isa<TransposeOp>(u);
+         });
+}
+
+/// `shape` (right-aligned to `rank` with leading ones) in the layout before
+/// a transpose by `perm`, if that moves only dimensions of size 1 (so the
+/// data is the same: a reshape) or `anyOrder` (a splat).
+std::optional<SmallVector<int64_t>> beforeTranspose(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm,
+                                                    bool anyOrder) {
+  const size_t rank = perm.size();
+  if (shape.size() > rank)
+    return std::nullopt;
+  SmallVector<int64_t> full(rank - shape.size(), 1);
+  full.append(shape.begin(), shape.end());
+  // Transposed dim i is original dim perm[i]: original dim perm[i] = full[i].
+  SmallVector<int64_t> out(rank, 1);
+  int64_t last = -1;
+  for (size_t i = 0; i < rank; ++i) {
+    out[size_t(perm[i])] = full[i];
+    if (full[i] != 1 && !anyOrder) {
+      if (perm[i] < last)
+        return std::nullopt;
+      last = perm[i];
+    }
+  }
+  return out;
+}
+
+/// op(transpose(x), ...) -> transpose(op(x, ...)) when every other operand
+/// is a transpose by the same permutation or reads the same in the
+/// original layout after a reshape (splats, per-channel constants and
+/// values such as [N, C, 1, 1] against NHWC).
 struct SinkThroughElementwise : RewritePattern {
   SinkThroughElementwise(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
 
@@ -26,49 +66,69 @@ struct SinkThroughElementwise : RewritePattern {
     if (!isElementwise(op) || op->getNumResults() != 1)
       return failure();
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    TransposeOp transpose;
+    TransposeOp first;
+    for (Value v : op->getOperands())
+      if (auto t = v.getDefiningOp<TransposeOp>();
+          t && cast<RankedTensorType>(t.getType()).getShape() == resultType.getShape()) {
+        first = t;
+        break;
+      }
+    if (!first || !sinks(first))
+      return failure();
+    ArrayRef<int64_t> perm = first.getPerm();
+    auto inType = cast<RankedTensorType>(first.getInput().getType());
+    // How each operand reads in the original layout.
+    SmallVector<Value> operands;
+    SmallVector<TransposeOp> sunk;
     for (Value v : op->getOperands()) {
-      if (auto t = v.getDefiningOp<TransposeOp>()) {
-        if (transpose || !t->hasOneUse() ||
-            cast<RankedTensorType>(t.getType()).getShape() != resultType.getShape())
-          return failure();
-        transpose = t;
+      if (auto t = v.getDefiningOp<TransposeOp>();
+          t && t.getPerm() == perm && sinks(t) && t.getInput().getType() == inType) {
+        operands.push_back(t.getInput());
+        if (!llvm::is_contained(sunk, t))
+          sunk.push_back(t);
         continue;
       }
-      // Other operands must read the same under any permutation.
-      DenseElementsAttr c;
-      if (!matchPattern(v, m_Constant(&c)) || !c.isSplat())
+      auto vt = cast<RankedTensorType>(v.getType());
+      if (!vt.hasStaticShape())
         return failure();
+      if (!beforeTranspose(vt.getShape(), perm, isSplat(v)))
+        return failure();
+      operands.push_back(v); // rewritten below, once the match is sure
     }
-    if (!transpose)
-      return failure();
-    Value x = transpose.getInput();
-    auto inType = cast<RankedTensorType>(x.getType());
-    IRMapping map;
-    map.map(transpose.getResult(), x);
-    // Splat operands of the result's rank take the input's shape.
-    for (Value v : op->getOperands()) {
-      if (v == transpose.getResult())
+    SmallVector<Value> mapped;
+    for (auto [v, orig] : llvm::zip(operands, op->getOperands())) {
+      if (v != orig) {
+        mapped.push_back(v);
         continue;
-      auto ct = cast<RankedTensorType>(v.getType());
-      if (ct.getRank() != inType.getRank())
+      }
+      auto vt = cast<RankedTensorType>(v.getType());
+      auto shaped = RankedTensorType::get(*beforeTranspose(vt.getShape(), perm, isSplat(v)),
+                                          vt.getElementType());
+      if (shaped == vt) {
+        mapped.push_back(v);
         continue;
+      }
       DenseElementsAttr c;
-      matchPattern(v, m_Constant(&c));
-      auto shaped = RankedTensorType::get(inType.getShape(), ct.getElementType());
-      SmallVector<int64_t> ones(size_t(inType.getRank()), 1);
-      if (ct.getShape() != ArrayRef<int64_t>(ones))
-        map.map(v,
-                ConstantOp::create(rewriter, op->getLoc(),
-                                   DenseElementsAttr::get(shaped, c.getSplatValue<Attribute>())));
+      if (isSplat(v) && matchPattern(v, m_Constant(&c)))
+        mapped.push_back(ConstantOp::create(
+            rewriter, op->getLoc(), DenseElementsAttr::get(shaped, c.getSplatValue<Attribute>())));
+      else if (matchPattern(v, m_Constant(&c)))
+        mapped.push_back(ConstantOp::create(rewriter, op->getLoc(), c.reshape(shaped)));
+      else
+        mapped.push_back(ReshapeOp::create(rewriter, op->getLoc(), shaped, v));
     }
+    IRMapping map;
+    for (auto [from, to] : llvm::zip(op->getOperands(), mapped))
+      map.map(from, to);
     Operation *moved = rewriter.clone(*op, map);
     moved->getResult(0).setType(
         RankedTensorType::get(inType.getShape(), resultType.getElementType()));
-    auto sunk = TransposeOp::create(rewriter, transpose.getLoc(), resultType, moved->getResult(0),
-                                    transpose.getPermAttr());
-    rewriter.replaceOp(op, sunk.getResult());
-    rewriter.eraseOp(transpose);
+    auto result = TransposeOp::create(rewriter, first.getLoc(), resultType, moved->getResult(0),
+                                      first.getPermAttr());
+    rewriter.replaceOp(op, result.getResult());
+    for (TransposeOp t : sunk)
+      if (t->use_empty())
+        rewriter.eraseOp(t);
     return success();
   }
 };

@@ -409,3 +409,11 @@ func.func @slice_overflow(%a: tensor<10xf32>) {
   %0 = graph.slice %a {starts = array<i64: 1>, steps = array<i64: 4611686018427387904>} : tensor<10xf32> -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @conv_channels_last_shape(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error @+1 {{result}}
+  %y = graph.conv %x, %w {channels_last, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x8x8x16xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32>
+  return %y : tensor<1x32x8x8xf32>
+}

@@ -31,3 +31,39 @@ func.func @stay(%x: tensor<2x3xf32>, %y: tensor<3x2xf32>) -> (tensor<3x2xf32>, t
   %a = graph.add %u, %y : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
   return %r, %t, %a : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// Channels-last regions: a residual add of two transposed values, a
+// per-channel constant ([C] against NHWC) and a [N, 1, 1, C] value
+// all read the same in NCHW after a reshape, so both pairs cancel.
+// CHECK-LABEL: func.func @channels
+// CHECK:      %[[B:.*]] = graph.constant dense<{{.*}}4.000000e+00]]]]> : tensor<1x4x1x1xf32>
+// CHECK:      %[[A:.*]] = graph.add %arg0, %arg1 : (tensor<1x4x2x3xf32>, tensor<1x4x2x3xf32>)
+// CHECK-NEXT: %[[C:.*]] = graph.add %[[A]], %[[B]] : (tensor<1x4x2x3xf32>, tensor<1x4x1x1xf32>)
+// CHECK-NEXT: %[[S:.*]] = graph.reshape %arg2 : tensor<1x1x1x4xf32> -> tensor<1x4x1x1xf32>
+// CHECK-NEXT: %[[M:.*]] = graph.mul %[[C]], %[[S]] : (tensor<1x4x2x3xf32>, tensor<1x4x1x1xf32>)
+// CHECK-NEXT: return %[[M]]
+func.func @channels(%x: tensor<1x4x2x3xf32>, %y: tensor<1x4x2x3xf32>, %s: tensor<1x1x1x4xf32>) -> tensor<1x4x2x3xf32> {
+  %bias = graph.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %tx = graph.transpose %x {perm = array<i64: 0, 2, 3, 1>} : tensor<1x4x2x3xf32> -> tensor<1x2x3x4xf32>
+  %ty = graph.transpose %y {perm = array<i64: 0, 2, 3, 1>} : tensor<1x4x2x3xf32> -> tensor<1x2x3x4xf32>
+  %a = graph.add %tx, %ty : (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
+  %c = graph.add %a, %bias : (tensor<1x2x3x4xf32>, tensor<4xf32>) -> tensor<1x2x3x4xf32>
+  %m = graph.mul %c, %s : (tensor<1x2x3x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x2x3x4xf32>
+  %b = graph.transpose %m {perm = array<i64: 0, 3, 1, 2>} : tensor<1x2x3x4xf32> -> tensor<1x4x2x3xf32>
+  return %b : tensor<1x4x2x3xf32>
+}
+
+// -----
+
+// A [2, 3] operand against a transposed [3, 2] value is not a reshape away
+// from the original layout: the transpose stays.
+// CHECK-LABEL: func.func @mixed
+// CHECK:      %[[T:.*]] = graph.transpose %arg0
+// CHECK-NEXT: graph.add %[[T]], %arg1
+func.func @mixed(%x: tensor<2x3xf32>, %y: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %t = graph.transpose %x {perm = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  %a = graph.add %t, %y : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %a : tensor<3x2xf32>
+}

@@ -118,6 +118,57 @@ def mlp(d):
         write(d, "want_" + dt, {"y": (h @ W2.T + 0.5 * C2).astype(np_t)})
 
 
+def conv2d(x, w, b, stride, pad):
+    """NCHW convolution in float64 (one group)."""
+    n, c, h, wd = x.shape
+    m, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
+    y = np.zeros((n, m, oh, ow))
+    for i in range(kh):
+        for j in range(kw):
+            patch = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+            y += np.einsum("nchw,mc->nmhw", patch, w[:, :, i, j])
+    return y if b is None else y + b.reshape(1, m, 1, 1)
+
+
+def cnn(d):
+    """Convolutions on the cube, channels-last between them: conv + ReLU,
+    a strided conv with a swish (x * sigmoid(x)) after it, a pointwise conv
+    and a per-channel add, in f32 (three hf32 passes) and f16."""
+    rng = np.random.default_rng(5)
+    for dt, np_t, onnx_t in (("f32", np.float32, TensorProto.FLOAT),
+                             ("f16", np.float16, TensorProto.FLOAT16)):
+        x = rng.uniform(-1, 1, [2, 3, 20, 20]).astype(np_t)
+        w1 = (rng.standard_normal((16, 3, 3, 3)) / 5).astype(np_t)
+        b1 = (rng.standard_normal(16) / 10).astype(np_t)
+        w2 = (rng.standard_normal((24, 16, 3, 3)) / 12).astype(np_t)
+        b2 = (rng.standard_normal(24) / 10).astype(np_t)
+        w3 = (rng.standard_normal((8, 24, 1, 1)) / 5).astype(np_t)
+        c3 = (rng.standard_normal((8, 1, 1)) / 10).astype(np_t)
+        nodes = [
+            helper.make_node("Conv", ["x", "w1", "b1"], ["h0"], name="c1", pads=[1, 1, 1, 1]),
+            helper.make_node("Relu", ["h0"], ["h1"], name="c1_relu"),
+            helper.make_node("Conv", ["h1", "w2", "b2"], ["h2"], name="c2", pads=[1, 1, 1, 1],
+                             strides=[2, 2]),
+            helper.make_node("Sigmoid", ["h2"], ["s2"], name="c2_sig"),
+            helper.make_node("Mul", ["h2", "s2"], ["h3"], name="c2_swish"),
+            helper.make_node("Conv", ["h3", "w3"], ["h4"], name="c3"),
+            helper.make_node("Add", ["h4", "c3"], ["y"], name="c3_bias"),
+        ]
+        inits = [numpy_helper.from_array(a, n) for a, n in
+                 [(w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (c3, "c3")]]
+        t = lambda n, sh: helper.make_tensor_value_info(n, onnx_t, sh)
+        save(d, "cnn_" + dt, nodes, [t("x", [2, 3, 20, 20])], [t("y", [2, 8, 10, 10])], inits)
+        X, W1, B1, W2, B2, W3, C3 = (v.astype(np.float64) for v in (x, w1, b1, w2, b2, w3, c3))
+        h = np.maximum(conv2d(X, W1, B1, 1, 1), 0)
+        h = conv2d(h, W2, B2, 2, 1)
+        h = h * sigmoid(h)
+        y = conv2d(h, W3, None, 1, 0) + C3
+        write(d, "cnn_in_" + dt, {"x": x})
+        write(d, "cnn_want_" + dt, {"y": y.astype(np_t)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

@@ -390,7 +390,10 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
   let description = [{
     `input` is [N, C, D1, ..., Dn], `weight` is [M, C/group, k1, ..., kn] and
     the optional `bias` is [M]. `strides` and `dilations` have n entries and
-    `pads` has 2n (all begins, then all ends), as ONNX writes them.
+    `pads` has 2n (all begins, then all ends), as ONNX writes them. With
+    `channels_last` the input is [N, D1, ..., Dn, C] and the result
+    [N, O1, ..., On, M] (the layout the cube kernels read and write; the
+    weight keeps its layout); -pagoda-graph-conv-layout introduces it.
 
     ```mlir
     %y = graph.conv %x, %w, %b {strides = array<i64: 1, 1>,
@@ -402,13 +405,22 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$weight,
                        Optional<Graph_Tensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+                       DenseI64ArrayAttr:$dilations, I64Attr:$group,
+                       UnitAttr:$channels_last);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// The dimension of the input's channels (and of the result's).
+    int64_t getChannelDim() {
+      return getChannelsLast()
+                 ? ::mlir::cast<::mlir::RankedTensorType>(getInput().getType()).getRank() - 1
+                 : 1;
+    }
+    /// The dimension of spatial dimension i (of the input and the result).
+    int64_t getSpatialDim(int64_t i) { return getChannelsLast() ? 1 + i : 2 + i; }
     /// Number of spatial dimensions (1 for Conv1D, 2 for Conv2D, ...).
     int64_t getNumSpatialDims() {
       return ::mlir::cast<::mlir::RankedTensorType>(getInput().getType()).getRank() - 2;

@@ -10,6 +10,7 @@
 #ifndef PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H
 #define PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H
 
+#include "pagoda/Codegen/Conv.h"
 #include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
@@ -49,6 +50,22 @@ struct LoweredMatmul {
 /// what has no cube form yet (B computed at run time, a batched B, alpha,
 /// trans_a, an epilogue beyond bias and ReLU).
 std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
+
+/// The cube kernel's description of a 1-D or 2-D, one-group conv with
+/// float operands, read as channels-last whatever the op's layout (the
+/// layout pass asks before it converts); kernel.bias is set when the op has
+/// a bias. On failure `why` says what the cube kernels do not cover.
+std::optional<codegen::ConvKernel> convKernelShape(ConvOp conv, std::string &why);
+
+/// A `conv` (`_epilogue`) group whose conv is channels-last with a constant
+/// weight (and bias), with a ReLU as its epilogue, as a cube kernel.
+struct LoweredConv {
+  codegen::ConvKernel kernel;
+  int xOperand = -1;
+  mlir::DenseElementsAttr weight; ///< [M, C, k...]
+  mlir::DenseElementsAttr bias;   ///< M elements, when kernel.bias
+};
+std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
 
 } // namespace pagoda::graph
 

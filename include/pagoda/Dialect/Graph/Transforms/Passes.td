@@ -48,14 +48,37 @@ def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
   let summary = "Move layout transposes through elementwise ops so that pairs cancel";
   let description = [{
     Models converted from NHWC frameworks (TOSA, TensorFlow exports) put a
-    transpose before and after every convolution and pooling; the
-    elementwise ops between them then separate transposes that would
-    otherwise cancel. An elementwise op whose transposed operand has no
-    other user, and whose other operands are splat constants, commutes with
-    the transpose: op(transpose(x)) = transpose(op(x)). Sinking it lets the
-    transpose folders cancel inverse pairs.
+    transpose before and after every convolution and pooling, and
+    -pagoda-graph-conv-layout does the same around the convolutions it makes
+    channels-last; the elementwise ops between them then separate transposes
+    that would otherwise cancel. An elementwise op commutes with a transpose
+    of its operands, op(transpose(x), ...) = transpose(op(x, ...)), when
+    every other operand is a transpose by the same permutation or reads the
+    same in the original layout after a reshape (splat and per-channel
+    constants, values like [N, C, 1, 1]). A transpose with users other than
+    elementwise ops and transposes is not sunk (that would duplicate it).
+    Sinking lets the transpose folders cancel inverse pairs.
   }];
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
+def GraphConvLayout : Pass<"pagoda-graph-conv-layout"> {
+  let summary = "Make the convolutions the cube kernels cover channels-last";
+  let description = [{
+    The cube's data movers read channels-last activations into the
+    feature-map layout load3d needs and FixPipe writes channels-last, so
+    the generated conv kernels take [N, H, W, C]. This pass rewrites each
+    graph.conv the target's conv kernel covers (1-D or 2-D, one group,
+    constant weight, f32/f16/bf16, a tiling that fits) to
+    transpose -> conv {channels_last} -> transpose; run
+    -pagoda-graph-sink-transposes after it so that the transposes between
+    consecutive convolutions cancel.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"ascend-950pr\"",
+           "Preset name or path of a target JSON file">,
+  ];
 }
 
 def GraphFuse : Pass<"pagoda-graph-fuse"> {
