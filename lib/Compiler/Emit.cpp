@@ -431,12 +431,43 @@ private:
     }
     if (k.bias)
       args.push_back(biasRow(l->bias, k.n, l->biasScale));
-    args.push_back(refs_.lookup(g->getResult(0)));
-    uint32_t index = addKernel(gen->assembly, gen->program, g);
-    record(g, gen->program.kernel,
-           gen->plan.describe() + (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
-           predicted, gen->plan.blockDim, gen->assembly);
-    launch(g, index, gen->plan.blockDim, std::move(args), plan);
+    return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim,
+                      gen->plan.describe() +
+                          (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+                      predicted, std::move(args), l->tail, l->head, plan);
+  }
+
+  /// Launches a cube kernel whose last argument is its result: the group's
+  /// result, or scratch that the epilogue's vector kernel then reads.
+  LogicalResult finishCube(GroupOp g, const isa::Program &program, const std::string &assembly,
+                           uint32_t blockDim, std::string tiling, double predicted,
+                           std::vector<Ref> args,
+                           const std::optional<graph::LoweredElementwise> &tail, Value head,
+                           std::vector<Step> &plan) {
+    Ref out = tail ? scratch(head.getType()) : refs_.lookup(g->getResult(0));
+    args.push_back(out);
+    uint32_t index = addKernel(assembly, program, g);
+    launch(g, index, blockDim, std::move(args), plan);
+    std::string code = assembly;
+    if (tail) {
+      Result<codegen::GeneratedKernel> tg = codegen::generateElementwise(tail->kernel, target_);
+      if (!tg)
+        return g.emitError() << tg.error().str();
+      std::vector<Ref> targs;
+      for (int operand : tail->operandOf)
+        if (operand == graph::kCubeResult)
+          targs.push_back(out);
+        else if (operand >= 0)
+          targs.push_back(ref(g->getOperand(unsigned(operand))));
+      for (Value r : g->getResults())
+        targs.push_back(refs_.lookup(r));
+      launch(g, addKernel(tg->assembly, tg->program, g), tg->plan.blockDim, std::move(targs),
+             plan);
+      tiling += "; epilogue on the vector unit: " + tg->plan.describe();
+      predicted += tg->plan.predictedCycles;
+      code += tg->assembly;
+    }
+    record(g, program.kernel, std::move(tiling), predicted, blockDim, std::move(code));
     return success();
   }
 
@@ -482,13 +513,10 @@ private:
     }
     if (k.bias)
       args.push_back(biasRow(l->bias, k.m, 1.0));
-    args.push_back(refs_.lookup(g->getResult(0)));
-    uint32_t index = addKernel(gen->assembly, gen->program, g);
-    record(g, gen->program.kernel,
-           gen->plan.describe() + (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
-           predicted, gen->plan.blockDim, gen->assembly);
-    launch(g, index, gen->plan.blockDim, std::move(args), plan);
-    return success();
+    return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim,
+                      gen->plan.describe() +
+                          (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+                      predicted, std::move(args), l->tail, l->head, plan);
   }
 
   /// An f32 activation's high and low parts (Codegen/Matmul.h), by a

@@ -65,8 +65,12 @@ struct PV {
 /// Builds the kernel.
 class KernelBuilder {
 public:
-  std::optional<LoweredElementwise> run(GroupOp group, std::string &why) {
+  /// The whole group, or (with `head`) the ops from `tailStart` on, with
+  /// `head` as the kernel's first input.
+  std::optional<LoweredElementwise> run(GroupOp group, std::string &why, Value head = Value(),
+                                        Operation *tailStart = nullptr) {
     Block &body = group.getBody().front();
+    auto inTail = [&](Operation *op) { return !tailStart || !op->isBeforeInBlock(tailStart); };
     if (group->getNumResults() == 0) {
       why = "the group has no results";
       return std::nullopt;
@@ -89,9 +93,16 @@ public:
       }
     out_.kernel.elements = uint64_t(elements_);
 
+    if (head) {
+      if (!checkType(head.getType(), why, "the cube result"))
+        return std::nullopt;
+      inputs_.push_back({ElementwiseInput::Kind::Tensor});
+      out_.operandOf.push_back(kCubeResult);
+      values_[head] = PV{true, uint32_t(inputs_.size() - 1)};
+    }
     // Group operands: splat constants fold in, single elements broadcast.
     for (auto [arg, operand] : llvm::zip(body.getArguments(), group->getOperands())) {
-      if (arg.use_empty())
+      if (arg.use_empty() || llvm::none_of(arg.getUsers(), inTail))
         continue;
       if (!checkType(arg.getType(), why, "an input"))
         return std::nullopt;
@@ -109,7 +120,7 @@ public:
     }
 
     for (Operation &op : body.without_terminator()) {
-      if (!lower(&op, why))
+      if ((inTail(&op) || llvm::isa<ConstantOp>(op)) && !lower(&op, why))
         return std::nullopt;
     }
     // Number the values: inputs first, then operations.
@@ -275,6 +286,18 @@ std::optional<isa::DType> cubeInputType(Type t) {
   return std::nullopt;
 }
 
+/// The epilogue from `start` on as a vector kernel reading `head` (the
+/// cube kernel's result).
+bool lowerTail(GroupOp group, Value head, Operation *start,
+               std::optional<LoweredElementwise> &tail, std::string &why) {
+  std::string reason;
+  tail = lowerEpilogueTail(group, head, start, reason);
+  if (!tail)
+    why = "epilogue " + describe(start) + " has no FixPipe form and its vector kernel cannot be "
+                                          "generated: " + reason;
+  return bool(tail);
+}
+
 } // namespace
 
 std::optional<LoweredElementwise> pagoda::graph::lowerElementwiseGroup(GroupOp group,
@@ -282,6 +305,15 @@ std::optional<LoweredElementwise> pagoda::graph::lowerElementwiseGroup(GroupOp g
   std::optional<LoweredElementwise> l = KernelBuilder().run(group, why);
   if (l)
     l->kernel.name = kernelName(group);
+  return l;
+}
+
+std::optional<LoweredElementwise> pagoda::graph::lowerEpilogueTail(GroupOp group, Value head,
+                                                                   Operation *tailStart,
+                                                                   std::string &why) {
+  std::optional<LoweredElementwise> l = KernelBuilder().run(group, why, head, tailStart);
+  if (l)
+    l->kernel.name = kernelName(group) + "_epilogue";
   return l;
 }
 
@@ -363,28 +395,33 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
     }
     if (!seenHead || llvm::isa<ConstantOp>(op))
       continue;
-    if (k.relu)
-      return fail("an epilogue op after ReLU (" + describe(&op) + ")");
-    if (auto add = llvm::dyn_cast<AddOp>(op)) {
-      Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
-      DenseElementsAttr bias = constantOf(other, group);
-      auto bt = llvm::cast<RankedTensorType>(other.getType());
-      bool row = bt.getNumElements() == int64_t(k.n) && bt.getRank() >= 1 &&
-                 bt.getShape().back() == int64_t(k.n);
-      if ((add.getLhs() != current && add.getRhs() != current) || !bias || !row || k.bias ||
-          add.getType() != current.getType())
-        return fail("epilogue " + describe(&op) + " is not a constant bias row");
-      out.bias = bias;
-      k.bias = true;
-      current = add.getResult();
-      continue;
+    if (!k.relu) {
+      if (auto add = llvm::dyn_cast<AddOp>(op)) {
+        Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
+        DenseElementsAttr bias = constantOf(other, group);
+        auto bt = llvm::cast<RankedTensorType>(other.getType());
+        bool row = bt.getNumElements() == int64_t(k.n) && bt.getRank() >= 1 &&
+                   bt.getShape().back() == int64_t(k.n);
+        if ((add.getLhs() == current || add.getRhs() == current) && bias && row && !k.bias &&
+            add.getType() == current.getType()) {
+          out.bias = bias;
+          k.bias = true;
+          current = add.getResult();
+          continue;
+        }
+      }
+      if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
+        k.relu = true;
+        current = relu.getResult();
+        continue;
+      }
     }
-    if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
-      k.relu = true;
-      current = relu.getResult();
-      continue;
-    }
-    return fail("epilogue " + describe(&op) + " has no FixPipe form yet");
+    // The rest of the epilogue runs on the vector unit.
+    k.name = kernelName(group);
+    if (!lowerTail(group, current, &op, out.tail, why))
+      return std::nullopt;
+    out.head = current;
+    return out;
   }
   if (body.getTerminator()->getNumOperands() != 1 || body.getTerminator()->getOperand(0) != current)
     return fail("the group yields something else than the product");
@@ -474,28 +511,34 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   for (Operation &op : body.without_terminator()) {
     if (&op == conv.getOperation() || llvm::isa<ConstantOp>(op) || op.isBeforeInBlock(conv))
       continue;
-    if (out.kernel.relu)
-      return fail("an epilogue op after ReLU (" + describe(&op) + ")");
-    if (auto add = llvm::dyn_cast<AddOp>(op)) {
-      // A per-channel constant: the bias, when the conv has none.
-      Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
-      DenseElementsAttr bias = constantOf(other, group);
-      auto bt = llvm::cast<RankedTensorType>(other.getType());
-      const int64_t m = int64_t(out.kernel.m);
-      bool row = bt.getNumElements() == m && bt.getRank() >= 1 && bt.getShape().back() == m;
-      if ((add.getLhs() != current && add.getRhs() != current) || !bias || !row ||
-          out.kernel.bias || add.getType() != current.getType())
-        return fail("epilogue " + describe(&op) + " is not a per-channel constant bias");
-      out.bias = bias;
-      out.kernel.bias = true;
-      current = add.getResult();
-      continue;
+    if (!out.kernel.relu) {
+      if (auto add = llvm::dyn_cast<AddOp>(op)) {
+        // A per-channel constant: the bias, when the conv has none.
+        Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
+        DenseElementsAttr bias = constantOf(other, group);
+        auto bt = llvm::cast<RankedTensorType>(other.getType());
+        const int64_t m = int64_t(out.kernel.m);
+        bool row = bt.getNumElements() == m && bt.getRank() >= 1 && bt.getShape().back() == m;
+        if ((add.getLhs() == current || add.getRhs() == current) && bias && row &&
+            !out.kernel.bias && add.getType() == current.getType()) {
+          out.bias = bias;
+          out.kernel.bias = true;
+          current = add.getResult();
+          continue;
+        }
+      }
+      if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
+        out.kernel.relu = true;
+        current = relu.getResult();
+        continue;
+      }
     }
-    auto relu = llvm::dyn_cast<ReluOp>(op);
-    if (!relu || relu.getInput() != current)
-      return fail("epilogue " + describe(&op) + " has no FixPipe form yet");
-    out.kernel.relu = true;
-    current = relu.getResult();
+    // The rest of the epilogue runs on the vector unit.
+    out.kernel.name = kernelName(group);
+    if (!lowerTail(group, current, &op, out.tail, why))
+      return std::nullopt;
+    out.head = current;
+    return out;
   }
   if (body.getTerminator()->getNumOperands() != 1 || body.getTerminator()->getOperand(0) != current)
     return fail("the group yields something else than the convolution");
@@ -521,12 +564,20 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       return false;
     if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target); !p)
       problem = p.error();
+    else if (l->tail)
+      if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
+          !e)
+        problem = e.error();
   } else if (kind == "conv" || kind == "conv_epilogue") {
     std::optional<LoweredConv> l = lowerConvGroup(group, why);
     if (!l)
       return false;
     if (Result<codegen::ConvPlan> p = codegen::planConv(l->kernel, target); !p)
       problem = p.error();
+    else if (l->tail)
+      if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
+          !e)
+        problem = e.error();
   } else {
     why = ("no NPU kernel for " + kind + " in this build yet").str();
     return false;

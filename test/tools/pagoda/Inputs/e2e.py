@@ -135,7 +135,8 @@ def conv2d(x, w, b, stride, pad):
 def cnn(d):
     """Convolutions on the cube, channels-last between them: conv + ReLU,
     a strided conv with a swish (x * sigmoid(x)) after it, a pointwise conv
-    and a per-channel add, in f32 (three hf32 passes) and f16."""
+    with a per-channel add and a sigmoid, in f32 (three hf32 passes) and
+    f16."""
     rng = np.random.default_rng(5)
     for dt, np_t, onnx_t in (("f32", np.float32, TensorProto.FLOAT),
                              ("f16", np.float16, TensorProto.FLOAT16)):
@@ -154,7 +155,8 @@ def cnn(d):
             helper.make_node("Sigmoid", ["h2"], ["s2"], name="c2_sig"),
             helper.make_node("Mul", ["h2", "s2"], ["h3"], name="c2_swish"),
             helper.make_node("Conv", ["h3", "w3"], ["h4"], name="c3"),
-            helper.make_node("Add", ["h4", "c3"], ["y"], name="c3_bias"),
+            helper.make_node("Add", ["h4", "c3"], ["h5"], name="c3_bias"),
+            helper.make_node("Sigmoid", ["h5"], ["y"], name="c3_sig"),
         ]
         inits = [numpy_helper.from_array(a, n) for a, n in
                  [(w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (c3, "c3")]]
@@ -164,7 +166,7 @@ def cnn(d):
         h = np.maximum(conv2d(X, W1, B1, 1, 1), 0)
         h = conv2d(h, W2, B2, 2, 1)
         h = h * sigmoid(h)
-        y = conv2d(h, W3, None, 1, 0) + C3
+        y = sigmoid(conv2d(h, W3, None, 1, 0) + C3)
         write(d, "cnn_in_" + dt, {"x": x})
         write(d, "cnn_want_" + dt, {"y": y.astype(np_t)})
 

@@ -28,11 +28,19 @@ struct LoweredElementwise {
   codegen::ElementwiseKernel kernel;
   std::vector<int> operandOf;
 };
+/// `operandOf` entry of an epilogue tail's input that is the cube result.
+inline constexpr int kCubeResult = -2;
 
 /// Lowers an `elementwise` group; on failure `why` names the op and the
 /// reason (an op without a vector form, a broadcast other than from one
 /// element, an element type the vector unit does not compute in).
 std::optional<LoweredElementwise> lowerElementwiseGroup(GroupOp group, std::string &why);
+
+/// The ops of a cube group's epilogue from `tailStart` on (what FixPipe
+/// cannot apply) as a vector kernel whose input kCubeResult is `head`, the
+/// cube kernel's result.
+std::optional<LoweredElementwise> lowerEpilogueTail(GroupOp group, mlir::Value head,
+                                                    mlir::Operation *tailStart, std::string &why);
 
 /// A matmul or gemm group (with a bias add and a ReLU as its epilogue) as a
 /// cube kernel: A is group operand `aOperand` (any rank, rows flattened),
@@ -44,11 +52,15 @@ struct LoweredMatmul {
   bool bTransposed = false;
   mlir::DenseElementsAttr bias; ///< N elements (or a splat), when kernel.bias
   double biasScale = 1;         ///< Gemm's beta
+  /// The epilogue beyond bias and ReLU, on the vector unit after the cube
+  /// kernel, which then writes `head` to scratch.
+  std::optional<LoweredElementwise> tail;
+  mlir::Value head;
 };
 
 /// Lowers a `matmul`/`gemm` (`_epilogue`) group; on failure `why` says
 /// what has no cube form yet (B computed at run time, a batched B, alpha,
-/// trans_a, an epilogue beyond bias and ReLU).
+/// trans_a, an epilogue without a vector form).
 std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 
 /// The cube kernel's description of a 1-D or 2-D, one-group conv with
@@ -58,12 +70,15 @@ std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 std::optional<codegen::ConvKernel> convKernelShape(ConvOp conv, std::string &why);
 
 /// A `conv` (`_epilogue`) group whose conv is channels-last with a constant
-/// weight (and bias), with a ReLU as its epilogue, as a cube kernel.
+/// weight (and bias) as a cube kernel: a per-channel add and a ReLU in
+/// FixPipe, the rest of the epilogue as a vector kernel.
 struct LoweredConv {
   codegen::ConvKernel kernel;
   int xOperand = -1;
   mlir::DenseElementsAttr weight; ///< [M, C, k...]
   mlir::DenseElementsAttr bias;   ///< M elements, when kernel.bias
+  std::optional<LoweredElementwise> tail; ///< as for LoweredMatmul
+  mlir::Value head;
 };
 std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
 
