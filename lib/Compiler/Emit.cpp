@@ -461,8 +461,7 @@ private:
           targs.push_back(ref(g->getOperand(unsigned(operand))));
       for (Value r : g->getResults())
         targs.push_back(refs_.lookup(r));
-      launch(g, addKernel(tg->assembly, tg->program, g), tg->plan.blockDim, std::move(targs),
-             plan);
+      launch(g, addKernel(tg->assembly, tg->program, g), tg->plan.blockDim, std::move(targs), plan);
       tiling += "; epilogue on the vector unit: " + tg->plan.describe();
       predicted += tg->plan.predictedCycles;
       code += tg->assembly;
@@ -479,17 +478,14 @@ private:
     std::optional<graph::LoweredConv> l = graph::lowerConvGroup(g, why);
     if (!l)
       return notOnNpu(g, why);
+    if (l->depthwise)
+      return emitDepthwise(g, *l, plan);
     const codegen::ConvKernel &k = l->kernel;
     Result<codegen::GeneratedConv> gen = codegen::generateConv(k, target_);
     if (!gen)
       return g.emitError() << gen.error().str();
     const bool f32 = k.input == isa::DType::F32;
-    std::vector<float> weights;
-    for (APFloat v : l->weight.getValues<APFloat>()) {
-      bool lost;
-      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-      weights.push_back(v.convertToFloat());
-    }
+    std::vector<float> weights = floatsOf(l->weight);
     std::vector<float> packed = codegen::packConvWeights(k, weights.data());
     std::vector<Ref> args;
     Ref x = ref(g->getOperand(unsigned(l->xOperand)));
@@ -517,6 +513,40 @@ private:
                       gen->plan.describe() +
                           (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
                       predicted, std::move(args), l->tail, l->head, plan);
+  }
+
+  /// A depthwise conv on the vector unit: weights packed [kh*kw][C], the
+  /// bias as C values.
+  LogicalResult emitDepthwise(GroupOp g, const graph::LoweredConv &l, std::vector<Step> &plan) {
+    const codegen::DepthwiseKernel &k = *l.depthwise;
+    Result<codegen::GeneratedDepthwise> gen = codegen::generateDepthwise(k, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    std::vector<float> weights = floatsOf(l.weight);
+    std::vector<float> packed = codegen::packDepthwiseWeights(k, weights.data());
+    std::vector<uint8_t> bytes(packed.size() * 4);
+    std::memcpy(bytes.data(), packed.data(), bytes.size());
+    std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand))), appendConstant(bytes)};
+    if (k.bias) {
+      std::vector<float> bias = floatsOf(l.bias);
+      bias.resize(k.c, bias.empty() ? 0.0f : bias[0]); // a splat holds one value
+      std::vector<uint8_t> b(k.c * 4);
+      std::memcpy(b.data(), bias.data(), b.size());
+      args.push_back(appendConstant(b));
+    }
+    return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim, gen->plan.describe(),
+                      gen->plan.predictedCycles, std::move(args), l.tail, l.head, plan);
+  }
+
+  /// A float constant's values as f32.
+  static std::vector<float> floatsOf(DenseElementsAttr values) {
+    std::vector<float> out;
+    for (APFloat v : values.getValues<APFloat>()) {
+      bool lost;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      out.push_back(v.convertToFloat());
+    }
+    return out;
   }
 
   /// An f32 activation's high and low parts (Codegen/Matmul.h), by a

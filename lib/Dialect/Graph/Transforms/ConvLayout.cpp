@@ -1,6 +1,7 @@
 //===- ConvLayout.cpp - Channels-last convolutions for the cube -----------===//
 
 #include "pagoda/Codegen/Conv.h"
+#include "pagoda/Codegen/Depthwise.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
@@ -52,6 +53,13 @@ private:
         (conv.getBias() && !matchPattern(conv.getBias(), m_Constant())))
       return false;
     std::string why;
+    if (conv.getGroup() != 1) {
+      std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, why);
+      if (!k)
+        return false;
+      k->name = "depthwise";
+      return bool(codegen::planDepthwise(*k, t));
+    }
     std::optional<codegen::ConvKernel> k = convKernelShape(conv, why);
     if (!k)
       return false;

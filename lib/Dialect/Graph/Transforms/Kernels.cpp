@@ -288,14 +288,73 @@ std::optional<isa::DType> cubeInputType(Type t) {
 
 /// The epilogue from `start` on as a vector kernel reading `head` (the
 /// cube kernel's result).
-bool lowerTail(GroupOp group, Value head, Operation *start,
-               std::optional<LoweredElementwise> &tail, std::string &why) {
+bool lowerTail(GroupOp group, Value head, Operation *start, std::optional<LoweredElementwise> &tail,
+               std::string &why) {
   std::string reason;
   tail = lowerEpilogueTail(group, head, start, reason);
   if (!tail)
-    why = "epilogue " + describe(start) + " has no FixPipe form and its vector kernel cannot be "
-                                          "generated: " + reason;
+    why = "epilogue " + describe(start) +
+          " has no FixPipe form and its vector kernel cannot be "
+          "generated: " +
+          reason;
   return bool(tail);
+}
+
+/// What a cube (or depthwise) kernel applies to its result before storing
+/// it, and the rest of the epilogue.
+struct Epilogue {
+  DenseElementsAttr bias; ///< set when the group adds a constant channel row
+  bool relu = false;
+  std::optional<LoweredElementwise> tail;
+  Value head; ///< the kernel's result, when there is a tail
+};
+
+/// Walks the group's epilogue after `head` (the cube op's result; its
+/// channels are the last dimension, `channels` of them): a constant add of
+/// one value per channel (taken as the bias unless `hasBias`), then a
+/// ReLU; whatever follows becomes a vector kernel. Fails when the group
+/// yields something else or the tail has no vector form.
+std::optional<Epilogue> parseEpilogue(GroupOp group, Operation *headOp, int64_t channels,
+                                      bool hasBias, std::string &why) {
+  Block &body = group.getBody().front();
+  Epilogue e;
+  Value current = headOp->getResult(0);
+  for (Operation &op : body.without_terminator()) {
+    if (&op == headOp || llvm::isa<ConstantOp>(op) || op.isBeforeInBlock(headOp))
+      continue;
+    if (!e.relu) {
+      if (auto add = llvm::dyn_cast<AddOp>(op)) {
+        Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
+        DenseElementsAttr bias = constantOf(other, group);
+        auto bt = llvm::cast<RankedTensorType>(other.getType());
+        bool row = bt.getNumElements() == channels && bt.getRank() >= 1 &&
+                   bt.getShape().back() == channels;
+        if ((add.getLhs() == current || add.getRhs() == current) && bias && row && !hasBias &&
+            !e.bias && add.getType() == current.getType()) {
+          e.bias = bias;
+          current = add.getResult();
+          continue;
+        }
+      }
+      if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
+        e.relu = true;
+        current = relu.getResult();
+        continue;
+      }
+    }
+    // The rest of the epilogue runs on the vector unit.
+    if (!lowerTail(group, current, &op, e.tail, why))
+      return std::nullopt;
+    e.head = current;
+    return e;
+  }
+  if (body.getTerminator()->getNumOperands() != 1 ||
+      body.getTerminator()->getOperand(0) != current) {
+    why = "the group yields something else than the " + headOp->getName().stripDialect().str() +
+          "'s epilogue";
+    return std::nullopt;
+  }
+  return e;
 }
 
 } // namespace
@@ -386,45 +445,18 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
       uint64_t(bShape[out.bTransposed ? 0 : 1]) != k.n)
     return fail("B's shape does not match");
 
-  // The epilogue: a bias row (if the head had none), then ReLU, last.
-  bool seenHead = false;
-  for (Operation &op : ops) {
-    if (&op == first) {
-      seenHead = true;
-      continue;
-    }
-    if (!seenHead || llvm::isa<ConstantOp>(op))
-      continue;
-    if (!k.relu) {
-      if (auto add = llvm::dyn_cast<AddOp>(op)) {
-        Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
-        DenseElementsAttr bias = constantOf(other, group);
-        auto bt = llvm::cast<RankedTensorType>(other.getType());
-        bool row = bt.getNumElements() == int64_t(k.n) && bt.getRank() >= 1 &&
-                   bt.getShape().back() == int64_t(k.n);
-        if ((add.getLhs() == current || add.getRhs() == current) && bias && row && !k.bias &&
-            add.getType() == current.getType()) {
-          out.bias = bias;
-          k.bias = true;
-          current = add.getResult();
-          continue;
-        }
-      }
-      if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
-        k.relu = true;
-        current = relu.getResult();
-        continue;
-      }
-    }
-    // The rest of the epilogue runs on the vector unit.
-    k.name = kernelName(group);
-    if (!lowerTail(group, current, &op, out.tail, why))
-      return std::nullopt;
-    out.head = current;
-    return out;
+  // The epilogue: a bias row (if the head had none), then ReLU; the rest on
+  // the vector unit.
+  std::optional<Epilogue> e = parseEpilogue(group, first, int64_t(k.n), k.bias, why);
+  if (!e)
+    return std::nullopt;
+  if (e->bias) {
+    out.bias = e->bias;
+    k.bias = true;
   }
-  if (body.getTerminator()->getNumOperands() != 1 || body.getTerminator()->getOperand(0) != current)
-    return fail("the group yields something else than the product");
+  k.relu = e->relu;
+  out.tail = std::move(e->tail);
+  out.head = e->head;
   k.name = kernelName(group);
   return out;
 }
@@ -473,6 +505,45 @@ std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, s
   return k;
 }
 
+std::optional<codegen::DepthwiseKernel> pagoda::graph::depthwiseKernelShape(ConvOp conv,
+                                                                            std::string &why) {
+  auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
+  auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
+  auto fail = [&](const std::string &reason) -> std::optional<codegen::DepthwiseKernel> {
+    why = describe(conv) + ": " + reason;
+    return std::nullopt;
+  };
+  if (xt.getRank() != 4)
+    return fail("only 2-D depthwise convolutions have a vector kernel so far");
+  if (!xt.hasStaticShape() || !wt.hasStaticShape())
+    return fail("dynamic shapes");
+  const int64_t channels = xt.getDimSize(conv.getChannelDim());
+  if (int64_t(conv.getGroup()) != channels || wt.getDimSize(0) != channels || wt.getDimSize(1) != 1)
+    return fail("grouped convolutions other than depthwise (one filter per channel) have no "
+                "kernel yet");
+  if (!xt.getElementType().isF32())
+    return fail("depthwise kernels are generated for f32 so far");
+  codegen::DepthwiseKernel k;
+  ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
+                    dilations = conv.getDilations();
+  k.batch = uint64_t(xt.getDimSize(0));
+  k.c = uint64_t(channels);
+  k.h = uint64_t(xt.getDimSize(conv.getSpatialDim(0)));
+  k.w = uint64_t(xt.getDimSize(conv.getSpatialDim(1)));
+  k.kh = uint64_t(wt.getDimSize(2));
+  k.kw = uint64_t(wt.getDimSize(3));
+  k.padT = uint64_t(pads[0]);
+  k.padL = uint64_t(pads[1]);
+  k.padB = uint64_t(pads[2]);
+  k.padR = uint64_t(pads[3]);
+  k.strideH = uint64_t(strides[0]);
+  k.strideW = uint64_t(strides[1]);
+  k.dilH = uint64_t(dilations[0]);
+  k.dilW = uint64_t(dilations[1]);
+  k.bias = bool(conv.getBias());
+  return k;
+}
+
 std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::string &why) {
   Block &body = group.getBody().front();
   LoweredConv out;
@@ -488,13 +559,27 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
     }
   if (!conv)
     return fail("no conv at the head of the group");
-  if (!conv.getChannelsLast())
-    return fail(describe(conv) + ": channels-first (the cube kernels read channels-last; "
-                                 "-pagoda-graph-conv-layout converts what they cover)");
-  std::optional<codegen::ConvKernel> k = convKernelShape(conv, why);
-  if (!k)
-    return std::nullopt;
-  out.kernel = *k;
+  if (!conv.getChannelsLast()) {
+    // Say why the layout pass left it: the kernel shape's reason if any.
+    std::string reason;
+    if (conv.getGroup() != 1 ? !depthwiseKernelShape(conv, reason) : !convKernelShape(conv, reason))
+      return fail(reason);
+    return fail(describe(conv) + ": channels-first (the conv kernels read channels-last; "
+                                 "-pagoda-graph-conv-layout converts what they cover, and this "
+                                 "one has no tiling on the target)");
+  }
+  const bool depthwise = conv.getGroup() != 1;
+  if (depthwise) {
+    std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, why);
+    if (!k)
+      return std::nullopt;
+    out.depthwise = *k;
+  } else {
+    std::optional<codegen::ConvKernel> k = convKernelShape(conv, why);
+    if (!k)
+      return std::nullopt;
+    out.kernel = *k;
+  }
   out.weight = constantOf(conv.getWeight(), group);
   if (!out.weight)
     return fail(describe(conv) + ": the weight is computed at run time");
@@ -507,42 +592,23 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   if (!arg || constantOf(conv.getInput(), group))
     return fail(describe(conv) + ": the input is not a group input");
   out.xOperand = int(arg.getArgNumber());
-  Value current = conv.getResult();
-  for (Operation &op : body.without_terminator()) {
-    if (&op == conv.getOperation() || llvm::isa<ConstantOp>(op) || op.isBeforeInBlock(conv))
-      continue;
-    if (!out.kernel.relu) {
-      if (auto add = llvm::dyn_cast<AddOp>(op)) {
-        // A per-channel constant: the bias, when the conv has none.
-        Value other = add.getLhs() == current ? add.getRhs() : add.getLhs();
-        DenseElementsAttr bias = constantOf(other, group);
-        auto bt = llvm::cast<RankedTensorType>(other.getType());
-        const int64_t m = int64_t(out.kernel.m);
-        bool row = bt.getNumElements() == m && bt.getRank() >= 1 && bt.getShape().back() == m;
-        if ((add.getLhs() == current || add.getRhs() == current) && bias && row &&
-            !out.kernel.bias && add.getType() == current.getType()) {
-          out.bias = bias;
-          out.kernel.bias = true;
-          current = add.getResult();
-          continue;
-        }
-      }
-      if (auto relu = llvm::dyn_cast<ReluOp>(op); relu && relu.getInput() == current) {
-        out.kernel.relu = true;
-        current = relu.getResult();
-        continue;
-      }
-    }
-    // The rest of the epilogue runs on the vector unit.
+  const int64_t channels = llvm::cast<RankedTensorType>(conv.getType()).getShape().back();
+  std::optional<Epilogue> e = parseEpilogue(group, conv, channels, bool(out.bias), why);
+  if (!e)
+    return std::nullopt;
+  if (e->bias)
+    out.bias = e->bias;
+  out.tail = std::move(e->tail);
+  out.head = e->head;
+  if (depthwise) {
+    out.depthwise->bias = bool(out.bias);
+    out.depthwise->relu = e->relu;
+    out.depthwise->name = kernelName(group);
+  } else {
+    out.kernel.bias = bool(out.bias);
+    out.kernel.relu = e->relu;
     out.kernel.name = kernelName(group);
-    if (!lowerTail(group, current, &op, out.tail, why))
-      return std::nullopt;
-    out.head = current;
-    return out;
   }
-  if (body.getTerminator()->getNumOperands() != 1 || body.getTerminator()->getOperand(0) != current)
-    return fail("the group yields something else than the convolution");
-  out.kernel.name = kernelName(group);
   return out;
 }
 
@@ -572,9 +638,13 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     std::optional<LoweredConv> l = lowerConvGroup(group, why);
     if (!l)
       return false;
-    if (Result<codegen::ConvPlan> p = codegen::planConv(l->kernel, target); !p)
+    if (l->depthwise) {
+      if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*l->depthwise, target); !p)
+        problem = p.error();
+    } else if (Result<codegen::ConvPlan> p = codegen::planConv(l->kernel, target); !p) {
       problem = p.error();
-    else if (l->tail)
+    }
+    if (!problem && l->tail)
       if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
           !e)
         problem = e.error();

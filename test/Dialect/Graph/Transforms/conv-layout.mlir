@@ -25,16 +25,31 @@ func.func @two(%x: tensor<1x16x8x8xf32>) -> tensor<1x8x8x8xf32> {
 
 // -----
 
-// Not covered by the cube kernels yet: a depthwise conv, a weight computed
-// at run time, a 3-D conv.
+// Depthwise convs go to the vector unit's kernels, channels-last too (on
+// the 910 as well: no cube involved).
+// CHECK-LABEL: func.func @depthwise
+// NOF32-LABEL: func.func @depthwise
+// NOF32:       channels_last
+// CHECK:      graph.transpose %arg0
+// CHECK-NEXT: graph.conv {{.*}} {channels_last, {{.*}}group = 8 : i64{{.*}}} : (tensor<1x8x8x8xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x8x8xf32>
+func.func @depthwise(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %dw = graph.constant dense<0.5> : tensor<8x1x3x3xf32>
+  %a = graph.conv %x, %dw {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 8 : i64} : (tensor<1x8x8x8xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x8x8xf32>
+  return %a : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// Not covered by the generated kernels yet: a grouped conv with two filters
+// per group, a weight computed at run time, a 3-D conv.
 // CHECK-LABEL: func.func @uncovered
 // CHECK-NOT: channels_last
 // CHECK-NOT: graph.transpose
-func.func @uncovered(%x: tensor<1x8x8x8xf32>, %w: tensor<8x8x1x1xf32>, %v: tensor<1x8x4x4x4xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x4x4x4xf32>) {
-  %dw = graph.constant dense<0.5> : tensor<8x1x3x3xf32>
+func.func @uncovered(%x: tensor<1x8x8x8xf32>, %w: tensor<8x8x1x1xf32>, %v: tensor<1x8x4x4x4xf32>) -> (tensor<1x16x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x4x4x4xf32>) {
+  %dw = graph.constant dense<0.5> : tensor<16x1x3x3xf32>
   %w3 = graph.constant dense<0.5> : tensor<8x8x1x1x1xf32>
-  %a = graph.conv %x, %dw {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 8 : i64} : (tensor<1x8x8x8xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %a = graph.conv %x, %dw {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 8 : i64} : (tensor<1x8x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
   %b = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x8x8x8xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x8x8xf32>
   %c = graph.conv %v, %w3 {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>, dilations = array<i64: 1, 1, 1>, group = 1 : i64} : (tensor<1x8x4x4x4xf32>, tensor<8x8x1x1x1xf32>) -> tensor<1x8x4x4x4xf32>
-  return %a, %b, %c : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x4x4x4xf32>
+  return %a, %b, %c : tensor<1x16x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x4x4x4xf32>
 }

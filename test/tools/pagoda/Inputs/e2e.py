@@ -134,7 +134,8 @@ def conv2d(x, w, b, stride, pad):
 
 def cnn(d):
     """Convolutions on the cube, channels-last between them: conv + ReLU,
-    a strided conv with a swish (x * sigmoid(x)) after it, a pointwise conv
+    a strided conv, a depthwise conv with a swish (x * sigmoid(x)) after
+    it, a pointwise conv
     with a per-channel add and a sigmoid, in f32 (three hf32 passes) and
     f16."""
     rng = np.random.default_rng(5)
@@ -145,6 +146,8 @@ def cnn(d):
         b1 = (rng.standard_normal(16) / 10).astype(np_t)
         w2 = (rng.standard_normal((24, 16, 3, 3)) / 12).astype(np_t)
         b2 = (rng.standard_normal(24) / 10).astype(np_t)
+        wd = (rng.standard_normal((24, 1, 3, 3)) / 3).astype(np_t)
+        bd = (rng.standard_normal(24) / 10).astype(np_t)
         w3 = (rng.standard_normal((8, 24, 1, 1)) / 5).astype(np_t)
         c3 = (rng.standard_normal((8, 1, 1)) / 10).astype(np_t)
         nodes = [
@@ -152,19 +155,25 @@ def cnn(d):
             helper.make_node("Relu", ["h0"], ["h1"], name="c1_relu"),
             helper.make_node("Conv", ["h1", "w2", "b2"], ["h2"], name="c2", pads=[1, 1, 1, 1],
                              strides=[2, 2]),
-            helper.make_node("Sigmoid", ["h2"], ["s2"], name="c2_sig"),
-            helper.make_node("Mul", ["h2", "s2"], ["h3"], name="c2_swish"),
+            helper.make_node("Conv", ["h2", "wd", "bd"], ["d2"], name="dw", pads=[1, 1, 1, 1],
+                             group=24),
+            helper.make_node("Sigmoid", ["d2"], ["s2"], name="c2_sig"),
+            helper.make_node("Mul", ["d2", "s2"], ["h3"], name="c2_swish"),
             helper.make_node("Conv", ["h3", "w3"], ["h4"], name="c3"),
             helper.make_node("Add", ["h4", "c3"], ["h5"], name="c3_bias"),
             helper.make_node("Sigmoid", ["h5"], ["y"], name="c3_sig"),
         ]
         inits = [numpy_helper.from_array(a, n) for a, n in
-                 [(w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (w3, "w3"), (c3, "c3")]]
+                 [(w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"), (wd, "wd"), (bd, "bd"),
+                  (w3, "w3"), (c3, "c3")]]
         t = lambda n, sh: helper.make_tensor_value_info(n, onnx_t, sh)
         save(d, "cnn_" + dt, nodes, [t("x", [2, 3, 20, 20])], [t("y", [2, 8, 10, 10])], inits)
-        X, W1, B1, W2, B2, W3, C3 = (v.astype(np.float64) for v in (x, w1, b1, w2, b2, w3, c3))
+        X, W1, B1, W2, B2, WD, BD, W3, C3 = (v.astype(np.float64) for v in
+                                             (x, w1, b1, w2, b2, wd, bd, w3, c3))
         h = np.maximum(conv2d(X, W1, B1, 1, 1), 0)
         h = conv2d(h, W2, B2, 2, 1)
+        h = np.concatenate([conv2d(h[:, i:i + 1], WD[i:i + 1], BD[i:i + 1], 1, 1)
+                            for i in range(24)], axis=1)
         h = h * sigmoid(h)
         y = sigmoid(conv2d(h, W3, None, 1, 0) + C3)
         write(d, "cnn_in_" + dt, {"x": x})

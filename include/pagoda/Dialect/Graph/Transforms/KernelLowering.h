@@ -11,6 +11,7 @@
 #define PAGODA_DIALECT_GRAPH_TRANSFORMS_KERNELLOWERING_H
 
 #include "pagoda/Codegen/Conv.h"
+#include "pagoda/Codegen/Depthwise.h"
 #include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
@@ -69,14 +70,20 @@ std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 /// a bias. On failure `why` says what the cube kernels do not cover.
 std::optional<codegen::ConvKernel> convKernelShape(ConvOp conv, std::string &why);
 
+/// The vector kernel's description of a 2-D depthwise conv (one filter per
+/// channel) in f32, read as channels-last.
+std::optional<codegen::DepthwiseKernel> depthwiseKernelShape(ConvOp conv, std::string &why);
+
 /// A `conv` (`_epilogue`) group whose conv is channels-last with a constant
-/// weight (and bias) as a cube kernel: a per-channel add and a ReLU in
-/// FixPipe, the rest of the epilogue as a vector kernel.
+/// weight (and bias): a cube kernel (one group) or a depthwise vector kernel
+/// (`depthwise` set), each applying a per-channel add and a ReLU itself,
+/// and the rest of the epilogue as a vector kernel.
 struct LoweredConv {
   codegen::ConvKernel kernel;
+  std::optional<codegen::DepthwiseKernel> depthwise;
   int xOperand = -1;
-  mlir::DenseElementsAttr weight; ///< [M, C, k...]
-  mlir::DenseElementsAttr bias;   ///< M elements, when kernel.bias
+  mlir::DenseElementsAttr weight;         ///< [M, C, k...]
+  mlir::DenseElementsAttr bias;           ///< M elements, when kernel.bias
   std::optional<LoweredElementwise> tail; ///< as for LoweredMatmul
   mlir::Value head;
 };

@@ -67,9 +67,11 @@ def GraphConvLayout : Pass<"pagoda-graph-conv-layout"> {
   let description = [{
     The cube's data movers read channels-last activations into the
     feature-map layout load3d needs and FixPipe writes channels-last, so
-    the generated conv kernels take [N, H, W, C]. This pass rewrites each
-    graph.conv the target's conv kernel covers (1-D or 2-D, one group,
-    constant weight, f32/f16/bf16, a tiling that fits) to
+    the generated conv kernels take [N, H, W, C]; so do the depthwise
+    kernels of the vector unit (channels are its lanes). This pass rewrites
+    each graph.conv the target's kernels cover (1-D or 2-D with one group
+    and f32/f16/bf16, or 2-D depthwise in f32; constant weight; a tiling
+    that fits) to
     transpose -> conv {channels_last} -> transpose; run
     -pagoda-graph-sink-transposes after it so that the transposes between
     consecutive convolutions cancel.

@@ -1,0 +1,81 @@
+//===- Depthwise.h - Vector kernels for depthwise convolutions --*- C++ -*-===//
+//
+// Y = depthwise_conv(X, W) (+ bias) (ReLU) on the vector cores
+// (docs/codegen.md). Each channel has its own kh x kw window, so there is no
+// reduction over channels for the cube to do; channels-last activations
+// (X [N][H][W][C], Y [N][OH][OW][C]) make it a vector job: for one output
+// row and one window tap, one multiply-add instruction covers every output
+// column (a repeat per column, source repeat stride = stride x C) and up to
+// one repeat's worth of channels, with the tap's per-channel weights read at
+// repeat stride 0.
+//
+// A tile is `rows` output rows of one image; its input band (with the rows
+// above and below the image zero-filled, and zero columns for the left and
+// right padding) is loaded row by row into one of two UB buffer sets, so
+// loads, arithmetic and stores of consecutive tiles overlap. f32 only so
+// far (each tap is one fused multiply-add, rounded once).
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_CODEGEN_DEPTHWISE_H
+#define PAGODA_CODEGEN_DEPTHWISE_H
+
+#include "pagoda/ISA/Program.h"
+#include "pagoda/Support/Result.h"
+#include "pagoda/Target/TargetDesc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pagoda::codegen {
+
+struct DepthwiseKernel {
+  std::string name;
+  isa::DType type = isa::DType::F32;
+  uint64_t batch = 1, c = 0, h = 0, w = 0; ///< X is [batch][h][w][c]
+  uint64_t kh = 1, kw = 1;
+  uint64_t padT = 0, padB = 0, padL = 0, padR = 0;
+  uint64_t strideH = 1, strideW = 1, dilH = 1, dilW = 1;
+  bool bias = false; ///< one value per channel, of the kernel's type
+  bool relu = false;
+
+  uint64_t outH() const;
+  uint64_t outW() const;
+};
+
+/// Kernel arguments: X, the weights as [kh*kw][c] (packDepthwiseWeights),
+/// the bias ([c]) if any, Y.
+unsigned depthwiseArgCount(const DepthwiseKernel &k);
+
+/// Weights [c][1][kh][kw] (row-major) as the kernel reads them, [kh*kw][c].
+std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *weights);
+
+struct DepthwisePlan {
+  uint32_t blockDim = 0;
+  uint32_t vectorCores = 0;
+  uint64_t rows = 0;  ///< output rows per tile
+  uint64_t tiles = 0; ///< batch x ceil(outH / rows)
+  double predictedCycles = 0;
+  std::string describe() const;
+};
+
+struct GeneratedDepthwise {
+  std::string assembly;
+  isa::Program program;
+  DepthwisePlan plan;
+};
+
+Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &kernel,
+                                    const target::TargetDesc &target);
+Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &kernel,
+                                             const target::TargetDesc &target);
+
+/// The kernel's exact result: per output, the bias (or 0), then one fused
+/// multiply-add per tap in row-major window order, then ReLU.
+std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector<float> &x,
+                                     const std::vector<float> &packedWeights,
+                                     const std::vector<float> &bias);
+
+} // namespace pagoda::codegen
+
+#endif // PAGODA_CODEGEN_DEPTHWISE_H

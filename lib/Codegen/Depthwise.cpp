@@ -1,0 +1,443 @@
+//===- Depthwise.cpp - Vector kernels for depthwise convolutions ----------===//
+//
+// The program of each vector core (docs/codegen.md):
+//
+//   MTE2: the weights (and bias) once
+//   for tile t = core, core + cores, ...           (image, `rows` output rows)
+//     MTE2  wait band[s] free; per band row: its input row into the padded
+//           UB row (V zero-fills rows above and below the image instead)
+//     V     wait band loaded, out[s] free; per output row and channel chunk:
+//           acc = bias (or 0), then one vmla per window tap over all output
+//           columns, then ReLU
+//     MTE3  wait out ready; the tile's output rows (contiguous in GM) out
+//
+// UB holds the weights, the bias and two buffer sets (band rows, each
+// padded to whole repeats with zero left and right columns, and the output
+// rows); the flags are counting hand-offs as in the elementwise kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Codegen/Depthwise.h"
+
+#include "AsmWriter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace pagoda::codegen {
+
+namespace {
+
+uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint64_t roundUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
+constexpr uint64_t kRepeatBytes = 256;
+
+enum Reg : unsigned {
+  kX = 1,
+  kWArg = 2,
+  kBiasArg = 3,
+  kY = 4,
+  kCore = 5, ///< this vector core's index in the launch
+  kTile = 6, ///< tile index
+  kTiles = 7,
+  kImg = 8,
+  kBand = 9, ///< tile within the image
+  kSet = 10, ///< UB offset of this tile's buffer set (toggled)
+  kSetFlip = 11,
+  kRow0 = 12, ///< first input row of the band (signed)
+  kQ = 13,    ///< band row
+  kR = 14,    ///< input row
+  kTmp = 15,
+  kTmp2 = 16,
+  kGm = 17,
+  kUb = 18,
+  kH = 19,
+  kOutRow = 20, ///< UB address of the output row
+  kInRow = 21,  ///< UB address of the band row of the output row
+  kRowLoop = 22,
+  kDst = 23,
+  kSrc0 = 24,
+  kSrc1 = 25,
+  kYTile = 26,
+};
+
+/// Sizes of one plan (bytes).
+struct Layout {
+  uint64_t rowStride = 0; ///< a padded band row, whole repeats
+  uint64_t bandRows = 0;  ///< band rows of a full tile
+  uint64_t outRowBytes = 0;
+  uint64_t weights = 0, bias = 0, set = 0;
+};
+
+Layout layoutOf(const DepthwiseKernel &k, uint64_t rows) {
+  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  Layout l;
+  l.rowStride = roundUp((k.w + k.padL + k.padR) * k.c * size, kRepeatBytes);
+  l.bandRows = (rows - 1) * k.strideH + k.dilH * (k.kh - 1) + 1;
+  l.outRowBytes = k.outW() * k.c * size;
+  l.weights = roundUp(k.kh * k.kw * k.c * size, 32);
+  l.bias = k.bias ? roundUp(k.c * size, 32) : 0;
+  l.set = l.bandRows * l.rowStride + roundUp(rows * l.outRowBytes, 32);
+  return l;
+}
+
+class Emitter : AsmWriter {
+public:
+  Emitter(const DepthwiseKernel &k, const DepthwisePlan &p, const Layout &l,
+          const target::TargetDesc &t)
+      : k_(k), p_(p), l_(l), t_(t), size_(isa::dtypeBits(k.type) / 8),
+        lanes_(kRepeatBytes / size_) {}
+
+  std::string run() {
+    const bool coupled = t_.organization == target::CoreOrganization::Coupled;
+    line(".kernel {}", k_.name);
+    line(".core {}", coupled ? "coupled" : "aiv");
+    comment("depthwise {}x{} over X[{}x{}x{}x{}] {}, pads {},{},{},{}, strides {}x{}, dilations "
+            "{}x{}{}{}: {}",
+            k_.kh, k_.kw, k_.batch, k_.h, k_.w, k_.c, isa::dtypeName(k_.type), k_.padT, k_.padL,
+            k_.padB, k_.padR, k_.strideH, k_.strideW, k_.dilH, k_.dilW, k_.bias ? ", bias" : "",
+            k_.relu ? ", relu" : "", p_.describe());
+    unsigned arg = 0;
+    line("ldarg x{}, {}", kX, arg++);
+    line("ldarg x{}, {}", kWArg, arg++);
+    if (k_.bias)
+      line("ldarg x{}, {}", kBiasArg, arg++);
+    line("ldarg x{}, {}", kY, arg++);
+    line("coreid x{}", kCore);
+    if (!coupled) {
+      line("muli x{0}, x{0}, {1}", kCore, t_.vectorCoresPerAiCore);
+      line("subid x{}", kTmp);
+      line("add x{0}, x{0}, x{1}", kCore, kTmp);
+    }
+    line("movi x{}, {}", kH, k_.h);
+    line("movi x{}, {}", kTiles, p_.tiles);
+    // Weights and bias, once; the band buffers start as zeros (the pad
+    // columns stay zero: loads write only the image's columns).
+    line("movi x{}, 0", kUb);
+    line("dma_gm_ub x{}, x{}, len={}", kUb, kWArg, l_.weights / 32);
+    if (k_.bias) {
+      line("movi x{}, {}", kUb, l_.weights);
+      line("dma_gm_ub x{}, x{}, len={}", kUb, kBiasArg, l_.bias / 32);
+    }
+    line("setf mte2, v, 1");
+    line("waitf mte2, v, 1");
+    const uint64_t setBase = l_.weights + l_.bias;
+    for (int s = 0; s < 2; ++s)
+      zeroRows(setBase + uint64_t(s) * l_.set, l_.bandRows);
+    line("movi x{}, {}", kSet, setBase);
+    line("movi x{}, {}", kSetFlip, setBase ^ (setBase + l_.set));
+    for (int i = 0; i < 2; ++i)
+      for (const char *f : kFreeFlags)
+        line("setf {}", f);
+    line("add x{}, x{}, x0", kTile, kCore);
+    label("tile_loop");
+    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    const uint64_t bands = ceilDiv(k_.outH(), p_.rows);
+    const uint64_t lastRows = k_.outH() - (bands - 1) * p_.rows;
+    line("movi x{}, {}", kTmp, bands);
+    line("divu x{}, x{}, x{}", kImg, kTile, kTmp);
+    line("remu x{}, x{}, x{}", kBand, kTile, kTmp);
+    if (lastRows != p_.rows) {
+      line("movi x{}, {}", kTmp, bands - 1);
+      line("beq x{}, x{}, edge_tile", kBand, kTmp);
+    }
+    tileBody("full", p_.rows);
+    if (lastRows != p_.rows) {
+      label("edge_tile");
+      tileBody("last", lastRows);
+    }
+    label("tiles_done");
+    for (int i = 0; i < 2; ++i)
+      for (const char *f : kFreeFlags)
+        line("waitf {}", f);
+    line("halt");
+    return take();
+  }
+
+private:
+  /// Band buffer free (V -> MTE2), output buffer free (MTE3 -> V).
+  static constexpr const char *kFreeFlags[] = {"v, mte2, 0", "mte3, v, 0"};
+
+  /// V: `rows` band rows from UB address `base` (an immediate) to zero.
+  void zeroRows(uint64_t base, uint64_t rows) {
+    line("movi x{}, {}", kUb, base);
+    const uint64_t reps = rows * l_.rowStride / kRepeatBytes;
+    for (uint64_t done = 0; done < reps;) {
+      const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
+      line("vdup.{} x{}, x0, rep={}", isa::dtypeName(k_.type), kUb, n);
+      line("addi x{0}, x{0}, {1}", kUb, n * kRepeatBytes);
+      done += n;
+    }
+  }
+
+  void tileBody(const std::string &tag, uint64_t rows) {
+    const uint64_t bandRows = (rows - 1) * k_.strideH + k_.dilH * (k_.kh - 1) + 1;
+    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_;
+    comment("tile of {} output rows from {} band rows", rows, bandRows);
+    // The band's first input row: band * rows * strideH - padT.
+    line("movi x{}, {}", kTmp, p_.rows * k_.strideH);
+    line("mul x{}, x{}, x{}", kRow0, kBand, kTmp);
+    line("addi x{0}, x{0}, {1}", kRow0, -int64_t(k_.padT));
+    // MTE2 (V for rows outside the image): the band, row by row. V's
+    // zero-fill writes rows it read two tiles ago: a barrier orders them.
+    line("barrier v");
+    line("waitf v, mte2, 0");
+    line("movi x{}, 0", kQ);
+    line("add x{}, x{}, x0", kUb, kSet);
+    line("addi x{0}, x{0}, {1}", kUb, k_.padL * k_.c * size_);
+    label(tag + "_band");
+    line("add x{}, x{}, x{}", kR, kRow0, kQ);
+    line("blt x{}, x0, {}_zero", kR, tag);
+    line("bge x{}, x{}, {}_zero", kR, kH, tag);
+    // GM row: X + ((img * H + r) * W * C) * size.
+    line("mul x{}, x{}, x{}", kGm, kImg, kH);
+    line("add x{0}, x{0}, x{1}", kGm, kR);
+    line("movi x{}, {}", kTmp, rowBytes);
+    line("mul x{0}, x{0}, x{1}", kGm, kTmp);
+    line("add x{0}, x{0}, x{1}", kGm, kX);
+    line("dma_gm_ub x{}, x{}, len={}", kUb, kGm, rowBytes / 32);
+    line("jmp {}_next", tag);
+    label(tag + "_zero");
+    line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(k_.padL * k_.c * size_));
+    for (uint64_t done = 0, reps = l_.rowStride / kRepeatBytes; done < reps;) {
+      const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
+      line("vdup.{} x{}, x0, rep={}", isa::dtypeName(k_.type), kTmp, n);
+      line("addi x{0}, x{0}, {1}", kTmp, n * kRepeatBytes);
+      done += n;
+    }
+    label(tag + "_next");
+    line("addi x{0}, x{0}, {1}", kUb, l_.rowStride);
+    line("addi x{0}, x{0}, 1", kQ);
+    line("movi x{}, {}", kTmp, bandRows);
+    line("blt x{}, x{}, {}_band", kQ, kTmp, tag);
+    line("setf mte2, v, 0");
+
+    // V: the output rows.
+    line("waitf mte2, v, 0");
+    line("waitf mte3, v, 0");
+    line("barrier v"); // the zero-filled rows
+    line("add x{}, x{}, x0", kInRow, kSet);
+    line("addi x{}, x{}, {}", kOutRow, kSet, l_.bandRows * l_.rowStride);
+    line("movi x{}, {}", kRowLoop, rows);
+    label(tag + "_rows");
+    const std::string dt = isa::dtypeName(k_.type);
+    const uint64_t cBlocks = k_.c * size_ / 32;
+    for (uint64_t c0 = 0; c0 < k_.c; c0 += lanes_) {
+      const uint64_t lanes = std::min(lanes_, k_.c - c0);
+      if (lanes != lanes_)
+        setMask(lanes);
+      for (uint64_t o0 = 0; o0 < ow; o0 += t_.vectorMaxRepeat) {
+        const uint64_t reps = std::min<uint64_t>(t_.vectorMaxRepeat, ow - o0);
+        const uint64_t outOff = (o0 * k_.c + c0) * size_;
+        line("addi x{}, x{}, {}", kDst, kOutRow, outOff);
+        if (k_.bias) {
+          line("movi x{}, {}", kSrc1, l_.weights + c0 * size_);
+          line("vcopy.{} x{}, x{}, rep={}, drs={}, srs=0", dt, kDst, kSrc1, reps, cBlocks);
+        } else {
+          line("vdup.{} x{}, x0, rep={}, drs={}", dt, kDst, reps, cBlocks);
+        }
+        for (uint64_t i = 0; i < k_.kh; ++i)
+          for (uint64_t j = 0; j < k_.kw; ++j) {
+            const uint64_t inOff =
+                i * k_.dilH * l_.rowStride + ((o0 * k_.strideW + j * k_.dilW) * k_.c + c0) * size_;
+            line("addi x{}, x{}, {}", kSrc0, kInRow, inOff);
+            line("movi x{}, {}", kSrc1, ((i * k_.kw + j) * k_.c + c0) * size_);
+            // Each tap accumulates into what the one before wrote.
+            line("barrier v");
+            line("vmla.{} x{}, x{}, x{}, rep={}, drs={}, s0rs={}, s1rs=0", dt, kDst, kSrc0, kSrc1,
+                 reps, cBlocks, k_.strideW * cBlocks);
+          }
+        if (k_.relu) {
+          line("barrier v");
+          line("vrelu.{} x{}, x{}, rep={}, drs={}, srs={}", dt, kDst, kDst, reps, cBlocks, cBlocks);
+        }
+      }
+      if (lanes != lanes_)
+        setMask(lanes_);
+    }
+    line("addi x{0}, x{0}, {1}", kInRow, k_.strideH * l_.rowStride);
+    line("addi x{0}, x{0}, {1}", kOutRow, l_.outRowBytes);
+    line("addi x{0}, x{0}, -1", kRowLoop);
+    line("bne x{}, x0, {}_rows", kRowLoop, tag);
+    line("setf v, mte2, 0");
+    line("setf v, mte3, 0");
+    // MTE3: the output rows, contiguous in Y.
+    line("waitf v, mte3, 0");
+    line("movi x{}, {}", kTmp, k_.outH());
+    line("mul x{}, x{}, x{}", kYTile, kImg, kTmp);
+    line("movi x{}, {}", kTmp, p_.rows);
+    line("mul x{}, x{}, x{}", kTmp, kBand, kTmp);
+    line("add x{0}, x{0}, x{1}", kYTile, kTmp);
+    line("movi x{}, {}", kTmp, l_.outRowBytes);
+    line("mul x{0}, x{0}, x{1}", kYTile, kTmp);
+    line("add x{0}, x{0}, x{1}", kYTile, kY);
+    line("addi x{}, x{}, {}", kUb, kSet, l_.bandRows * l_.rowStride);
+    line("dma_ub_gm x{}, x{}, len={}", kYTile, kUb, rows * l_.outRowBytes / 32);
+    line("setf mte3, v, 0");
+    line("xor x{0}, x{0}, x{1}", kSet, kSetFlip);
+    line("movi x{}, {}", kTmp, p_.vectorCores);
+    line("add x{0}, x{0}, x{1}", kTile, kTmp);
+    line("jmp tile_loop");
+  }
+
+  /// V: the first `lanes` lanes active.
+  void setMask(uint64_t lanes) {
+    const uint64_t lo = lanes >= 64 ? ~uint64_t(0) : (uint64_t(1) << lanes) - 1;
+    const uint64_t hi = lanes >= 128 ? ~uint64_t(0)
+                        : lanes > 64 ? (uint64_t(1) << (lanes - 64)) - 1
+                                     : 0;
+    line("movi x{}, {:#x}", kTmp, lo);
+    line("movi x{}, {:#x}", kTmp2, hi);
+    line("setmask x{}, x{}", kTmp, kTmp2);
+  }
+
+  const DepthwiseKernel &k_;
+  const DepthwisePlan &p_;
+  const Layout &l_;
+  const target::TargetDesc &t_;
+  unsigned size_;
+  uint64_t lanes_;
+};
+
+} // namespace
+
+uint64_t DepthwiseKernel::outH() const {
+  const uint64_t span = dilH * (kh - 1) + 1;
+  return h + padT + padB < span || !strideH ? 0 : (h + padT + padB - span) / strideH + 1;
+}
+uint64_t DepthwiseKernel::outW() const {
+  const uint64_t span = dilW * (kw - 1) + 1;
+  return w + padL + padR < span || !strideW ? 0 : (w + padL + padR - span) / strideW + 1;
+}
+
+unsigned depthwiseArgCount(const DepthwiseKernel &k) { return k.bias ? 4 : 3; }
+
+std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *weights) {
+  std::vector<float> out(k.kh * k.kw * k.c);
+  for (uint64_t ch = 0; ch < k.c; ++ch)
+    for (uint64_t tap = 0; tap < k.kh * k.kw; ++tap)
+      out[tap * k.c + ch] = weights[ch * k.kh * k.kw + tap];
+  return out;
+}
+
+std::string DepthwisePlan::describe() const {
+  return fmt::format("{} tiles of {} output rows on {} vector cores", tiles, rows, vectorCores);
+}
+
+Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("depthwise kernel '{}': {}", k.name, why));
+  };
+  if (k.type != isa::DType::F32)
+    return fail(fmt::format("element type {} (f32 is generated so far)", isa::dtypeName(k.type)));
+  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  if (!k.batch || !k.c || !k.h || !k.w || !k.kh || !k.kw || !k.strideH || !k.strideW || !k.dilH ||
+      !k.dilW)
+    return fail("an empty dimension or a zero stride or dilation");
+  if (!k.outH() || !k.outW())
+    return fail("the window is larger than the padded input");
+  if ((k.c * size) % 32)
+    return fail(fmt::format("{} channels are not whole 32-byte blocks", k.c));
+  const uint64_t cBlocks = k.c * size / 32;
+  if (cBlocks * k.strideW > 255)
+    return fail("channels x stride exceed the vector repeat stride (255 blocks)");
+  if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm))
+    return fail(t.name + " has no GM<->UB path");
+  if (t.eventIds < 2)
+    return fail(t.name + " has fewer than 2 event ids");
+  if (!t.vectorMaxRepeat)
+    return fail(t.name + " has no vector repeats");
+
+  const bool coupled = t.organization == target::CoreOrganization::Coupled;
+  const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
+  const uint32_t available = t.aiCores * perAi;
+  const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
+  const auto &load = *t.path(target::Path::GmToUb);
+  const auto &store = *t.path(target::Path::UbToGm);
+  const uint64_t oh = k.outH(), ow = k.outW();
+  const uint64_t lanes = kRepeatBytes / size;
+  const uint64_t instrPerRow =
+      ceilDiv(k.c, lanes) * ceilDiv(ow, t.vectorMaxRepeat) * (1 + k.kh * k.kw + (k.relu ? 1 : 0));
+  double best = std::numeric_limits<double>::infinity();
+  DepthwisePlan plan;
+  for (uint64_t rows = 1; rows <= oh; ++rows) {
+    const Layout l = layoutOf(k, rows);
+    if (l.weights + l.bias + 2 * l.set > ub)
+      break;
+    const uint64_t tiles = k.batch * ceilDiv(oh, rows);
+    const uint64_t cores = std::min<uint64_t>(available, tiles);
+    const uint64_t perCore = ceilDiv(tiles, cores);
+    // Per tile: its band in, the vector work, its rows out; the three
+    // overlap across tiles, so the slowest sets the pace.
+    const double in = double(l.bandRows * k.w * k.c * size), out = double(rows * l.outRowBytes);
+    const double loadCycles =
+        in / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
+    const double storeCycles =
+        out / std::min(double(store.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
+    const double perInstr = std::max<double>(
+        t.vectorMinCycles,
+        double(std::min<uint64_t>(ow, t.vectorMaxRepeat) * kRepeatBytes) / t.vectorBytesPerCycle);
+    const double compute = double(rows * instrPerRow) * perInstr;
+    const double tile = std::max({loadCycles, storeCycles, compute});
+    const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
+                          loadCycles + storeCycles;
+    if (cycles < best) {
+      best = cycles;
+      plan.rows = rows;
+      plan.tiles = tiles;
+      plan.vectorCores = uint32_t(ceilDiv(cores, perAi) * perAi);
+      plan.blockDim = uint32_t(ceilDiv(cores, perAi));
+    }
+  }
+  if (!plan.rows)
+    return fail(
+        fmt::format("one output row's band does not fit the {} B unified buffer twice", ub));
+  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  return plan;
+}
+
+Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
+                                             const target::TargetDesc &t) {
+  Result<DepthwisePlan> plan = planDepthwise(k, t);
+  if (!plan)
+    return plan.error();
+  GeneratedDepthwise g;
+  g.plan = *plan;
+  const Layout layout = layoutOf(k, plan->rows);
+  g.assembly = Emitter(k, g.plan, layout, t).run();
+  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
+  if (!progs)
+    return Error(fmt::format("depthwise kernel '{}': generated code does not assemble: {}", k.name,
+                             progs.error().str()));
+  g.program = std::move((*progs)[0]);
+  return g;
+}
+
+std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector<float> &x,
+                                     const std::vector<float> &w, const std::vector<float> &bias) {
+  const uint64_t oh = k.outH(), ow = k.outW();
+  std::vector<float> y(k.batch * oh * ow * k.c);
+  for (uint64_t n = 0; n < k.batch; ++n)
+    for (uint64_t r = 0; r < oh; ++r)
+      for (uint64_t q = 0; q < ow; ++q)
+        for (uint64_t ch = 0; ch < k.c; ++ch) {
+          float acc = k.bias ? bias[ch] : 0.0f;
+          for (uint64_t i = 0; i < k.kh; ++i)
+            for (uint64_t j = 0; j < k.kw; ++j) {
+              const int64_t row = int64_t(r * k.strideH + i * k.dilH) - int64_t(k.padT);
+              const int64_t col = int64_t(q * k.strideW + j * k.dilW) - int64_t(k.padL);
+              float xv = 0.0f;
+              if (row >= 0 && row < int64_t(k.h) && col >= 0 && col < int64_t(k.w))
+                xv = x[((n * k.h + uint64_t(row)) * k.w + uint64_t(col)) * k.c + ch];
+              acc = std::fmaf(xv, w[(i * k.kw + j) * k.c + ch], acc);
+            }
+          y[((n * oh + r) * ow + q) * k.c + ch] =
+              k.relu && !(acc > 0) && !std::isnan(acc) ? 0.0f : acc;
+        }
+  return y;
+}
+
+} // namespace pagoda::codegen
