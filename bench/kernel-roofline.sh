@@ -38,11 +38,21 @@ for ty, npt, tag in ((H, np.float16, "f16"), (F, np.float32, "f32")):
     w = numpy_helper.from_array(rng.standard_normal((1024, 1024)).astype(npt), "w")
     save(f"matmul_{tag}_1024", [helper.make_node("MatMul", ["x", "w"], ["y"])],
          [t("x", ty, [1024, 1024])], [t("y", ty, [1024, 1024])], [w])
+    # 3x3 convolution, 64 -> 64 channels on 80x80 (channels-last on the cube).
+    w = numpy_helper.from_array(rng.standard_normal((64, 64, 3, 3)).astype(npt), "w")
+    save(f"conv3x3_{tag}_64x80x80", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1] * 4)],
+         [t("x", ty, [1, 64, 80, 80])], [t("y", ty, [1, 64, 80, 80])], [w])
+# 3x3 depthwise, 64 channels on 64x64 (vector unit).
+w = numpy_helper.from_array(rng.standard_normal((64, 1, 3, 3)).astype(np.float32), "w")
+save("depthwise3x3_f32_64x64x64",
+     [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1] * 4, group=64)],
+     [t("x", F, [1, 64, 64, 64])], [t("y", F, [1, 64, 64, 64])], [w])
 PY
 
 "$PAGODA" targets show "$TARGET" > "$dir/target.json"
-printf '%-24s %-16s %10s %12s %10s %7s  %s\n' MODEL KERNEL "SIM (us)" "-LAUNCH (us)" "ROOF (us)" RATIO BOUND
-for model in elementwise_add_f32 elementwise_chain_f16 matmul_f16_1024 matmul_f32_1024; do
+printf '%-28s %-16s %10s %12s %10s %7s  %s\n' MODEL KERNEL "SIM (us)" "-LAUNCH (us)" "ROOF (us)" RATIO BOUND
+for model in elementwise_add_f32 elementwise_chain_f16 matmul_f16_1024 matmul_f32_1024 \
+  conv3x3_f16_64x80x80 conv3x3_f32_64x80x80 depthwise3x3_f32_64x64x64; do
   "$PAGODA" compile "$dir/$model.onnx" --target "$TARGET" -o "$dir/$model.pgd" 2>/dev/null
   "$PAGODA" run "$dir/$model.pgd" --random-inputs 0 --stats-json "$dir/$model.json" >/dev/null
   "$PY" - "$dir/$model.json" "$model" "$dir/target.json" <<'PY'
@@ -53,7 +63,7 @@ for k in s["kernels"]:
     sim = k["simulated_seconds"] * 1e6
     roof = k["roofline_seconds"] * 1e6
     work = sim - launch
-    print(f"{model:<24} {k['name']:<16} {sim:10.2f} {work:12.2f} {roof:10.2f} "
+    print(f"{model:<28} {k['name']:<16} {sim:10.2f} {work:12.2f} {roof:10.2f} "
           f"{roof / work if work > 0 else 0:7.2f}  {k['bound']}")
 PY
 done
