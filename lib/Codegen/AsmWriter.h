@@ -8,12 +8,31 @@
 #ifndef PAGODA_LIB_CODEGEN_ASMWRITER_H
 #define PAGODA_LIB_CODEGEN_ASMWRITER_H
 
+#include "pagoda/ISA/Program.h"
+#include "pagoda/Support/Result.h"
+
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace pagoda::codegen {
+
+inline uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+inline uint64_t roundUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
+
+/// The program of a generated kernel's text; an error names the kernel
+/// (`what`: "matmul", "conv", ...) if it does not assemble (a generator bug).
+inline Result<isa::Program> assembleKernel(const char *what, const std::string &name,
+                                           const std::string &text) {
+  Result<std::vector<isa::Program>> progs = isa::assemble(text, name + ".s");
+  if (!progs)
+    return Error(fmt::format("{} kernel '{}': generated code does not assemble: {}", what, name,
+                             progs.error().str()));
+  return std::move((*progs)[0]);
+}
 
 class AsmWriter {
 protected:

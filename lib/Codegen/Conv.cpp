@@ -26,7 +26,7 @@
 
 #include "pagoda/Sim/Numerics.h"
 
-#include "AsmWriter.h"
+#include "CubeWriter.h"
 
 #include <fmt/format.h>
 
@@ -39,8 +39,6 @@ namespace pagoda::codegen {
 
 namespace {
 
-uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-uint64_t roundUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
 unsigned elemSize(isa::DType t) { return isa::dtypeBits(t) / 8; }
 unsigned partsOf(const ConvKernel &k) { return k.input == isa::DType::F32 ? 2 : 1; }
 uint64_t spanOf(uint64_t kernel, uint64_t dil) { return dil * (kernel - 1) + 1; }
@@ -87,26 +85,9 @@ std::optional<std::vector<BandClass>> bandClasses(const ConvKernel &k, uint64_t 
   return out;
 }
 
-enum Reg : unsigned {
-  kX = 1,       ///< x1, x2: input band parts at the current channel block
-  kW = 3,       ///< x3, x4: weight parts at the current K column
-  kBias = 5,    ///< bias of the current N tile
-  kY = 6,       ///< output tile
-  kL1 = 7,      ///< L1 buffer of this step (toggled)
-  kL0 = 8,      ///< L0A/L0B buffer of this step (toggled)
-  kL0c = 9,     ///< L0C buffer of this tile (toggled)
-  kBt0 = 10,    ///< BT buffer (and bias staging) of this tile (toggled)
-  kL1Flip = 11, ///< xor masks
-  kL0Flip = 12,
-  kL0cFlip = 13,
-  kBtFlip = 14,
-  kTile = 15,  ///< tile index
-  kTiles = 16, ///< number of tiles
-  kStride = 17,
-  kKLoop = 18,
-  kTmp = 19,
-  kTmp2 = 20,
-  kArg = 21, ///< x21...x26: X parts, W parts, bias, Y
+enum ConvReg : unsigned {
+  kX = 1,    ///< x1, x2: input band parts at the current channel block
+  kW = 3,    ///< x3, x4: weight parts at the current K column
   kTm = 27,  ///< M tile within the image
   kTn = 28,  ///< N tile
   kImg = 29, ///< image
@@ -121,13 +102,13 @@ struct Layout {
   uint64_t rowsIn = 0; ///< largest band
 };
 
-class Emitter : AsmWriter {
+class Emitter : CubeWriter {
 public:
   Emitter(const ConvKernel &k, const ConvPlan &p, const Layout &l,
           const std::vector<BandClass> &classes)
-      : k_(k), p_(p), l_(l), classes_(classes), dt_(isa::dtypeName(k.input)),
-        size_(elemSize(k.input)), c0_(k.c0()), parts_(partsOf(k)), c1_(ceilDiv(k.c, k.c0())),
-        window_(k.kh * k.kw), kAll_(k.packedK()) {}
+      : CubeWriter(k.input, k.output, k.bias, k.relu), k_(k), p_(p), l_(l), classes_(classes),
+        size_(elemSize(k.input)), c0_(k.c0()), c1_(ceilDiv(k.c, k.c0())), window_(k.kh * k.kw),
+        kAll_(k.packedK()) {}
 
   std::string run() {
     line(".kernel {}", k_.name);
@@ -138,29 +119,8 @@ public:
             k_.padL, k_.padB, k_.padR, k_.strideH, k_.strideW, k_.dilH, k_.dilW,
             k_.bias ? " + bias" : "", k_.relu ? ", relu" : "", dt_,
             parts_ == 2 ? " in three hf32 passes" : "", p_.describe());
-    unsigned arg = 0;
-    for (unsigned p = 0; p < parts_; ++p)
-      line("ldarg x{}, {}", kArg + p, arg++);
-    for (unsigned p = 0; p < parts_; ++p)
-      line("ldarg x{}, {}", kArg + 2 + p, arg++);
-    if (k_.bias)
-      line("ldarg x{}, {}", kArg + 4, arg++);
-    line("ldarg x{}, {}", kArg + 5, arg++);
-    line("coreid x{}", kTile);
-    line("corenum x{}", kStride);
-    line("movi x{}, {}", kTiles, p_.tiles);
-    for (unsigned r : {kL1, kL0, kL0c, kBt0})
-      line("movi x{}, 0", r);
-    line("movi x{}, {}", kL1Flip, l_.l1Half);
-    line("movi x{}, {}", kL0Flip, l_.l0Half);
-    line("movi x{}, {}", kL0cFlip, l_.l0cHalf);
-    line("movi x{}, {}", kBtFlip, l_.btHalf);
     line("setpad x0"); // windows outside the image read zeros
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("setf {}", f);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    prologue(p_.tiles, {l_.l1Half, l_.l0Half, l_.l0cHalf, l_.btHalf});
     const uint64_t tilesM = ceilDiv(k_.outH(), p_.ohc), tilesN = ceilDiv(k_.m, p_.nt);
     line("movi x{}, {}", kTmp, tilesM * tilesN);
     line("divu x{}, x{}, x{}", kImg, kTile, kTmp);
@@ -179,12 +139,12 @@ public:
     }
     const unsigned outSize = elemSize(k_.output);
     const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_;
-    mulImm(kY, kImg, k_.outH() * ow * k_.m * outSize);
+    mulImm(kOut, kImg, k_.outH() * ow * k_.m * outSize);
     mulImm(kTmp, kTm, p_.ohc * ow * k_.m * outSize);
-    line("add x{0}, x{0}, x{1}", kY, kTmp);
+    line("add x{0}, x{0}, x{1}", kOut, kTmp);
     mulImm(kTmp, kTn, p_.nt * outSize);
-    line("add x{0}, x{0}, x{1}", kY, kTmp);
-    line("add x{0}, x{0}, x{1}", kY, kArg + 5);
+    line("add x{0}, x{0}, x{1}", kOut, kTmp);
+    line("add x{0}, x{0}, x{1}", kOut, kArg + 5);
     mulImm(kTmp, kImg, k_.h * rowBytes);
     mulImm(kTmp2, kTm, p_.ohc * k_.strideH * rowBytes);
     line("add x{0}, x{0}, x{1}", kTmp, kTmp2);
@@ -218,40 +178,15 @@ public:
         tileBody(tag + "_edge", b, nEdge);
       }
     }
-    label("tiles_done");
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("waitf {}", f);
-    line("halt");
+    epilogue();
     return take();
   }
 
 private:
-  /// As in the matmul kernels: L1 halves (MTE1 -> MTE2), L0 halves
-  /// (M -> MTE1), L0C halves (FIX -> M), bias staging (MTE1 -> MTE2, event
-  /// 1) and BT halves (M -> MTE1, event 1), each credited twice.
-  static constexpr const char *kFreeFlags[] = {"mte1, mte2, 0", "m, mte1, 0", "fix, m, 0",
-                                               "mte1, mte2, 1", "m, mte1, 1"};
-
-  void mulImm(unsigned dst, unsigned src, uint64_t value) {
-    line("movi x{}, {}", kTmp2, value);
-    line("mul x{}, x{}, x{}", dst, src, kTmp2);
-  }
-
   void tileBody(const std::string &tag, const BandClass &b, uint64_t cols) {
     comment("tile of {} output rows x {} channels", b.rowsOut, cols);
-    if (k_.bias) {
-      const uint64_t blocks = ceilDiv(cols * 4, 32);
-      line("waitf mte1, mte2, 1");
-      line("movi x{}, {}", kTmp, 2 * l_.l1Half);
-      line("add x{0}, x{0}, x{1}", kTmp, kBt0);
-      line("dma_gm_l1 x{}, x{}, len={}", kTmp, kBias, blocks);
-      line("setf mte2, mte1, 1");
-      line("waitf mte2, mte1, 1");
-      line("waitf m, mte1, 1");
-      line("dma_l1_bt x{}, x{}, len={}", kBt0, kTmp, blocks);
-      line("setf mte1, mte2, 1");
-    }
+    if (k_.bias)
+      loadBias(cols, l_.l1Half);
     const uint64_t steps = ceilDiv(c1_, p_.c1s);
     const uint64_t rest = c1_ - (steps - 1) * p_.c1s;
     first_ = true;
@@ -265,17 +200,7 @@ private:
     }
     if (steps > 1)
       l1Step(b, cols, rest, true);
-    const uint64_t rows = b.rowsOut * k_.outW();
-    line("setf m, fix, 0");
-    line("waitf m, fix, 0");
-    line("fix_l0c_gm.{} x{}, x{}, m={}, n={}, srows={}, dstride={}{}", isa::dtypeName(k_.output),
-         kY, kL0c, rows, cols, roundUp(rows, 16), k_.m, k_.relu ? ", relu=1" : "");
-    line("setf fix, m, 0");
-    line("xor x{0}, x{0}, x{1}", kL0c, kL0cFlip);
-    if (k_.bias)
-      line("xor x{0}, x{0}, x{1}", kBt0, kBtFlip);
-    line("add x{0}, x{0}, x{1}", kTile, kStride);
-    line("jmp tile_loop");
+    drain(b.rowsOut * k_.outW(), cols, k_.m);
   }
 
   /// One L1 step of `blocks` channel blocks; `last` holds the final
@@ -332,7 +257,9 @@ private:
       if (ks + kc == stepK)
         line("setf mte1, mte2, 0"); // the L1 half is read
       line("setf mte1, m, 0");
-      mmads(mtPad, kc, colsPad, aBytes, bBytes);
+      mmads(mtPad, kc, colsPad, aBytes, bBytes, first_);
+      first_ = false;
+      line("xor x{0}, x{0}, x{1}", kL0, kL0Flip);
     }
     line("xor x{0}, x{0}, x{1}", kL1, kL1Flip);
     for (unsigned p = 0; p < parts_; ++p) {
@@ -341,55 +268,15 @@ private:
     }
   }
 
-  /// M: one mmad per pass on the L0 half, then hand it back.
-  void mmads(uint64_t m, uint64_t kc, uint64_t n, uint64_t aBytes, uint64_t bBytes) {
-    line("waitf mte1, m, 0");
-    if (first_)
-      line("waitf fix, m, 0");
-    std::vector<std::pair<unsigned, unsigned>> passes = {{0, 0}};
-    if (parts_ == 2)
-      passes = {{0, 0}, {0, 1}, {1, 0}};
-    for (auto [pa, pb] : passes) {
-      line("movi x{}, {}", kTmp, pa * aBytes);
-      line("add x{0}, x{0}, x{1}", kTmp, kL0);
-      line("movi x{}, {}", kTmp2, pb * bBytes);
-      line("add x{0}, x{0}, x{1}", kTmp2, kL0);
-      std::string flags;
-      if (first_)
-        flags = k_.bias ? fmt::format(", init=1, hasbias=1, bias=x{}", kBt0) : ", init=1";
-      line("mmad.{} x{}, x{}, x{}, m={}, k={}, n={}{}", dt_, kL0c, kTmp, kTmp2, m, kc, n, flags);
-      if (first_ && k_.bias)
-        line("setf m, mte1, 1"); // the BT half is read
-      first_ = false;
-    }
-    line("setf m, mte1, 0");
-    line("xor x{0}, x{0}, x{1}", kL0, kL0Flip);
-  }
-
   const ConvKernel &k_;
   const ConvPlan &p_;
   const Layout &l_;
   const std::vector<BandClass> &classes_;
-  std::string dt_;
   unsigned size_;
   uint64_t c0_;
-  unsigned parts_;
   uint64_t c1_, window_, kAll_;
   bool first_ = true;
 };
-
-std::optional<target::CubeType> cubeTypeOf(isa::DType t) {
-  switch (t) {
-  case isa::DType::F16:
-    return target::CubeType::F16;
-  case isa::DType::BF16:
-    return target::CubeType::BF16;
-  case isa::DType::F32:
-    return target::CubeType::F32;
-  default:
-    return std::nullopt;
-  }
-}
 
 /// The buffers of a plan; zero sizes when they do not fit.
 Layout layoutOf(const ConvKernel &k, const ConvPlan &p, const std::vector<BandClass> &classes,
@@ -452,14 +339,8 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("conv kernel '{}': {}", k.name, why));
   };
-  std::optional<target::CubeType> ct = cubeTypeOf(k.input);
-  if (!ct)
-    return fail(
-        fmt::format("input type {} (f16, bf16 and f32 are generated)", isa::dtypeName(k.input)));
-  if (!t.cube(*ct))
-    return fail(fmt::format("the {} cube has no {} mode", t.name, isa::dtypeName(k.input)));
-  if (k.output != isa::DType::F32 && k.output != isa::DType::F16 && k.output != isa::DType::BF16)
-    return fail(fmt::format("output type {}", isa::dtypeName(k.output)));
+  if (std::optional<std::string> problem = cubeProblem(k.input, k.output, k.bias, t))
+    return fail(*problem);
   if (!k.batch || !k.c || !k.h || !k.w || !k.m || !k.kh || !k.kw)
     return fail("an empty dimension");
   if (!k.outH() || !k.outW())
@@ -470,29 +351,15 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
     return fail("a window, pad, stride or dilation beyond the load3d fields (1-255)");
   if (k.w > 0xFFFF || k.m > 0xFFFFFF || k.c > 0xFFFFFF || k.packedK() > 0xFFFFFF)
     return fail("a dimension beyond the instruction fields");
-  for (target::Path path :
-       {target::Path::GmToL1, target::Path::L1ToL0A, target::Path::L1ToL0B, target::Path::L0cToGm})
-    if (!t.hasPath(path))
-      return fail(t.name + " has no " + target::pathInfo(path).name + " path");
-  if (k.bias && !t.hasPath(target::Path::L1ToBt))
-    return fail(t.name + " has no l1_to_bt path");
-  if (t.eventIds < 2)
-    return fail(t.name + " has fewer than 2 event ids");
 
   const unsigned size = elemSize(k.input), parts = partsOf(k), mmads = parts == 2 ? 3 : 1;
   const unsigned outSize = elemSize(k.output);
   const uint64_t c0 = k.c0(), c1 = ceilDiv(k.c, c0), window = k.kh * k.kw, kAll = k.packedK();
   const uint64_t oh = k.outH(), ow = k.outW();
-  const uint64_t l1 = t.buffer(target::MemSpace::L1).sizeBytes;
-  const uint64_t l0a = t.buffer(target::MemSpace::L0A).sizeBytes;
-  const uint64_t l0b = t.buffer(target::MemSpace::L0B).sizeBytes;
-  const uint64_t l0c = t.buffer(target::MemSpace::L0C).sizeBytes;
-  const uint64_t bt = t.buffer(target::MemSpace::BT).sizeBytes;
-  const target::CubeShape &cs = *t.cube(*ct);
-  const auto &load = *t.path(target::Path::GmToL1);
-  const auto &toA = *t.path(target::Path::L1ToL0A);
-  const auto &toB = *t.path(target::Path::L1ToL0B);
-  const auto &drain = *t.path(target::Path::L0cToGm);
+  const CubeTarget ct(t, k.input);
+  const uint64_t l1 = ct.l1, l0a = ct.l0a, l0b = ct.l0b, l0c = ct.l0c, bt = ct.bt;
+  const target::CubeShape &cs = ct.cube;
+  const target::PathSpec &load = ct.load, &toA = ct.toA, &toB = ct.toB, &drain = ct.drain;
   // Band starts move in whole input rows: GM sources stay aligned when a
   // row is, or when each image is one band and images are aligned.
   const bool rowsAligned = (k.w * k.c * size) % t.dmaMinAlignBytes == 0;
@@ -593,11 +460,10 @@ Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc
   GeneratedConv g;
   g.plan = *plan;
   g.assembly = Emitter(k, g.plan, layout, classes).run();
-  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
-  if (!progs)
-    return Error(fmt::format("conv kernel '{}': generated code does not assemble: {}", k.name,
-                             progs.error().str()));
-  g.program = std::move((*progs)[0]);
+  Result<isa::Program> program = assembleKernel("conv", k.name, g.assembly);
+  if (!program)
+    return program.error();
+  g.program = std::move(*program);
   return g;
 }
 
@@ -605,16 +471,7 @@ std::vector<float> evaluateConv(const ConvKernel &k, const std::vector<uint32_t>
                                 const std::vector<uint32_t> &w, const std::vector<uint32_t> &xLo,
                                 const std::vector<uint32_t> &wLo, const std::vector<float> &bias,
                                 const ConvPlan &plan) {
-  auto value = [&](uint32_t v) -> float {
-    switch (k.input) {
-    case isa::DType::F16:
-      return num::f16ToF32(uint16_t(v));
-    case isa::DType::BF16:
-      return num::bf16ToF32(uint16_t(v));
-    default:
-      return float(num::roundToHf32(num::bitsFloat(v)));
-    }
-  };
+  auto value = [&](uint32_t v) { return cubeValue(k.input, v); };
   const uint64_t c0 = k.c0(), c1 = ceilDiv(k.c, c0), window = k.kh * k.kw, kAll = k.packedK();
   const uint64_t oh = k.outH(), ow = k.outW();
   std::vector<std::pair<const std::vector<uint32_t> *, const std::vector<uint32_t> *>> passes = {

@@ -31,8 +31,6 @@ namespace pagoda::codegen {
 
 namespace {
 
-uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-uint64_t roundUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
 constexpr uint64_t kRepeatBytes = 256;
 
 enum Reg : unsigned {
@@ -408,11 +406,10 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
   g.plan = *plan;
   const Layout layout = layoutOf(k, plan->rows);
   g.assembly = Emitter(k, g.plan, layout, t).run();
-  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
-  if (!progs)
-    return Error(fmt::format("depthwise kernel '{}': generated code does not assemble: {}", k.name,
-                             progs.error().str()));
-  g.program = std::move((*progs)[0]);
+  Result<isa::Program> program = assembleKernel("depthwise", k.name, g.assembly);
+  if (!program)
+    return program.error();
+  g.program = std::move(*program);
   return g;
 }
 

@@ -488,11 +488,10 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
   g.plan = *plan;
   const Layout layout = layoutValues(k);
   g.assembly = Emitter(k, t, layout, g.plan).run();
-  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
-  if (!progs)
-    return Error(fmt::format("elementwise kernel '{}': generated code does not assemble: {}",
-                             k.name, progs.error().str()));
-  g.program = std::move((*progs)[0]);
+  Result<isa::Program> program = assembleKernel("elementwise", k.name, g.assembly);
+  if (!program)
+    return program.error();
+  g.program = std::move(*program);
   return g;
 }
 

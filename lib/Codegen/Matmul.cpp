@@ -22,7 +22,7 @@
 
 #include "pagoda/Sim/Numerics.h"
 
-#include "AsmWriter.h"
+#include "CubeWriter.h"
 
 #include <fmt/format.h>
 
@@ -53,29 +53,9 @@ void splitHf32(const float *in, size_t n, float *hi, float *lo) {
 
 namespace {
 
-uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-uint64_t roundUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
-
-enum Reg : unsigned {
-  kA = 1,       ///< x1, x2: A parts at the current K step
-  kBt = 3,      ///< x3, x4: B^T parts at the current K step
-  kBias = 5,    ///< bias row of the current tile
-  kC = 6,       ///< C tile
-  kL1 = 7,      ///< L1 buffer of this step (toggled)
-  kL0 = 8,      ///< L0A/L0B buffer of this step (toggled)
-  kL0c = 9,     ///< L0C buffer of this tile (toggled)
-  kBt0 = 10,    ///< BT buffer (and bias staging) of this tile (toggled)
-  kL1Flip = 11, ///< xor masks
-  kL0Flip = 12,
-  kL0cFlip = 13,
-  kBtFlip = 14,
-  kTile = 15,  ///< tile index
-  kTiles = 16, ///< number of tiles
-  kStride = 17,
-  kKLoop = 18,
-  kTmp = 19,
-  kTmp2 = 20,
-  kArg = 21, ///< x21...x26: A parts, B^T parts, bias, C
+enum MatmulReg : unsigned {
+  kA = 1,    ///< x1, x2: A parts at the current K step
+  kBt = 3,   ///< x3, x4: B^T parts at the current K step
   kRow = 27, ///< tile row i
   kCol = 28, ///< tile column j
 };
@@ -86,11 +66,11 @@ struct Shape {
   uint64_t l1Half = 0, l0Half = 0, l0cHalf = 0, btHalf = 0;
 };
 
-class Emitter : AsmWriter {
+class Emitter : CubeWriter {
 public:
   Emitter(const MatmulKernel &k, const Shape &s, const MatmulPlan &p)
-      : k_(k), s_(s), p_(p), dt_(isa::dtypeName(k.input)), size_(isa::dtypeBits(k.input) / 8),
-        k0_(32 / size_), parts_(k.input == isa::DType::F32 ? 2 : 1) {}
+      : CubeWriter(k.input, k.output, k.bias, k.relu), k_(k), s_(s), p_(p),
+        size_(isa::dtypeBits(k.input) / 8), k0_(32 / size_) {}
 
   std::string run() {
     line(".kernel {}", k_.name);
@@ -98,29 +78,7 @@ public:
     comment("C[{}x{}] = A[{}x{}] x B[{}x{}]{}{}, {}{}: {}", k_.m, k_.n, k_.m, k_.k, k_.k, k_.n,
             k_.bias ? " + bias" : "", k_.relu ? ", relu" : "", dt_,
             parts_ == 2 ? " in three hf32 passes" : "", p_.describe());
-    unsigned arg = 0;
-    for (unsigned p = 0; p < parts_; ++p)
-      line("ldarg x{}, {}", kArg + p, arg++);
-    for (unsigned p = 0; p < parts_; ++p)
-      line("ldarg x{}, {}", kArg + 2 + p, arg++);
-    if (k_.bias)
-      line("ldarg x{}, {}", kArg + 4, arg++);
-    line("ldarg x{}, {}", kArg + 5, arg++);
-    line("coreid x{}", kTile);
-    line("corenum x{}", kStride);
-    line("movi x{}, {}", kTiles, p_.tiles);
-    for (unsigned r : {kL1, kL0, kL0c, kBt0})
-      line("movi x{}, 0", r);
-    line("movi x{}, {}", kL1Flip, s_.l1Half);
-    line("movi x{}, {}", kL0Flip, s_.l0Half);
-    line("movi x{}, {}", kL0cFlip, s_.l0cHalf);
-    line("movi x{}, {}", kBtFlip, s_.btHalf);
-    // Every buffer has two halves: two "free" credits each.
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("setf {}", f);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    prologue(p_.tiles, {s_.l1Half, s_.l0Half, s_.l0cHalf, s_.btHalf});
     const uint64_t tilesN = ceilDiv(k_.n, s_.nt);
     const uint64_t mEdge = k_.m % s_.mt, nEdge = k_.n % s_.nt;
     line("movi x{}, {}", kTmp, tilesN);
@@ -138,10 +96,10 @@ public:
       mulImm(kBias, kCol, s_.nt * 4);
       line("add x{0}, x{0}, x{1}", kBias, kArg + 4);
     }
-    mulImm(kC, kRow, s_.mt * k_.n * outSize);
-    line("add x{0}, x{0}, x{1}", kC, kArg + 5);
+    mulImm(kOut, kRow, s_.mt * k_.n * outSize);
+    line("add x{0}, x{0}, x{1}", kOut, kArg + 5);
     mulImm(kTmp, kCol, s_.nt * outSize);
-    line("add x{0}, x{0}, x{1}", kC, kTmp);
+    line("add x{0}, x{0}, x{1}", kOut, kTmp);
     // Dispatch on where M and N end: full tiles, the last row, the last column.
     if (mEdge) {
       line("movi x{}, {}", kTmp, ceilDiv(k_.m, s_.mt) - 1);
@@ -162,27 +120,11 @@ public:
         tileBody("edge_edge", mEdge, nEdge);
       }
     }
-    label("tiles_done");
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("waitf {}", f);
-    line("halt");
+    epilogue();
     return take();
   }
 
 private:
-  /// The "buffer free" hand-offs, each credited twice at the start: L1
-  /// halves (MTE1 -> MTE2), L0 halves (M -> MTE1), L0C halves (FIX -> M),
-  /// bias staging (MTE1 -> MTE2, event 1) and BT halves (M -> MTE1, event 1).
-  static constexpr const char *kFreeFlags[] = {"mte1, mte2, 0", "m, mte1, 0", "fix, m, 0",
-                                               "mte1, mte2, 1", "m, mte1, 1"};
-
-  /// dst = src * value (any 64-bit value).
-  void mulImm(unsigned dst, unsigned src, uint64_t value) {
-    line("movi x{}, {}", kTmp2, value);
-    line("mul x{}, x{}, x{}", dst, src, kTmp2);
-  }
-
   void columnDispatch(const std::string &prefix, uint64_t nEdge, uint64_t lastCol) {
     if (!nEdge)
       return;
@@ -193,19 +135,8 @@ private:
   /// One tile of rows x cols outputs, then back to the loop.
   void tileBody(const std::string &tag, uint64_t rows, uint64_t cols) {
     comment("tile of {} x {}", rows, cols);
-    if (k_.bias) {
-      // The tile's bias row: GM -> L1 staging (after both L1 halves) -> BT.
-      const uint64_t blocks = ceilDiv(cols * 4, 32);
-      line("waitf mte1, mte2, 1");
-      line("movi x{}, {}", kTmp, 2 * s_.l1Half);
-      line("add x{0}, x{0}, x{1}", kTmp, kBt0);
-      line("dma_gm_l1 x{}, x{}, len={}", kTmp, kBias, blocks);
-      line("setf mte2, mte1, 1");
-      line("waitf mte2, mte1, 1");
-      line("waitf m, mte1, 1");
-      line("dma_l1_bt x{}, x{}, len={}", kBt0, kTmp, blocks);
-      line("setf mte1, mte2, 1");
-    }
+    if (k_.bias)
+      loadBias(cols, s_.l1Half);
     const uint64_t steps = ceilDiv(k_.k, s_.kt);
     const uint64_t kRest = k_.k - (steps - 1) * s_.kt;
     // The first step starts the accumulation; the middle ones loop; the
@@ -220,17 +151,7 @@ private:
     }
     if (steps > 1)
       step(rows, cols, kRest, false);
-    // Drain the accumulator through FixPipe.
-    line("setf m, fix, 0");
-    line("waitf m, fix, 0");
-    line("fix_l0c_gm.{} x{}, x{}, m={}, n={}, srows={}, dstride={}{}", isa::dtypeName(k_.output),
-         kC, kL0c, rows, cols, roundUp(rows, 16), k_.n, k_.relu ? ", relu=1" : "");
-    line("setf fix, m, 0");
-    line("xor x{0}, x{0}, x{1}", kL0c, kL0cFlip);
-    if (k_.bias)
-      line("xor x{0}, x{0}, x{1}", kBt0, kBtFlip);
-    line("add x{0}, x{0}, x{1}", kTile, kStride);
-    line("jmp tile_loop");
+    drain(rows, cols, k_.n);
   }
 
   /// One K step of `kc` columns (the last may be short).
@@ -271,29 +192,7 @@ private:
     }
     line("setf mte1, mte2, 0");
     line("setf mte1, m, 0");
-    // M: one mmad per pass (f32: hi.hi, hi.lo, lo.hi).
-    line("waitf mte1, m, 0");
-    if (first)
-      line("waitf fix, m, 0");
-    std::vector<std::pair<unsigned, unsigned>> passes = {{0, 0}};
-    if (parts_ == 2)
-      passes = {{0, 0}, {0, 1}, {1, 0}};
-    bool init = first;
-    for (auto [pa, pb] : passes) {
-      line("movi x{}, {}", kTmp, pa * aBytes);
-      line("add x{0}, x{0}, x{1}", kTmp, kL0);
-      line("movi x{}, {}", kTmp2, pb * bBytes);
-      line("add x{0}, x{0}, x{1}", kTmp2, kL0);
-      std::string flags;
-      if (init)
-        flags = k_.bias ? fmt::format(", init=1, hasbias=1, bias=x{}", kBt0) : ", init=1";
-      line("mmad.{} x{}, x{}, x{}, m={}, k={}, n={}{}", dt_, kL0c, kTmp, kTmp2, rowsPad, kPad,
-           colsPad, flags);
-      if (init && k_.bias)
-        line("setf m, mte1, 1"); // the BT half is read
-      init = false;
-    }
-    line("setf m, mte1, 0");
+    mmads(rowsPad, kPad, colsPad, aBytes, bBytes, first);
     // The next step: the other halves, the next K columns.
     line("xor x{0}, x{0}, x{1}", kL1, kL1Flip);
     line("xor x{0}, x{0}, x{1}", kL0, kL0Flip);
@@ -306,22 +205,8 @@ private:
   const MatmulKernel &k_;
   const Shape &s_;
   const MatmulPlan &p_;
-  std::string dt_;
-  unsigned size_, k0_, parts_;
+  unsigned size_, k0_;
 };
-
-std::optional<target::CubeType> cubeTypeOf(isa::DType t) {
-  switch (t) {
-  case isa::DType::F16:
-    return target::CubeType::F16;
-  case isa::DType::BF16:
-    return target::CubeType::BF16;
-  case isa::DType::F32:
-    return target::CubeType::F32;
-  default:
-    return std::nullopt;
-  }
-}
 
 } // namespace
 
@@ -329,40 +214,20 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("matmul kernel '{}': {}", k.name, why));
   };
-  std::optional<target::CubeType> ct = cubeTypeOf(k.input);
-  if (!ct)
-    return fail(
-        fmt::format("input type {} (f16, bf16 and f32 are generated)", isa::dtypeName(k.input)));
-  if (!t.cube(*ct))
-    return fail(fmt::format("the {} cube has no {} mode", t.name, isa::dtypeName(k.input)));
-  if (k.output != isa::DType::F32 && k.output != isa::DType::F16 && k.output != isa::DType::BF16)
-    return fail(fmt::format("output type {}", isa::dtypeName(k.output)));
+  if (std::optional<std::string> problem = cubeProblem(k.input, k.output, k.bias, t))
+    return fail(*problem);
   if (k.m == 0 || k.n == 0 || k.k == 0)
     return fail("an empty dimension");
   if (k.m > 0xFFFFFF || k.n > 0xFFFFFF || k.k > 0xFFFFFF)
     return fail("a dimension beyond 2^24");
-  for (target::Path path :
-       {target::Path::GmToL1, target::Path::L1ToL0A, target::Path::L1ToL0B, target::Path::L0cToGm})
-    if (!t.hasPath(path))
-      return fail(t.name + " has no " + target::pathInfo(path).name + " path");
-  if (k.bias && !t.hasPath(target::Path::L1ToBt))
-    return fail(t.name + " has no l1_to_bt path");
-  if (t.eventIds < 2)
-    return fail(t.name + " has fewer than 2 event ids");
 
   const unsigned size = isa::dtypeBits(k.input) / 8, k0 = 32 / size;
   const unsigned parts = k.input == isa::DType::F32 ? 2 : 1, mmads = parts == 2 ? 3 : 1;
   const unsigned outSize = isa::dtypeBits(k.output) / 8;
-  const uint64_t l1 = t.buffer(target::MemSpace::L1).sizeBytes;
-  const uint64_t l0a = t.buffer(target::MemSpace::L0A).sizeBytes;
-  const uint64_t l0b = t.buffer(target::MemSpace::L0B).sizeBytes;
-  const uint64_t l0c = t.buffer(target::MemSpace::L0C).sizeBytes;
-  const uint64_t bt = t.buffer(target::MemSpace::BT).sizeBytes;
-  const target::CubeShape &cs = *t.cube(*ct);
-  const auto &load = *t.path(target::Path::GmToL1);
-  const auto &toA = *t.path(target::Path::L1ToL0A);
-  const auto &toB = *t.path(target::Path::L1ToL0B);
-  const auto &drain = *t.path(target::Path::L0cToGm);
+  const CubeTarget ct(t, k.input);
+  const uint64_t l1 = ct.l1, l0a = ct.l0a, l0b = ct.l0b, l0c = ct.l0c, bt = ct.bt;
+  const target::CubeShape &cs = ct.cube;
+  const target::PathSpec &load = ct.load, &toA = ct.toA, &toB = ct.toB, &drain = ct.drain;
 
   // The cost model: per core, its tiles' K steps, each as slow as its
   // slowest stage (loads share the chip's HBM), plus one step's latency
@@ -433,11 +298,10 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
   GeneratedMatmul g;
   g.plan = *plan;
   g.assembly = Emitter(k, shape, g.plan).run();
-  Result<std::vector<isa::Program>> progs = isa::assemble(g.assembly, k.name + ".s");
-  if (!progs)
-    return Error(fmt::format("matmul kernel '{}': generated code does not assemble: {}", k.name,
-                             progs.error().str()));
-  g.program = std::move((*progs)[0]);
+  Result<isa::Program> program = assembleKernel("matmul", k.name, g.assembly);
+  if (!program)
+    return program.error();
+  g.program = std::move(*program);
   return g;
 }
 
@@ -447,16 +311,7 @@ std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint3
                                   uint64_t kt) {
   const unsigned bits = isa::dtypeBits(k.input), k0 = 256 / bits;
   // A value as the cube reads it (f32 mode: rounded to 11 significant bits).
-  auto value = [&](uint32_t v) -> double {
-    switch (k.input) {
-    case isa::DType::F16:
-      return num::f16ToF32(uint16_t(v));
-    case isa::DType::BF16:
-      return num::bf16ToF32(uint16_t(v));
-    default:
-      return num::roundToHf32(num::bitsFloat(v));
-    }
-  };
+  auto value = [&](uint32_t v) { return cubeValue(k.input, v); };
   std::vector<std::pair<const std::vector<uint32_t> *, const std::vector<uint32_t> *>> passes = {
       {&a, &bt}};
   if (k.input == isa::DType::F32)
