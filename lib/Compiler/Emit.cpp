@@ -351,6 +351,8 @@ private:
       return emitMatmulGroup(g, plan);
     if (kind == "conv" || kind == "conv_epilogue")
       return emitConvGroup(g, plan);
+    if (kind == "transpose")
+      return emitTransposeGroup(g, plan);
     std::string why;
     std::optional<graph::LoweredElementwise> lowered =
         kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
@@ -513,6 +515,27 @@ private:
                       gen->plan.describe() +
                           (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
                       predicted, std::move(args), l->tail, l->head, plan);
+  }
+
+  /// A layout transpose on the vector unit: its gather offsets are a
+  /// constant argument.
+  LogicalResult emitTransposeGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<codegen::TransposeKernel> k = graph::lowerTransposeGroup(g, why);
+    if (!k)
+      return notOnNpu(g, why);
+    Result<codegen::GeneratedTranspose> gen = codegen::generateTranspose(*k, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    std::vector<uint8_t> table(gen->indexTable.size() * 4);
+    std::memcpy(table.data(), gen->indexTable.data(), table.size());
+    std::vector<Ref> args = {ref(g->getOperand(0)), appendConstant(table),
+                             refs_.lookup(g->getResult(0))};
+    uint32_t index = addKernel(gen->assembly, gen->program, g);
+    record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
+           gen->plan.blockDim, gen->assembly);
+    launch(g, index, gen->plan.blockDim, std::move(args), plan);
+    return success();
   }
 
   /// A depthwise conv on the vector unit: weights packed [kh*kw][C], the

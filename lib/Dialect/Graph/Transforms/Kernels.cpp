@@ -612,6 +612,43 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   return out;
 }
 
+std::optional<codegen::TransposeKernel> pagoda::graph::lowerTransposeGroup(GroupOp group,
+                                                                           std::string &why) {
+  Block &body = group.getBody().front();
+  TransposeOp t;
+  for (Operation &op : body.without_terminator())
+    if (!(t = llvm::dyn_cast<TransposeOp>(op))) {
+      why = "a transpose group with " + describe(&op);
+      return std::nullopt;
+    }
+  if (!t || !llvm::isa<BlockArgument>(t.getInput()) ||
+      body.getTerminator()->getOperand(0) != t.getResult()) {
+    why = "a transpose group that is not one transpose of its input";
+    return std::nullopt;
+  }
+  auto in = llvm::cast<RankedTensorType>(t.getInput().getType());
+  if (!in.hasStaticShape()) {
+    why = describe(t) + ": dynamic shape";
+    return std::nullopt;
+  }
+  const unsigned bits = in.getElementType().getIntOrFloatBitWidth();
+  std::optional<codegen::TransposeKernel> k =
+      codegen::batchedTranspose(std::vector<int64_t>(in.getShape().begin(), in.getShape().end()),
+                                std::vector<int64_t>(t.getPerm().begin(), t.getPerm().end()));
+  if (!k) {
+    why = describe(t) + ": moves an inner block of elements (only [B][R][S] -> [B][S][R] "
+                        "transposes have a vector kernel yet)";
+    return std::nullopt;
+  }
+  if (bits % 8) {
+    why = describe(t) + ": elements of " + std::to_string(bits) + " bits";
+    return std::nullopt;
+  }
+  k->elementBytes = bits / 8;
+  k->name = kernelName(group);
+  return k;
+}
+
 bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
                                  std::string &why) {
   // Lowering and planning decide; no code is generated here.
@@ -648,6 +685,12 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
           !e)
         problem = e.error();
+  } else if (kind == "transpose") {
+    std::optional<codegen::TransposeKernel> k = lowerTransposeGroup(group, why);
+    if (!k)
+      return false;
+    if (Result<codegen::TransposePlan> p = codegen::planTranspose(*k, target); !p)
+      problem = p.error();
   } else {
     why = ("no NPU kernel for " + kind + " in this build yet").str();
     return false;

@@ -14,6 +14,7 @@
 #include "pagoda/Codegen/Depthwise.h"
 #include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/Codegen/Matmul.h"
+#include "pagoda/Codegen/Transpose.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
 #include <optional>
@@ -88,6 +89,11 @@ struct LoweredConv {
   mlir::Value head;
 };
 std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
+
+/// A `transpose` group whose permutation is a batched 2-D transpose once
+/// dimensions are merged (NCHW <-> NHWC among them), of 1-, 2- or 4-byte
+/// elements, as a vector kernel reading group operand 0.
+std::optional<codegen::TransposeKernel> lowerTransposeGroup(GroupOp group, std::string &why);
 
 } // namespace pagoda::graph
 
