@@ -60,6 +60,8 @@ enum Reg : unsigned {
   kSrc0 = 24,
   kSrc1 = 25,
   kYTile = 26,
+  kChunk = 27,  ///< channel chunk of the tile
+  kCBytes = 28, ///< its first channel, in bytes
 };
 
 /// Sizes of one plan (bytes).
@@ -70,12 +72,12 @@ struct Layout {
   uint64_t weights = 0, bias = 0, set = 0;
 };
 
-Layout layoutOf(const DepthwiseKernel &k, uint64_t rows) {
+Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t ct) {
   const uint64_t size = isa::dtypeBits(k.type) / 8;
   Layout l;
-  l.rowStride = roundUp((k.w + k.padL + k.padR) * k.c * size, kRepeatBytes);
+  l.rowStride = roundUp((k.w + k.padL + k.padR) * ct * size, kRepeatBytes);
   l.bandRows = (rows - 1) * k.strideH + k.dilH * (k.kh - 1) + 1;
-  l.outRowBytes = k.outW() * k.c * size;
+  l.outRowBytes = k.outW() * ct * size;
   l.weights = roundUp(k.kh * k.kw * k.c * size, 32);
   l.bias = k.bias ? roundUp(k.c * size, 32) : 0;
   l.set = l.bandRows * l.rowStride + roundUp(rows * l.outRowBytes, 32);
@@ -135,9 +137,15 @@ public:
     line("bge x{}, x{}, tiles_done", kTile, kTiles);
     const uint64_t bands = ceilDiv(k_.outH(), p_.rows);
     const uint64_t lastRows = k_.outH() - (bands - 1) * p_.rows;
+    // tile = (image * bands + band) * chunks + chunk.
+    line("movi x{}, {}", kTmp, k_.c / p_.channels);
+    line("divu x{}, x{}, x{}", kBand, kTile, kTmp);
+    line("remu x{}, x{}, x{}", kChunk, kTile, kTmp);
+    line("movi x{}, {}", kTmp, p_.channels * size_);
+    line("mul x{}, x{}, x{}", kCBytes, kChunk, kTmp);
     line("movi x{}, {}", kTmp, bands);
-    line("divu x{}, x{}, x{}", kImg, kTile, kTmp);
-    line("remu x{}, x{}, x{}", kBand, kTile, kTmp);
+    line("divu x{}, x{}, x{}", kImg, kBand, kTmp);
+    line("remu x{0}, x{0}, x{1}", kBand, kTmp);
     if (lastRows != p_.rows) {
       line("movi x{}, {}", kTmp, bands - 1);
       line("beq x{}, x{}, edge_tile", kBand, kTmp);
@@ -173,7 +181,8 @@ private:
 
   void tileBody(const std::string &tag, uint64_t rows) {
     const uint64_t bandRows = (rows - 1) * k_.strideH + k_.dilH * (k_.kh - 1) + 1;
-    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_;
+    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_, ct = p_.channels;
+    const uint64_t cBlocks = ct * size_ / 32, gapBlocks = (k_.c - ct) * size_ / 32;
     comment("tile of {} output rows from {} band rows", rows, bandRows);
     // The band's first input row: band * rows * strideH - padT.
     line("movi x{}, {}", kTmp, p_.rows * k_.strideH);
@@ -185,7 +194,7 @@ private:
     line("waitf v, mte2, 0");
     line("movi x{}, 0", kQ);
     line("add x{}, x{}, x0", kUb, kSet);
-    line("addi x{0}, x{0}, {1}", kUb, k_.padL * k_.c * size_);
+    line("addi x{0}, x{0}, {1}", kUb, k_.padL * ct * size_);
     label(tag + "_band");
     line("add x{}, x{}, x{}", kR, kRow0, kQ);
     line("blt x{}, x0, {}_zero", kR, tag);
@@ -196,10 +205,12 @@ private:
     line("movi x{}, {}", kTmp, rowBytes);
     line("mul x{0}, x{0}, x{1}", kGm, kTmp);
     line("add x{0}, x{0}, x{1}", kGm, kX);
-    line("dma_gm_ub x{}, x{}, len={}", kUb, kGm, rowBytes / 32);
+    line("add x{0}, x{0}, x{1}", kGm, kCBytes);
+    // The chunk's channels of each pixel: W bursts, C - ct channels apart.
+    line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, k_.w, cBlocks, gapBlocks);
     line("jmp {}_next", tag);
     label(tag + "_zero");
-    line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(k_.padL * k_.c * size_));
+    line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(k_.padL * ct * size_));
     for (uint64_t done = 0, reps = l_.rowStride / kRepeatBytes; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
       line("vdup.{} x{}, x0, rep={}", isa::dtypeName(k_.type), kTmp, n);
@@ -222,17 +233,16 @@ private:
     line("movi x{}, {}", kRowLoop, rows);
     label(tag + "_rows");
     const std::string dt = isa::dtypeName(k_.type);
-    const uint64_t cBlocks = k_.c * size_ / 32;
-    for (uint64_t c0 = 0; c0 < k_.c; c0 += lanes_) {
-      const uint64_t lanes = std::min(lanes_, k_.c - c0);
+    for (uint64_t c0 = 0; c0 < ct; c0 += lanes_) {
+      const uint64_t lanes = std::min(lanes_, ct - c0);
       if (lanes != lanes_)
         setMask(lanes);
       for (uint64_t o0 = 0; o0 < ow; o0 += t_.vectorMaxRepeat) {
         const uint64_t reps = std::min<uint64_t>(t_.vectorMaxRepeat, ow - o0);
-        const uint64_t outOff = (o0 * k_.c + c0) * size_;
+        const uint64_t outOff = (o0 * ct + c0) * size_;
         line("addi x{}, x{}, {}", kDst, kOutRow, outOff);
         if (k_.bias) {
-          line("movi x{}, {}", kSrc1, l_.weights + c0 * size_);
+          line("addi x{}, x{}, {}", kSrc1, kCBytes, l_.weights + c0 * size_);
           line("vcopy.{} x{}, x{}, rep={}, drs={}, srs=0", dt, kDst, kSrc1, reps, cBlocks);
         } else {
           line("vdup.{} x{}, x0, rep={}, drs={}", dt, kDst, reps, cBlocks);
@@ -240,9 +250,9 @@ private:
         for (uint64_t i = 0; i < k_.kh; ++i)
           for (uint64_t j = 0; j < k_.kw; ++j) {
             const uint64_t inOff =
-                i * k_.dilH * l_.rowStride + ((o0 * k_.strideW + j * k_.dilW) * k_.c + c0) * size_;
+                i * k_.dilH * l_.rowStride + ((o0 * k_.strideW + j * k_.dilW) * ct + c0) * size_;
             line("addi x{}, x{}, {}", kSrc0, kInRow, inOff);
-            line("movi x{}, {}", kSrc1, ((i * k_.kw + j) * k_.c + c0) * size_);
+            line("addi x{}, x{}, {}", kSrc1, kCBytes, ((i * k_.kw + j) * k_.c + c0) * size_);
             // Each tap accumulates into what the one before wrote.
             line("barrier v");
             line("vmla.{} x{}, x{}, x{}, rep={}, drs={}, s0rs={}, s1rs=0", dt, kDst, kSrc0, kSrc1,
@@ -269,11 +279,14 @@ private:
     line("movi x{}, {}", kTmp, p_.rows);
     line("mul x{}, x{}, x{}", kTmp, kBand, kTmp);
     line("add x{0}, x{0}, x{1}", kYTile, kTmp);
-    line("movi x{}, {}", kTmp, l_.outRowBytes);
+    line("movi x{}, {}", kTmp, ow * k_.c * size_);
     line("mul x{0}, x{0}, x{1}", kYTile, kTmp);
     line("add x{0}, x{0}, x{1}", kYTile, kY);
+    line("add x{0}, x{0}, x{1}", kYTile, kCBytes);
     line("addi x{}, x{}, {}", kUb, kSet, l_.bandRows * l_.rowStride);
-    line("dma_ub_gm x{}, x{}, len={}", kYTile, kUb, rows * l_.outRowBytes / 32);
+    // The chunk's channels of each output pixel, C - ct channels apart.
+    line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, rows * ow, cBlocks,
+         gapBlocks);
     line("setf mte3, v, 0");
     line("xor x{0}, x{0}, x{1}", kSet, kSetFlip);
     line("movi x{}, {}", kTmp, p_.vectorCores);
@@ -322,7 +335,8 @@ std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *w
 }
 
 std::string DepthwisePlan::describe() const {
-  return fmt::format("{} tiles of {} output rows on {} vector cores", tiles, rows, vectorCores);
+  return fmt::format("{} tiles of {} output rows x {} channels on {} vector cores", tiles, rows,
+                     channels, vectorCores);
 }
 
 Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t) {
@@ -339,9 +353,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
     return fail("the window is larger than the padded input");
   if ((k.c * size) % 32)
     return fail(fmt::format("{} channels are not whole 32-byte blocks", k.c));
-  const uint64_t cBlocks = k.c * size / 32;
-  if (cBlocks * k.strideW > 255)
-    return fail("channels x stride exceed the vector repeat stride (255 blocks)");
+
   if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm))
     return fail(t.name + " has no GM<->UB path");
   if (t.eventIds < 2)
@@ -356,43 +368,51 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
   const uint64_t oh = k.outH(), ow = k.outW();
-  const uint64_t lanes = kRepeatBytes / size;
-  const uint64_t instrPerRow =
-      ceilDiv(k.c, lanes) * ceilDiv(ow, t.vectorMaxRepeat) * (1 + k.kh * k.kw + (k.relu ? 1 : 0));
+  const uint64_t lanes = kRepeatBytes / size, unit = 32 / size;
   double best = std::numeric_limits<double>::infinity();
   DepthwisePlan plan;
-  for (uint64_t rows = 1; rows <= oh; ++rows) {
-    const Layout l = layoutOf(k, rows);
-    if (l.weights + l.bias + 2 * l.set > ub)
-      break;
-    const uint64_t tiles = k.batch * ceilDiv(oh, rows);
-    const uint64_t cores = std::min<uint64_t>(available, tiles);
-    const uint64_t perCore = ceilDiv(tiles, cores);
-    // Per tile: its band in, the vector work, its rows out; the three
-    // overlap across tiles, so the slowest sets the pace.
-    const double in = double(l.bandRows * k.w * k.c * size), out = double(rows * l.outRowBytes);
-    const double loadCycles =
-        in / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
-    const double storeCycles =
-        out / std::min(double(store.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
-    const double perInstr = std::max<double>(
-        t.vectorMinCycles,
-        double(std::min<uint64_t>(ow, t.vectorMaxRepeat) * kRepeatBytes) / t.vectorBytesPerCycle);
-    const double compute = double(rows * instrPerRow) * perInstr;
-    const double tile = std::max({loadCycles, storeCycles, compute});
-    const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
-                          loadCycles + storeCycles;
-    if (cycles < best) {
-      best = cycles;
-      plan.rows = rows;
-      plan.tiles = tiles;
-      plan.vectorCores = uint32_t(ceilDiv(cores, perAi) * perAi);
-      plan.blockDim = uint32_t(ceilDiv(cores, perAi));
+  // Channel chunks: divisors of C in whole blocks, whose repeat stride
+  // (chunk x stride) fits the instruction field.
+  for (uint64_t ct = k.c; ct >= unit; ct -= unit) {
+    if (k.c % ct || (ct * size / 32) * k.strideW > 255 || (k.c - ct) * size / 32 > 0xFFFF)
+      continue;
+    const uint64_t instrPerRow =
+        ceilDiv(ct, lanes) * ceilDiv(ow, t.vectorMaxRepeat) * (1 + k.kh * k.kw + (k.relu ? 1 : 0));
+    for (uint64_t rows = 1; rows <= oh; ++rows) {
+      const Layout l = layoutOf(k, rows, ct);
+      if (l.weights + l.bias + 2 * l.set > ub || rows * ow > 0xFFFF)
+        break;
+      const uint64_t tiles = k.batch * ceilDiv(oh, rows) * (k.c / ct);
+      const uint64_t cores = std::min<uint64_t>(available, tiles);
+      const uint64_t perCore = ceilDiv(tiles, cores);
+      // Per tile: its band in, the vector work, its rows out; the three
+      // overlap across tiles, so the slowest sets the pace.
+      const double in = double(l.bandRows * k.w * ct * size), out = double(rows * l.outRowBytes);
+      const double loadCycles =
+          in / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
+      const double storeCycles =
+          out / std::min(double(store.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
+      const double perInstr = std::max<double>(
+          t.vectorMinCycles,
+          double(std::min<uint64_t>(ow, t.vectorMaxRepeat) * kRepeatBytes) / t.vectorBytesPerCycle);
+      const double compute = double(rows * instrPerRow) * perInstr;
+      const double tile = std::max({loadCycles, storeCycles, compute});
+      const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
+                            loadCycles + storeCycles;
+      if (cycles < best) {
+        best = cycles;
+        plan.rows = rows;
+        plan.channels = ct;
+        plan.tiles = tiles;
+        plan.vectorCores = uint32_t(ceilDiv(cores, perAi) * perAi);
+        plan.blockDim = uint32_t(ceilDiv(cores, perAi));
+      }
     }
   }
   if (!plan.rows)
-    return fail(
-        fmt::format("one output row's band does not fit the {} B unified buffer twice", ub));
+    return fail(fmt::format("one output row's band of one channel block does not fit the {} B "
+                            "unified buffer twice",
+                            ub));
   plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   return plan;
 }
@@ -404,7 +424,7 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
     return plan.error();
   GeneratedDepthwise g;
   g.plan = *plan;
-  const Layout layout = layoutOf(k, plan->rows);
+  const Layout layout = layoutOf(k, plan->rows, plan->channels);
   g.assembly = Emitter(k, g.plan, layout, t).run();
   Result<isa::Program> program = assembleKernel("depthwise", k.name, g.assembly);
   if (!program)

@@ -9,10 +9,11 @@
 // one repeat's worth of channels, with the tap's per-channel weights read at
 // repeat stride 0.
 //
-// A tile is `rows` output rows of one image; its input band (with the rows
-// above and below the image zero-filled, and zero columns for the left and
-// right padding) is loaded row by row into one of two UB buffer sets, so
-// loads, arithmetic and stores of consecutive tiles overlap. f32 only so
+// A tile is `rows` output rows of one image and `channels` of its channels;
+// its input band (with the rows above and below the image zero-filled, and
+// zero columns for the left and right padding) is loaded row by row into
+// one of two UB buffer sets, so loads, arithmetic and stores of consecutive
+// tiles overlap. f32 only so
 // far (each tap is one fused multiply-add, rounded once).
 //
 //===----------------------------------------------------------------------===//
@@ -53,8 +54,9 @@ std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *w
 struct DepthwisePlan {
   uint32_t blockDim = 0;
   uint32_t vectorCores = 0;
-  uint64_t rows = 0;  ///< output rows per tile
-  uint64_t tiles = 0; ///< batch x ceil(outH / rows)
+  uint64_t rows = 0;     ///< output rows per tile
+  uint64_t channels = 0; ///< channels per tile (a divisor of c)
+  uint64_t tiles = 0;    ///< batch x ceil(outH / rows) x c / channels
   double predictedCycles = 0;
   std::string describe() const;
 };

@@ -107,6 +107,15 @@ TEST(GeneratedDepthwise, PredictsTheSimulator) {
   test::expectPrediction(plan.predictedCycles, s, plan.describe());
 }
 
+TEST(GeneratedDepthwise, SplitsChannelsWhenABandDoesNotFit) {
+  // 384 channels of 5x5 on rows of 14 padded pixels: a band of all the
+  // channels does not fit UB twice, chunks of them do.
+  DepthwisePlan plan;
+  runCase({1, 384, 10, 10, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true, false}, &plan);
+  EXPECT_LT(plan.channels, 384u) << plan.describe();
+  runCase({2, 96, 9, 7, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, true, true}, &plan);
+}
+
 TEST(GeneratedDepthwise, LastTileOfFewerRows) {
   DepthwisePlan plan;
   runCase({1, 16, 97, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false}, &plan);
