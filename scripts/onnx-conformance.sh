@@ -9,18 +9,20 @@
 #   run-error     `pagoda run` failed before comparing
 #   mismatch      an output differs
 #   CRASH         any other exit (a bug)
-# Fails on a crash, and with --expect FILE on any listed test that no longer
-# passes (the regression floor; --write-expect FILE records the passing set).
+# Fails on a crash, and with --exclusions FILE unless every test passes or
+# is listed there with its reason ("TEST<TAB>OUTCOME: REASON", one a line),
+# and every listed test still fails (so the list stays true);
+# --write-exclusions FILE records the failing tests with their reasons.
 # Run by ctest as 'onnx-conformance'; docs/conformance.md has its summary.
-#   scripts/onnx-conformance.sh BUILD_DIR [--expect FILE] [--write-expect FILE] [--reasons]
+#   scripts/onnx-conformance.sh BUILD_DIR [--exclusions FILE] [--write-exclusions FILE] [--reasons]
 set -euo pipefail
 BUILD=${1:-build}
 shift || true
-EXPECT="" WRITE="" REASONS=0
+EXCLUSIONS="" WRITE="" REASONS=0
 while [ $# -gt 0 ]; do
   case $1 in
-  --expect) EXPECT=$2; shift 2 ;;
-  --write-expect) WRITE=$2; shift 2 ;;
+  --exclusions) EXCLUSIONS=$2; shift 2 ;;
+  --write-exclusions) WRITE=$2; shift 2 ;;
   --reasons) REASONS=1; shift ;;
   *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -82,16 +84,28 @@ if [ "$REASONS" = 1 ]; then
     sort | uniq -c | sort -rn | head -60
 fi
 [ -n "${PAGODA_CONFORMANCE_RESULTS:-}" ] && cp "$tmp/results" "$PAGODA_CONFORMANCE_RESULTS"
-[ -n "$WRITE" ] && grep '^pass ' "$tmp/results" | cut -d' ' -f2 | sort > "$WRITE"
+if [ -n "$WRITE" ]; then
+  grep -v '^pass ' "$tmp/results" | grep -v '^CRASH ' |
+    awk '{ outcome = $1; name = $2; $1 = ""; $2 = ""; sub(/^  */, ""); printf "%s\t%s: %s\n", name, outcome, $0 }' |
+    sort > "$WRITE"
+fi
 status=0
 if grep '^CRASH ' "$tmp/results"; then
   status=1
 fi
-if [ -n "$EXPECT" ]; then
-  lost=$(comm -23 <(sort "$EXPECT") <(grep '^pass ' "$tmp/results" | cut -d' ' -f2 | sort))
-  if [ -n "$lost" ]; then
-    echo "onnx-conformance: these passed before and no longer pass:"
-    for t in $lost; do grep " $t\( \|$\)" "$tmp/results"; done
+if [ -n "$EXCLUSIONS" ]; then
+  failing=$(grep -v '^pass ' "$tmp/results" | cut -d' ' -f2 | sort)
+  listed=$(cut -f1 "$EXCLUSIONS" | sort)
+  new=$(comm -23 <(echo "$failing") <(echo "$listed") | grep . || true)
+  fixed=$(comm -13 <(echo "$failing") <(echo "$listed") | grep . || true)
+  if [ -n "$new" ]; then
+    echo "onnx-conformance: these fail and are not in $EXCLUSIONS:"
+    for t in $new; do grep " $t\( \|$\)" "$tmp/results"; done
+    status=1
+  fi
+  if [ -n "$fixed" ]; then
+    echo "onnx-conformance: these pass now; take them out of $EXCLUSIONS (--write-exclusions):"
+    echo "$fixed"
     status=1
   fi
 fi

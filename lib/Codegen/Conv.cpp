@@ -381,6 +381,14 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
                         imagesAligned ? "an image does not fit one tile" : "neither are images");
       continue;
     }
+    // FixPipe's GM destination is aligned too: each M tile starts ohc
+    // output rows (of all M channels) after the last.
+    const uint64_t outRow = ow * k.m * outSize, align = t.dmaMinAlignBytes;
+    if ((tilesM > 1 && (ohc * outRow) % align) || (k.batch > 1 && (oh * outRow) % align)) {
+      why = fmt::format("output tiles of {} rows x {} bytes do not start {}-byte aligned", ohc,
+                        outRow, align);
+      continue;
+    }
     std::optional<std::vector<BandClass>> classes = bandClasses(k, ohc);
     if (!classes) {
       why = "an output row whose window reads only padding";

@@ -139,6 +139,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{DType::F16, DType::F32, 1, 16, 9, 11, 16, 2, 3, 0, 2, 1, 0, 1, 2, 1, 1, false, false},
         // Rows that are not 32-byte aligned: one tile covers the image.
         Case{DType::F16, DType::F32, 1, 3, 5, 5, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false},
+        // Five output channels (rows of 20 bytes): tiles of whole output
+        // rows start aligned only every 8 rows (the 1-D convs of the ONNX suite).
+        Case{DType::F32, DType::F32, 1, 4, 1, 40, 5, 1, 3, 0, 0, 1, 1, 1, 1, 1, 1, true, false},
+        Case{DType::F32, DType::F32, 1, 4, 30, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false},
         // Many channel blocks: several L1 steps per tile.
         Case{DType::F16, DType::F32, 1, 512, 10, 10, 32, 3,     3,     1,
              1,          1,          1, 1,   1,  1,  1,  false, false, "ascend-910b2"},
@@ -178,6 +182,11 @@ TEST(GeneratedConv, RefusesWhatItCannotTile) {
   Result<ConvPlan> p = planConv(c.kernel(), h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "aligned");
+  // Two images whose outputs (9 x 9 x 5 f32) are not whole 32-byte blocks.
+  Case odd{DType::F32, DType::F32, 2, 8, 9, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false};
+  p = planConv(odd.kernel(), h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "output tiles");
   Case s8 = c;
   s8.input = DType::S8;
   p = planConv(s8.kernel(), h.target());
