@@ -2,6 +2,7 @@
 # Compiles the PaddleOCR classifier, detector and recognizer (fetched by
 # bench/fetch-ocr-models.sh) for ascend-950pr, runs them on the simulator
 # and compares the outputs with onnxruntime-node on the same seeded input
+# in fp32 and in the fp16, mixed and bf16 precision modes
 # (docs/conformance.md, "Real models", records the result). onnxruntime is
 # installed once into BUILD/ort (about 290 MB, npm, its GPU download skipped).
 #   bench/real-models.sh [BUILD_DIR]
@@ -59,6 +60,20 @@ PY
   printf '%s: compiled in %.2f s; ' "$name" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
   "$PAGODA" run "$dir/model.pgd" --input "x=$dir/x.npy" --expected-dir "$dir/want" \
     --rtol "$rtol" --atol "$atol" --summary | grep -E "match|^total"
+  # The reduced-precision modes against the same fp32 reference: checked at
+  # rtol/atol 1e-2 (fp16, mixed) and 3e-2 (bf16), errors measured.
+  local mode tol
+  for mode in fp16 mixed bf16; do
+    tol=1e-2
+    [ "$mode" = bf16 ] && tol=3e-2
+    "$PAGODA" compile "$model" --input-shape "x:$shape" --precision "$mode" \
+      -o "$dir/model-$mode.pgd" 2> >(grep -v ": warning: " >&2)
+    rm -rf "$dir/out-$mode" && mkdir -p "$dir/out-$mode"
+    printf '  %s: ' "$mode"
+    "$PAGODA" run "$dir/model-$mode.pgd" --input "x=$dir/x.npy" --expected-dir "$dir/want" \
+      --rtol "$tol" --atol "$tol" --output-dir "$dir/out-$mode" | grep -E "match"
+    "$PY" "$(dirname "$0")/precision-error.py" "$dir/out-$mode" "$dir/want"
+  done
 }
 compare "ppocr-cls" "$CACHE/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" 1,3,48,192 1e-4 1e-5
 compare "ppocr-det" "$CACHE/package/assets/ch_PP-OCRv4_det_infer.onnx" 1,3,320,320 1e-4 1e-5

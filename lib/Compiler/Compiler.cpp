@@ -90,6 +90,12 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   pm.addPass(graph::createGraphFoldBatchNorm());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(graph::createGraphFuseSoftmax());
+  // 16-bit compute where the precision mode says (after the folds, which
+  // run in the weights' f32).
+  graph::GraphPrecisionOptions precision;
+  precision.mode = options.precision;
+  precision.keepDtype.assign(options.keepDtype.begin(), options.keepDtype.end());
+  pm.addPass(graph::createGraphPrecision(precision));
   // Convolutions the cube kernels cover become channels-last; the layout
   // transposes between them cancel.
   graph::GraphConvLayoutOptions layout;

@@ -53,6 +53,8 @@ struct CompileOptions {
   std::string report;
   std::string targetSpec;
   std::string kernels = "implemented";
+  std::string precision = "fp32";
+  std::vector<std::string> keepDtype;
   bool locations = false;
   bool timePasses = false;
   bool printIRAfterAll = false;
@@ -143,6 +145,8 @@ int compileModel(const CompileOptions &o) {
   options.target = targetName;
   options.placementFile = o.placementFile;
   options.kernels = o.kernels;
+  options.precision = o.precision;
+  options.keepDtype = o.keepDtype;
   options.inputShapes = importOptions.inputShapes;
   mlir::OwningOpRef<mlir::ModuleOp> module = compiler::loadModel(context, o.model, options);
   if (!module || errors)
@@ -239,6 +243,14 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
                   "--emit mlir; it cannot be emitted until the back end has those kernels)")
       ->check(CLI::IsMember({"implemented", "all"}))
       ->capture_default_str();
+  cmd->add_option("--precision", o->precision,
+                  "fp32 (exact against the reference), fp16 or bf16 (16-bit compute, f32 "
+                  "accumulation on the cube), mixed (fp16, with softmax, normalizations, "
+                  "reductions, exp/log/pow/div in f32)")
+      ->check(CLI::IsMember({"fp32", "fp16", "bf16", "mixed"}))
+      ->capture_default_str();
+  cmd->add_option("--keep-dtype", o->keepDtype,
+                  "Node-name glob whose ops stay in f32 in a 16-bit mode (repeatable)");
   cmd->add_flag("--time-passes", o->timePasses, "Print each pass's time on stderr");
   cmd->add_flag("--print-ir-after-all", o->printIRAfterAll, "Print the IR after every pass");
   cmd->add_option("--print-ir-after", o->printIRAfter,

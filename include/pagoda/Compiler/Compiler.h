@@ -37,6 +37,11 @@ struct Options {
   /// build generates code for) or "all" (every kernel class the target
   /// has: plans for the target, but such a module cannot be emitted yet).
   std::string kernels = "implemented";
+  /// fp32 (exact against the reference), fp16, bf16 or mixed
+  /// (-pagoda-graph-precision); ops of nodes matching a keepDtype glob stay
+  /// in f32.
+  std::string precision = "fp32";
+  std::vector<std::string> keepDtype;
 };
 
 /// What code generation made of one NPU kernel group.

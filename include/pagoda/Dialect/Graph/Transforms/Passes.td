@@ -62,6 +62,29 @@ def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphPrecision : Pass<"pagoda-graph-precision", "::mlir::ModuleOp"> {
+  let summary = "Compute in 16-bit floats where the precision mode says";
+  let description = [{
+    `mode=fp32` (the default) changes nothing. `fp16` and `bf16` turn every
+    f32 tensor inside the model's functions into that type (constants
+    rounded to nearest even), so cube work runs in 16 bits with f32
+    accumulation (the cube kernels accumulate in L0C as f32 whatever the
+    input) and vector work in 16 bits; the model's inputs and results keep
+    their f32 types through casts at the boundary. `mixed` is fp16 except
+    for the ops whose accuracy depends on a wide accumulator or range
+    (softmax, log_softmax, layer/instance/batch normalization, reductions,
+    exp, log, pow, div): they compute in f32 between casts. `keep-dtype`
+    globs (over node names) keep matching ops in f32 in any mode.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"fp32\"",
+           "fp32, fp16, bf16 or mixed">,
+    ListOption<"keepDtype", "keep-dtype", "std::string",
+               "Node-name globs whose ops stay in f32">,
+  ];
+}
+
 def GraphConvLayout : Pass<"pagoda-graph-conv-layout"> {
   let summary = "Make the convolutions the cube kernels cover channels-last";
   let description = [{

@@ -1,0 +1,160 @@
+//===- Precision.cpp - 16-bit compute by precision mode -------------------===//
+//
+// fp16/bf16: every f32 value inside a function becomes the 16-bit type
+// (results and block arguments retyped in place, constants rounded), then
+// the function's f32 arguments are cast down on entry and its results cast
+// back up before the return, so the model's interface is unchanged. Ops
+// kept in f32 (mixed mode's sensitive ops, keep-dtype matches) get their
+// 16-bit operands cast up and their results cast down.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+#include "pagoda/Dialect/Graph/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include "llvm/Support/GlobPattern.h"
+
+namespace pagoda::graph {
+#define GEN_PASS_DEF_GRAPHPRECISION
+#include "pagoda/Dialect/Graph/Transforms/Passes.h.inc"
+} // namespace pagoda::graph
+
+using namespace mlir;
+using namespace pagoda::graph;
+
+namespace {
+
+/// `t` with f32 elements replaced by `to` (other types unchanged).
+Type narrowed(Type t, FloatType to) {
+  auto rt = dyn_cast<RankedTensorType>(t);
+  if (!rt || !rt.getElementType().isF32())
+    return t;
+  return RankedTensorType::get(rt.getShape(), to);
+}
+
+/// Ops whose accuracy needs f32 in mixed mode: wide accumulations and
+/// range-sensitive functions.
+bool sensitive(Operation *op) {
+  return isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, InstanceNormOp, BatchNormOp, ReduceSumOp,
+             ReduceMeanOp, ReduceProdOp, ReduceL2Op, ReduceL1Op, ReduceSumSquareOp, ReduceLogSumOp,
+             ReduceLogSumExpOp, ExpOp, LogOp, PowOp, DivOp>(op);
+}
+
+std::string nodeName(Operation *op) {
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return loc.getName().str();
+  return "";
+}
+
+class PrecisionPass : public pagoda::graph::impl::GraphPrecisionBase<PrecisionPass> {
+public:
+  using GraphPrecisionBase::GraphPrecisionBase;
+
+  void runOnOperation() override {
+    if (mode == "fp32")
+      return;
+    if (mode != "fp16" && mode != "bf16" && mode != "mixed") {
+      getOperation()->emitError() << "precision mode '" << mode
+                                  << "' (expected fp32, fp16, bf16 or mixed)";
+      return signalPassFailure();
+    }
+    std::vector<llvm::GlobPattern> keep;
+    for (const std::string &g : keepDtype) {
+      llvm::Expected<llvm::GlobPattern> p = llvm::GlobPattern::create(g);
+      if (!p) {
+        getOperation()->emitError()
+            << "keep-dtype pattern '" << g << "': " << llvm::toString(p.takeError());
+        return signalPassFailure();
+      }
+      keep.push_back(std::move(*p));
+    }
+    MLIRContext *ctx = &getContext();
+    FloatType low =
+        mode == "bf16" ? FloatType(BFloat16Type::get(ctx)) : FloatType(Float16Type::get(ctx));
+    for (func::FuncOp f : getOperation().getOps<func::FuncOp>())
+      if (!f.isExternal())
+        narrow(f, low, keep);
+  }
+
+private:
+  void narrow(func::FuncOp f, FloatType low, const std::vector<llvm::GlobPattern> &keep) {
+    Block &entry = f.getBody().front();
+    // Retype everything inside (the entry block's arguments stay: they are
+    // the model's interface, cast below).
+    SmallVector<Operation *> keptOps;
+    f.getBody().walk([&](Operation *op) {
+      if (op == f.getOperation())
+        return;
+      if (auto c = dyn_cast<ConstantOp>(op)) {
+        auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+        if (dense && dense.getElementType().isF32()) {
+          auto type = cast<RankedTensorType>(narrowed(dense.getType(), low));
+          SmallVector<APFloat> values;
+          for (APFloat v : dense.getValues<APFloat>()) {
+            bool lost;
+            v.convert(low.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+            values.push_back(v);
+          }
+          c.setValueAttr(DenseElementsAttr::get(type, values));
+          c.getResult().setType(type);
+        }
+        return;
+      }
+      for (Region &r : op->getRegions())
+        for (Block &b : r)
+          if (&b != &entry)
+            for (BlockArgument a : b.getArguments())
+              a.setType(narrowed(a.getType(), low));
+      for (OpResult r : op->getResults())
+        r.setType(narrowed(r.getType(), low));
+      std::string name = nodeName(op);
+      bool kept = (mode == "mixed" && sensitive(op)) ||
+                  (!name.empty() &&
+                   llvm::any_of(keep, [&](const llvm::GlobPattern &g) { return g.match(name); }));
+      if (kept && op->getDialect() == op->getContext()->getLoadedDialect<GraphDialect>())
+        keptOps.push_back(op);
+    });
+    // The interface: arguments cast down on entry, results up at returns.
+    OpBuilder b(&entry, entry.begin());
+    for (BlockArgument a : entry.getArguments()) {
+      Type t = narrowed(a.getType(), low);
+      if (t == a.getType() || a.use_empty())
+        continue;
+      auto cast = CastOp::create(b, a.getLoc(), t, a);
+      a.replaceAllUsesExcept(cast.getResult(), cast);
+    }
+    f.walk([&](func::ReturnOp ret) {
+      OpBuilder rb(ret);
+      for (OpOperand &o : ret->getOpOperands()) {
+        Type want = f.getFunctionType().getResult(o.getOperandNumber());
+        if (o.get().getType() != want)
+          o.set(CastOp::create(rb, ret.getLoc(), want, o.get()));
+      }
+    });
+    // Kept ops compute in f32 between casts.
+    for (Operation *op : keptOps) {
+      OpBuilder ob(op);
+      for (OpOperand &o : op->getOpOperands()) {
+        auto t = dyn_cast<RankedTensorType>(o.get().getType());
+        if (t && t.getElementType() == low)
+          o.set(CastOp::create(ob, op->getLoc(),
+                               RankedTensorType::get(t.getShape(), ob.getF32Type()), o.get()));
+      }
+      ob.setInsertionPointAfter(op);
+      for (OpResult r : op->getResults()) {
+        auto t = dyn_cast<RankedTensorType>(r.getType());
+        if (!t || t.getElementType() != low)
+          continue;
+        r.setType(RankedTensorType::get(t.getShape(), ob.getF32Type()));
+        auto down = CastOp::create(ob, op->getLoc(), t, r);
+        r.replaceAllUsesExcept(down.getResult(), down);
+      }
+    }
+  }
+};
+
+} // namespace

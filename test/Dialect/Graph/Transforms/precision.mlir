@@ -1,0 +1,32 @@
+// RUN: pagoda-opt %s -pagoda-graph-precision=mode=fp16 | FileCheck %s --check-prefix=FP16
+// RUN: pagoda-opt %s -pagoda-graph-precision=mode=mixed | FileCheck %s --check-prefix=MIXED
+// RUN: pagoda-opt %s '-pagoda-graph-precision=mode=bf16 keep-dtype=fc*' | FileCheck %s --check-prefix=KEEP
+// RUN: pagoda-opt %s -pagoda-graph-precision | FileCheck %s --check-prefix=FP32
+// RUN: not pagoda-opt %s -pagoda-graph-precision=mode=fp8 2>&1 | FileCheck %s --check-prefix=BAD
+
+// The interface stays f32; inside, f32 becomes f16 (constants rounded),
+// integer tensors are left alone.
+// FP16-LABEL: func.func @mlp(%arg0: tensor<2x4xf32>, %arg1: tensor<2xi64>) -> (tensor<2x3xf32>, tensor<2xi64>)
+// FP16:      %[[X:.*]] = graph.cast %arg0 : tensor<2x4xf32> -> tensor<2x4xf16>
+// FP16:      %[[W:.*]] = graph.constant dense<9.997550e-02> : tensor<4x3xf16>
+// FP16:      %[[M:.*]] = graph.matmul %[[X]], %[[W]] : (tensor<2x4xf16>, tensor<4x3xf16>) -> tensor<2x3xf16>
+// FP16:      %[[S:.*]] = graph.softmax %[[M]] {axis = 1 : i64} : tensor<2x3xf16>
+// FP16:      %[[Y:.*]] = graph.cast %[[S]] : tensor<2x3xf16> -> tensor<2x3xf32>
+// FP16:      return %[[Y]], %arg1
+// Mixed: the softmax computes in f32 between casts.
+// MIXED:      graph.matmul {{.*}} -> tensor<2x3xf16>
+// MIXED-NEXT: %[[UP:.*]] = graph.cast %{{.*}} : tensor<2x3xf16> -> tensor<2x3xf32>
+// MIXED-NEXT: %[[S:.*]] = graph.softmax %[[UP]] {axis = 1 : i64} : tensor<2x3xf32>
+// MIXED-NEXT: %[[DOWN:.*]] = graph.cast %[[S]] : tensor<2x3xf32> -> tensor<2x3xf16>
+// MIXED-NEXT: graph.cast %[[DOWN]] : tensor<2x3xf16> -> tensor<2x3xf32>
+// keep-dtype: the matmul of node fc stays f32, the rest is bf16.
+// KEEP:      graph.matmul {{.*}} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+// KEEP:      graph.softmax {{.*}} : tensor<2x3xbf16>
+// FP32-NOT:  f16
+// BAD: precision mode 'fp8' (expected fp32, fp16, bf16 or mixed)
+func.func @mlp(%x: tensor<2x4xf32>, %n: tensor<2xi64>) -> (tensor<2x3xf32>, tensor<2xi64>) {
+  %w = graph.constant dense<0.1> : tensor<4x3xf32>
+  %m = graph.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32> loc("fc")
+  %s = graph.softmax %m {axis = 1 : i64} : tensor<2x3xf32>
+  return %s, %n : tensor<2x3xf32>, tensor<2xi64>
+}
