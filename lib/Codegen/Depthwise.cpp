@@ -19,6 +19,8 @@
 
 #include "pagoda/Codegen/Depthwise.h"
 
+#include "pagoda/Sim/Numerics.h"
+
 #include "AsmWriter.h"
 
 #include <fmt/format.h>
@@ -343,8 +345,8 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("depthwise kernel '{}': {}", k.name, why));
   };
-  if (k.type != isa::DType::F32)
-    return fail(fmt::format("element type {} (f32 is generated so far)", isa::dtypeName(k.type)));
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
+    return fail(fmt::format("element type {} (f32 and f16 are generated)", isa::dtypeName(k.type)));
   const uint64_t size = isa::dtypeBits(k.type) / 8;
   if (!k.batch || !k.c || !k.h || !k.w || !k.kh || !k.kw || !k.strideH || !k.strideW || !k.dilH ||
       !k.dilW)
@@ -435,21 +437,33 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
 
 std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector<float> &x,
                                      const std::vector<float> &w, const std::vector<float> &bias) {
+  // One multiply-add, rounded once: f32 by fmaf; f16 from the exact sum in
+  // double (a product of two f16 values has 22 significant bits, so the
+  // sum is exact while the operands' exponents are within 30 of each
+  // other, as in the tests).
+  auto fma = [&](float a, float b, float c) -> float {
+    if (k.type == isa::DType::F32)
+      return std::fmaf(a, b, c);
+    return num::f16ToF32(uint16_t(num::encode(num::kF16, double(a) * double(b) + double(c))));
+  };
+  auto round = [&](float v) {
+    return k.type == isa::DType::F32 ? v : num::f16ToF32(num::f32ToF16(v));
+  };
   const uint64_t oh = k.outH(), ow = k.outW();
   std::vector<float> y(k.batch * oh * ow * k.c);
   for (uint64_t n = 0; n < k.batch; ++n)
     for (uint64_t r = 0; r < oh; ++r)
       for (uint64_t q = 0; q < ow; ++q)
         for (uint64_t ch = 0; ch < k.c; ++ch) {
-          float acc = k.bias ? bias[ch] : 0.0f;
+          float acc = k.bias ? round(bias[ch]) : 0.0f;
           for (uint64_t i = 0; i < k.kh; ++i)
             for (uint64_t j = 0; j < k.kw; ++j) {
               const int64_t row = int64_t(r * k.strideH + i * k.dilH) - int64_t(k.padT);
               const int64_t col = int64_t(q * k.strideW + j * k.dilW) - int64_t(k.padL);
               float xv = 0.0f;
               if (row >= 0 && row < int64_t(k.h) && col >= 0 && col < int64_t(k.w))
-                xv = x[((n * k.h + uint64_t(row)) * k.w + uint64_t(col)) * k.c + ch];
-              acc = std::fmaf(xv, w[(i * k.kw + j) * k.c + ch], acc);
+                xv = round(x[((n * k.h + uint64_t(row)) * k.w + uint64_t(col)) * k.c + ch]);
+              acc = fma(xv, round(w[(i * k.kw + j) * k.c + ch]), acc);
             }
           y[((n * oh + r) * ow + q) * k.c + ch] =
               k.relu && !(acc > 0) && !std::isnan(acc) ? 0.0f : acc;

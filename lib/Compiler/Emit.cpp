@@ -500,14 +500,7 @@ private:
       args = {parts->first, parts->second};
       appendSplitConstant(packed, args);
     } else {
-      // Exact: the values came from this type.
-      std::vector<uint8_t> bytes(packed.size() * 2);
-      for (size_t i = 0; i < packed.size(); ++i) {
-        uint16_t bits =
-            k.input == isa::DType::F16 ? num::f32ToF16(packed[i]) : num::f32ToBf16(packed[i]);
-        std::memcpy(&bytes[i * 2], &bits, 2);
-      }
-      args = {x, appendConstant(bytes)};
+      args = {x, appendConstant(typedBytes(packed, k.input))};
     }
     if (k.bias)
       args.push_back(biasRow(l->bias, k.m, 1.0));
@@ -547,18 +540,28 @@ private:
       return g.emitError() << gen.error().str();
     std::vector<float> weights = floatsOf(l.weight);
     std::vector<float> packed = codegen::packDepthwiseWeights(k, weights.data());
-    std::vector<uint8_t> bytes(packed.size() * 4);
-    std::memcpy(bytes.data(), packed.data(), bytes.size());
-    std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand))), appendConstant(bytes)};
+    std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand))),
+                             appendConstant(typedBytes(packed, k.type))};
     if (k.bias) {
       std::vector<float> bias = floatsOf(l.bias);
       bias.resize(k.c, bias.empty() ? 0.0f : bias[0]); // a splat holds one value
-      std::vector<uint8_t> b(k.c * 4);
-      std::memcpy(b.data(), bias.data(), b.size());
-      args.push_back(appendConstant(b));
+      args.push_back(appendConstant(typedBytes(bias, k.type)));
     }
     return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim, gen->plan.describe(),
                       gen->plan.predictedCycles, std::move(args), l.tail, l.head, plan);
+  }
+
+  /// Values as f32, f16 or bf16 bytes (exact when they came from that type).
+  static std::vector<uint8_t> typedBytes(const std::vector<float> &v, isa::DType t) {
+    const unsigned size = isa::dtypeBits(t) / 8;
+    std::vector<uint8_t> bytes(v.size() * size);
+    for (size_t i = 0; i < v.size(); ++i) {
+      uint32_t bits = t == isa::DType::F16    ? num::f32ToF16(v[i])
+                      : t == isa::DType::BF16 ? num::f32ToBf16(v[i])
+                                              : num::floatBits(v[i]);
+      std::memcpy(&bytes[i * size], &bits, size);
+    }
+    return bytes;
   }
 
   /// A float constant's values as f32.

@@ -13,8 +13,8 @@
 // its input band (with the rows above and below the image zero-filled, and
 // zero columns for the left and right padding) is loaded row by row into
 // one of two UB buffer sets, so loads, arithmetic and stores of consecutive
-// tiles overlap. f32 only so
-// far (each tap is one fused multiply-add, rounded once).
+// tiles overlap. f32 and f16 (each tap is one fused multiply-add, rounded
+// once to the type).
 //
 //===----------------------------------------------------------------------===//
 #ifndef PAGODA_CODEGEN_DEPTHWISE_H
@@ -73,7 +73,8 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &kernel,
                                              const target::TargetDesc &target);
 
 /// The kernel's exact result: per output, the bias (or 0), then one fused
-/// multiply-add per tap in row-major window order, then ReLU.
+/// multiply-add per tap in row-major window order (rounded to the type),
+/// then ReLU. Operands as floats (f16 kernels: values of f16).
 std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector<float> &x,
                                      const std::vector<float> &packedWeights,
                                      const std::vector<float> &bias);

@@ -24,12 +24,13 @@ namespace {
 struct Case {
   uint64_t batch, c, h, w, kh, kw, padT, padB, padL, padR, sh, sw, dh, dw;
   bool bias, relu;
-  const char *target = "ascend-950pr";
+  isa::DType type = isa::DType::F32;
 
   DepthwiseKernel kernel() const {
     DepthwiseKernel k = test::withShape(
         DepthwiseKernel{}, {batch, c, h, w, kh, kw, padT, padB, padL, padR, sh, sw, dh, dw});
     k.name = "dw";
+    k.type = type;
     k.bias = bias;
     k.relu = relu;
     return k;
@@ -37,7 +38,7 @@ struct Case {
 };
 
 sim::KernelStats runCase(const Case &c, DepthwisePlan *planOut = nullptr) {
-  SimHarness h(c.target);
+  SimHarness h("ascend-950pr");
   const DepthwiseKernel k = c.kernel();
   Result<GeneratedDepthwise> g = generateDepthwise(k, h.target());
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
@@ -53,11 +54,18 @@ sim::KernelStats runCase(const Case &c, DepthwisePlan *planOut = nullptr) {
   for (float &v : bias)
     v = dist(rng);
   std::vector<float> packed = packDepthwiseWeights(k, w.data());
-  std::vector<uint64_t> args = {h.upload(x), h.upload(packed)};
+  auto bytes = [&](const std::vector<float> &v) {
+    std::vector<uint32_t> bits;
+    for (float f : v)
+      bits.push_back(test::encodeFloat(c.type, f));
+    return h.upload(test::packBits(c.type, bits));
+  };
+  const unsigned size = isa::dtypeBits(c.type) / 8;
+  std::vector<uint64_t> args = {bytes(x), bytes(packed)};
   if (c.bias)
-    args.push_back(h.upload(bias));
+    args.push_back(bytes(bias));
   const uint64_t count = c.batch * k.outH() * k.outW() * c.c;
-  uint64_t out = h.alloc(count * 4);
+  uint64_t out = h.alloc(count * size);
   args.push_back(out);
   EXPECT_EQ(args.size(), depthwiseArgCount(k));
   sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, args};
@@ -66,12 +74,15 @@ sim::KernelStats runCase(const Case &c, DepthwisePlan *planOut = nullptr) {
   if (!s)
     return {};
   std::vector<float> want = evaluateDepthwise(k, x, packed, bias);
-  std::vector<float> got = h.download<float>(out, count);
+  std::vector<uint8_t> got = h.download<uint8_t>(out, count * size);
   uint64_t bad = 0;
-  for (uint64_t i = 0; i < count; ++i)
-    if (num::floatBits(got[i]) != num::floatBits(want[i]) && bad++ < 3)
-      ADD_FAILURE() << "Y[" << i / c.c << "][" << i % c.c << "]: got " << got[i] << ", want "
-                    << want[i] << " (" << g->plan.describe() << ")";
+  for (uint64_t i = 0; i < count; ++i) {
+    uint32_t v = 0, expect = test::encodeFloat(c.type, want[i]);
+    std::memcpy(&v, &got[i * size], size);
+    if (v != expect && bad++ < 3)
+      ADD_FAILURE() << "Y[" << i / c.c << "][" << i % c.c << "]: got bits " << v << ", want "
+                    << expect << " (" << g->plan.describe() << ")";
+  }
   EXPECT_EQ(bad, 0u);
   if (planOut)
     *planOut = g->plan;
@@ -82,23 +93,31 @@ class GeneratedDepthwiseTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(GeneratedDepthwiseTest, MatchesTheReferenceBitForBit) { runCase(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedDepthwiseTest,
-                         ::testing::Values(
-                             // 3x3 same padding, one channel chunk.
-                             Case{1, 16, 10, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false},
-                             // Stride 2, bias and ReLU, two images.
-                             Case{2, 32, 17, 15, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, true, true},
-                             // 5x5, asymmetric padding, dilation 2, two chunks with a masked tail.
-                             Case{1, 96, 12, 9, 5, 5, 4, 2, 3, 4, 1, 1, 2, 2, true, false},
-                             // Rows wider than one instruction's repeats.
-                             Case{1, 8, 4, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false},
-                             // Big enough to spread over every vector core.
-                             Case{1, 64, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true}),
-                         [](const ::testing::TestParamInfo<Case> &info) {
-                           const Case &c = info.param;
-                           return fmt::format("{}x{}x{}x{}_k{}x{}_s{}_{}", c.batch, c.h, c.w, c.c,
-                                              c.kh, c.kw, c.sh, info.index);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Codegen, GeneratedDepthwiseTest,
+    ::testing::Values(
+        // 3x3 same padding, one channel chunk.
+        Case{1, 16, 10, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false},
+        // Stride 2, bias and ReLU, two images.
+        Case{2, 32, 17, 15, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, true, true},
+        // 5x5, asymmetric padding, dilation 2, two chunks with a masked tail.
+        Case{1, 96, 12, 9, 5, 5, 4, 2, 3, 4, 1, 1, 2, 2, true, false},
+        // Rows wider than one instruction's repeats.
+        Case{1, 8, 4, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false},
+        // f16: 128 lanes a repeat, a masked tail of 32.
+        Case{1, 160, 9, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true, isa::DType::F16},
+        Case{2, 16, 12, 12, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, false, false, isa::DType::F16},
+        // Shapes of the PP-OCR classifier.
+        Case{1, 96, 200, 2, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true, false, isa::DType::F16},
+        Case{1, 48, 3, 96, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true, false, isa::DType::F16},
+        Case{1, 48, 3, 96, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true, false},
+        // Big enough to spread over every vector core.
+        Case{1, 64, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true}),
+    [](const ::testing::TestParamInfo<Case> &info) {
+      const Case &c = info.param;
+      return fmt::format("{}_{}x{}x{}x{}_k{}x{}_s{}_{}", isa::dtypeName(c.type), c.batch, c.h, c.w,
+                         c.c, c.kh, c.kw, c.sh, info.index);
+    });
 
 TEST(GeneratedDepthwise, PredictsTheSimulator) {
   DepthwisePlan plan;
@@ -129,11 +148,11 @@ TEST(GeneratedDepthwise, RefusesWhatItDoesNotCover) {
   Result<DepthwisePlan> p = planDepthwise(c.kernel(), h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "12 channels are not whole 32-byte blocks");
-  DepthwiseKernel f16 = Case{1, 16, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false}.kernel();
-  f16.type = isa::DType::F16;
-  p = planDepthwise(f16, h.target());
+  DepthwiseKernel bf16 = Case{1, 16, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false}.kernel();
+  bf16.type = isa::DType::BF16;
+  p = planDepthwise(bf16, h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "element type f16");
+  EXPECT_HAS(p.error().str(), "element type bf16");
 }
 
 } // namespace

@@ -521,9 +521,10 @@ std::optional<codegen::DepthwiseKernel> pagoda::graph::depthwiseKernelShape(Conv
   if (int64_t(conv.getGroup()) != channels || wt.getDimSize(0) != channels || wt.getDimSize(1) != 1)
     return fail("grouped convolutions other than depthwise (one filter per channel) have no "
                 "kernel yet");
-  if (!xt.getElementType().isF32())
-    return fail("depthwise kernels are generated for f32 so far");
+  if (!xt.getElementType().isF32() && !xt.getElementType().isF16())
+    return fail("depthwise kernels are generated for f32 and f16");
   codegen::DepthwiseKernel k;
+  k.type = xt.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
   ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
                     dilations = conv.getDilations();
   k.batch = uint64_t(xt.getDimSize(0));
@@ -673,8 +674,26 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
         problem = e.error();
   } else if (kind == "conv" || kind == "conv_epilogue") {
     std::optional<LoweredConv> l = lowerConvGroup(group, why);
-    if (!l)
+    if (!l) {
+      // A conv the layout pass left channels-first: its planner says why.
+      group.getBody().walk([&](ConvOp conv) {
+        std::string unused;
+        if (conv.getChannelsLast())
+          return;
+        if (conv.getGroup() != 1) {
+          if (std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, unused)) {
+            k->name = kernelName(group);
+            if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*k, target); !p)
+              why = p.error().str();
+          }
+        } else if (std::optional<codegen::ConvKernel> k = convKernelShape(conv, unused)) {
+          k->name = kernelName(group);
+          if (Result<codegen::ConvPlan> p = codegen::planConv(*k, target); !p)
+            why = p.error().str();
+        }
+      });
       return false;
+    }
     if (l->depthwise) {
       if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*l->depthwise, target); !p)
         problem = p.error();

@@ -144,11 +144,11 @@ def cnn(d):
         x = rng.uniform(-1, 1, [2, 3, 20, 20]).astype(np_t)
         w1 = (rng.standard_normal((16, 3, 3, 3)) / 5).astype(np_t)
         b1 = (rng.standard_normal(16) / 10).astype(np_t)
-        w2 = (rng.standard_normal((24, 16, 3, 3)) / 12).astype(np_t)
-        b2 = (rng.standard_normal(24) / 10).astype(np_t)
-        wd = (rng.standard_normal((24, 1, 3, 3)) / 3).astype(np_t)
-        bd = (rng.standard_normal(24) / 10).astype(np_t)
-        w3 = (rng.standard_normal((8, 24, 1, 1)) / 5).astype(np_t)
+        w2 = (rng.standard_normal((32, 16, 3, 3)) / 12).astype(np_t)
+        b2 = (rng.standard_normal(32) / 10).astype(np_t)
+        wd = (rng.standard_normal((32, 1, 3, 3)) / 3).astype(np_t)
+        bd = (rng.standard_normal(32) / 10).astype(np_t)
+        w3 = (rng.standard_normal((8, 32, 1, 1)) / 5).astype(np_t)
         c3 = (rng.standard_normal((8, 1, 1)) / 10).astype(np_t)
         nodes = [
             helper.make_node("Conv", ["x", "w1", "b1"], ["h0"], name="c1", pads=[1, 1, 1, 1]),
@@ -156,7 +156,7 @@ def cnn(d):
             helper.make_node("Conv", ["h1", "w2", "b2"], ["h2"], name="c2", pads=[1, 1, 1, 1],
                              strides=[2, 2]),
             helper.make_node("Conv", ["h2", "wd", "bd"], ["d2"], name="dw", pads=[1, 1, 1, 1],
-                             group=24),
+                             group=32),
             helper.make_node("Sigmoid", ["d2"], ["s2"], name="c2_sig"),
             helper.make_node("Mul", ["d2", "s2"], ["h3"], name="c2_swish"),
             helper.make_node("Conv", ["h3", "w3"], ["h4"], name="c3"),
@@ -173,7 +173,7 @@ def cnn(d):
         h = np.maximum(conv2d(X, W1, B1, 1, 1), 0)
         h = conv2d(h, W2, B2, 2, 1)
         h = np.concatenate([conv2d(h[:, i:i + 1], WD[i:i + 1], BD[i:i + 1], 1, 1)
-                            for i in range(24)], axis=1)
+                            for i in range(32)], axis=1)
         h = h * sigmoid(h)
         y = sigmoid(conv2d(h, W3, None, 1, 0) + C3)
         write(d, "cnn_in_" + dt, {"x": x})
