@@ -353,6 +353,8 @@ private:
       return emitConvGroup(g, plan);
     if (kind == "transpose")
       return emitTransposeGroup(g, plan);
+    if (kind == "reduce_sum" || kind == "reduce_mean" || kind == "reduce_max")
+      return emitReduceGroup(g, plan);
     std::string why;
     std::optional<graph::LoweredElementwise> lowered =
         kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
@@ -528,6 +530,23 @@ private:
     record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
            gen->plan.blockDim, gen->assembly);
     launch(g, index, gen->plan.blockDim, std::move(args), plan);
+    return success();
+  }
+
+  /// A reduction over rows on the vector unit.
+  LogicalResult emitReduceGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<codegen::ReduceKernel> k = graph::lowerReduceGroup(g, why);
+    if (!k)
+      return notOnNpu(g, why);
+    Result<codegen::GeneratedReduce> gen = codegen::generateReduce(*k, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    uint32_t index = addKernel(gen->assembly, gen->program, g);
+    record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
+           gen->plan.blockDim, gen->assembly);
+    launch(g, index, gen->plan.blockDim, {ref(g->getOperand(0)), refs_.lookup(g->getResult(0))},
+           plan);
     return success();
   }
 

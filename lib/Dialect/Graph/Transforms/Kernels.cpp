@@ -650,6 +650,57 @@ std::optional<codegen::TransposeKernel> pagoda::graph::lowerTransposeGroup(Group
   return k;
 }
 
+std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp group,
+                                                                     std::string &why) {
+  Block &body = group.getBody().front();
+  Operation *op = nullptr;
+  for (Operation &o : body.without_terminator())
+    if (!llvm::isa<ConstantOp>(o)) {
+      if (op) {
+        why = "a reduce group of more than one op";
+        return std::nullopt;
+      }
+      op = &o;
+    }
+  codegen::ReduceKernel k;
+  ArrayRef<int64_t> axes;
+  if (auto r = llvm::dyn_cast_or_null<ReduceSumOp>(op)) {
+    k.op = codegen::ReduceOp::Sum;
+    axes = r.getAxes();
+  } else if (auto r = llvm::dyn_cast_or_null<ReduceMeanOp>(op)) {
+    k.op = codegen::ReduceOp::Mean;
+    axes = r.getAxes();
+  } else if (auto r = llvm::dyn_cast_or_null<ReduceMaxOp>(op)) {
+    k.op = codegen::ReduceOp::Max;
+    axes = r.getAxes();
+  } else {
+    why = "no sum, mean or max reduction in the group";
+    return std::nullopt;
+  }
+  auto in = llvm::cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!llvm::isa<BlockArgument>(op->getOperand(0)) || !in.hasStaticShape() ||
+      !in.getElementType().isF32() || axes.empty()) {
+    why = describe(op) + ": the vector reductions take a static f32 group input";
+    return std::nullopt;
+  }
+  for (size_t i = 1; i < axes.size(); ++i)
+    if (axes[i] != axes[i - 1] + 1) {
+      why = describe(op) + ": axes that are not adjacent";
+      return std::nullopt;
+    }
+  const int64_t first = axes.front(), last = axes.back();
+  k.batch = k.rows = k.cols = 1;
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    (d < first ? k.batch : d <= last ? k.rows : k.cols) *= uint64_t(in.getDimSize(d));
+  if (last + 1 == in.getRank()) {
+    why = describe(op) + ": a reduction over the last axis (the vector kernels reduce rows of "
+                         "channels-last tensors so far)";
+    return std::nullopt;
+  }
+  k.name = kernelName(group);
+  return k;
+}
+
 bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
                                  std::string &why) {
   // Lowering and planning decide; no code is generated here.
@@ -704,6 +755,12 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
           !e)
         problem = e.error();
+  } else if (kind == "reduce_sum" || kind == "reduce_mean" || kind == "reduce_max") {
+    std::optional<codegen::ReduceKernel> k = lowerReduceGroup(group, why);
+    if (!k)
+      return false;
+    if (Result<codegen::ReducePlan> p = codegen::planReduce(*k, target); !p)
+      problem = p.error();
   } else if (kind == "transpose") {
     std::optional<codegen::TransposeKernel> k = lowerTransposeGroup(group, why);
     if (!k)

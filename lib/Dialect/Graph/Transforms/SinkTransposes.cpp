@@ -133,11 +133,83 @@ struct SinkThroughElementwise : RewritePattern {
   }
 };
 
+/// A transpose that moves only dimensions of size 1 is a reshape.
+struct TransposeAsReshape : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp t, PatternRewriter &rewriter) const override {
+    auto in = cast<RankedTensorType>(t.getInput().getType());
+    if (!in.hasStaticShape())
+      return failure();
+    int64_t last = -1;
+    for (int64_t d : t.getPerm())
+      if (in.getDimSize(d) != 1) {
+        if (d < last)
+          return failure();
+        last = d;
+      }
+    rewriter.replaceOpWithNewOp<ReshapeOp>(t, t.getType(), t.getInput());
+    return success();
+  }
+};
+
+/// A pool whose window is the whole unpadded spatial extent of a
+/// transposed input is a reduction (which then commutes with the
+/// transpose): global average and max pooling in channels-last regions.
+template <typename Pool, typename Reduce> struct GlobalPoolAsReduce : OpRewritePattern<Pool> {
+  using OpRewritePattern<Pool>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Pool pool, PatternRewriter &rewriter) const override {
+    auto in = cast<RankedTensorType>(pool.getInput().getType());
+    if (!pool.getInput().template getDefiningOp<TransposeOp>() || !in.hasStaticShape())
+      return failure();
+    SmallVector<int64_t> axes;
+    for (auto [i, k] : llvm::enumerate(pool.getKernel())) {
+      if (k != in.getDimSize(int64_t(i) + 2) || pool.getDilations()[i] != 1)
+        return failure();
+      axes.push_back(int64_t(i) + 2);
+    }
+    if (llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; }))
+      return failure();
+    rewriter.replaceOpWithNewOp<Reduce>(pool, pool.getType(), pool.getInput(),
+                                        rewriter.getDenseI64ArrayAttr(axes),
+                                        rewriter.getBoolAttr(true));
+    return success();
+  }
+};
+
+/// reduce(transpose(x, perm), axes, keepdims) -> transpose(reduce(x,
+/// perm[axes], keepdims), perm).
+template <typename Reduce> struct ReduceThroughTranspose : OpRewritePattern<Reduce> {
+  using OpRewritePattern<Reduce>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Reduce r, PatternRewriter &rewriter) const override {
+    auto t = r.getInput().template getDefiningOp<TransposeOp>();
+    if (!t || !r.getKeepdims() || !t->hasOneUse())
+      return failure();
+    ArrayRef<int64_t> perm = t.getPerm();
+    SmallVector<int64_t> axes;
+    for (int64_t a : r.getAxes())
+      axes.push_back(perm[size_t(a)]);
+    llvm::sort(axes);
+    auto in = cast<RankedTensorType>(t.getInput().getType());
+    SmallVector<int64_t> shape(in.getShape());
+    for (int64_t a : axes)
+      shape[size_t(a)] = 1;
+    auto reduced = Reduce::create(rewriter, r.getLoc(),
+                                  RankedTensorType::get(shape, in.getElementType()), t.getInput(),
+                                  rewriter.getDenseI64ArrayAttr(axes), rewriter.getBoolAttr(true));
+    rewriter.replaceOpWithNewOp<TransposeOp>(r, r.getType(), reduced.getResult(), t.getPermAttr());
+    return success();
+  }
+};
+
 class SinkTransposesPass : public pagoda::graph::impl::GraphSinkTransposesBase<SinkTransposesPass> {
 public:
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkThroughElementwise>(&getContext());
+    patterns.add<SinkThroughElementwise, TransposeAsReshape,
+                 GlobalPoolAsReduce<AvgPoolOp, ReduceMeanOp>,
+                 GlobalPoolAsReduce<MaxPoolOp, ReduceMaxOp>, ReduceThroughTranspose<ReduceMeanOp>,
+                 ReduceThroughTranspose<ReduceMaxOp>, ReduceThroughTranspose<ReduceSumOp>>(
+        &getContext());
     // The transpose folders cancel the pairs that sinking brings together.
     TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

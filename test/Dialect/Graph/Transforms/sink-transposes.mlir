@@ -67,3 +67,29 @@ func.func @mixed(%x: tensor<2x3xf32>, %y: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %a = graph.add %t, %y : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
   return %a : tensor<3x2xf32>
 }
+
+// -----
+
+// Global average pooling of a channels-last tensor: the pool becomes a
+// reduction over the spatial axes, which commutes with the transpose; the
+// transpose left moves only size-1 dimensions and becomes a reshape.
+// CHECK-LABEL: func.func @global_pool
+// CHECK-NEXT: %[[R:.*]] = graph.reduce_mean %arg0 {axes = array<i64: 1, 2>, keepdims = true} : tensor<1x4x5x8xf32> -> tensor<1x1x1x8xf32>
+// CHECK-NEXT: %[[S:.*]] = graph.reshape %[[R]] : tensor<1x1x1x8xf32> -> tensor<1x8x1x1xf32>
+// CHECK-NEXT: return %[[S]]
+func.func @global_pool(%x: tensor<1x4x5x8xf32>) -> tensor<1x8x1x1xf32> {
+  %t = graph.transpose %x {perm = array<i64: 0, 3, 1, 2>} : tensor<1x4x5x8xf32> -> tensor<1x8x4x5xf32>
+  %p = graph.avg_pool %t {kernel = array<i64: 4, 5>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, count_include_pad = false} : tensor<1x8x4x5xf32> -> tensor<1x8x1x1xf32>
+  return %p : tensor<1x8x1x1xf32>
+}
+
+// -----
+
+// A pool that is not global stays a pool.
+// CHECK-LABEL: func.func @local_pool
+// CHECK: graph.max_pool
+func.func @local_pool(%x: tensor<1x4x4x8xf32>) -> tensor<1x8x2x2xf32> {
+  %t = graph.transpose %x {perm = array<i64: 0, 3, 1, 2>} : tensor<1x4x4x8xf32> -> tensor<1x8x4x4xf32>
+  %p = graph.max_pool %t {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x8x4x4xf32> -> tensor<1x8x2x2xf32>
+  return %p : tensor<1x8x2x2xf32>
+}

@@ -180,6 +180,23 @@ def cnn(d):
         write(d, "cnn_want_" + dt, {"y": y.astype(np_t)})
 
 
+def pool(d):
+    """A conv, then global average pooling of its channels-last output: a
+    reduction over rows on the vector unit."""
+    rng = np.random.default_rng(6)
+    x = rng.uniform(-1, 1, [2, 16, 12, 10]).astype(np.float32)
+    w = (rng.standard_normal((32, 16, 1, 1)) / 4).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["x", "w"], ["h"], name="pw"),
+             helper.make_node("GlobalAveragePool", ["h"], ["y"], name="gap")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "pool", nodes, [t("x", [2, 16, 12, 10])], [t("y", [2, 32, 1, 1])],
+         [numpy_helper.from_array(w, "w")])
+    y = conv2d(x.astype(np.float64), w.astype(np.float64), None, 1, 0).mean(axis=(2, 3),
+                                                                             keepdims=True)
+    write(d, "pool_in", {"x": x})
+    write(d, "pool_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

@@ -14,6 +14,7 @@
 #include "pagoda/Codegen/Depthwise.h"
 #include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/Codegen/Matmul.h"
+#include "pagoda/Codegen/Reduce.h"
 #include "pagoda/Codegen/Transpose.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
@@ -94,6 +95,12 @@ std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
 /// dimensions are merged (NCHW <-> NHWC among them), of 1-, 2- or 4-byte
 /// elements, as a vector kernel reading group operand 0.
 std::optional<codegen::TransposeKernel> lowerTransposeGroup(GroupOp group, std::string &why);
+
+/// A `reduce_sum`/`reduce_mean`/`reduce_max` group over one run of
+/// adjacent axes with dimensions after it ([B][R][C] -> [B][C], like a
+/// global pool of a channels-last tensor), in f32, as a vector kernel
+/// reading group operand 0.
+std::optional<codegen::ReduceKernel> lowerReduceGroup(GroupOp group, std::string &why);
 
 } // namespace pagoda::graph
 
