@@ -44,6 +44,13 @@ for ty, npt, tag in ((H, np.float16, "f16"), (F, np.float32, "f32")):
          [t("x", ty, [1, 64, 80, 80])], [t("y", ty, [1, 64, 80, 80])], [w])
 # 3x3 depthwise, 64 channels on 64x64 (vector unit).
 w = numpy_helper.from_array(rng.standard_normal((64, 1, 3, 3)).astype(np.float32), "w")
+# Layout transpose NCHW -> NHWC, 16 MiB of f32 (vector unit, vgather).
+save("transpose_f32_64x256x256", [helper.make_node("Transpose", ["x"], ["y"], perm=[0, 2, 3, 1])],
+     [t("x", F, [1, 64, 256, 256])], [t("y", F, [1, 256, 256, 64])])
+# Mean over the spatial axes of a channels-last tensor (a global pool), 16 MiB.
+save("reduce_mean_f32_256x256x64",
+     [helper.make_node("ReduceMean", ["x"], ["y"], axes=[1, 2], keepdims=1)],
+     [t("x", F, [1, 256, 256, 64])], [t("y", F, [1, 1, 1, 64])])
 save("depthwise3x3_f32_64x64x64",
      [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1] * 4, group=64)],
      [t("x", F, [1, 64, 64, 64])], [t("y", F, [1, 64, 64, 64])], [w])
@@ -52,7 +59,8 @@ PY
 "$PAGODA" targets show "$TARGET" > "$dir/target.json"
 printf '%-28s %-16s %10s %12s %10s %7s  %s\n' MODEL KERNEL "SIM (us)" "-LAUNCH (us)" "ROOF (us)" RATIO BOUND
 for model in elementwise_add_f32 elementwise_chain_f16 matmul_f16_1024 matmul_f32_1024 \
-  conv3x3_f16_64x80x80 conv3x3_f32_64x80x80 depthwise3x3_f32_64x64x64; do
+  conv3x3_f16_64x80x80 conv3x3_f32_64x80x80 depthwise3x3_f32_64x64x64 \
+  transpose_f32_64x256x256 reduce_mean_f32_256x256x64; do
   "$PAGODA" compile "$dir/$model.onnx" --target "$TARGET" -o "$dir/$model.pgd" 2>/dev/null
   "$PAGODA" run "$dir/$model.pgd" --random-inputs 0 --stats-json "$dir/$model.json" >/dev/null
   "$PY" - "$dir/$model.json" "$model" "$dir/target.json" <<'PY'

@@ -32,6 +32,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <numeric>
 
 namespace pagoda::codegen {
 
@@ -234,6 +235,7 @@ private:
   /// buffers, the tiles, the flags' epilogue. `tag` makes labels unique.
   void range(uint64_t bytes, const std::string &tag) {
     comment("{} bytes on this core", bytes);
+    bool rows = false;
     // GM pointers: argument + this core's offset.
     line("movi x{}, {}", kTmp, p_.chunkBytes);
     line("mul x{0}, x{0}, x{1}", kTmp, kCoreIndex);
@@ -242,6 +244,22 @@ private:
       const ElementwiseInput &in = k_.inputs[i];
       if (in.kind == Kind::Immediate)
         continue;
+      if (in.kind == Kind::Row) {
+        // A row, repeated over a tile by one DMA per row (tiles start on
+        // rows); MTE2 finishes before any tile reads it (barrier all).
+        const uint64_t rowBytes = in.rowElements * size_;
+        const std::string loop = fmt::format("{}_row{}", tag, i);
+        line("ldarg x{}, {}", kScratchScalar, arg++);
+        line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
+        line("movi x{}, {}", kLoop, p_.tileBytes / rowBytes);
+        label(loop);
+        line("dma_gm_ub x{}, x{}, len={}", kDst, kScratchScalar, rowBytes / 32);
+        line("addi x{0}, x{0}, {1}", kDst, rowBytes);
+        line("addi x{0}, x{0}, -1", kLoop);
+        line("bne x{}, x0, {}", kLoop, loop);
+        rows = true;
+        continue;
+      }
       if (in.kind == Kind::Scalar) {
         // One element: read on the scalar unit, broadcast by vdup.
         line("ldarg x{}, {}", kScratchScalar, arg++);
@@ -268,7 +286,9 @@ private:
       line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
       line("vdup.{} x{}, x{}, rep={}", dt_, kDst, kScratchScalar, p_.tileBytes / kRepeatBytes);
     }
-    if (l_.broadcasts)
+    if (rows)
+      line("barrier all");
+    else if (l_.broadcasts)
       line("barrier v");
     // Both buffer sets start free.
     line("setf mte3, mte2, 0");
@@ -421,8 +441,21 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     if (v >= nvals)
       return fail(fmt::format("output value {} does not exist", v));
   unsigned tensorInputs = 0;
-  for (const ElementwiseInput &in : k.inputs)
+  const unsigned esize = isa::dtypeBits(k.type) / 8;
+  // Tiles and per-core ranges start on whole repeats, on the alignment at
+  // which DMA runs at full rate, and on rows of the Row inputs.
+  uint64_t unit = std::max<uint64_t>(kRepeatBytes, t.dmaFullRateAlignBytes);
+  for (const ElementwiseInput &in : k.inputs) {
     tensorInputs += in.kind == Kind::Tensor;
+    if (in.kind != Kind::Row)
+      continue;
+    const uint64_t rowBytes = in.rowElements * esize;
+    if (!in.rowElements || rowBytes % 32 || k.elements % in.rowElements)
+      return fail(fmt::format("a row of {} elements ({} bytes) is not whole 32-byte blocks of "
+                              "the {} elements",
+                              in.rowElements, rowBytes, k.elements));
+    unit = std::lcm(unit, rowBytes);
+  }
   if (tensorInputs + k.outputs.size() > kMaxPointers)
     return fail(fmt::format("{} tensors; a kernel takes at most {}",
                             tensorInputs + k.outputs.size(), unsigned(kMaxPointers)));
@@ -439,9 +472,6 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
   const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
   const uint32_t available = t.aiCores * perAi;
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
-  // Tiles and per-core ranges start on whole repeats and on the alignment
-  // at which DMA runs at full rate.
-  const uint64_t unit = std::max<uint64_t>(kRepeatBytes, t.dmaFullRateAlignBytes);
   const uint64_t maxTile =
       std::min<uint64_t>(ub / (2 * p.slots + p.broadcastSlots) / unit * unit,
                          uint64_t(t.vectorMaxRepeat) * kRepeatBytes / unit * unit);
@@ -532,6 +562,8 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
         vals[i] = fromDouble(input.imm);
       else if (input.kind == Kind::Scalar)
         vals[i] = load(in[arg++].data());
+      else if (input.kind == Kind::Row)
+        vals[i] = load(in[arg++].data() + (e % input.rowElements) * size);
       else
         vals[i] = load(in[arg++].data() + e * size);
     }

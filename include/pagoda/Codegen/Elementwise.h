@@ -61,11 +61,15 @@ struct ElementwiseInput {
     Tensor,    ///< a GM tensor with one element per output element
     Scalar,    ///< a GM tensor of one element, broadcast
     Immediate, ///< the value `imm`, broadcast (a constant folded in)
+    Row,       ///< a GM tensor of `rowElements`, repeated along the output's
+               ///< innermost elements (per-channel operands of channels-last
+               ///< tensors); its rows must be whole 32-byte blocks
   };
   Kind kind = Kind::Tensor;
   double imm = 0;
   /// An Immediate given as the element's bit pattern, not as a value.
   bool raw = false;
+  uint64_t rowElements = 0; ///< Row: the row's length
 };
 
 /// One operation: values are numbered inputs first, then one per
@@ -76,8 +80,8 @@ struct ElementwiseOp {
   double imm = 0;
 };
 
-/// A kernel: kernel arguments are the GM addresses of the Tensor and Scalar
-/// inputs in order, then of the outputs.
+/// A kernel: kernel arguments are the GM addresses of the Tensor, Scalar and
+/// Row inputs in order, then of the outputs.
 struct ElementwiseKernel {
   std::string name;
   isa::DType type = isa::DType::F32; ///< f32 or f16 (f16 computes in f32, rounds once)
@@ -120,7 +124,7 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &kernel,
 
 /// The kernel's result as the ISA defines it, computed on the host (the
 /// reference tests compare the simulator against). `inputs` holds one byte
-/// vector per Tensor or Scalar input in order.
+/// vector per Tensor, Scalar or Row input in order.
 std::vector<std::vector<uint8_t>>
 evaluateElementwise(const ElementwiseKernel &kernel,
                     const std::vector<std::vector<uint8_t>> &inputs);

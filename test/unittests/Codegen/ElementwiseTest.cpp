@@ -52,8 +52,11 @@ sim::KernelStats runAndCompare(SimHarness &h, const ElementwiseKernel &k,
   for (const ElementwiseInput &in : k.inputs) {
     if (in.kind == Kind::Immediate)
       continue;
-    inputs.push_back(
-        randomTensor(k.type, in.kind == Kind::Scalar ? 1 : k.elements, seed++, 0.25f, 4));
+    inputs.push_back(randomTensor(k.type,
+                                  in.kind == Kind::Scalar ? 1
+                                  : in.kind == Kind::Row  ? in.rowElements
+                                                          : k.elements,
+                                  seed++, 0.25f, 4));
     args.push_back(h.upload(inputs.back()));
   }
   std::vector<uint64_t> outs;
@@ -122,6 +125,38 @@ TEST(Elementwise, ChainMatchesReferenceAcrossSizesAndTargets) {
         runAndCompare(h, chain(type, n));
       }
   }
+}
+
+TEST(Elementwise, RowsRepeatAlongTheInnermostElements) {
+  // x * scale[c] + bias[c] over a channels-last [N, H, W, C] tensor (a
+  // squeeze-excitation product and a bias add), rows of 96 f32 and 48 f16
+  // channels, sizes that leave the last core and tile short.
+  for (const char *target : {"ascend-950pr", "ascend-910"}) {
+    SimHarness h(target);
+    for (auto [type, c] :
+         {std::pair{isa::DType::F32, uint64_t(96)}, std::pair{isa::DType::F16, uint64_t(48)}})
+      for (uint64_t positions : {uint64_t(1), uint64_t(37), uint64_t(20 * 20), uint64_t(9001)}) {
+        SCOPED_TRACE(fmt::format("{} {} x {} x {}", target, isa::dtypeName(type), positions, c));
+        ElementwiseKernel k;
+        k.name = "rows";
+        k.type = type;
+        k.elements = positions * c;
+        k.inputs = {{Kind::Tensor}, {Kind::Row, 0, false, c}, {Kind::Row, 0, false, c}};
+        k.ops = {{VOp::Mul, 0, 1}, {VOp::Add, 3, 2}};
+        k.outputs = {4};
+        runAndCompare(h, k);
+      }
+  }
+  SimHarness h;
+  ElementwiseKernel k;
+  k.name = "odd";
+  k.elements = 30;
+  k.inputs = {{Kind::Tensor}, {Kind::Row, 0, false, 3}};
+  k.ops = {{VOp::Add, 0, 1}};
+  k.outputs = {2};
+  Result<ElementwisePlan> p = planElementwise(k, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "not whole 32-byte blocks");
 }
 
 TEST(Elementwise, EveryOperation) {

@@ -76,6 +76,8 @@ public:
       return std::nullopt;
     }
     elements_ = numElements(group->getResult(0).getType());
+    if (auto rt = llvm::dyn_cast<RankedTensorType>(group->getResult(0).getType()))
+      resultShape_.assign(rt.getShape().begin(), rt.getShape().end());
     Type elt = getElementTypeOrSelf(group->getResult(0).getType());
     if (elt.isF32())
       out_.kernel.type = isa::DType::F32;
@@ -113,7 +115,10 @@ public:
       int64_t n = numElements(arg.getType());
       ElementwiseInput in;
       in.kind = n == 1 && elements_ != 1 ? ElementwiseInput::Kind::Scalar
-                                         : ElementwiseInput::Kind::Tensor;
+                : n == elements_         ? ElementwiseInput::Kind::Tensor
+                                         : ElementwiseInput::Kind::Row;
+      if (in.kind == ElementwiseInput::Kind::Row)
+        in.rowElements = uint64_t(n);
       inputs_.push_back(in);
       out_.operandOf.push_back(int(arg.getArgNumber()));
       values_[arg] = PV{true, uint32_t(inputs_.size() - 1)};
@@ -147,12 +152,28 @@ private:
       return false;
     }
     int64_t n = numElements(t);
-    if (n != 1 && n != elements_) {
+    if (n != 1 && n != elements_ && !isRow(t)) {
       why = std::string(what) + " of type " + typeStr(t) + " broadcast to the kernel's " +
-            std::to_string(elements_) + " elements (only single elements broadcast yet)";
+            std::to_string(elements_) +
+            " elements (single elements and rows of the innermost "
+            "dimensions broadcast)";
       return false;
     }
     return true;
+  }
+
+  /// Whether `t` broadcasts to the result as a row: its shape, without
+  /// leading 1s, is the result's trailing dimensions.
+  bool isRow(Type t) const {
+    auto rt = llvm::dyn_cast<RankedTensorType>(t);
+    if (!rt || !rt.hasStaticShape())
+      return false;
+    ArrayRef<int64_t> shape = rt.getShape();
+    while (!shape.empty() && shape.front() == 1)
+      shape = shape.drop_front();
+    if (shape.empty() || shape.size() > resultShape_.size())
+      return false;
+    return llvm::equal(shape, ArrayRef<int64_t>(resultShape_).take_back(shape.size()));
   }
 
   PV immediate(double v) {
@@ -256,6 +277,7 @@ private:
   LoweredElementwise out_;
   Type elt_;
   int64_t elements_ = 0;
+  SmallVector<int64_t> resultShape_;
   std::vector<ElementwiseInput> inputs_;
   std::vector<PendingOp> ops_;
   llvm::DenseMap<Value, PV> values_;
