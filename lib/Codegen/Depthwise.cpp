@@ -21,7 +21,7 @@
 
 #include "pagoda/Sim/Numerics.h"
 
-#include "AsmWriter.h"
+#include "VectorWriter.h"
 
 #include <fmt/format.h>
 
@@ -86,17 +86,15 @@ Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t ct) {
   return l;
 }
 
-class Emitter : AsmWriter {
+class Emitter : VectorWriter {
 public:
   Emitter(const DepthwiseKernel &k, const DepthwisePlan &p, const Layout &l,
           const target::TargetDesc &t)
-      : k_(k), p_(p), l_(l), t_(t), size_(isa::dtypeBits(k.type) / 8),
+      : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
         lanes_(kRepeatBytes / size_) {}
 
   std::string run() {
-    const bool coupled = t_.organization == target::CoreOrganization::Coupled;
-    line(".kernel {}", k_.name);
-    line(".core {}", coupled ? "coupled" : "aiv");
+    header(k_.name);
     comment("depthwise {}x{} over X[{}x{}x{}x{}] {}, pads {},{},{},{}, strides {}x{}, dilations "
             "{}x{}{}{}: {}",
             k_.kh, k_.kw, k_.batch, k_.h, k_.w, k_.c, isa::dtypeName(k_.type), k_.padT, k_.padL,
@@ -108,12 +106,7 @@ public:
     if (k_.bias)
       line("ldarg x{}, {}", kBiasArg, arg++);
     line("ldarg x{}, {}", kY, arg++);
-    line("coreid x{}", kCore);
-    if (!coupled) {
-      line("muli x{0}, x{0}, {1}", kCore, t_.vectorCoresPerAiCore);
-      line("subid x{}", kTmp);
-      line("add x{0}, x{0}, x{1}", kCore, kTmp);
-    }
+    coreIndex(kCore, kTmp);
     line("movi x{}, {}", kH, k_.h);
     line("movi x{}, {}", kTiles, p_.tiles);
     // Weights and bias, once; the band buffers start as zeros (the pad
@@ -131,9 +124,7 @@ public:
       zeroRows(setBase + uint64_t(s) * l_.set, l_.bandRows);
     line("movi x{}, {}", kSet, setBase);
     line("movi x{}, {}", kSetFlip, setBase ^ (setBase + l_.set));
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("setf {}", f);
+    credit(kFreeFlags);
     line("add x{}, x{}, x0", kTile, kCore);
     label("tile_loop");
     line("bge x{}, x{}, tiles_done", kTile, kTiles);
@@ -158,9 +149,7 @@ public:
       tileBody("last", lastRows);
     }
     label("tiles_done");
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("waitf {}", f);
+    takeBack(kFreeFlags);
     line("halt");
     return take();
   }
@@ -238,7 +227,7 @@ private:
     for (uint64_t c0 = 0; c0 < ct; c0 += lanes_) {
       const uint64_t lanes = std::min(lanes_, ct - c0);
       if (lanes != lanes_)
-        setMask(lanes);
+        setMask(lanes, kTmp, kTmp2);
       for (uint64_t o0 = 0; o0 < ow; o0 += t_.vectorMaxRepeat) {
         const uint64_t reps = std::min<uint64_t>(t_.vectorMaxRepeat, ow - o0);
         const uint64_t outOff = (o0 * ct + c0) * size_;
@@ -266,7 +255,7 @@ private:
         }
       }
       if (lanes != lanes_)
-        setMask(lanes_);
+        setMask(lanes_, kTmp, kTmp2);
     }
     line("addi x{0}, x{0}, {1}", kInRow, k_.strideH * l_.rowStride);
     line("addi x{0}, x{0}, {1}", kOutRow, l_.outRowBytes);
@@ -296,21 +285,9 @@ private:
     line("jmp tile_loop");
   }
 
-  /// V: the first `lanes` lanes active.
-  void setMask(uint64_t lanes) {
-    const uint64_t lo = lanes >= 64 ? ~uint64_t(0) : (uint64_t(1) << lanes) - 1;
-    const uint64_t hi = lanes >= 128 ? ~uint64_t(0)
-                        : lanes > 64 ? (uint64_t(1) << (lanes - 64)) - 1
-                                     : 0;
-    line("movi x{}, {:#x}", kTmp, lo);
-    line("movi x{}, {:#x}", kTmp2, hi);
-    line("setmask x{}, x{}", kTmp, kTmp2);
-  }
-
   const DepthwiseKernel &k_;
   const DepthwisePlan &p_;
   const Layout &l_;
-  const target::TargetDesc &t_;
   unsigned size_;
   uint64_t lanes_;
 };
@@ -363,9 +340,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   if (!t.vectorMaxRepeat)
     return fail(t.name + " has no vector repeats");
 
-  const bool coupled = t.organization == target::CoreOrganization::Coupled;
-  const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
-  const uint32_t available = t.aiCores * perAi;
+  const VectorCores vc(t);
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
@@ -385,7 +360,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
       if (l.weights + l.bias + 2 * l.set > ub || rows * ow > 0xFFFF)
         break;
       const uint64_t tiles = k.batch * ceilDiv(oh, rows) * (k.c / ct);
-      const uint64_t cores = std::min<uint64_t>(available, tiles);
+      const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
       const uint64_t perCore = ceilDiv(tiles, cores);
       // Per tile: its band in, the vector work, its rows out; the three
       // overlap across tiles, so the slowest sets the pace.
@@ -406,8 +381,8 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
         plan.rows = rows;
         plan.channels = ct;
         plan.tiles = tiles;
-        plan.vectorCores = uint32_t(ceilDiv(cores, perAi) * perAi);
-        plan.blockDim = uint32_t(ceilDiv(cores, perAi));
+        plan.vectorCores = vc.launched(cores);
+        plan.blockDim = vc.blockDim(cores);
       }
     }
   }

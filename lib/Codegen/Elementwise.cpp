@@ -23,7 +23,7 @@
 
 #include "pagoda/Sim/Numerics.h"
 
-#include "AsmWriter.h"
+#include "VectorWriter.h"
 
 #include <fmt/format.h>
 
@@ -187,25 +187,18 @@ Layout layoutValues(const ElementwiseKernel &k) {
   return l;
 }
 
-class Emitter : AsmWriter {
+class Emitter : VectorWriter {
 public:
   Emitter(const ElementwiseKernel &k, const target::TargetDesc &t, const Layout &l,
           const ElementwisePlan &p)
-      : k_(k), t_(t), l_(l), p_(p), dt_(isa::dtypeName(k.type)), size_(isa::dtypeBits(k.type) / 8) {
-  }
+      : VectorWriter(t), k_(k), l_(l), p_(p), dt_(isa::dtypeName(k.type)),
+        size_(isa::dtypeBits(k.type) / 8) {}
 
   std::string run() {
-    const bool coupled = t_.organization == target::CoreOrganization::Coupled;
-    line(".kernel {}", k_.name);
-    line(".core {}", coupled ? "coupled" : "aiv");
+    header(k_.name);
     comment("{} x {} elements; {}", dt_, k_.elements, p_.describe());
     // This core's index among the vector cores of the launch.
-    line("coreid x{}", kCoreIndex);
-    if (!coupled) {
-      line("muli x{0}, x{0}, {1}", kCoreIndex, t_.vectorCoresPerAiCore);
-      line("subid x{}", kTmp);
-      line("add x{0}, x{0}, x{1}", kCoreIndex, kTmp);
-    }
+    coreIndex(kCoreIndex, kTmp);
     const uint64_t total = k_.elements * size_;
     const uint64_t lastBytes = total - uint64_t(p_.vectorCores - 1) * p_.chunkBytes;
     line("movi x{}, {}", kTmp, p_.vectorCores - 1);
@@ -389,7 +382,6 @@ private:
   }
 
   const ElementwiseKernel &k_;
-  const target::TargetDesc &t_;
   const Layout &l_;
   const ElementwisePlan &p_;
   std::string dt_;
@@ -468,9 +460,8 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
   ElementwisePlan p;
   p.slots = layout.slots;
   p.broadcastSlots = layout.broadcasts;
-  const bool coupled = t.organization == target::CoreOrganization::Coupled;
-  const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
-  const uint32_t available = t.aiCores * perAi;
+  const VectorCores vc(t);
+  const uint32_t available = vc.available;
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const uint64_t maxTile =
       std::min<uint64_t>(ub / (2 * p.slots + p.broadcastSlots) / unit * unit,
@@ -505,7 +496,7 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     return fail(fmt::format("cannot split {} bytes over {} vector cores", total, vectorCores));
   p.predictedCycles = predictCycles(k, t, p.vectorCores, p.chunkBytes, p.tileBytes, tensorInputs) +
                       t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  p.blockDim = (p.vectorCores + perAi - 1) / perAi;
+  p.blockDim = vc.blockDim(p.vectorCores);
   return p;
 }
 

@@ -17,7 +17,7 @@
 
 #include "pagoda/Sim/Numerics.h"
 
-#include "AsmWriter.h"
+#include "VectorWriter.h"
 
 #include <fmt/format.h>
 
@@ -61,27 +61,20 @@ Layout layoutOf(const ReduceKernel &k, uint64_t ct, uint64_t blockRows) {
   return {roundUp(ct * size, kRepeatBytes), blockRows * ct * size};
 }
 
-class Emitter : AsmWriter {
+class Emitter : VectorWriter {
 public:
   Emitter(const ReduceKernel &k, const ReducePlan &p, const Layout &l, const target::TargetDesc &t)
-      : k_(k), p_(p), l_(l), t_(t), size_(isa::dtypeBits(k.type) / 8), dt_(isa::dtypeName(k.type)) {
-  }
+      : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
+        dt_(isa::dtypeName(k.type)) {}
 
   std::string run() {
-    const bool coupled = t_.organization == target::CoreOrganization::Coupled;
     static const char *names[] = {"sum", "mean", "max"};
-    line(".kernel {}", k_.name);
-    line(".core {}", coupled ? "coupled" : "aiv");
+    header(k_.name);
     comment("Y[{}][{}] = {} over r of X[{}][{}][{}], {}: {}", k_.batch, k_.cols, names[int(k_.op)],
             k_.batch, k_.rows, k_.cols, dt_, p_.describe());
     line("ldarg x{}, 0", kX);
     line("ldarg x{}, 1", kY);
-    line("coreid x{}", kCore);
-    if (!coupled) {
-      line("muli x{0}, x{0}, {1}", kCore, t_.vectorCoresPerAiCore);
-      line("subid x{}", kTmp);
-      line("add x{0}, x{0}, x{1}", kCore, kTmp);
-    }
+    coreIndex(kCore, kTmp);
     line("movi x{}, {}", kTiles, p_.tiles);
     // UB: two accumulators, then two block buffers.
     line("movi x{}, 0", kAcc);
@@ -90,9 +83,7 @@ public:
     line("movi x{}, {}", kBlkFlip, (2 * l_.acc) ^ (2 * l_.acc + l_.blk));
     if (k_.op == ReduceOp::Mean)
       line("movi x{}, {:#x}", kScale, scaleBits());
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("setf {}", f);
+    credit(kFreeFlags);
     line("add x{}, x{}, x0", kTile, kCore);
     label("tile_loop");
     line("bge x{}, x{}, tiles_done", kTile, kTiles);
@@ -143,9 +134,7 @@ public:
     line("add x{0}, x{0}, x{1}", kTile, kTmp);
     line("jmp tile_loop");
     label("tiles_done");
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("waitf {}", f);
+    takeBack(kFreeFlags);
     line("halt");
     return take();
   }
@@ -174,7 +163,7 @@ private:
     for (uint64_t c0 = 0; c0 < p_.channels; c0 += lanes) {
       const uint64_t n = std::min(lanes, p_.channels - c0);
       if (n != lanes)
-        setMask(n);
+        setMask(n, kTmp, kDst);
       line("addi x{}, x{}, {}", kDst, kAcc, c0 * size_);
       line("addi x{}, x{}, {}", kSrc1, kBlk, c0 * size_);
       // It folds into what the last block (or the identity) left there.
@@ -182,26 +171,15 @@ private:
       line("{}.{} x{}, x{}, x{}, rep={}, drs=0, s0rs=0, s1rs={}", op, dt_, kDst, kDst, kSrc1, rows,
            cBlocks);
       if (n != lanes)
-        setMask(lanes);
+        setMask(lanes, kTmp, kDst);
     }
     line("setf v, mte2, 0");
     line("xor x{0}, x{0}, x{1}", kBlk, kBlkFlip);
   }
 
-  void setMask(uint64_t lanes) {
-    const uint64_t lo = lanes >= 64 ? ~uint64_t(0) : (uint64_t(1) << lanes) - 1;
-    const uint64_t hi = lanes >= 128 ? ~uint64_t(0)
-                        : lanes > 64 ? (uint64_t(1) << (lanes - 64)) - 1
-                                     : 0;
-    line("movi x{}, {:#x}", kTmp, lo);
-    line("movi x{}, {:#x}", kDst, hi);
-    line("setmask x{}, x{}", kTmp, kDst);
-  }
-
   const ReduceKernel &k_;
   const ReducePlan &p_;
   const Layout &l_;
-  const target::TargetDesc &t_;
   unsigned size_;
   std::string dt_;
 };
@@ -228,9 +206,7 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
   if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 2 ||
       !t.vectorMaxRepeat)
     return fail(t.name + " lacks a GM<->UB path, event ids or vector repeats");
-  const bool coupled = t.organization == target::CoreOrganization::Coupled;
-  const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
-  const uint32_t available = t.aiCores * perAi;
+  const VectorCores vc(t);
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
   const uint64_t unit = 32 / size, lanes = kRepeatBytes / size;
@@ -245,7 +221,7 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
     if (!maxRows)
       continue;
     const uint64_t tiles = k.batch * (k.cols / ct);
-    const uint64_t cores = std::min<uint64_t>(available, tiles);
+    const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
     const uint64_t perCore = ceilDiv(tiles, cores);
     const double bytes = double(k.rows * ct * size);
     const double loadCycles =
@@ -260,8 +236,8 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
       plan.channels = ct;
       plan.blockRows = maxRows;
       plan.tiles = tiles;
-      plan.vectorCores = uint32_t(ceilDiv(cores, perAi) * perAi);
-      plan.blockDim = uint32_t(ceilDiv(cores, perAi));
+      plan.vectorCores = vc.launched(cores);
+      plan.blockDim = vc.blockDim(cores);
     }
   }
   if (!plan.channels)

@@ -16,7 +16,7 @@
 
 #include "pagoda/Codegen/Transpose.h"
 
-#include "AsmWriter.h"
+#include "VectorWriter.h"
 
 #include <fmt/format.h>
 
@@ -72,27 +72,20 @@ Layout layoutOf(const TransposeKernel &k, uint64_t rt, uint64_t st) {
 
 const char *bitsType(unsigned size) { return size == 1 ? "u8" : size == 2 ? "u16" : "u32"; }
 
-class Emitter : AsmWriter {
+class Emitter : VectorWriter {
 public:
   Emitter(const TransposeKernel &k, const TransposePlan &p, const Layout &l,
           const target::TargetDesc &t)
-      : k_(k), p_(p), l_(l), t_(t) {}
+      : VectorWriter(t), k_(k), p_(p), l_(l) {}
 
   std::string run() {
-    const bool coupled = t_.organization == target::CoreOrganization::Coupled;
-    line(".kernel {}", k_.name);
-    line(".core {}", coupled ? "coupled" : "aiv");
+    header(k_.name);
     comment("Y[{}][{}][{}] = X[{}][{}][{}] transposed, {}-byte elements: {}", k_.batch, k_.cols,
             k_.rows, k_.batch, k_.rows, k_.cols, k_.elementBytes, p_.describe());
     line("ldarg x{}, 0", kX);
     line("ldarg x{}, 1", kTable);
     line("ldarg x{}, 2", kY);
-    line("coreid x{}", kCore);
-    if (!coupled) {
-      line("muli x{0}, x{0}, {1}", kCore, t_.vectorCoresPerAiCore);
-      line("subid x{}", kTmp);
-      line("add x{0}, x{0}, x{1}", kCore, kTmp);
-    }
+    coreIndex(kCore, kTmp);
     line("movi x{}, {}", kTiles, p_.tiles);
     line("movi x{}, 0", kTmp);
     line("dma_gm_ub x{}, x{}, len={}", kTmp, kTable, l_.table / 32);
@@ -100,9 +93,7 @@ public:
     line("waitf mte2, v, 1");
     line("movi x{}, {}", kSet, l_.table);
     line("movi x{}, {}", kSetFlip, l_.table ^ (l_.table + l_.in + l_.out));
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("setf {}", f);
+    credit(kFreeFlags);
     line("add x{}, x{}, x0", kTile, kCore);
     label("tile_loop");
     line("bge x{}, x{}, tiles_done", kTile, kTiles);
@@ -137,9 +128,7 @@ public:
       }
     }
     label("tiles_done");
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : kFreeFlags)
-        line("waitf {}", f);
+    takeBack(kFreeFlags);
     line("halt");
     return take();
   }
@@ -211,7 +200,6 @@ private:
   const TransposeKernel &k_;
   const TransposePlan &p_;
   const Layout &l_;
-  const target::TargetDesc &t_;
 };
 
 } // namespace
@@ -271,9 +259,7 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
     return fail(t.name + " has no GM<->UB path");
   if (t.eventIds < 2 || !t.vectorMaxRepeat)
     return fail(t.name + " lacks event ids or vector repeats");
-  const bool coupled = t.organization == target::CoreOrganization::Coupled;
-  const uint32_t perAi = coupled ? 1 : std::max<uint32_t>(1, t.vectorCoresPerAiCore);
-  const uint32_t available = t.aiCores * perAi;
+  const VectorCores vc(t);
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
@@ -288,7 +274,7 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
     if (l.table + 2 * (l.in + l.out) > ub || stEff > 0xFFFF)
       break;
     const uint64_t tiles = k.batch * ceilDiv(k.rows, rt) * ceilDiv(k.cols, stEff);
-    const uint64_t cores = std::min<uint64_t>(available, tiles);
+    const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
     const uint64_t perCore = ceilDiv(tiles, cores);
     const double bytes = double(rt * stEff * size);
     const double share = t.hbmBytesPerCycle() / double(cores);
@@ -306,8 +292,8 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
       plan.rt = rt;
       plan.st = stEff;
       plan.tiles = tiles;
-      plan.vectorCores = uint32_t(ceilDiv(cores, perAi) * perAi);
-      plan.blockDim = uint32_t(ceilDiv(cores, perAi));
+      plan.vectorCores = vc.launched(cores);
+      plan.blockDim = vc.blockDim(cores);
     }
     if (stEff == k.cols)
       break;

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -128,9 +129,30 @@ bool isPipelinePass(const std::string &name) {
   return false;
 }
 
+namespace {
+
+/// Reports each finished pass of the top-level pipeline to Options::progress.
+class ProgressInstrumentation : public PassInstrumentation {
+public:
+  ProgressInstrumentation(const Options &options, uint64_t total)
+      : options_(options), total_(total) {}
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (llvm::isa<ModuleOp>(op))
+      options_.progress("pass " + pass->getArgument().str(), ++done_, total_);
+  }
+
+private:
+  const Options &options_;
+  uint64_t total_, done_ = 0;
+};
+
+} // namespace
+
 LogicalResult runGraphPipeline(ModuleOp module, const Options &options) {
   PassManager pm(module.getContext());
   buildGraphPipeline(pm, options);
+  if (options.progress)
+    pm.addInstrumentation(std::make_unique<ProgressInstrumentation>(options, pm.size()));
   if (options.timePasses)
     pm.enableTiming();
   if (options.printIRAfterAll || !options.printIRAfter.empty()) {

@@ -125,8 +125,9 @@ std::string nodeName(Operation *op) {
 
 class ArtifactEmitter {
 public:
-  ArtifactEmitter(ModuleOp module, const target::TargetDesc &target)
-      : module_(module), target_(target) {}
+  ArtifactEmitter(ModuleOp module, const target::TargetDesc &target,
+                  std::function<void(std::string_view, uint64_t, uint64_t)> progress)
+      : module_(module), target_(target), progress_(std::move(progress)) {}
 
   FailureOr<Emitted> run(StringRef source) {
     SmallVector<func::FuncOp> funcs(module_.getOps<func::FuncOp>());
@@ -170,9 +171,14 @@ public:
         outputIndex_[graph::viewRoot(v)] = uint32_t(i);
     }
 
+    uint64_t groups = 0, done = 0;
+    for (Operation &op : f.getBody().front())
+      groups += llvm::isa<GroupOp>(op);
     for (Operation &op : f.getBody().front()) {
       if (failed(emitTopLevel(&op, a.plan)))
         return failure();
+      if (llvm::isa<GroupOp>(op) && progress_)
+        progress_("kernels", ++done, groups);
     }
     a.arenaBytes = scratch_;
     std::vector<std::string> problems = artifact::verify(a);
@@ -730,6 +736,7 @@ private:
 
   ModuleOp module_;
   const target::TargetDesc &target_;
+  std::function<void(std::string_view, uint64_t, uint64_t)> progress_;
   Emitted out_;
   uint64_t scratch_ = 0;
   llvm::DenseMap<Value, Ref> refs_;
@@ -747,7 +754,7 @@ FailureOr<Emitted> emitArtifact(ModuleOp module, const Options &options, StringR
     module.emitError() << t.error().str();
     return failure();
   }
-  return ArtifactEmitter(module, *t).run(source);
+  return ArtifactEmitter(module, *t, options.progress).run(source);
 }
 
 } // namespace pagoda::compiler

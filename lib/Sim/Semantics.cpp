@@ -1122,7 +1122,10 @@ struct VOperand {
   }
 };
 
+/// Whether `lane` is active: mask bit `lane`, modulo the mask's 128 bits
+/// (8-bit types have 256 lanes: lane i and lane i + 128 share bit i).
 bool laneActive(const Core &c, unsigned lane) {
+  lane %= 128;
   return lane < 64 ? (c.mask[0] >> lane) & 1 : (c.mask[1] >> (lane - 64)) & 1;
 }
 

@@ -55,6 +55,7 @@ struct CompileOptions {
   std::string kernels = "implemented";
   std::string precision = "fp32";
   std::vector<std::string> keepDtype;
+  std::string progress = "auto";
   bool locations = false;
   bool timePasses = false;
   bool printIRAfterAll = false;
@@ -147,6 +148,22 @@ int compileModel(const CompileOptions &o) {
   options.kernels = o.kernels;
   options.precision = o.precision;
   options.keepDtype = o.keepDtype;
+  // Progress on stderr: always, never, or (auto) once a compile has taken
+  // 2 s, at most a line a second and the last of each stage.
+  double lastPrint = -1;
+  std::string lastStage;
+  if (o.progress != "never")
+    options.progress = [&, start](std::string_view stage, uint64_t done, uint64_t total) {
+      const double t =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const bool kernels = stage == "kernels";
+      if (o.progress == "auto" &&
+          (t < 2 || (t - lastPrint < 1 && done != total && (kernels || stage == lastStage))))
+        return;
+      lastPrint = t;
+      lastStage = std::string(stage);
+      fmt::print(stderr, "pagoda: compile: {} {}/{} ({:.1f} s)\n", stage, done, total, t);
+    };
   options.inputShapes = importOptions.inputShapes;
   mlir::OwningOpRef<mlir::ModuleOp> module = compiler::loadModel(context, o.model, options);
   if (!module || errors)
@@ -251,6 +268,10 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
       ->capture_default_str();
   cmd->add_option("--keep-dtype", o->keepDtype,
                   "Node-name glob whose ops stay in f32 in a 16-bit mode (repeatable)");
+  cmd->add_option("--progress", o->progress,
+                  "Progress lines on stderr: auto (once a compile has run 2 s), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_flag("--time-passes", o->timePasses, "Print each pass's time on stderr");
   cmd->add_flag("--print-ir-after-all", o->printIRAfterAll, "Print the IR after every pass");
   cmd->add_option("--print-ir-after", o->printIRAfter,

@@ -17,8 +17,10 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pagoda::compiler {
@@ -42,6 +44,10 @@ struct Options {
   /// in f32.
   std::string precision = "fp32";
   std::vector<std::string> keepDtype;
+  /// Called as work proceeds: after each pass of the graph pipeline
+  /// (stage "pass NAME") and after each group emitted ("kernels"), with how
+  /// many of `total` are done. The tool prints it for long compiles.
+  std::function<void(std::string_view stage, uint64_t done, uint64_t total)> progress;
 };
 
 /// What code generation made of one NPU kernel group.

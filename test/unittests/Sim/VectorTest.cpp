@@ -437,6 +437,21 @@ TEST(Vector, GatherBroadcastTransposeDup) {
     ASSERT_EQ(d[i], 0xDEADBEEFu);
 }
 
+TEST(Vector, EightBitLanesShareTheMaskInHalves) {
+  // 256 lanes of one byte, 128 mask bits: lanes i and i + 128 share bit i.
+  SimHarness h;
+  auto got = runVector(h,
+                       "    movi x5, 0x5555555555555555\n"
+                       "    setmask x5, x0\n"
+                       "    vdup.u8 x12, x4",
+                       std::vector<uint8_t>(kBytes, 0), std::vector<uint8_t>(kBytes, 0),
+                       std::vector<uint8_t>(kBytes, 0), 0xAB);
+  for (int i = 0; i < 256; ++i) {
+    const int bit = i % 128;
+    ASSERT_EQ(got[size_t(i)], bit < 64 && bit % 2 == 0 ? 0xAB : 0) << i;
+  }
+}
+
 TEST(Vector, PaddedCopiesAndScalarUbAccess) {
   SimHarness h;
   std::vector<uint8_t> src(100);
