@@ -441,19 +441,20 @@ private:
     }
     if (k.bias)
       args.push_back(biasRow(l->bias, k.n, l->biasScale));
-    return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim,
-                      gen->plan.describe() +
-                          (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
-                      predicted, std::move(args), l->tail, l->head, plan);
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe() +
+                                  (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+                              predicted, std::move(args), l->tail, l->head, plan);
   }
 
-  /// Launches a cube kernel whose last argument is its result: the group's
-  /// result, or scratch that the epilogue's vector kernel then reads.
-  LogicalResult finishCube(GroupOp g, const isa::Program &program, const std::string &assembly,
-                           uint32_t blockDim, std::string tiling, double predicted,
-                           std::vector<Ref> args,
-                           const std::optional<graph::LoweredElementwise> &tail, Value head,
-                           std::vector<Step> &plan) {
+  /// Launches a generated kernel whose last argument is its result: the
+  /// group's result, or scratch that the epilogue's vector kernel (if the
+  /// group has one) then reads; records the group's code.
+  LogicalResult launchWithEpilogue(GroupOp g, const isa::Program &program,
+                                   const std::string &assembly, uint32_t blockDim,
+                                   std::string tiling, double predicted, std::vector<Ref> args,
+                                   const std::optional<graph::LoweredElementwise> &tail, Value head,
+                                   std::vector<Step> &plan) {
     Ref out = tail ? scratch(head.getType()) : refs_.lookup(g->getResult(0));
     args.push_back(out);
     uint32_t index = addKernel(assembly, program, g);
@@ -512,10 +513,10 @@ private:
     }
     if (k.bias)
       args.push_back(biasRow(l->bias, k.m, 1.0));
-    return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim,
-                      gen->plan.describe() +
-                          (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
-                      predicted, std::move(args), l->tail, l->head, plan);
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe() +
+                                  (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+                              predicted, std::move(args), l->tail, l->head, plan);
   }
 
   /// A layout transpose on the vector unit: its gather offsets are a
@@ -530,13 +531,10 @@ private:
       return g.emitError() << gen.error().str();
     std::vector<uint8_t> table(gen->indexTable.size() * 4);
     std::memcpy(table.data(), gen->indexTable.data(), table.size());
-    std::vector<Ref> args = {ref(g->getOperand(0)), appendConstant(table),
-                             refs_.lookup(g->getResult(0))};
-    uint32_t index = addKernel(gen->assembly, gen->program, g);
-    record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
-           gen->plan.blockDim, gen->assembly);
-    launch(g, index, gen->plan.blockDim, std::move(args), plan);
-    return success();
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe(), gen->plan.predictedCycles,
+                              {ref(g->getOperand(0)), appendConstant(table)}, std::nullopt, Value(),
+                              plan);
   }
 
   /// A reduction over rows on the vector unit.
@@ -548,12 +546,9 @@ private:
     Result<codegen::GeneratedReduce> gen = codegen::generateReduce(*k, target_);
     if (!gen)
       return g.emitError() << gen.error().str();
-    uint32_t index = addKernel(gen->assembly, gen->program, g);
-    record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
-           gen->plan.blockDim, gen->assembly);
-    launch(g, index, gen->plan.blockDim, {ref(g->getOperand(0)), refs_.lookup(g->getResult(0))},
-           plan);
-    return success();
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe(), gen->plan.predictedCycles,
+                              {ref(g->getOperand(0))}, std::nullopt, Value(), plan);
   }
 
   /// A depthwise conv on the vector unit: weights packed [kh*kw][C], the
@@ -567,13 +562,11 @@ private:
     std::vector<float> packed = codegen::packDepthwiseWeights(k, weights.data());
     std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand))),
                              appendConstant(typedBytes(packed, k.type))};
-    if (k.bias) {
-      std::vector<float> bias = floatsOf(l.bias);
-      bias.resize(k.c, bias.empty() ? 0.0f : bias[0]); // a splat holds one value
-      args.push_back(appendConstant(typedBytes(bias, k.type)));
-    }
-    return finishCube(g, gen->program, gen->assembly, gen->plan.blockDim, gen->plan.describe(),
-                      gen->plan.predictedCycles, std::move(args), l.tail, l.head, plan);
+    if (k.bias)
+      args.push_back(appendConstant(typedBytes(perChannel(l.bias, k.c), k.type)));
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe(), gen->plan.predictedCycles, std::move(args),
+                              l.tail, l.head, plan);
   }
 
   /// Values as f32, f16 or bf16 bytes (exact when they came from that type).
@@ -598,6 +591,14 @@ private:
       out.push_back(v.convertToFloat());
     }
     return out;
+  }
+
+  /// n per-channel values as f32 (a splat, whatever its shape, gives n).
+  static std::vector<float> perChannel(DenseElementsAttr values, uint64_t n) {
+    std::vector<float> all = floatsOf(values);
+    if (values.isSplat())
+      all.assign(n, all.front());
+    return all;
   }
 
   /// An f32 activation's high and low parts (Codegen/Matmul.h), by a
@@ -629,27 +630,18 @@ private:
   void appendSplitConstant(const std::vector<float> &v, std::vector<Ref> &args) {
     std::vector<float> vhi(v.size()), vlo(v.size());
     codegen::splitHf32(v.data(), v.size(), vhi.data(), vlo.data());
-    std::vector<uint8_t> bhi(v.size() * 4), blo(v.size() * 4);
-    std::memcpy(bhi.data(), vhi.data(), bhi.size());
-    std::memcpy(blo.data(), vlo.data(), blo.size());
-    args.push_back(appendConstant(bhi));
-    args.push_back(appendConstant(blo));
+    args.push_back(appendConstant(typedBytes(vhi, isa::DType::F32)));
+    args.push_back(appendConstant(typedBytes(vlo, isa::DType::F32)));
   }
 
   /// n bias values (or a splat) times `scale` as f32, zero-padded to a
   /// multiple of 8 (the cube kernels move it in 32-byte blocks).
   Ref biasRow(DenseElementsAttr values, uint64_t n, double scale) {
-    std::vector<float> bias((n + 7) / 8 * 8, 0.0f);
-    SmallVector<APFloat> all(values.getValues<APFloat>());
-    for (uint64_t i = 0; i < n; ++i) {
-      APFloat v = all[values.isSplat() ? 0 : i];
-      bool lost;
-      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-      bias[i] = float(double(v.convertToFloat()) * scale);
-    }
-    std::vector<uint8_t> bytes(bias.size() * 4);
-    std::memcpy(bytes.data(), bias.data(), bytes.size());
-    return appendConstant(bytes);
+    std::vector<float> bias = perChannel(values, n);
+    for (float &b : bias)
+      b = float(double(b) * scale);
+    bias.resize((n + 7) / 8 * 8, 0.0f);
+    return appendConstant(typedBytes(bias, isa::DType::F32));
   }
 
   LogicalResult emitHostGroup(GroupOp g, std::vector<Step> &plan) {

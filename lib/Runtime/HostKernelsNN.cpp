@@ -65,9 +65,6 @@ struct Window {
   }
 };
 
-/// What Conv and ConvTranspose share: the operands (input, weight, an
-/// optional bias) loaded as doubles, the window, the group, and the
-/// spatial sizes of input, weight and output.
 /// [N][V][C] <-> [N][C][V] for channels-last operands.
 std::vector<double> swapChannels(const std::vector<double> &v, uint64_t n, uint64_t a, uint64_t b) {
   std::vector<double> out(v.size());
@@ -78,6 +75,9 @@ std::vector<double> swapChannels(const std::vector<double> &v, uint64_t n, uint6
   return out;
 }
 
+/// What Conv and ConvTranspose share: the operands (input, weight, an
+/// optional bias) loaded as doubles, the window, the group, and the
+/// spatial sizes of input, weight and output.
 struct ConvSetup {
   Window w;
   int64_t group = 1;

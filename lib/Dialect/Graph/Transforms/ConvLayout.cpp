@@ -1,7 +1,5 @@
 //===- ConvLayout.cpp - Channels-last convolutions for the cube -----------===//
 
-#include "pagoda/Codegen/Conv.h"
-#include "pagoda/Codegen/Depthwise.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
@@ -52,19 +50,7 @@ private:
     if (!matchPattern(conv.getWeight(), m_Constant()) ||
         (conv.getBias() && !matchPattern(conv.getBias(), m_Constant())))
       return false;
-    std::string why;
-    if (conv.getGroup() != 1) {
-      std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, why);
-      if (!k)
-        return false;
-      k->name = "depthwise";
-      return bool(codegen::planDepthwise(*k, t));
-    }
-    std::optional<codegen::ConvKernel> k = convKernelShape(conv, why);
-    if (!k)
-      return false;
-    k->name = "conv";
-    return bool(codegen::planConv(*k, t));
+    return !convKernelProblem(conv, t, "conv");
   }
 
   static void rewrite(ConvOp conv) {

@@ -483,6 +483,38 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   return out;
 }
 
+namespace {
+
+/// The conv's sizes and window as a kernel description spells them (1-D:
+/// H = 1 with a one-row window), read channels-last whatever its layout.
+template <typename Kernel> void readWindow(ConvOp conv, Kernel &k) {
+  auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
+  auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
+  const bool twoD = xt.getRank() == 4;
+  const size_t n = twoD ? 2 : 1, wi = n - 1;
+  ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
+                    dilations = conv.getDilations();
+  k.batch = uint64_t(xt.getDimSize(0));
+  k.c = uint64_t(xt.getDimSize(conv.getChannelDim()));
+  k.h = twoD ? uint64_t(xt.getDimSize(conv.getSpatialDim(0))) : 1;
+  k.w = uint64_t(xt.getDimSize(conv.getSpatialDim(int64_t(wi))));
+  k.kh = twoD ? uint64_t(wt.getDimSize(2)) : 1;
+  k.kw = uint64_t(wt.getShape().back());
+  if (twoD) {
+    k.padT = uint64_t(pads[0]);
+    k.padB = uint64_t(pads[2]);
+    k.strideH = uint64_t(strides[0]);
+    k.dilH = uint64_t(dilations[0]);
+  }
+  k.padL = uint64_t(pads[wi]);
+  k.padR = uint64_t(pads[n + wi]);
+  k.strideW = uint64_t(strides[wi]);
+  k.dilW = uint64_t(dilations[wi]);
+  k.bias = bool(conv.getBias());
+}
+
+} // namespace
+
 std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, std::string &why) {
   auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
   auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
@@ -501,29 +533,8 @@ std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, s
     return fail("element type without a cube mode (f32, f16, bf16)");
   codegen::ConvKernel k;
   k.input = k.output = *type;
-  const bool twoD = xt.getRank() == 4;
-  auto dim = [&](int64_t spatial) { return uint64_t(xt.getDimSize(conv.getSpatialDim(spatial))); };
-  ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
-                    dilations = conv.getDilations();
-  k.batch = uint64_t(xt.getDimSize(0));
-  k.c = uint64_t(xt.getDimSize(conv.getChannelDim()));
   k.m = uint64_t(wt.getDimSize(0));
-  k.h = twoD ? dim(0) : 1;
-  k.w = twoD ? dim(1) : dim(0);
-  k.kh = twoD ? uint64_t(wt.getDimSize(2)) : 1;
-  k.kw = uint64_t(wt.getShape().back());
-  const size_t n = twoD ? 2 : 1, wi = n - 1;
-  if (twoD) {
-    k.padT = uint64_t(pads[0]);
-    k.padB = uint64_t(pads[2]);
-    k.strideH = uint64_t(strides[0]);
-    k.dilH = uint64_t(dilations[0]);
-  }
-  k.padL = uint64_t(pads[wi]);
-  k.padR = uint64_t(pads[n + wi]);
-  k.strideW = uint64_t(strides[wi]);
-  k.dilW = uint64_t(dilations[wi]);
-  k.bias = bool(conv.getBias());
+  readWindow(conv, k);
   return k;
 }
 
@@ -547,24 +558,30 @@ std::optional<codegen::DepthwiseKernel> pagoda::graph::depthwiseKernelShape(Conv
     return fail("depthwise kernels are generated for f32 and f16");
   codegen::DepthwiseKernel k;
   k.type = xt.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
-  ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
-                    dilations = conv.getDilations();
-  k.batch = uint64_t(xt.getDimSize(0));
-  k.c = uint64_t(channels);
-  k.h = uint64_t(xt.getDimSize(conv.getSpatialDim(0)));
-  k.w = uint64_t(xt.getDimSize(conv.getSpatialDim(1)));
-  k.kh = uint64_t(wt.getDimSize(2));
-  k.kw = uint64_t(wt.getDimSize(3));
-  k.padT = uint64_t(pads[0]);
-  k.padL = uint64_t(pads[1]);
-  k.padB = uint64_t(pads[2]);
-  k.padR = uint64_t(pads[3]);
-  k.strideH = uint64_t(strides[0]);
-  k.strideW = uint64_t(strides[1]);
-  k.dilH = uint64_t(dilations[0]);
-  k.dilW = uint64_t(dilations[1]);
-  k.bias = bool(conv.getBias());
+  readWindow(conv, k);
   return k;
+}
+
+std::optional<std::string> pagoda::graph::convKernelProblem(ConvOp conv,
+                                                            const target::TargetDesc &target,
+                                                            const std::string &name) {
+  std::string why;
+  if (conv.getGroup() != 1) {
+    std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, why);
+    if (!k)
+      return why;
+    k->name = name;
+    if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*k, target); !p)
+      return p.error().str();
+    return std::nullopt;
+  }
+  std::optional<codegen::ConvKernel> k = convKernelShape(conv, why);
+  if (!k)
+    return why;
+  k->name = name;
+  if (Result<codegen::ConvPlan> p = codegen::planConv(*k, target); !p)
+    return p.error().str();
+  return std::nullopt;
 }
 
 std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::string &why) {
@@ -728,6 +745,13 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
   // Lowering and planning decide; no code is generated here.
   StringRef kind = group.getKind();
   std::optional<Error> problem;
+  // A cube group's epilogue beyond FixPipe is a vector kernel of its own.
+  auto tailProblem = [&](const std::optional<LoweredElementwise> &tail) -> std::optional<Error> {
+    if (tail)
+      if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(tail->kernel, target); !e)
+        return e.error();
+    return std::nullopt;
+  };
   if (kind == "elementwise") {
     std::optional<LoweredElementwise> l = lowerElementwiseGroup(group, why);
     if (!l)
@@ -741,29 +765,16 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       return false;
     if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target); !p)
       problem = p.error();
-    else if (l->tail)
-      if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
-          !e)
-        problem = e.error();
+    else
+      problem = tailProblem(l->tail);
   } else if (kind == "conv" || kind == "conv_epilogue") {
     std::optional<LoweredConv> l = lowerConvGroup(group, why);
     if (!l) {
       // A conv the layout pass left channels-first: its planner says why.
       group.getBody().walk([&](ConvOp conv) {
-        std::string unused;
-        if (conv.getChannelsLast())
-          return;
-        if (conv.getGroup() != 1) {
-          if (std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, unused)) {
-            k->name = kernelName(group);
-            if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*k, target); !p)
-              why = p.error().str();
-          }
-        } else if (std::optional<codegen::ConvKernel> k = convKernelShape(conv, unused)) {
-          k->name = kernelName(group);
-          if (Result<codegen::ConvPlan> p = codegen::planConv(*k, target); !p)
-            why = p.error().str();
-        }
+        if (!conv.getChannelsLast())
+          if (std::optional<std::string> p = convKernelProblem(conv, target, kernelName(group)))
+            why = *p;
       });
       return false;
     }
@@ -773,10 +784,8 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     } else if (Result<codegen::ConvPlan> p = codegen::planConv(l->kernel, target); !p) {
       problem = p.error();
     }
-    if (!problem && l->tail)
-      if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(l->tail->kernel, target);
-          !e)
-        problem = e.error();
+    if (!problem)
+      problem = tailProblem(l->tail);
   } else if (kind == "reduce_sum" || kind == "reduce_mean" || kind == "reduce_max") {
     std::optional<codegen::ReduceKernel> k = lowerReduceGroup(group, why);
     if (!k)

@@ -76,6 +76,13 @@ std::optional<codegen::ConvKernel> convKernelShape(ConvOp conv, std::string &why
 /// channel) in f32, read as channels-last.
 std::optional<codegen::DepthwiseKernel> depthwiseKernelShape(ConvOp conv, std::string &why);
 
+/// Why the target has no generated kernel for `conv` (the kernel shape's
+/// reason or the planner's error, the kernel named `name`); nothing when
+/// it has one. The layout pass asks before converting, placement to
+/// explain a conv left channels-first.
+std::optional<std::string> convKernelProblem(ConvOp conv, const target::TargetDesc &target,
+                                             const std::string &name);
+
 /// A `conv` (`_epilogue`) group whose conv is channels-last with a constant
 /// weight (and bias): a cube kernel (one group) or a depthwise vector kernel
 /// (`depthwise` set), each applying a per-channel add and a ReLU itself,
