@@ -359,9 +359,12 @@ private:
       return emitConvGroup(g, plan);
     if (kind == "transpose")
       return emitTransposeGroup(g, plan);
+    std::string why;
+    if (graph::isRowKind(kind))
+      if (std::optional<graph::LoweredRows> rows = graph::lowerRowGroup(g, why))
+        return emitRowGroup(g, *rows, plan);
     if (kind == "reduce_sum" || kind == "reduce_mean" || kind == "reduce_max")
       return emitReduceGroup(g, plan);
-    std::string why;
     std::optional<graph::LoweredElementwise> lowered =
         kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
     if (!lowered)
@@ -549,6 +552,24 @@ private:
     return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
                               gen->plan.describe(), gen->plan.predictedCycles,
                               {ref(g->getOperand(0))}, std::nullopt, Value(), plan);
+  }
+
+  /// A reduction or normalization along the last axis on the vector unit;
+  /// a layer norm's constant scale and bias as f32 rows.
+  LogicalResult emitRowGroup(GroupOp g, const graph::LoweredRows &l, std::vector<Step> &plan) {
+    const codegen::RowKernel &k = l.kernel;
+    Result<codegen::GeneratedRows> gen = codegen::generateRows(k, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand)))};
+    for (const graph::LoweredRows::Row *r : {&l.scale, &l.bias})
+      if (r->values)
+        args.push_back(appendConstant(typedBytes(perChannel(r->values, k.cols), k.type)));
+      else if (r->operand >= 0)
+        args.push_back(ref(g->getOperand(unsigned(r->operand))));
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe(), gen->plan.predictedCycles, std::move(args),
+                              std::nullopt, Value(), plan);
   }
 
   /// A depthwise conv on the vector unit: weights packed [kh*kw][C], the

@@ -740,6 +740,102 @@ std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp gro
   return k;
 }
 
+std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::string &why) {
+  Operation *op = nullptr;
+  for (Operation &o : group.getBody().front().without_terminator())
+    if (!llvm::isa<ConstantOp>(o)) {
+      if (op) {
+        why = "a group of more than one op (the row kernels compute one)";
+        return std::nullopt;
+      }
+      op = &o;
+    }
+  if (!op) {
+    why = "no op in the group";
+    return std::nullopt;
+  }
+  auto fail = [&](const std::string &reason) -> std::optional<LoweredRows> {
+    why = describe(op) + ": " + reason;
+    return std::nullopt;
+  };
+  auto in = llvm::dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  auto arg = llvm::dyn_cast<BlockArgument>(op->getOperand(0));
+  if (!in || !in.hasStaticShape() || !in.getElementType().isF32() || !arg || constantOf(arg, group))
+    return fail("the row kernels take a static f32 group input");
+  const int64_t rank = in.getRank();
+  LoweredRows out;
+  codegen::RowKernel &k = out.kernel;
+  out.xOperand = int(arg.getArgNumber());
+  // The first axis of C: everything from it on is one row.
+  int64_t first = rank;
+  auto reduction = [&](ArrayRef<int64_t> axes, codegen::RowOp rop) {
+    k.op = rop;
+    for (size_t i = 0; i < axes.size(); ++i)
+      if (axes[axes.size() - 1 - i] != rank - 1 - int64_t(i))
+        return false;
+    first = axes.empty() ? rank : axes.front();
+    return !axes.empty();
+  };
+  bool covered = true;
+  if (auto r = llvm::dyn_cast<ReduceSumOp>(op))
+    covered = reduction(r.getAxes(), codegen::RowOp::Sum);
+  else if (auto r = llvm::dyn_cast<ReduceMeanOp>(op))
+    covered = reduction(r.getAxes(), codegen::RowOp::Mean);
+  else if (auto r = llvm::dyn_cast<ReduceMaxOp>(op))
+    covered = reduction(r.getAxes(), codegen::RowOp::Max);
+  else if (auto r = llvm::dyn_cast<ReduceMinOp>(op))
+    covered = reduction(r.getAxes(), codegen::RowOp::Min);
+  else if (llvm::isa<SoftmaxOp, LogSoftmaxOp>(op)) {
+    k.op = llvm::isa<SoftmaxOp>(op) ? codegen::RowOp::Softmax : codegen::RowOp::LogSoftmax;
+    int64_t axis = int64_t(llvm::isa<SoftmaxOp>(op) ? llvm::cast<SoftmaxOp>(op).getAxis()
+                                                    : llvm::cast<LogSoftmaxOp>(op).getAxis());
+    if (axis < 0)
+      axis += rank;
+    first = axis;
+    for (int64_t d = axis + 1; d < rank; ++d)
+      if (in.getDimSize(d) != 1)
+        return fail("an axis with larger axes after it (the row kernels work along the last)");
+  } else if (auto ln = llvm::dyn_cast<LayerNormOp>(op)) {
+    k.op = codegen::RowOp::LayerNorm;
+    first = int64_t(ln.getAxis());
+    if (first < 0)
+      first += rank;
+    k.epsilon = float(ln.getEpsilon().convertToDouble());
+    int64_t cols = 1;
+    for (int64_t d = first; d < rank; ++d)
+      cols *= in.getDimSize(d);
+    auto row = [&](Value v, LoweredRows::Row &r) {
+      if (!v)
+        return true;
+      if (numElements(v.getType()) != cols)
+        return false;
+      if (!llvm::cast<RankedTensorType>(v.getType()).getElementType().isF32())
+        return false;
+      if ((r.values = constantOf(v, group)))
+        return true;
+      auto a = llvm::dyn_cast<BlockArgument>(v);
+      if (!a)
+        return false;
+      r.operand = int(a.getArgNumber());
+      return true;
+    };
+    if (!row(ln.getScale(), out.scale) || !row(ln.getBias(), out.bias))
+      return fail("a scale or bias that is not one f32 value per normalized element");
+    k.scale = true;
+    k.bias = bool(ln.getBias());
+  } else {
+    return fail("no row kernel for it");
+  }
+  if (!covered)
+    return fail("a reduction whose axes do not run to the last (the row kernels reduce the "
+                "innermost axes)");
+  k.rows = k.cols = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < first ? k.rows : k.cols) *= uint64_t(in.getDimSize(d));
+  k.name = kernelName(group);
+  return out;
+}
+
 bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
                                  std::string &why) {
   // Lowering and planning decide; no code is generated here.
@@ -786,6 +882,10 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     }
     if (!problem)
       problem = tailProblem(l->tail);
+  } else if (std::optional<LoweredRows> rows =
+                 isRowKind(kind) ? lowerRowGroup(group, why) : std::nullopt) {
+    if (Result<codegen::RowPlan> p = codegen::planRows(rows->kernel, target); !p)
+      problem = p.error();
   } else if (kind == "reduce_sum" || kind == "reduce_mean" || kind == "reduce_max") {
     std::optional<codegen::ReduceKernel> k = lowerReduceGroup(group, why);
     if (!k)
@@ -799,7 +899,8 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (Result<codegen::TransposePlan> p = codegen::planTranspose(*k, target); !p)
       problem = p.error();
   } else {
-    why = ("no NPU kernel for " + kind + " in this build yet").str();
+    if (why.empty())
+      why = ("no NPU kernel for " + kind + " in this build yet").str();
     return false;
   }
   if (problem)

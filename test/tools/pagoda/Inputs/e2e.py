@@ -197,6 +197,36 @@ def pool(d):
     write(d, "pool_want", {"y": y.astype(np.float32)})
 
 
+def rows(d):
+    """Work along the last axis: layer norm, softmax, log-softmax and a
+    max over the last two axes (row kernels on the vector unit)."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-3, 3, [4, 50, 96]).astype(np.float32)
+    g = rng.uniform(0.5, 1.5, [96]).astype(np.float32)
+    b = rng.uniform(-1, 1, [96]).astype(np.float32)
+    nodes = [helper.make_node("LayerNormalization", ["x", "g", "b"], ["n"], name="ln", axis=-1,
+                              epsilon=1e-5),
+             helper.make_node("Softmax", ["n"], ["y"], name="sm", axis=2),
+             helper.make_node("LogSoftmax", ["x"], ["l"], name="ls", axis=-1),
+             helper.make_node("ReduceMax", ["x"], ["m"], name="rm", axes=[1, 2], keepdims=1)]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "rows", nodes, [t("x", [4, 50, 96])],
+         [t("y", [4, 50, 96]), t("l", [4, 50, 96]), t("m", [4, 1, 1])],
+         [numpy_helper.from_array(g, "g"), numpy_helper.from_array(b, "b")])
+    x64 = x.astype(np.float64)
+    mean = x64.mean(axis=-1, keepdims=True)
+    var = ((x64 - mean) ** 2).mean(axis=-1, keepdims=True)
+    n = (x64 - mean) / np.sqrt(var + 1e-5) * g + b
+    e = np.exp(n - n.max(axis=-1, keepdims=True))
+    y = e / e.sum(axis=-1, keepdims=True)
+    s = x64 - x64.max(axis=-1, keepdims=True)
+    l = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+    m = x64.max(axis=(1, 2), keepdims=True)
+    write(d, "rows_in", {"x": x})
+    write(d, "rows_want", {"y": y.astype(np.float32), "l": l.astype(np.float32),
+                           "m": m.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

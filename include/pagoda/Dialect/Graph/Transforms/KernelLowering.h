@@ -15,6 +15,7 @@
 #include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Codegen/Reduce.h"
+#include "pagoda/Codegen/Rows.h"
 #include "pagoda/Codegen/Transpose.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 
@@ -108,6 +109,27 @@ std::optional<codegen::TransposeKernel> lowerTransposeGroup(GroupOp group, std::
 /// global pool of a channels-last tensor), in f32, as a vector kernel
 /// reading group operand 0.
 std::optional<codegen::ReduceKernel> lowerReduceGroup(GroupOp group, std::string &why);
+
+/// A group computing along the innermost axis, in f32, as a row kernel
+/// ([R][C], C the elements reduced or normalized together): a reduction
+/// (sum, mean, max, min) over axes that run to the last, a softmax or
+/// log-softmax whose axis has only size-1 axes after it, or a layer norm.
+struct LoweredRows {
+  codegen::RowKernel kernel;
+  int xOperand = -1;
+  /// A layer norm's scale or bias: a group operand, or a constant.
+  struct Row {
+    int operand = -1;
+    mlir::DenseElementsAttr values;
+  };
+  Row scale, bias;
+};
+std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
+/// Group kinds a row kernel may compute (lowerRowGroup decides).
+inline bool isRowKind(llvm::StringRef kind) {
+  return kind == "softmax" || kind == "log_softmax" || kind == "layer_norm" ||
+         kind.starts_with("reduce_");
+}
 
 } // namespace pagoda::graph
 

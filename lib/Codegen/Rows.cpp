@@ -1,0 +1,617 @@
+//===- Rows.cpp - Vector kernels along the last axis ----------------------===//
+//
+// The program of each vector core (docs/codegen.md, "Row kernels"):
+//
+//   [layer norm: scale and bias rows into UB once]
+//   for tile t = core, core + cores, ...        (rows t*T .. t*T + n)
+//     MTE2  wait buf[s] free; the n rows, each padded to a repeat boundary
+//     V     wait loaded; the op's phases, a `barrier v` between dependent
+//           ones:
+//             fold    acc[r] = identity, then acc[r] op= x[r][k] per repeat
+//             finish  res[r] = vcadd/vcmax/vcmin(acc[r])
+//             spread  bc[r] = res[r] in a 32-byte block (vbrcb)
+//             apply   x[r] op= bc[r] (stride-0 block), or op= scale row
+//     MTE3  Y rows (or res: one value per row); buf[s] (res[s]) free
+//
+// The tile count's remainder runs as one last tile of fewer rows on the
+// core whose turn it is. Rows are contiguous in GM, so a tile is one DMA
+// of n bursts (byte-granular when a row is not whole 32-byte blocks).
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Codegen/Rows.h"
+
+#include "pagoda/Sim/Numerics.h"
+
+#include "VectorWriter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace pagoda::codegen {
+
+namespace {
+
+constexpr uint64_t kRepeatBytes = 256;
+constexpr uint64_t kLanes = kRepeatBytes / 4; ///< f32 lanes per repeat
+
+enum Reg : unsigned {
+  kX = 1,
+  kY = 2,
+  kCore = 3,
+  kTile = 4,
+  kTiles = 5,
+  kBuf = 6, ///< this tile's row buffer (toggled)
+  kBufFlip = 7,
+  kRes = 8, ///< this tile's per-row results (toggled for the reductions)
+  kResFlip = 9,
+  kSrc = 10,
+  kDst = 11,
+  kA = 12,
+  kB = 13,
+  kC = 14,
+  kTmp = 15,
+  kTmp2 = 16,
+  kScalar = 17,
+  kScale = 18,
+  kBias = 19,
+  kD = 20,
+};
+
+/// UB bytes of a tile of `t` rows.
+struct Layout {
+  uint64_t stride = 0; ///< bytes of one row in UB (whole repeats)
+  uint64_t buf = 0, exps = 0, acc = 0, res = 0, bc = 0, scale = 0, bias = 0, end = 0;
+  uint64_t bufBytes = 0, resBytes = 0;
+};
+
+Layout layoutOf(const RowKernel &k, uint64_t t) {
+  Layout l;
+  l.stride = roundUp(k.cols * 4, kRepeatBytes);
+  l.bufBytes = t * l.stride;
+  l.resBytes = roundUp(t * 4, kRepeatBytes);
+  uint64_t at = 2 * l.bufBytes;
+  auto take = [&](uint64_t bytes) {
+    uint64_t a = at;
+    at += bytes;
+    return a;
+  };
+  l.buf = 0;
+  l.exps = k.op == RowOp::LogSoftmax ? take(l.bufBytes) : at;
+  l.acc = take(t * kRepeatBytes);
+  l.res = take(2 * l.resBytes);
+  l.bc = take(ceilDiv(t, 8) * kRepeatBytes);
+  l.scale = k.scale ? take(l.stride) : at;
+  l.bias = k.bias ? take(l.stride) : at;
+  l.end = at;
+  return l;
+}
+
+class Emitter : VectorWriter {
+public:
+  Emitter(const RowKernel &k, const RowPlan &p, const Layout &l, const target::TargetDesc &t)
+      : VectorWriter(t), k_(k), p_(p), l_(l), nrep_(l.stride / kRepeatBytes),
+        full_(k.cols / kLanes), tail_(k.cols % kLanes), rowBytes_(k.cols * 4),
+        maxRep_(t.vectorMaxRepeat) {}
+
+  std::string run() {
+    static const char *names[] = {"sum",     "mean",        "max",       "min",
+                                  "softmax", "log_softmax", "layer_norm"};
+    header(k_.name);
+    comment("{} over the last axis of X[{}][{}], f32: {}", names[int(k_.op)], k_.rows, k_.cols,
+            p_.describe());
+    unsigned arg = 0;
+    line("ldarg x{}, {}", kX, arg++);
+    if (k_.scale)
+      line("ldarg x{}, {}", kScale, arg++);
+    if (k_.bias)
+      line("ldarg x{}, {}", kBias, arg++);
+    line("ldarg x{}, {}", kY, arg);
+    coreIndex(kCore, kTmp);
+    if (k_.scale || k_.bias) {
+      comment("scale and bias rows, once");
+      if (k_.scale)
+        loadRow(l_.scale, kScale);
+      if (k_.bias)
+        loadRow(l_.bias, kBias);
+      line("barrier all");
+    }
+    const uint64_t fullTiles = k_.rows / p_.tileRows, rest = k_.rows % p_.tileRows;
+    line("movi x{}, {}", kTiles, fullTiles);
+    line("movi x{}, {}", kBuf, l_.buf);
+    line("movi x{}, {}", kBufFlip, l_.buf ^ (l_.buf + l_.bufBytes));
+    line("movi x{}, {}", kRes, l_.res);
+    line("movi x{}, {}", kResFlip, reduces() ? l_.res ^ (l_.res + l_.resBytes) : 0);
+    credit(flags());
+    line("add x{}, x{}, x0", kTile, kCore);
+    label("tile_loop");
+    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    tile(p_.tileRows);
+    line("movi x{}, {}", kTmp, p_.vectorCores);
+    line("add x{0}, x{0}, x{1}", kTile, kTmp);
+    line("jmp tile_loop");
+    label("tiles_done");
+    if (rest) {
+      comment("the last {} rows, on the core whose turn it is", rest);
+      line("movi x{}, {}", kTmp, fullTiles % p_.vectorCores);
+      line("bne x{}, x{}, rest_done", kCore, kTmp);
+      line("movi x{}, {}", kTile, fullTiles);
+      tile(rest);
+      label("rest_done");
+    }
+    takeBack(flags());
+    line("halt");
+    return take();
+  }
+
+private:
+  bool reduces() const { return reducesRows(k_.op); }
+
+  /// Row buffer free (to MTE2) and, for the reductions, results free (to V).
+  std::vector<const char *> flags() const {
+    if (reduces())
+      return {"v, mte2, 0", "mte3, v, 0"};
+    return {"mte3, mte2, 0"};
+  }
+  void credit(const std::vector<const char *> &fs) {
+    for (int i = 0; i < 2; ++i)
+      for (const char *f : fs)
+        line("setf {}", f);
+  }
+  void takeBack(const std::vector<const char *> &fs) {
+    for (int i = 0; i < 2; ++i)
+      for (const char *f : fs)
+        line("waitf {}", f);
+  }
+
+  /// `cols` values from GM (address in `gm`) to UB at `ub`.
+  void loadRow(uint64_t ub, unsigned gm) {
+    line("movi x{}, {}", kA, ub);
+    if (rowBytes_ % 32 == 0)
+      line("dma_gm_ub x{}, x{}, len={}", kA, gm, rowBytes_ / 32);
+    else
+      line("dmapad_gm_ub x{}, x{}, lenb={}", kA, gm, rowBytes_);
+  }
+
+  void tile(uint64_t n) {
+    comment("a tile of {} rows", n);
+    // GM addresses: X + tile * T * C * 4; Y likewise (reductions: T * 4).
+    line("movi x{}, {}", kTmp, p_.tileRows * rowBytes_);
+    line("mul x{}, x{}, x{}", kSrc, kTile, kTmp);
+    line("add x{}, x{}, x{}", kDst, kSrc, kY);
+    line("add x{0}, x{0}, x{1}", kSrc, kX);
+    if (reduces()) {
+      line("movi x{}, {}", kTmp, p_.tileRows * 4);
+      line("mul x{}, x{}, x{}", kDst, kTile, kTmp);
+      line("add x{0}, x{0}, x{1}", kDst, kY);
+    }
+    const uint64_t gapBlocks = (l_.stride - roundUp(rowBytes_, 32)) / 32;
+    // MTE2: the rows in.
+    line("waitf {}, mte2, 0", reduces() ? "v" : "mte3");
+    if (rowBytes_ % 32 == 0)
+      line("dma_gm_ub x{}, x{}, nburst={}, len={}, dgap={}", kBuf, kSrc, n, rowBytes_ / 32,
+           gapBlocks);
+    else
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, ubgap={}", kBuf, kSrc, n, rowBytes_,
+           gapBlocks);
+    line("setf mte2, v, 0");
+    // V: the op.
+    line("waitf mte2, v, 0");
+    if (reduces())
+      line("waitf mte3, v, 0");
+    line("barrier v"); // the previous tile's work on acc, res and bc
+    compute(n);
+    if (reduces())
+      line("setf v, mte2, 0");
+    line("setf v, mte3, 0");
+    // MTE3: the results out.
+    line("waitf v, mte3, 0");
+    if (reduces()) {
+      line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, kRes, n * 4);
+      line("setf mte3, v, 0");
+      line("xor x{0}, x{0}, x{1}", kRes, kResFlip);
+    } else {
+      if (rowBytes_ % 32 == 0)
+        line("dma_ub_gm x{}, x{}, nburst={}, len={}, sgap={}", kDst, kBuf, n, rowBytes_ / 32,
+             gapBlocks);
+      else
+        line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}, ubgap={}", kDst, kBuf, n, rowBytes_,
+             gapBlocks);
+      line("setf mte3, mte2, 0");
+    }
+    line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
+  }
+
+  static uint32_t bits(float f) { return num::floatBits(f); }
+
+  void compute(uint64_t n) {
+    const float inf = std::numeric_limits<float>::infinity();
+    switch (k_.op) {
+    case RowOp::Sum:
+    case RowOp::Mean:
+      reduceRows(n, "vadd", "vcadd", 0.0f, kBuf);
+      if (k_.op == RowOp::Mean)
+        resScalar(n, "vmuls", 1.0f / float(k_.cols));
+      break;
+    case RowOp::Max:
+      reduceRows(n, "vmax", "vcmax", -inf, kBuf);
+      break;
+    case RowOp::Min:
+      reduceRows(n, "vmin", "vcmin", inf, kBuf);
+      break;
+    case RowOp::Softmax:
+    case RowOp::LogSoftmax: {
+      const bool log = k_.op == RowOp::LogSoftmax;
+      reduceRows(n, "vmax", "vcmax", -inf, kBuf);
+      spread(n);
+      applyPerRow(n, "vsub");
+      line("barrier v");
+      // e = exp(x - max): in place for softmax, beside x for log-softmax.
+      line("movi x{}, {}", kC, l_.exps);
+      wholeTile(n, "vexp", log ? kC : kBuf, kBuf);
+      reduceRows(n, "vadd", "vcadd", 0.0f, log ? kC : kBuf);
+      if (log) {
+        line("vln.f32 x{0}, x{0}, rep={1}", kRes, ceilDiv(n * 4, kRepeatBytes));
+        line("barrier v");
+      }
+      spread(n);
+      applyPerRow(n, log ? "vsub" : "vdiv");
+      break;
+    }
+    case RowOp::LayerNorm:
+      reduceRows(n, "vadd", "vcadd", 0.0f, kBuf);
+      resScalar(n, "vmuls", 1.0f / float(k_.cols));
+      spread(n);
+      applyPerRow(n, "vsub");
+      line("barrier v");
+      reduceRows(n, "vmla", "vcadd", 0.0f, kBuf);
+      resScalar(n, "vmuls", 1.0f / float(k_.cols));
+      resScalar(n, "vadds", k_.epsilon);
+      line("vsqrt.f32 x{0}, x{0}, rep={1}", kRes, ceilDiv(n * 4, kRepeatBytes));
+      line("barrier v");
+      spread(n);
+      applyPerRow(n, "vdiv");
+      if (k_.scale) {
+        line("barrier v");
+        applyRow(n, "vmul", l_.scale);
+      }
+      if (k_.bias) {
+        line("barrier v");
+        applyRow(n, "vadd", l_.bias);
+      }
+      break;
+    }
+  }
+
+  /// res[r] = reduce(acc[r]) after acc[r] = identity folded with every
+  /// element of row r of the buffer in `src` (`vmla`: acc += x * x).
+  void reduceRows(uint64_t n, const char *fold, const char *finish, float identity, unsigned src) {
+    line("movi x{}, {}", kB, l_.acc);
+    line("movi x{}, {:#x}", kScalar, bits(identity));
+    line("vdup.f32 x{}, x{}, rep={}", kB, kScalar, n);
+    const bool mla = std::string(fold) == "vmla";
+    auto foldOp = [&](unsigned acc, unsigned x, uint64_t rep, const std::string &strides) {
+      const std::string more = strides.empty() ? "" : ", " + strides;
+      if (mla)
+        line("vmla.f32 x{}, x{}, x{}, rep={}{}", acc, x, x, rep, more);
+      else
+        line("{}.f32 x{}, x{}, x{}, rep={}{}", fold, acc, acc, x, rep, more);
+    };
+    const uint64_t srs = l_.stride / 32;
+    if (!p_.perRow) {
+      // One instruction per repeat position, a repeat per row.
+      for (uint64_t k = 0; k < nrep_; ++k) {
+        const bool masked = k == full_;
+        if (masked)
+          setMask(tail_, kTmp, kTmp2);
+        line("addi x{}, x{}, {}", kA, src, k * kRepeatBytes);
+        line("barrier v");
+        foldOp(kB, kA, n,
+               mla ? fmt::format("drs=8, s0rs={0}, s1rs={0}", srs)
+                   : fmt::format("drs=8, s0rs=8, s1rs={}", srs));
+        if (masked)
+          setMask(kLanes, kTmp, kTmp2);
+      }
+    } else {
+      // One instruction per row and run of full repeats (acc at stride 0);
+      // rows fold into different accumulators, a row's runs into one.
+      line("barrier v");
+      for (uint64_t k0 = 0; k0 < full_; k0 += maxRep_) {
+        if (k0)
+          line("barrier v");
+        for (uint64_t r = 0; r < n; ++r) {
+          line("addi x{}, x{}, {}", kA, src, r * l_.stride + k0 * kRepeatBytes);
+          line("movi x{}, {}", kD, l_.acc + r * kRepeatBytes);
+          foldOp(kD, kA, std::min(maxRep_, full_ - k0),
+                 mla ? "drs=0, s0rs=8, s1rs=8" : "drs=0, s0rs=0, s1rs=8");
+        }
+      }
+      if (tail_) {
+        setMask(tail_, kTmp, kTmp2);
+        line("barrier v");
+        for (uint64_t r = 0; r < n; ++r) {
+          line("addi x{}, x{}, {}", kA, src, r * l_.stride + full_ * kRepeatBytes);
+          line("movi x{}, {}", kD, l_.acc + r * kRepeatBytes);
+          foldOp(kD, kA, 1, "");
+        }
+        setMask(kLanes, kTmp, kTmp2);
+      }
+    }
+    line("barrier v");
+    line("{}.f32 x{}, x{}, rep={}", finish, kRes, kB, n);
+    line("barrier v");
+  }
+
+  /// res[r] = res[r] op x for every row.
+  void resScalar(uint64_t n, const char *op, float x) {
+    line("movi x{}, {:#x}", kScalar, bits(x));
+    line("{0}.f32 x{1}, x{1}, x{2}, rep={3}", op, kRes, kScalar, ceilDiv(n * 4, kRepeatBytes));
+    line("barrier v");
+  }
+
+  /// bc[r] = res[r] in each lane of a 32-byte block.
+  void spread(uint64_t n) {
+    line("movi x{}, {}", kC, l_.bc);
+    line("vbrcb.f32 x{}, x{}, rep={}", kC, kRes, ceilDiv(n, 8));
+    line("barrier v");
+  }
+
+  /// x[r][c] = x[r][c] op bc[r], over whole repeats (the lanes past the row
+  /// only touch padding).
+  void applyPerRow(uint64_t n, const char *op) {
+    const uint64_t srs = l_.stride / 32;
+    if (!p_.perRow) {
+      line("movi x{}, {}", kC, l_.bc);
+      for (uint64_t k = 0; k < nrep_; ++k) {
+        line("addi x{}, x{}, {}", kA, kBuf, k * kRepeatBytes);
+        line("{0}.f32 x{1}, x{1}, x{2}, rep={3}, drs={4}, s0rs={4}, s1bs=0, s1rs=1", op, kA, kC, n,
+             srs);
+      }
+      return;
+    }
+    for (uint64_t r = 0; r < n; ++r)
+      for (uint64_t k0 = 0; k0 < nrep_; k0 += maxRep_) {
+        line("addi x{}, x{}, {}", kA, kBuf, r * l_.stride + k0 * kRepeatBytes);
+        line("movi x{}, {}", kC, l_.bc + r * 32);
+        line("{0}.f32 x{1}, x{1}, x{2}, rep={3}, s1bs=0, s1rs=0", op, kA, kC,
+             std::min(maxRep_, nrep_ - k0));
+      }
+  }
+
+  /// x[r][c] = x[r][c] op row[c] (the scale or bias row at UB `row`).
+  void applyRow(uint64_t n, const char *op, uint64_t row) {
+    const uint64_t srs = l_.stride / 32;
+    if (!p_.perRow) {
+      for (uint64_t k = 0; k < nrep_; ++k) {
+        line("addi x{}, x{}, {}", kA, kBuf, k * kRepeatBytes);
+        line("movi x{}, {}", kC, row + k * kRepeatBytes);
+        line("{0}.f32 x{1}, x{1}, x{2}, rep={3}, drs={4}, s0rs={4}, s1rs=0", op, kA, kC, n, srs);
+      }
+      return;
+    }
+    for (uint64_t r = 0; r < n; ++r)
+      for (uint64_t k0 = 0; k0 < nrep_; k0 += maxRep_) {
+        line("addi x{}, x{}, {}", kA, kBuf, r * l_.stride + k0 * kRepeatBytes);
+        line("movi x{}, {}", kC, row + k0 * kRepeatBytes);
+        line("{0}.f32 x{1}, x{1}, x{2}, rep={3}", op, kA, kC, std::min(maxRep_, nrep_ - k0));
+      }
+  }
+
+  /// dst = op(src) over the tile's n rows (whole repeats).
+  void wholeTile(uint64_t n, const char *op, unsigned dst, unsigned src) {
+    const uint64_t reps = n * nrep_;
+    for (uint64_t r0 = 0; r0 < reps; r0 += maxRep_) {
+      line("addi x{}, x{}, {}", kA, dst, r0 * kRepeatBytes);
+      line("addi x{}, x{}, {}", kTmp, src, r0 * kRepeatBytes);
+      line("{}.f32 x{}, x{}, rep={}", op, kA, kTmp, std::min(maxRep_, reps - r0));
+    }
+    line("barrier v");
+  }
+
+  const RowKernel &k_;
+  const RowPlan &p_;
+  const Layout &l_;
+  uint64_t nrep_, full_, tail_, rowBytes_, maxRep_;
+};
+
+/// Vector instructions (and repeats) of one tile of `t` rows: the cost
+/// model's count, which follows what the emitter writes.
+double vectorCycles(const RowKernel &k, const target::TargetDesc &tg, uint64_t t, bool perRow) {
+  const uint64_t nrep = roundUp(k.cols * 4, kRepeatBytes) / kRepeatBytes;
+  auto instr = [&](uint64_t rep) {
+    return std::max<double>(tg.vectorMinCycles,
+                            double(rep * kRepeatBytes) / double(tg.vectorBytesPerCycle));
+  };
+  // A fold is serial (each instruction accumulates into what the last wrote).
+  const double fold =
+      perRow ? double(t) * instr(k.cols / kLanes) + (k.cols % kLanes ? t : 0) * instr(1)
+             : double(nrep) * instr(t);
+  const double apply = perRow ? double(t) * instr(nrep) : double(nrep) * instr(t);
+  const double small = 4 * instr(1);
+  switch (k.op) {
+  case RowOp::Sum:
+  case RowOp::Mean:
+  case RowOp::Max:
+  case RowOp::Min:
+    return fold + small;
+  case RowOp::Softmax:
+  case RowOp::LogSoftmax:
+    return 2 * fold + 2 * apply + instr(t * nrep) + 3 * small;
+  case RowOp::LayerNorm:
+    return 2 * fold + (2 + k.scale + k.bias) * apply + 6 * small;
+  }
+  return fold;
+}
+
+} // namespace
+
+std::string RowPlan::describe() const {
+  return fmt::format("{} tiles of {} rows{}, on {} vector cores", tiles, tileRows,
+                     perRow ? " (an instruction per row)" : "", vectorCores);
+}
+
+Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("row kernel '{}': {}", k.name, why));
+  };
+  if (k.type != isa::DType::F32)
+    return fail(fmt::format("element type {} (f32 is generated: sums and exponentials need its "
+                            "range)",
+                            isa::dtypeName(k.type)));
+  if (!k.rows || !k.cols)
+    return fail("an empty dimension");
+  if ((k.scale || k.bias) && k.op != RowOp::LayerNorm)
+    return fail("scale and bias rows belong to layer normalization");
+  if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 1 ||
+      !t.vectorMaxRepeat)
+    return fail(t.name + " lacks a GM<->UB path, event ids or vector repeats");
+  const VectorCores vc(t);
+  const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
+  const auto &load = *t.path(target::Path::GmToUb);
+  const auto &store = *t.path(target::Path::UbToGm);
+  const uint64_t stride = roundUp(k.cols * 4, kRepeatBytes);
+  const uint64_t maxT = std::min<uint64_t>({k.rows, t.vectorMaxRepeat, 0xFFFF});
+  double best = std::numeric_limits<double>::infinity();
+  RowPlan plan;
+  for (uint64_t rows = 1; rows <= maxT; ++rows) {
+    if (layoutOf(k, rows).end > ub)
+      break;
+    // A repeat stride spans at most 255 blocks; else an instruction per row.
+    const bool perRow = stride / 32 > 255 || (stride / kRepeatBytes > rows);
+    const uint64_t tiles = ceilDiv(k.rows, rows);
+    const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
+    const double share = t.hbmBytesPerCycle() / double(cores);
+    const double in = double(rows * k.cols * 4) / std::min(double(load.bytesPerCycle), share);
+    const double out = double(reducesRows(k.op) ? rows * 4 : rows * k.cols * 4) /
+                       std::min(double(store.bytesPerCycle), share);
+    const double compute = vectorCycles(k, t, rows, perRow);
+    // Two buffers: a tile's load waits for the store of the tile two back,
+    // so one round trip (both latencies) is spread over two tiles.
+    const double trip = double(load.latencyCycles + store.latencyCycles) + in + out + compute;
+    const double cycles =
+        double(ceilDiv(tiles, cores)) * std::max({in, out, compute, trip / 2}) + trip / 2;
+    if (cycles < best) {
+      best = cycles;
+      plan.tileRows = rows;
+      plan.tiles = tiles;
+      plan.perRow = perRow;
+      plan.vectorCores = vc.launched(cores);
+      plan.blockDim = vc.blockDim(cores);
+    }
+  }
+  if (!plan.tileRows)
+    return fail(fmt::format("a row of {} values does not fit twice in the {} B unified buffer",
+                            k.cols, ub));
+  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  return plan;
+}
+
+Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc &t) {
+  Result<RowPlan> plan = planRows(k, t);
+  if (!plan)
+    return plan.error();
+  GeneratedRows g;
+  g.plan = *plan;
+  const Layout l = layoutOf(k, plan->tileRows);
+  g.assembly = Emitter(k, g.plan, l, t).run();
+  Result<isa::Program> program = assembleKernel("row", k.name, g.assembly);
+  if (!program)
+    return program.error();
+  g.program = std::move(*program);
+  return g;
+}
+
+namespace {
+
+/// The kernel's fold of one row: lane-wise in repeat order, then a pairwise
+/// tree over the lanes (NaN-propagating max and min).
+float foldRow(const float *x, uint64_t cols, float identity, bool square, RowOp op) {
+  auto combine = [&](float a, float b) {
+    if (op == RowOp::Max || op == RowOp::Min) {
+      if (std::isnan(a) || std::isnan(b))
+        return std::numeric_limits<float>::quiet_NaN();
+      return op == RowOp::Max ? std::max(a, b) : std::min(a, b);
+    }
+    return a + b;
+  };
+  std::vector<float> acc(kLanes, identity);
+  for (uint64_t c = 0; c < cols; ++c) {
+    float &a = acc[c % kLanes];
+    a = square ? std::fma(x[c], x[c], a) : combine(a, x[c]);
+  }
+  while (acc.size() > 1) {
+    std::vector<float> next;
+    for (size_t i = 0; i + 1 < acc.size(); i += 2)
+      next.push_back(combine(acc[i], acc[i + 1]));
+    acc.swap(next);
+  }
+  return acc[0];
+}
+
+} // namespace
+
+std::vector<float> evaluateRows(const RowKernel &k, const std::vector<float> &x,
+                                const std::vector<float> &scale, const std::vector<float> &bias) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const bool reduce = reducesRows(k.op);
+  std::vector<float> y(reduce ? k.rows : k.rows * k.cols);
+  std::vector<float> row(k.cols);
+  for (uint64_t r = 0; r < k.rows; ++r) {
+    const float *in = &x[r * k.cols];
+    float *out = reduce ? nullptr : &y[r * k.cols];
+    switch (k.op) {
+    case RowOp::Sum:
+    case RowOp::Mean:
+      y[r] = foldRow(in, k.cols, 0.0f, false, RowOp::Sum);
+      if (k.op == RowOp::Mean)
+        y[r] = y[r] * (1.0f / float(k.cols));
+      break;
+    case RowOp::Max:
+      y[r] = foldRow(in, k.cols, -inf, false, RowOp::Max);
+      break;
+    case RowOp::Min:
+      y[r] = foldRow(in, k.cols, inf, false, RowOp::Min);
+      break;
+    case RowOp::Softmax:
+    case RowOp::LogSoftmax: {
+      const float m = foldRow(in, k.cols, -inf, false, RowOp::Max);
+      for (uint64_t c = 0; c < k.cols; ++c)
+        out[c] = in[c] - m;
+      for (uint64_t c = 0; c < k.cols; ++c)
+        row[c] = float(std::exp(double(out[c])));
+      float s = foldRow(row.data(), k.cols, 0.0f, false, RowOp::Sum);
+      if (k.op == RowOp::LogSoftmax) {
+        s = float(std::log(double(s)));
+        for (uint64_t c = 0; c < k.cols; ++c)
+          out[c] = out[c] - s;
+      } else {
+        for (uint64_t c = 0; c < k.cols; ++c)
+          out[c] = row[c] / s;
+      }
+      break;
+    }
+    case RowOp::LayerNorm: {
+      const float inv = 1.0f / float(k.cols);
+      const float mean = foldRow(in, k.cols, 0.0f, false, RowOp::Sum) * inv;
+      for (uint64_t c = 0; c < k.cols; ++c)
+        out[c] = in[c] - mean;
+      const float var = foldRow(out, k.cols, 0.0f, true, RowOp::Sum) * inv;
+      const float dev = float(std::sqrt(double(var + k.epsilon)));
+      for (uint64_t c = 0; c < k.cols; ++c) {
+        out[c] = out[c] / dev;
+        if (k.scale)
+          out[c] = out[c] * scale[c];
+        if (k.bias)
+          out[c] = out[c] + bias[c];
+      }
+      break;
+    }
+    }
+  }
+  return y;
+}
+
+} // namespace pagoda::codegen
