@@ -51,6 +51,15 @@ save("transpose_f32_64x256x256", [helper.make_node("Transpose", ["x"], ["y"], pe
 save("reduce_mean_f32_256x256x64",
      [helper.make_node("ReduceMean", ["x"], ["y"], axes=[1, 2], keepdims=1)],
      [t("x", F, [1, 256, 256, 64])], [t("y", F, [1, 1, 1, 64])])
+# Along the last axis (row kernels): softmax over 4096 rows of 1024 and
+# layer norm over 8192 rows of 512, 16 MiB each.
+save("softmax_f32_4096x1024", [helper.make_node("Softmax", ["x"], ["y"], axis=-1)],
+     [t("x", F, [4096, 1024])], [t("y", F, [4096, 1024])])
+g = numpy_helper.from_array(rng.uniform(0.5, 1.5, [512]).astype(np.float32), "g")
+b = numpy_helper.from_array(rng.uniform(-1, 1, [512]).astype(np.float32), "b")
+save("layernorm_f32_8192x512",
+     [helper.make_node("LayerNormalization", ["x", "g", "b"], ["y"], axis=-1)],
+     [t("x", F, [8192, 512])], [t("y", F, [8192, 512])], [g, b])
 save("depthwise3x3_f32_64x64x64",
      [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1] * 4, group=64)],
      [t("x", F, [1, 64, 64, 64])], [t("y", F, [1, 64, 64, 64])], [w])
@@ -60,7 +69,8 @@ PY
 printf '%-28s %-16s %10s %12s %10s %7s  %s\n' MODEL KERNEL "SIM (us)" "-LAUNCH (us)" "ROOF (us)" RATIO BOUND
 for model in elementwise_add_f32 elementwise_chain_f16 matmul_f16_1024 matmul_f32_1024 \
   conv3x3_f16_64x80x80 conv3x3_f32_64x80x80 depthwise3x3_f32_64x64x64 \
-  transpose_f32_64x256x256 reduce_mean_f32_256x256x64; do
+  transpose_f32_64x256x256 reduce_mean_f32_256x256x64 softmax_f32_4096x1024 \
+  layernorm_f32_8192x512; do
   "$PAGODA" compile "$dir/$model.onnx" --target "$TARGET" -o "$dir/$model.pgd" 2>/dev/null
   "$PAGODA" run "$dir/$model.pgd" --random-inputs 0 --stats-json "$dir/$model.json" >/dev/null
   "$PY" - "$dir/$model.json" "$model" "$dir/target.json" <<'PY'
