@@ -23,13 +23,40 @@ bool isSplat(Value v) {
   return matchPattern(v, m_Constant(&c)) && c.isSplat();
 }
 
-/// Whether every user of `t` is an elementwise op or a transpose: sinking
-/// (or folding) then removes it, so sinking does not duplicate the work.
-bool sinks(TransposeOp t) {
-  return t->hasOneUse() || llvm::all_of(t->getUsers(), [](Operation *u) {
-           return isElementwise(u) || isa<TransposeOp>(u);
-         });
+/// Whether a pool reads its whole unpadded spatial extent (a global pool:
+/// GlobalPoolAsReduce makes it a reduction).
+template <typename Pool> bool isGlobalPool(Operation *op) {
+  auto pool = dyn_cast<Pool>(op);
+  if (!pool)
+    return false;
+  auto in = cast<RankedTensorType>(pool.getInput().getType());
+  if (!in.hasStaticShape() || llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; }))
+    return false;
+  for (auto [i, k] : llvm::enumerate(pool.getKernel()))
+    if (k != in.getDimSize(int64_t(i) + 2) || pool.getDilations()[i] != 1)
+      return false;
+  return true;
 }
+
+/// Whether a transpose moves through `user` (or folds into it): elementwise
+/// ops, transposes, keepdims reductions and global pools.
+bool commutes(Operation *user) {
+  if (isElementwise(user) || isa<TransposeOp>(user) || isGlobalPool<AvgPoolOp>(user) ||
+      isGlobalPool<MaxPoolOp>(user))
+    return true;
+  if (auto r = dyn_cast<ReduceMeanOp>(user))
+    return r.getKeepdims();
+  if (auto r = dyn_cast<ReduceMaxOp>(user))
+    return r.getKeepdims();
+  if (auto r = dyn_cast<ReduceSumOp>(user))
+    return r.getKeepdims();
+  return false;
+}
+
+/// Whether every user of `t` commutes with it: sinking (or folding) through
+/// each then removes it, so sinking does not duplicate the work (an SE
+/// block's transpose feeds both its global pool and its product).
+bool sinks(TransposeOp t) { return t->hasOneUse() || llvm::all_of(t->getUsers(), commutes); }
 
 /// `shape` (right-aligned to `rank` with leading ones) in the layout before
 /// a transpose by `perm`, if that moves only dimensions of size 1 (so the
@@ -158,17 +185,11 @@ struct TransposeAsReshape : OpRewritePattern<TransposeOp> {
 template <typename Pool, typename Reduce> struct GlobalPoolAsReduce : OpRewritePattern<Pool> {
   using OpRewritePattern<Pool>::OpRewritePattern;
   LogicalResult matchAndRewrite(Pool pool, PatternRewriter &rewriter) const override {
-    auto in = cast<RankedTensorType>(pool.getInput().getType());
-    if (!pool.getInput().template getDefiningOp<TransposeOp>() || !in.hasStaticShape())
+    if (!pool.getInput().template getDefiningOp<TransposeOp>() || !isGlobalPool<Pool>(pool))
       return failure();
     SmallVector<int64_t> axes;
-    for (auto [i, k] : llvm::enumerate(pool.getKernel())) {
-      if (k != in.getDimSize(int64_t(i) + 2) || pool.getDilations()[i] != 1)
-        return failure();
+    for (size_t i = 0; i < pool.getKernel().size(); ++i)
       axes.push_back(int64_t(i) + 2);
-    }
-    if (llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; }))
-      return failure();
     rewriter.replaceOpWithNewOp<Reduce>(pool, pool.getType(), pool.getInput(),
                                         rewriter.getDenseI64ArrayAttr(axes),
                                         rewriter.getBoolAttr(true));
@@ -182,7 +203,7 @@ template <typename Reduce> struct ReduceThroughTranspose : OpRewritePattern<Redu
   using OpRewritePattern<Reduce>::OpRewritePattern;
   LogicalResult matchAndRewrite(Reduce r, PatternRewriter &rewriter) const override {
     auto t = r.getInput().template getDefiningOp<TransposeOp>();
-    if (!t || !r.getKeepdims() || !t->hasOneUse())
+    if (!t || !r.getKeepdims() || !sinks(t))
       return failure();
     ArrayRef<int64_t> perm = t.getPerm();
     SmallVector<int64_t> axes;

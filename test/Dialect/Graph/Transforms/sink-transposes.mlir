@@ -93,3 +93,24 @@ func.func @local_pool(%x: tensor<1x4x4x8xf32>) -> tensor<1x8x2x2xf32> {
   %p = graph.max_pool %t {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x8x4x4xf32> -> tensor<1x8x2x2xf32>
   return %p : tensor<1x8x2x2xf32>
 }
+
+// -----
+
+// A squeeze-excitation block: the transpose feeds both the global pool and
+// the product with the pool's (per-channel) result; both move through it,
+// and the transpose back to channels-last cancels.
+// CHECK-LABEL: func.func @squeeze_excite
+// CHECK-NOT: graph.transpose
+// CHECK: %[[R:.*]] = graph.reduce_mean %arg0 {axes = array<i64: 1, 2>, keepdims = true} : tensor<1x4x5x8xf32> -> tensor<1x1x1x8xf32>
+// CHECK: %[[G:.*]] = graph.sigmoid
+// CHECK: %[[M:.*]] = graph.mul %arg0, %{{.*}} : (tensor<1x4x5x8xf32>, tensor<1x1x1x8xf32>) -> tensor<1x4x5x8xf32>
+// CHECK-NOT: graph.transpose
+// CHECK: return %[[M]]
+func.func @squeeze_excite(%x: tensor<1x4x5x8xf32>) -> tensor<1x4x5x8xf32> {
+  %t = graph.transpose %x {perm = array<i64: 0, 3, 1, 2>} : tensor<1x4x5x8xf32> -> tensor<1x8x4x5xf32>
+  %p = graph.avg_pool %t {kernel = array<i64: 4, 5>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, count_include_pad = false} : tensor<1x8x4x5xf32> -> tensor<1x8x1x1xf32>
+  %g = graph.sigmoid %p : tensor<1x8x1x1xf32>
+  %m = graph.mul %t, %g : (tensor<1x8x4x5xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x5xf32>
+  %b = graph.transpose %m {perm = array<i64: 0, 2, 3, 1>} : tensor<1x8x4x5xf32> -> tensor<1x4x5x8xf32>
+  return %b : tensor<1x4x5x8xf32>
+}
