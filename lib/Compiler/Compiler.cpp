@@ -84,13 +84,15 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   // .mlir input in tosa or linalg; nothing to do for ONNX.
   pm.addPass(createTosaToGraph());
   pm.addPass(createLinalgToGraph());
-  // Folding (constants, identities, reshape and transpose chains), batch
-  // norms into the ops before them, normalizations recognized, CSE, DCE.
+  // Folding (constants, identities, reshape and transpose chains),
+  // normalizations recognized (before transposes move: a transpose would
+  // otherwise move through a decomposed layer norm's reductions and off its
+  // last axis), batch norms into the ops before them.
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(graph::createGraphSinkTransposes());
-  pm.addPass(graph::createGraphFoldBatchNorm());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(graph::createGraphFuseSoftmax());
+  pm.addPass(graph::createGraphSinkTransposes());
+  pm.addPass(graph::createGraphFoldBatchNorm());
   // 16-bit compute where the precision mode says (after the folds, which
   // run in the weights' f32).
   graph::GraphPrecisionOptions precision;
