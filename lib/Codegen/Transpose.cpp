@@ -204,10 +204,17 @@ private:
 
 } // namespace
 
-std::optional<TransposeKernel> batchedTranspose(const std::vector<int64_t> &shape,
-                                                const std::vector<int64_t> &perm) {
-  // Output dims in order, as (input dim, size), without size-1 dims; runs
-  // of consecutive input dims merge.
+namespace {
+
+/// A permutation of `shape` as runs of input dimensions that stay adjacent,
+/// size-1 dimensions dropped: per output run, its size and its rank among
+/// the runs in input order.
+struct Runs {
+  std::vector<int64_t> size;
+  std::vector<size_t> rank;
+};
+
+Runs runsOf(const std::vector<int64_t> &shape, const std::vector<int64_t> &perm) {
   std::vector<std::pair<int64_t, int64_t>> groups; // (first input dim, size)
   int64_t last = -2;
   for (int64_t d : perm) {
@@ -219,25 +226,55 @@ std::optional<TransposeKernel> batchedTranspose(const std::vector<int64_t> &shap
       groups.push_back({d, shape[size_t(d)]});
     last = d;
   }
-  // Renumber the groups by their input order.
   std::vector<size_t> order(groups.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return groups[a].first < groups[b].first; });
-  std::vector<size_t> rank(groups.size()); // output position -> input rank
+  Runs r;
+  r.rank.resize(groups.size());
   for (size_t i = 0; i < order.size(); ++i)
-    rank[order[i]] = i;
+    r.rank[order[i]] = i;
+  for (auto &g : groups)
+    r.size.push_back(g.second);
+  return r;
+}
+
+} // namespace
+
+std::optional<TransposeKernel> batchedTranspose(const std::vector<int64_t> &shape,
+                                                const std::vector<int64_t> &perm) {
+  const Runs g = runsOf(shape, perm);
   TransposeKernel k;
-  if (groups.size() == 2 && rank[0] == 1) { // [R][S] -> [S][R]
-    k.rows = uint64_t(groups[1].second);
-    k.cols = uint64_t(groups[0].second);
+  if (g.size.size() == 2 && g.rank[0] == 1) { // [R][S] -> [S][R]
+    k.rows = uint64_t(g.size[1]);
+    k.cols = uint64_t(g.size[0]);
     return k;
   }
-  if (groups.size() == 3 && rank[0] == 0 && rank[1] == 2) { // [B][R][S] -> [B][S][R]
-    k.batch = uint64_t(groups[0].second);
-    k.rows = uint64_t(groups[2].second);
-    k.cols = uint64_t(groups[1].second);
+  if (g.size.size() == 3 && g.rank[0] == 0 && g.rank[1] == 2) { // [B][R][S] -> [B][S][R]
+    k.batch = uint64_t(g.size[0]);
+    k.rows = uint64_t(g.size[2]);
+    k.cols = uint64_t(g.size[1]);
+    return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<BlockTransposeKernel> blockTranspose(const std::vector<int64_t> &shape,
+                                                   const std::vector<int64_t> &perm) {
+  const Runs g = runsOf(shape, perm);
+  BlockTransposeKernel k;
+  if (g.size.size() == 3 && g.rank == std::vector<size_t>{1, 0, 2}) { // [R][S][E]
+    k.cols = uint64_t(g.size[0]);
+    k.rows = uint64_t(g.size[1]);
+    k.block = uint64_t(g.size[2]);
+    return k;
+  }
+  if (g.size.size() == 4 && g.rank == std::vector<size_t>{0, 2, 1, 3}) { // [B][R][S][E]
+    k.batch = uint64_t(g.size[0]);
+    k.cols = uint64_t(g.size[1]);
+    k.rows = uint64_t(g.size[2]);
+    k.block = uint64_t(g.size[3]);
     return k;
   }
   return std::nullopt;

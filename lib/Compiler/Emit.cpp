@@ -523,13 +523,22 @@ private:
   }
 
   /// A layout transpose on the vector unit: its gather offsets are a
-  /// constant argument.
+  /// constant argument (a block transpose is DMA alone).
   LogicalResult emitTransposeGroup(GroupOp g, std::vector<Step> &plan) {
     std::string why;
-    std::optional<codegen::TransposeKernel> k = graph::lowerTransposeGroup(g, why);
-    if (!k)
+    std::optional<graph::LoweredTranspose> l = graph::lowerTransposeGroup(g, why);
+    if (!l)
       return notOnNpu(g, why);
-    Result<codegen::GeneratedTranspose> gen = codegen::generateTranspose(*k, target_);
+    if (l->blocks) {
+      Result<codegen::GeneratedBlockTranspose> gen =
+          codegen::generateBlockTranspose(*l->blocks, target_);
+      if (!gen)
+        return g.emitError() << gen.error().str();
+      return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                                gen->plan.describe(), gen->plan.predictedCycles,
+                                {ref(g->getOperand(0))}, std::nullopt, Value(), plan);
+    }
+    Result<codegen::GeneratedTranspose> gen = codegen::generateTranspose(*l->elements, target_);
     if (!gen)
       return g.emitError() << gen.error().str();
     std::vector<uint8_t> table(gen->indexTable.size() * 4);

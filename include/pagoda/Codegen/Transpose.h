@@ -60,6 +60,44 @@ Result<TransposePlan> planTranspose(const TransposeKernel &kernel,
 Result<GeneratedTranspose> generateTranspose(const TransposeKernel &kernel,
                                              const target::TargetDesc &target);
 
+/// Y[b][s][r][e] = X[b][r][s][e]: blocks of `block` contiguous elements
+/// move whole (attention's [0, 2, 1, 3], a pixel shuffle's [H][W][kh][kw*C]
+/// -> [H][kh][W][kw*C]). Pure data movement: a tile of rt x st blocks comes
+/// into UB with one strided DMA and leaves with one DMA per source column,
+/// two buffers; blocks must be whole 32-byte units.
+struct BlockTransposeKernel {
+  std::string name;
+  unsigned elementBytes = 4;
+  uint64_t batch = 1, rows = 0, cols = 0, block = 1;
+};
+
+/// The block transpose a permutation of `shape` is once size-1 dimensions
+/// are dropped and adjacent ones merged: [B][R][S][E] -> [B][S][R][E] with
+/// E > 1 the dimensions that stay innermost.
+std::optional<BlockTransposeKernel> blockTranspose(const std::vector<int64_t> &shape,
+                                                   const std::vector<int64_t> &perm);
+
+struct BlockTransposePlan {
+  uint32_t blockDim = 0;
+  uint32_t vectorCores = 0;
+  uint64_t rt = 0, st = 0; ///< tile: rt source rows x st source columns (divisors)
+  uint64_t tiles = 0;
+  double predictedCycles = 0;
+  std::string describe() const;
+};
+
+struct GeneratedBlockTranspose {
+  std::string assembly;
+  isa::Program program;
+  BlockTransposePlan plan;
+};
+
+Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &kernel,
+                                              const target::TargetDesc &target);
+/// Kernel arguments: X, Y.
+Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKernel &kernel,
+                                                       const target::TargetDesc &target);
+
 } // namespace pagoda::codegen
 
 #endif // PAGODA_CODEGEN_TRANSPOSE_H

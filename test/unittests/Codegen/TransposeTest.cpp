@@ -96,4 +96,71 @@ TEST(GeneratedTranspose, RecognizesBatchedTransposes) {
   EXPECT_EQ(shape({2, 3, 4}, {1, 0, 2}), "none");
 }
 
+TEST(GeneratedTranspose, RecognizesBlockTransposes) {
+  auto shape = [](std::vector<int64_t> s, std::vector<int64_t> p) {
+    std::optional<BlockTransposeKernel> k = blockTranspose(s, p);
+    return k ? fmt::format("{}x{}x{}x{}", k->batch, k->rows, k->cols, k->block)
+             : std::string("none");
+  };
+  EXPECT_EQ(shape({2, 3, 4, 5}, {0, 2, 1, 3}), "2x3x4x5"); // attention's heads
+  EXPECT_EQ(shape({2, 3, 4}, {1, 0, 2}), "1x2x3x4");
+  EXPECT_EQ(shape({2, 3, 4, 5, 6}, {0, 2, 1, 3, 4}), "2x3x4x30"); // E merges
+  EXPECT_EQ(shape({2, 3, 4, 5}, {0, 2, 3, 1}), "none");           // elements, not blocks
+  EXPECT_EQ(shape({2, 1, 4, 5}, {0, 2, 1, 3}), "none");           // a reshape
+}
+
+struct BlockCase {
+  uint64_t batch, rows, cols, block;
+};
+
+class GeneratedBlockTransposeTest : public ::testing::TestWithParam<BlockCase> {};
+
+// Every block lands in its place (race and bounds checks on): attention's
+// [B, T, H, D] -> [B, H, T, D], a pixel shuffle's rows, a tile count above
+// the core count.
+TEST_P(GeneratedBlockTransposeTest, MovesEveryBlock) {
+  const BlockCase &c = GetParam();
+  SimHarness h("ascend-950pr");
+  BlockTransposeKernel k{"btr", 4, c.batch, c.rows, c.cols, c.block};
+  Result<GeneratedBlockTranspose> g = generateBlockTranspose(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  const uint64_t n = c.batch * c.rows * c.cols * c.block;
+  std::vector<uint32_t> x(n);
+  for (uint64_t i = 0; i < n; ++i)
+    x[i] = uint32_t(i);
+  uint64_t out = h.alloc(n * 4);
+  sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, {h.upload(x), out}};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+  std::vector<uint32_t> y = h.download<uint32_t>(out, n);
+  uint64_t bad = 0;
+  for (uint64_t b = 0; b < c.batch; ++b)
+    for (uint64_t r = 0; r < c.rows; ++r)
+      for (uint64_t q = 0; q < c.cols; ++q)
+        for (uint64_t e = 0; e < c.block; ++e) {
+          const uint64_t from = ((b * c.rows + r) * c.cols + q) * c.block + e;
+          const uint64_t to = ((b * c.cols + q) * c.rows + r) * c.block + e;
+          if (y[to] != x[from] && bad++ < 3)
+            ADD_FAILURE() << "X[" << b << "][" << r << "][" << q << "][" << e
+                          << "] is not in place (" << g->plan.describe() << ")";
+        }
+  EXPECT_EQ(bad, 0u);
+  test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedBlockTransposeTest,
+                         ::testing::Values(BlockCase{1, 40, 8, 16}, BlockCase{2, 25, 3, 8},
+                                           BlockCase{160, 160, 2, 48}, BlockCase{1, 7, 5, 64}),
+                         [](const ::testing::TestParamInfo<BlockCase> &info) {
+                           const BlockCase &c = info.param;
+                           return fmt::format("{}x{}x{}x{}", c.batch, c.rows, c.cols, c.block);
+                         });
+
+TEST(GeneratedBlockTranspose, RefusesBlocksOfPartialUnits) {
+  SimHarness h("ascend-950pr");
+  Result<BlockTransposePlan> p = planBlockTranspose({"btr", 4, 1, 4, 4, 5}, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "blocks of 20 bytes");
+}
+
 } // namespace

@@ -652,8 +652,8 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   return out;
 }
 
-std::optional<codegen::TransposeKernel> pagoda::graph::lowerTransposeGroup(GroupOp group,
-                                                                           std::string &why) {
+std::optional<LoweredTranspose> pagoda::graph::lowerTransposeGroup(GroupOp group,
+                                                                   std::string &why) {
   Block &body = group.getBody().front();
   TransposeOp t;
   for (Operation &op : body.without_terminator())
@@ -672,21 +672,25 @@ std::optional<codegen::TransposeKernel> pagoda::graph::lowerTransposeGroup(Group
     return std::nullopt;
   }
   const unsigned bits = in.getElementType().getIntOrFloatBitWidth();
-  std::optional<codegen::TransposeKernel> k =
-      codegen::batchedTranspose(std::vector<int64_t>(in.getShape().begin(), in.getShape().end()),
-                                std::vector<int64_t>(t.getPerm().begin(), t.getPerm().end()));
-  if (!k) {
-    why = describe(t) + ": moves an inner block of elements (only [B][R][S] -> [B][S][R] "
-                        "transposes have a vector kernel yet)";
-    return std::nullopt;
-  }
   if (bits % 8) {
     why = describe(t) + ": elements of " + std::to_string(bits) + " bits";
     return std::nullopt;
   }
-  k->elementBytes = bits / 8;
-  k->name = kernelName(group);
-  return k;
+  const std::vector<int64_t> shape(in.getShape().begin(), in.getShape().end());
+  const std::vector<int64_t> perm(t.getPerm().begin(), t.getPerm().end());
+  LoweredTranspose out;
+  if ((out.elements = codegen::batchedTranspose(shape, perm))) {
+    out.elements->elementBytes = bits / 8;
+    out.elements->name = kernelName(group);
+  } else if ((out.blocks = codegen::blockTranspose(shape, perm))) {
+    out.blocks->elementBytes = bits / 8;
+    out.blocks->name = kernelName(group);
+  } else {
+    why = describe(t) + ": moves data in neither of the two ways the kernels do (elements of a "
+                        "batched 2-D transpose, whole blocks of one)";
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp group,
@@ -893,11 +897,17 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (Result<codegen::ReducePlan> p = codegen::planReduce(*k, target); !p)
       problem = p.error();
   } else if (kind == "transpose") {
-    std::optional<codegen::TransposeKernel> k = lowerTransposeGroup(group, why);
-    if (!k)
+    std::optional<LoweredTranspose> l = lowerTransposeGroup(group, why);
+    if (!l)
       return false;
-    if (Result<codegen::TransposePlan> p = codegen::planTranspose(*k, target); !p)
+    if (l->elements) {
+      if (Result<codegen::TransposePlan> p = codegen::planTranspose(*l->elements, target); !p)
+        problem = p.error();
+    } else if (Result<codegen::BlockTransposePlan> p =
+                   codegen::planBlockTranspose(*l->blocks, target);
+               !p) {
       problem = p.error();
+    }
   } else {
     if (why.empty())
       why = ("no NPU kernel for " + kind + " in this build yet").str();

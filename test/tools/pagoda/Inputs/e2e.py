@@ -227,6 +227,18 @@ def rows(d):
                            "m": m.astype(np.float32)})
 
 
+def heads(d):
+    """Attention's head split: a transpose that moves whole blocks (DMA
+    only on the NPU)."""
+    rng = np.random.default_rng(8)
+    x = rng.uniform(-1, 1, [2, 10, 4, 8]).astype(np.float32)
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "heads", [helper.make_node("Transpose", ["x"], ["y"], name="split", perm=[0, 2, 1, 3])],
+         [t("x", [2, 10, 4, 8])], [t("y", [2, 4, 10, 8])])
+    write(d, "heads_in", {"x": x})
+    write(d, "heads_want", {"y": x.transpose(0, 2, 1, 3)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

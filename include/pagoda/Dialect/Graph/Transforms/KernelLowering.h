@@ -99,10 +99,16 @@ struct LoweredConv {
 };
 std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
 
-/// A `transpose` group whose permutation is a batched 2-D transpose once
-/// dimensions are merged (NCHW <-> NHWC among them), of 1-, 2- or 4-byte
-/// elements, as a vector kernel reading group operand 0.
-std::optional<codegen::TransposeKernel> lowerTransposeGroup(GroupOp group, std::string &why);
+/// A `transpose` group as a vector kernel reading group operand 0: a
+/// batched 2-D transpose once dimensions are merged (NCHW <-> NHWC among
+/// them) of 1-, 2- or 4-byte elements (`elements`, vgather), or one that
+/// moves whole blocks of 32-byte units ([B][R][S][E] -> [B][S][R][E],
+/// attention's heads; `blocks`, DMA only).
+struct LoweredTranspose {
+  std::optional<codegen::TransposeKernel> elements;
+  std::optional<codegen::BlockTransposeKernel> blocks;
+};
+std::optional<LoweredTranspose> lowerTransposeGroup(GroupOp group, std::string &why);
 
 /// A `reduce_sum`/`reduce_mean`/`reduce_max` group over one run of
 /// adjacent axes with dimensions after it ([B][R][C] -> [B][C], like a
