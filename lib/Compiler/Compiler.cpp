@@ -85,10 +85,11 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   pm.addPass(createTosaToGraph());
   pm.addPass(createLinalgToGraph());
   // Folding (constants, identities, reshape and transpose chains),
-  // normalizations recognized (before transposes move: a transpose would
-  // otherwise move through a decomposed layer norm's reductions and off its
-  // last axis), batch norms into the ops before them.
+  // non-overlapping transposed convs as matmuls, normalizations recognized (before transposes move:
+  // a transpose would otherwise move through a decomposed layer norm's reductions and off its last
+  // axis), batch norms into the ops before them.
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(graph::createGraphConvTransposeAsMatmul());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(graph::createGraphFuseSoftmax());
   pm.addPass(graph::createGraphSinkTransposes());

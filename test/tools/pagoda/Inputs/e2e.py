@@ -239,6 +239,28 @@ def heads(d):
     write(d, "heads_want", {"y": x.transpose(0, 2, 1, 3)})
 
 
+def upsample(d):
+    """A ConvTranspose whose windows do not overlap (kernel = strides): a
+    matmul on the cube and a block transpose (the pixel shuffle)."""
+    rng = np.random.default_rng(9)
+    x = rng.uniform(-1, 1, [1, 16, 6, 10]).astype(np.float32)
+    w = (rng.standard_normal((16, 8, 2, 2)) / 4).astype(np.float32)
+    b = rng.uniform(-1, 1, [8]).astype(np.float32)
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "upsample", [helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], name="up",
+                                          kernel_shape=[2, 2], strides=[2, 2])],
+         [t("x", [1, 16, 6, 10])], [t("y", [1, 8, 12, 20])],
+         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    x64, w64 = x.astype(np.float64), w.astype(np.float64)
+    y = np.zeros([1, 8, 12, 20])
+    for i in range(2):
+        for j in range(2):
+            y[:, :, i::2, j::2] = np.einsum("nchw,cm->nmhw", x64, w64[:, :, i, j])
+    y += b.reshape(1, 8, 1, 1)
+    write(d, "upsample_in", {"x": x})
+    write(d, "upsample_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

@@ -44,6 +44,21 @@ def GraphFuseSoftmax : Pass<"pagoda-graph-fuse-softmax"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
+  let summary = "A 2-D ConvTranspose whose windows do not overlap as a matmul and a pixel shuffle";
+  let description = [{
+    With kernel = strides, no pads, dilations or output padding and one
+    group, every input pixel writes its own kh x kw block of the output:
+    Y = pixel_shuffle(X_nhwc . W'), W' [C, kh*kw*M] the weight reordered at
+    compile time (and the bias repeated kh*kw times). The rewrite is
+    transpose(x) to NHWC, reshape to rows, matmul (+ bias row), reshape to
+    [N*H, W, kh, kw*M], transpose [0, 2, 1, 3] (whole blocks move),
+    reshape to [N, H*kh, W*kw, M] and transpose back to NCHW; the layout
+    transposes then cancel with their neighbours' (sink-transposes). The
+    detector of PP-OCR upsamples this way.
+  }];
+}
+
 def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
   let summary = "Move layout transposes through elementwise ops so that pairs cancel";
   let description = [{
@@ -55,9 +70,11 @@ def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
     of its operands, op(transpose(x), ...) = transpose(op(x, ...)), when
     every other operand is a transpose by the same permutation or reads the
     same in the original layout after a reshape (splat and per-channel
-    constants, values like [N, C, 1, 1]). A transpose with users other than
-    elementwise ops and transposes is not sunk (that would duplicate it).
-    Sinking lets the transpose folders cancel inverse pairs.
+    constants, values like [N, C, 1, 1]). Global pools of a transposed input
+    become reductions, and keepdims reductions move through the transpose.
+    A transpose with a user that does not commute with it is not sunk (that
+    would duplicate it). Sinking lets the transpose folders cancel inverse
+    pairs.
   }];
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }

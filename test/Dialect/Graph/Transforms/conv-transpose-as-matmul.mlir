@@ -1,0 +1,34 @@
+// RUN: pagoda-opt %s -pagoda-graph-conv-transpose-as-matmul -split-input-file | FileCheck %s
+
+// Kernel = strides: a matmul of the channels-last input with the reordered
+// weight (W'[ci][(i*kw + j)*M + co] = w[ci][co][i][j]), the bias repeated
+// per (i, j), then the pixel shuffle as reshapes around a block transpose.
+// CHECK-LABEL: func.func @upsample
+// CHECK-DAG: %[[W:.*]] = graph.constant dense<{{\[}}[1.000000e+00, 5.000000e+00, 2.000000e+00, 6.000000e+00, 3.000000e+00, 7.000000e+00, 4.000000e+00, 8.000000e+00]]> : tensor<1x8xf32>
+// CHECK-DAG: %[[B:.*]] = graph.constant dense<[5.000000e-01, -1.000000e+00, 5.000000e-01, -1.000000e+00, 5.000000e-01, -1.000000e+00, 5.000000e-01, -1.000000e+00]> : tensor<8xf32>
+// CHECK: %[[T:.*]] = graph.transpose %arg0 {perm = array<i64: 0, 2, 3, 1>} : tensor<1x1x3x5xf32> -> tensor<1x3x5x1xf32>
+// CHECK: %[[A:.*]] = graph.reshape %[[T]] : tensor<1x3x5x1xf32> -> tensor<15x1xf32>
+// CHECK: %[[M:.*]] = graph.matmul %[[A]], %[[W]] : (tensor<15x1xf32>, tensor<1x8xf32>) -> tensor<15x8xf32>
+// CHECK: %[[S:.*]] = graph.add %[[M]], %[[B]]
+// CHECK: %[[R:.*]] = graph.reshape %[[S]] : tensor<15x8xf32> -> tensor<3x5x2x4xf32>
+// CHECK: %[[P:.*]] = graph.transpose %[[R]] {perm = array<i64: 0, 2, 1, 3>} : tensor<3x5x2x4xf32> -> tensor<3x2x5x4xf32>
+// CHECK: %[[Q:.*]] = graph.reshape %[[P]] : tensor<3x2x5x4xf32> -> tensor<1x6x10x2xf32>
+// CHECK: graph.transpose %[[Q]] {perm = array<i64: 0, 3, 1, 2>} : tensor<1x6x10x2xf32> -> tensor<1x2x6x10xf32>
+// CHECK-NOT: graph.conv_transpose
+func.func @upsample(%x: tensor<1x1x3x5xf32>) -> tensor<1x2x6x10xf32> {
+  %w = graph.constant dense<[[[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]]]> : tensor<1x2x2x2xf32>
+  %b = graph.constant dense<[0.5, -1.0]> : tensor<2xf32>
+  %y = graph.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x1x3x5xf32>, tensor<1x2x2x2xf32>, tensor<2xf32>) -> tensor<1x2x6x10xf32>
+  return %y : tensor<1x2x6x10xf32>
+}
+
+// -----
+
+// Overlapping windows (kernel 3, stride 2) stay a conv_transpose.
+// CHECK-LABEL: func.func @overlap
+// CHECK: graph.conv_transpose
+func.func @overlap(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x7x7xf32> {
+  %w = graph.constant dense<1.0> : tensor<2x2x3x3xf32>
+  %y = graph.conv_transpose %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x7x7xf32>
+  return %y : tensor<1x2x7x7xf32>
+}
