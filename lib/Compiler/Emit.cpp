@@ -359,6 +359,8 @@ private:
       return emitConvGroup(g, plan);
     if (kind == "transpose")
       return emitTransposeGroup(g, plan);
+    if (kind == "concat" || kind == "resize")
+      return emitMovementGroup(g, plan);
     std::string why;
     if (graph::isRowKind(kind))
       if (std::optional<graph::LoweredRows> rows = graph::lowerRowGroup(g, why))
@@ -547,6 +549,25 @@ private:
                               gen->plan.describe(), gen->plan.predictedCycles,
                               {ref(g->getOperand(0)), appendConstant(table)}, std::nullopt, Value(),
                               plan);
+  }
+
+  /// A concat or an upsampling: DMA through UB on the vector cores.
+  LogicalResult emitMovementGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<graph::LoweredMovement> l = graph::lowerMovementGroup(g, why);
+    if (!l)
+      return notOnNpu(g, why);
+    Result<codegen::GeneratedMovement> gen = l->concat
+                                                 ? codegen::generateConcat(*l->concat, target_)
+                                                 : codegen::generateUpsample(*l->upsample, target_);
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    std::vector<Ref> args;
+    for (int operand : l->operands)
+      args.push_back(ref(g->getOperand(unsigned(operand))));
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe(), gen->plan.predictedCycles, std::move(args),
+                              std::nullopt, Value(), plan);
   }
 
   /// A reduction over rows on the vector unit.

@@ -840,6 +840,110 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
   return out;
 }
 
+namespace {
+
+/// The input coordinate nearest resizing reads for output coordinate x
+/// (ONNX Resize, as the host kernel computes it).
+int64_t nearestSource(StringRef ctm, StringRef mode, double scale, int64_t in, int64_t out,
+                      int64_t x) {
+  double s = (double(x) + 0.5) / scale - 0.5; // half_pixel
+  if (ctm == "asymmetric")
+    s = double(x) / scale;
+  else if (ctm == "align_corners")
+    s = out == 1 ? 0.0 : double(x) * double(in - 1) / double(out - 1);
+  else if (ctm == "pytorch_half_pixel")
+    s = out > 1 ? (double(x) + 0.5) / scale - 0.5 : 0.0;
+  const double f = std::floor(s), dist = s - f;
+  const int64_t p = mode == "floor"               ? int64_t(f)
+                    : mode == "ceil"              ? int64_t(std::ceil(s))
+                    : mode == "round_prefer_ceil" ? int64_t(dist >= 0.5 ? f + 1 : f)
+                                                  : int64_t(dist > 0.5 ? f + 1 : f);
+  return std::clamp<int64_t>(p, 0, in - 1);
+}
+
+} // namespace
+
+std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, std::string &why) {
+  Operation *op = nullptr;
+  for (Operation &o : group.getBody().front().without_terminator())
+    if (!llvm::isa<ConstantOp>(o)) {
+      if (op) {
+        why = "a group of more than one op (the data-movement kernels move for one)";
+        return std::nullopt;
+      }
+      op = &o;
+    }
+  auto fail = [&](const std::string &reason) -> std::optional<LoweredMovement> {
+    why = describe(op) + ": " + reason;
+    return std::nullopt;
+  };
+  if (!op || !llvm::isa<ConcatOp, ResizeOp>(op)) {
+    why = "no concat or resize in the group";
+    return std::nullopt;
+  }
+  LoweredMovement out;
+  for (Value v : op->getOperands()) {
+    auto arg = llvm::dyn_cast<BlockArgument>(v);
+    auto t = llvm::dyn_cast<RankedTensorType>(v.getType());
+    if (!arg || !t || !t.hasStaticShape() || !t.getElementType().isIntOrFloat() ||
+        t.getElementType().getIntOrFloatBitWidth() % 8)
+      return fail("the kernels move static tensors of whole bytes that are group inputs");
+    out.operands.push_back(int(arg.getArgNumber()));
+  }
+  auto result = llvm::cast<RankedTensorType>(op->getResult(0).getType());
+  const unsigned size = result.getElementType().getIntOrFloatBitWidth() / 8;
+  const int64_t rank = result.getRank();
+  if (auto c = llvm::dyn_cast<ConcatOp>(op)) {
+    codegen::ConcatKernel k;
+    k.elementBytes = size;
+    const int64_t axis = int64_t(c.getAxis());
+    for (int64_t d = 0; d < axis; ++d)
+      k.outer *= uint64_t(result.getDimSize(d));
+    for (Value v : c.getInputs())
+      k.lengths.push_back(uint64_t(llvm::cast<RankedTensorType>(v.getType()).getNumElements()) /
+                          k.outer);
+    k.name = kernelName(group);
+    out.concat = k;
+    return out;
+  }
+  auto r = llvm::cast<ResizeOp>(op);
+  auto in = llvm::cast<RankedTensorType>(r.getInput().getType());
+  if (r.getMode() != "nearest")
+    return fail("mode " + r.getMode().str() +
+                " (nearest upsampling by whole factors is generated)");
+  if (rank < 3)
+    return fail("fewer than 3 dimensions");
+  codegen::UpsampleKernel k;
+  k.elementBytes = size;
+  uint64_t factors[2] = {1, 1};
+  for (int64_t d = 0; d < rank; ++d) {
+    const int64_t i = in.getDimSize(d), o = result.getDimSize(d);
+    const bool spatial = d == rank - 3 || d == rank - 2;
+    if (i == o)
+      continue;
+    if (!spatial || o % i)
+      return fail("a resize other than whole-factor upsampling of the two axes before the last "
+                  "(a channels-last image)");
+    const std::optional<ArrayRef<double>> scales = r.getScales();
+    const double scale = scales ? (*scales)[size_t(d)] : double(o) / double(i);
+    for (int64_t x = 0; x < o; ++x)
+      if (nearestSource(r.getCoordinateTransformationMode(), r.getNearestMode(), scale, i, o, x) !=
+          x / (o / i))
+        return fail("a nearest mapping other than repeating each pixel");
+    factors[d - (rank - 3)] = uint64_t(o / i);
+  }
+  for (int64_t d = 0; d < rank - 3; ++d)
+    k.outer *= uint64_t(in.getDimSize(d));
+  k.h = uint64_t(in.getDimSize(rank - 3));
+  k.w = uint64_t(in.getDimSize(rank - 2));
+  k.block = uint64_t(in.getDimSize(rank - 1));
+  k.sh = factors[0];
+  k.sw = factors[1];
+  k.name = kernelName(group);
+  out.upsample = k;
+  return out;
+}
+
 bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target,
                                  std::string &why) {
   // Lowering and planning decide; no code is generated here.
@@ -895,6 +999,14 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (!k)
       return false;
     if (Result<codegen::ReducePlan> p = codegen::planReduce(*k, target); !p)
+      problem = p.error();
+  } else if (kind == "concat" || kind == "resize") {
+    std::optional<LoweredMovement> l = lowerMovementGroup(group, why);
+    if (!l)
+      return false;
+    Result<codegen::MovementPlan> p = l->concat ? codegen::planConcat(*l->concat, target)
+                                                : codegen::planUpsample(*l->upsample, target);
+    if (!p)
       problem = p.error();
   } else if (kind == "transpose") {
     std::optional<LoweredTranspose> l = lowerTransposeGroup(group, why);

@@ -38,12 +38,27 @@ template <typename Pool> bool isGlobalPool(Operation *op) {
   return true;
 }
 
+/// The permutation every operand of a concat is transposed by, if one is.
+std::optional<ArrayRef<int64_t>> concatPerm(ConcatOp c) {
+  std::optional<ArrayRef<int64_t>> perm;
+  for (Value v : c.getInputs()) {
+    auto t = v.getDefiningOp<TransposeOp>();
+    if (!t || (perm && *perm != t.getPerm()))
+      return std::nullopt;
+    perm = t.getPerm();
+  }
+  return perm;
+}
+
 /// Whether a transpose moves through `user` (or folds into it): elementwise
-/// ops, transposes, keepdims reductions and global pools.
+/// ops, transposes, keepdims reductions, global pools, resizes and concats
+/// of operands transposed alike.
 bool commutes(Operation *user) {
-  if (isElementwise(user) || isa<TransposeOp>(user) || isGlobalPool<AvgPoolOp>(user) ||
+  if (isElementwise(user) || isa<TransposeOp, ResizeOp>(user) || isGlobalPool<AvgPoolOp>(user) ||
       isGlobalPool<MaxPoolOp>(user))
     return true;
+  if (auto c = dyn_cast<ConcatOp>(user))
+    return concatPerm(c).has_value();
   if (auto r = dyn_cast<ReduceMeanOp>(user))
     return r.getKeepdims();
   if (auto r = dyn_cast<ReduceMaxOp>(user))
@@ -222,6 +237,63 @@ template <typename Reduce> struct ReduceThroughTranspose : OpRewritePattern<Redu
   }
 };
 
+/// resize(transpose(x, perm)) -> transpose(resize(x), perm), the scales
+/// permuted along (resizing is separable: each axis has its own scale).
+struct ResizeThroughTranspose : OpRewritePattern<ResizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ResizeOp r, PatternRewriter &rewriter) const override {
+    auto t = r.getInput().getDefiningOp<TransposeOp>();
+    auto out = cast<RankedTensorType>(r.getType());
+    if (!t || !sinks(t) || !out.hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> perm = t.getPerm();
+    // Result dim i is input dim perm[i] of x's layout.
+    SmallVector<int64_t> shape(perm.size());
+    for (size_t i = 0; i < perm.size(); ++i)
+      shape[size_t(perm[i])] = out.getDimSize(int64_t(i));
+    auto moved = cast<ResizeOp>(rewriter.clone(*r));
+    moved->setOperand(0, t.getInput());
+    moved.getResult().setType(RankedTensorType::get(shape, out.getElementType()));
+    if (std::optional<ArrayRef<double>> scales = r.getScales()) {
+      SmallVector<double> permuted(scales->size());
+      for (size_t i = 0; i < perm.size(); ++i)
+        permuted[size_t(perm[i])] = (*scales)[i];
+      moved.setScalesAttr(rewriter.getDenseF64ArrayAttr(permuted));
+    }
+    rewriter.replaceOpWithNewOp<TransposeOp>(r, out, moved.getResult(), t.getPermAttr());
+    return success();
+  }
+};
+
+/// concat(transpose(a, perm), transpose(b, perm), axis) ->
+/// transpose(concat(a, b, perm[axis]), perm).
+struct ConcatThroughTranspose : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp c, PatternRewriter &rewriter) const override {
+    std::optional<ArrayRef<int64_t>> perm = concatPerm(c);
+    auto out = cast<RankedTensorType>(c.getType());
+    if (!perm || !out.hasStaticShape())
+      return failure();
+    SmallVector<Value> inputs;
+    for (Value v : c.getInputs()) {
+      auto t = v.getDefiningOp<TransposeOp>();
+      if (!sinks(t))
+        return failure();
+      inputs.push_back(t.getInput());
+    }
+    SmallVector<int64_t> shape(perm->size());
+    for (size_t i = 0; i < perm->size(); ++i)
+      shape[size_t((*perm)[i])] = out.getDimSize(int64_t(i));
+    const int64_t axis = (*perm)[size_t(c.getAxis())];
+    auto joined =
+        ConcatOp::create(rewriter, c.getLoc(), RankedTensorType::get(shape, out.getElementType()),
+                         inputs, rewriter.getI64IntegerAttr(axis));
+    auto first = c.getInputs().front().getDefiningOp<TransposeOp>();
+    rewriter.replaceOpWithNewOp<TransposeOp>(c, out, joined.getResult(), first.getPermAttr());
+    return success();
+  }
+};
+
 class SinkTransposesPass : public pagoda::graph::impl::GraphSinkTransposesBase<SinkTransposesPass> {
 public:
   void runOnOperation() override {
@@ -229,8 +301,8 @@ public:
     patterns.add<SinkThroughElementwise, TransposeAsReshape,
                  GlobalPoolAsReduce<AvgPoolOp, ReduceMeanOp>,
                  GlobalPoolAsReduce<MaxPoolOp, ReduceMaxOp>, ReduceThroughTranspose<ReduceMeanOp>,
-                 ReduceThroughTranspose<ReduceMaxOp>, ReduceThroughTranspose<ReduceSumOp>>(
-        &getContext());
+                 ReduceThroughTranspose<ReduceMaxOp>, ReduceThroughTranspose<ReduceSumOp>,
+                 ResizeThroughTranspose, ConcatThroughTranspose>(&getContext());
     // The transpose folders cancel the pairs that sinking brings together.
     TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

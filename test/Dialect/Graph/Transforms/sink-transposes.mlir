@@ -114,3 +114,23 @@ func.func @squeeze_excite(%x: tensor<1x4x5x8xf32>) -> tensor<1x4x5x8xf32> {
   %b = graph.transpose %m {perm = array<i64: 0, 2, 3, 1>} : tensor<1x8x4x5xf32> -> tensor<1x4x5x8xf32>
   return %b : tensor<1x4x5x8xf32>
 }
+
+// -----
+
+// Resizes and concats of channels-first values between channels-last
+// producers and consumers: the transposes move through both (the resize's
+// scales permuted, the concat's axis mapped) and cancel.
+// CHECK-LABEL: func.func @pyramid
+// CHECK-NOT: graph.transpose
+// CHECK: %[[U:.*]] = graph.resize %arg1 {{.*}}scales = array<f64: 1.000000e+00, 2.000000e+00, 2.000000e+00, 1.000000e+00>{{.*}} : (tensor<1x2x3x4xf32>) -> tensor<1x4x6x4xf32>
+// CHECK: %[[J:.*]] = graph.concat %arg0, %[[U]] {axis = 3 : i64} : (tensor<1x4x6x4xf32>, tensor<1x4x6x4xf32>) -> tensor<1x4x6x8xf32>
+// CHECK-NOT: graph.transpose
+// CHECK: return %[[J]]
+func.func @pyramid(%a: tensor<1x4x6x4xf32>, %b: tensor<1x2x3x4xf32>) -> tensor<1x4x6x8xf32> {
+  %ta = graph.transpose %a {perm = array<i64: 0, 3, 1, 2>} : tensor<1x4x6x4xf32> -> tensor<1x4x4x6xf32>
+  %tb = graph.transpose %b {perm = array<i64: 0, 3, 1, 2>} : tensor<1x2x3x4xf32> -> tensor<1x4x2x3xf32>
+  %u = graph.resize %tb {mode = "nearest", coordinate_transformation_mode = "asymmetric", nearest_mode = "floor", cubic_coeff_a = -7.5e-01 : f64, exclude_outside = false, scales = array<f64: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x4x2x3xf32>) -> tensor<1x4x4x6xf32>
+  %j = graph.concat %ta, %u {axis = 1 : i64} : (tensor<1x4x4x6xf32>, tensor<1x4x4x6xf32>) -> tensor<1x8x4x6xf32>
+  %r = graph.transpose %j {perm = array<i64: 0, 2, 3, 1>} : tensor<1x8x4x6xf32> -> tensor<1x4x6x8xf32>
+  return %r : tensor<1x4x6x8xf32>
+}

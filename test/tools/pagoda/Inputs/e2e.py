@@ -261,6 +261,36 @@ def upsample(d):
     write(d, "upsample_want", {"y": y.astype(np.float32)})
 
 
+def fpn(d):
+    """A feature-pyramid merge: a coarse map upsampled (nearest, 2x) and
+    joined with a fine one along the channels, between convs; the layout
+    transposes move through the resize and the concat, which run
+    channels-last as data-movement kernels."""
+    rng = np.random.default_rng(10)
+    x = rng.uniform(-1, 1, [1, 8, 6, 10]).astype(np.float32)
+    wa = (rng.standard_normal((16, 8, 1, 1)) / 3).astype(np.float32)
+    wb = (rng.standard_normal((16, 8, 1, 1)) / 3).astype(np.float32)
+    wc = (rng.standard_normal((8, 32, 1, 1)) / 3).astype(np.float32)
+    scales = np.array([1, 1, 2, 2], np.float32)
+    nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="fine"),
+             helper.make_node("Conv", ["x", "wb"], ["b"], name="coarse", strides=[2, 2]),
+             helper.make_node("Resize", ["b", "", "scales"], ["u"], name="up", mode="nearest",
+                              coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+             helper.make_node("Concat", ["a", "u"], ["j"], name="join", axis=1),
+             helper.make_node("Conv", ["j", "wc"], ["y"], name="merge")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "fpn", nodes, [t("x", [1, 8, 6, 10])], [t("y", [1, 8, 6, 10])],
+         [numpy_helper.from_array(w, n) for w, n in ((wa, "wa"), (wb, "wb"), (wc, "wc"))] +
+         [numpy_helper.from_array(scales, "scales")])
+    x64 = x.astype(np.float64)
+    a = conv2d(x64, wa.astype(np.float64), None, 1, 0)
+    b = conv2d(x64, wb.astype(np.float64), None, 2, 0)
+    u = b.repeat(2, axis=2).repeat(2, axis=3)
+    y = conv2d(np.concatenate([a, u], axis=1), wc.astype(np.float64), None, 1, 0)
+    write(d, "fpn_in", {"x": x})
+    write(d, "fpn_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

@@ -14,6 +14,7 @@
 #include "pagoda/Codegen/Depthwise.h"
 #include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/Codegen/Matmul.h"
+#include "pagoda/Codegen/Movement.h"
 #include "pagoda/Codegen/Reduce.h"
 #include "pagoda/Codegen/Rows.h"
 #include "pagoda/Codegen/Transpose.h"
@@ -131,6 +132,16 @@ struct LoweredRows {
   Row scale, bias;
 };
 std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
+/// A `concat` group, or a nearest `resize` group that upsamples the two
+/// axes before the last by integer factors (a channels-last image), as a
+/// data-movement kernel; `operands` maps its inputs to group operands.
+struct LoweredMovement {
+  std::optional<codegen::ConcatKernel> concat;
+  std::optional<codegen::UpsampleKernel> upsample;
+  std::vector<int> operands;
+};
+std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
+
 /// Group kinds a row kernel may compute (lowerRowGroup decides).
 inline bool isRowKind(llvm::StringRef kind) {
   return kind == "softmax" || kind == "log_softmax" || kind == "layer_norm" ||

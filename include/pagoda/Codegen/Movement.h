@@ -1,0 +1,73 @@
+//===- Movement.h - Data-movement kernels: concat, upsampling ---*- C++ -*-===//
+//
+// Kernels that only move data, by DMA through UB on the vector cores
+// (docs/codegen.md, "Data movement"):
+//
+// - Concat: inputs viewed as [outer][L_i] (L_i = the concat axis' extent
+//   times the elements after it) joined into rows of sum(L_i). A tile of
+//   rows of every input comes in contiguously and leaves as strided bursts
+//   into its column range of the output rows.
+// - Nearest upsampling by integer factors of a tensor viewed as
+//   [outer][H][W][E] (a channels-last image, E the channels): each input
+//   row of W blocks comes in once and leaves sh x sw times, one DMA per
+//   output row and column phase (bursts of one block, sw - 1 blocks apart).
+//
+// Rows, blocks and offsets must be whole 32-byte units.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PAGODA_CODEGEN_MOVEMENT_H
+#define PAGODA_CODEGEN_MOVEMENT_H
+
+#include "pagoda/ISA/Program.h"
+#include "pagoda/Support/Result.h"
+#include "pagoda/Target/TargetDesc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pagoda::codegen {
+
+struct ConcatKernel {
+  std::string name;
+  unsigned elementBytes = 4;
+  uint64_t outer = 1;
+  std::vector<uint64_t> lengths; ///< L_i, elements per row of each input
+};
+
+struct UpsampleKernel {
+  std::string name;
+  unsigned elementBytes = 4;
+  uint64_t outer = 1, h = 0, w = 0, block = 0; ///< block: elements moved together (E)
+  uint64_t sh = 1, sw = 1;                     ///< integer factors
+};
+
+/// What both planners choose: rows of the (input) tensor per tile.
+struct MovementPlan {
+  uint32_t blockDim = 0;
+  uint32_t vectorCores = 0;
+  uint64_t tileRows = 0, tiles = 0;
+  double predictedCycles = 0;
+  std::string describe() const;
+};
+
+struct GeneratedMovement {
+  std::string assembly;
+  isa::Program program;
+  MovementPlan plan;
+};
+
+Result<MovementPlan> planConcat(const ConcatKernel &kernel, const target::TargetDesc &target);
+/// Kernel arguments: the inputs in order, Y.
+Result<GeneratedMovement> generateConcat(const ConcatKernel &kernel,
+                                         const target::TargetDesc &target);
+
+/// Rows are the outer x H input rows of W blocks.
+Result<MovementPlan> planUpsample(const UpsampleKernel &kernel, const target::TargetDesc &target);
+/// Kernel arguments: X, Y.
+Result<GeneratedMovement> generateUpsample(const UpsampleKernel &kernel,
+                                           const target::TargetDesc &target);
+
+} // namespace pagoda::codegen
+
+#endif // PAGODA_CODEGEN_MOVEMENT_H

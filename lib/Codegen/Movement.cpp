@@ -1,0 +1,318 @@
+//===- Movement.cpp - Data-movement kernels: concat, upsampling -----------===//
+//
+// The program of each vector core (docs/codegen.md, "Data movement"):
+//
+//   for tile t = core, core + cores, ...      (rows t*T .. t*T + n)
+//     MTE2  wait buf[t % 2] free; the tile's rows in (contiguous per input)
+//     MTE3  wait loaded; strided DMAs out (concat: each input's rows into
+//           its column range; upsampling: every input row sh x sw times);
+//           buf free
+//
+// The row count's remainder is one last, shorter tile on the core whose
+// turn it is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Codegen/Movement.h"
+
+#include "VectorWriter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <numeric>
+
+namespace pagoda::codegen {
+
+namespace {
+
+enum Reg : unsigned {
+  kY = 1,
+  kCore = 2,
+  kTile = 3,
+  kTiles = 4,
+  kBuf = 5,
+  kBufFlip = 6,
+  kSrc = 7,
+  kDst = 8,
+  kA = 9,
+  kLoop = 10,
+  kTmp = 11,
+  kTmp2 = 12,
+  kFirstInput = 13, ///< x13...: the inputs' GM addresses
+};
+constexpr unsigned kMaxInputs = 31 - kFirstInput + 1;
+
+/// The tile loop both kernels share; `body(n)` writes one tile of n rows
+/// (tile index in kTile, buffer in kBuf).
+class MovementWriter : protected VectorWriter {
+protected:
+  MovementWriter(const target::TargetDesc &t, const MovementPlan &p, uint64_t rows,
+                 uint64_t tileBytes)
+      : VectorWriter(t), p_(p), rows_(rows), tileBytes_(tileBytes) {}
+
+  void tiles(const std::function<void(uint64_t)> &body) {
+    const uint64_t fullTiles = rows_ / p_.tileRows, rest = rows_ % p_.tileRows;
+    line("movi x{}, {}", kTiles, fullTiles);
+    line("movi x{}, 0", kBuf);
+    line("movi x{}, {}", kBufFlip, tileBytes_);
+    credit(kFreeFlags);
+    line("add x{}, x{}, x0", kTile, kCore);
+    label("tile_loop");
+    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    body(p_.tileRows);
+    line("movi x{}, {}", kTmp, p_.vectorCores);
+    line("add x{0}, x{0}, x{1}", kTile, kTmp);
+    line("jmp tile_loop");
+    label("tiles_done");
+    if (rest) {
+      comment("the last {} rows, on the core whose turn it is", rest);
+      line("movi x{}, {}", kTmp, fullTiles % p_.vectorCores);
+      line("bne x{}, x{}, rest_done", kCore, kTmp);
+      line("movi x{}, {}", kTile, fullTiles);
+      body(rest);
+      label("rest_done");
+    }
+    takeBack(kFreeFlags);
+    line("halt");
+  }
+
+  /// reg = base + kTile * stride.
+  void offset(unsigned reg, unsigned base, uint64_t stride) {
+    line("movi x{}, {}", kTmp, stride);
+    line("mul x{}, x{}, x{}", reg, kTile, kTmp);
+    line("add x{0}, x{0}, x{1}", reg, base);
+  }
+
+  /// The buffer is loaded (MTE2 -> MTE3) and, after the stores, free.
+  void loaded() {
+    line("setf mte2, mte3, 0");
+    line("waitf mte2, mte3, 0");
+  }
+  void stored() {
+    line("setf mte3, mte2, 0");
+    line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
+  }
+
+  static constexpr const char *kFreeFlags[] = {"mte3, mte2, 0"};
+  const MovementPlan &p_;
+  uint64_t rows_, tileBytes_;
+};
+
+class ConcatEmitter : MovementWriter {
+public:
+  ConcatEmitter(const ConcatKernel &k, const MovementPlan &p, const target::TargetDesc &t)
+      : MovementWriter(t, p, k.outer, p.tileRows * total(k) * k.elementBytes), k_(k),
+        total_(total(k)) {}
+
+  std::string run() {
+    header(k_.name);
+    comment("concat of {} inputs into rows of {} elements ({} bytes each), {} rows: {}",
+            k_.lengths.size(), total_, k_.elementBytes, k_.outer, p_.describe());
+    for (size_t i = 0; i < k_.lengths.size(); ++i)
+      line("ldarg x{}, {}", kFirstInput + i, i);
+    line("ldarg x{}, {}", kY, k_.lengths.size());
+    coreIndex(kCore, kTmp);
+    tiles([&](uint64_t n) { tile(n); });
+    return take();
+  }
+
+private:
+  static uint64_t total(const ConcatKernel &k) {
+    return std::accumulate(k.lengths.begin(), k.lengths.end(), uint64_t(0));
+  }
+
+  void tile(uint64_t n) {
+    const uint64_t size = k_.elementBytes;
+    comment("a tile of {} rows", n);
+    line("waitf mte3, mte2, 0");
+    uint64_t ub = 0;
+    for (size_t i = 0; i < k_.lengths.size(); ++i) {
+      const uint64_t bytes = k_.lengths[i] * size;
+      offset(kSrc, kFirstInput + unsigned(i), p_.tileRows * bytes);
+      line("addi x{}, x{}, {}", kA, kBuf, ub);
+      line("dma_gm_ub x{}, x{}, len={}", kA, kSrc, n * bytes / 32);
+      ub += p_.tileRows * bytes;
+    }
+    loaded();
+    offset(kDst, kY, p_.tileRows * total_ * size);
+    ub = 0;
+    uint64_t column = 0;
+    for (uint64_t len : k_.lengths) {
+      const uint64_t bytes = len * size;
+      line("addi x{}, x{}, {}", kA, kBuf, ub);
+      line("addi x{}, x{}, {}", kTmp2, kDst, column * size);
+      line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kTmp2, kA, n, bytes / 32,
+           (total_ - len) * size / 32);
+      ub += p_.tileRows * bytes;
+      column += len;
+    }
+    stored();
+  }
+
+  const ConcatKernel &k_;
+  uint64_t total_;
+};
+
+class UpsampleEmitter : MovementWriter {
+public:
+  UpsampleEmitter(const UpsampleKernel &k, const MovementPlan &p, const target::TargetDesc &t)
+      : MovementWriter(t, p, k.outer * k.h, p.tileRows * k.w * k.block * k.elementBytes), k_(k),
+        eb_(k.block * k.elementBytes) {}
+
+  std::string run() {
+    header(k_.name);
+    comment("nearest upsampling of [{}][{}][{}][{}] by {} x {}, {}-byte elements: {}", k_.outer,
+            k_.h, k_.w, k_.block, k_.sh, k_.sw, k_.elementBytes, p_.describe());
+    line("ldarg x{}, 0", kFirstInput);
+    line("ldarg x{}, 1", kY);
+    coreIndex(kCore, kTmp);
+    tiles([&](uint64_t n) { tile(n); });
+    return take();
+  }
+
+private:
+  void tile(uint64_t n) {
+    const uint64_t rowBytes = k_.w * eb_, outRowBytes = rowBytes * k_.sw;
+    comment("a tile of {} input rows", n);
+    line("waitf mte3, mte2, 0");
+    offset(kSrc, kFirstInput, p_.tileRows * rowBytes);
+    line("dma_gm_ub x{}, x{}, len={}", kBuf, kSrc, n * rowBytes / 32);
+    loaded();
+    // Input row q lands in output rows q*sh .. q*sh + sh - 1.
+    offset(kDst, kY, p_.tileRows * k_.sh * outRowBytes);
+    line("add x{}, x{}, x0", kA, kBuf);
+    line("movi x{}, {}", kLoop, n);
+    label(fmt::format("row_loop_{}", n));
+    for (uint64_t i = 0; i < k_.sh; ++i)
+      for (uint64_t j = 0; j < k_.sw; ++j) {
+        line("addi x{}, x{}, {}", kTmp2, kDst, i * outRowBytes + j * eb_);
+        line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kTmp2, kA, k_.w, eb_ / 32,
+             (k_.sw - 1) * eb_ / 32);
+      }
+    line("addi x{0}, x{0}, {1}", kA, rowBytes);
+    line("movi x{}, {}", kTmp, k_.sh * outRowBytes);
+    line("add x{0}, x{0}, x{1}", kDst, kTmp);
+    line("addi x{0}, x{0}, -1", kLoop);
+    line("bne x{}, x0, row_loop_{}", kLoop, n);
+    stored();
+  }
+
+  const UpsampleKernel &k_;
+  uint64_t eb_;
+};
+
+/// Rows per tile: the count whose tiles finish first (two buffers, a
+/// buffer's round trip spread over two tiles), `stores` DMAs per tile.
+Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
+                              uint64_t inRowBytes, uint64_t outRowBytes,
+                              const std::function<uint64_t(uint64_t)> &stores,
+                              const target::TargetDesc &t) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("{} kernel '{}': {}", what, name, why));
+  };
+  if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 1)
+    return fail(t.name + " lacks a GM<->UB path or event ids");
+  const VectorCores vc(t);
+  const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
+  const auto &load = *t.path(target::Path::GmToUb);
+  const auto &store = *t.path(target::Path::UbToGm);
+  double best = std::numeric_limits<double>::infinity();
+  MovementPlan plan;
+  const uint64_t maxT = std::min<uint64_t>({rows, 0xFFFF, ub / (2 * inRowBytes)});
+  for (uint64_t n = 1; n <= maxT; ++n) {
+    if (n * inRowBytes / 32 > 0xFFFF)
+      break;
+    const uint64_t tiles = ceilDiv(rows, n);
+    const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
+    const double share = t.hbmBytesPerCycle() / double(cores);
+    const double in = double(n * inRowBytes) / std::min(double(load.bytesPerCycle), share);
+    const double out =
+        double(n * outRowBytes) / std::min(double(store.bytesPerCycle), share) + double(stores(n));
+    const double trip = double(load.latencyCycles + store.latencyCycles) + in + out;
+    const double cycles = double(ceilDiv(tiles, cores)) * std::max({in, out, trip / 2}) + trip / 2;
+    if (cycles < best) {
+      best = cycles;
+      plan.tileRows = n;
+      plan.tiles = tiles;
+      plan.vectorCores = vc.launched(cores);
+      plan.blockDim = vc.blockDim(cores);
+    }
+  }
+  if (!plan.tileRows)
+    return fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer",
+                            inRowBytes, ub));
+  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  return plan;
+}
+
+template <typename Emitter, typename Kernel>
+Result<GeneratedMovement> generate(const char *what, const Kernel &k, Result<MovementPlan> plan,
+                                   const target::TargetDesc &t) {
+  if (!plan)
+    return plan.error();
+  GeneratedMovement g;
+  g.plan = *plan;
+  g.assembly = Emitter(k, g.plan, t).run();
+  Result<isa::Program> program = assembleKernel(what, k.name, g.assembly);
+  if (!program)
+    return program.error();
+  g.program = std::move(*program);
+  return g;
+}
+
+} // namespace
+
+std::string MovementPlan::describe() const {
+  return fmt::format("{} tiles of {} rows on {} vector cores", tiles, tileRows, vectorCores);
+}
+
+Result<MovementPlan> planConcat(const ConcatKernel &k, const target::TargetDesc &t) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("concat kernel '{}': {}", k.name, why));
+  };
+  if (k.lengths.empty() || k.lengths.size() > kMaxInputs)
+    return fail(fmt::format("{} inputs (1 to {} are generated)", k.lengths.size(), kMaxInputs));
+  uint64_t total = 0;
+  for (uint64_t len : k.lengths) {
+    if (!len || (len * k.elementBytes) % 32)
+      return fail(fmt::format("an input row of {} bytes (the DMA moves whole 32-byte units)",
+                              len * k.elementBytes));
+    total += len;
+  }
+  if (!k.outer)
+    return fail("no rows");
+  const uint64_t inputs = k.lengths.size();
+  return planRows(
+      "concat", k.name, k.outer, total * k.elementBytes, total * k.elementBytes,
+      [&](uint64_t) { return inputs; }, t);
+}
+
+Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::TargetDesc &t) {
+  return generate<ConcatEmitter>("concat", k, planConcat(k, t), t);
+}
+
+Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetDesc &t) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("upsample kernel '{}': {}", k.name, why));
+  };
+  const uint64_t eb = k.block * k.elementBytes;
+  if (!k.outer || !k.h || !k.w || !eb || !k.sh || !k.sw)
+    return fail("an empty dimension");
+  if (eb % 32)
+    return fail(fmt::format("blocks of {} bytes (the DMA moves whole 32-byte units)", eb));
+  if ((k.sw - 1) * eb / 32 > 0xFFFF || k.w > 0xFFFF)
+    return fail("an output row too long for one DMA's gaps");
+  const uint64_t rowBytes = k.w * eb, phases = k.sh * k.sw;
+  return planRows(
+      "upsample", k.name, k.outer * k.h, rowBytes, rowBytes * phases,
+      [&](uint64_t n) { return n * phases; }, t);
+}
+
+Result<GeneratedMovement> generateUpsample(const UpsampleKernel &k, const target::TargetDesc &t) {
+  return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t), t);
+}
+
+} // namespace pagoda::codegen

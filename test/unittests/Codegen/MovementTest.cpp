@@ -1,0 +1,127 @@
+//===- MovementTest.cpp - Generated concat and upsampling kernels ---------===//
+//
+// Every kernel runs with race and bounds checks on and must put every
+// element in its place: concats of several inputs (rows split over tiles
+// with a shorter last tile), nearest upsampling by 2, 4 and 8 and unequal
+// factors.
+
+#include "../Sim/SimHarness.h"
+#include "KernelTestSupport.h"
+
+#include "pagoda/Codegen/Movement.h"
+
+#include <fmt/format.h>
+
+#include <numeric>
+
+using namespace pagoda;
+using namespace pagoda::codegen;
+using pagoda::test::SimHarness;
+
+namespace {
+
+struct ConcatCase {
+  uint64_t outer;
+  std::vector<uint64_t> lengths;
+};
+
+class GeneratedConcatTest : public ::testing::TestWithParam<ConcatCase> {};
+
+TEST_P(GeneratedConcatTest, JoinsEveryRow) {
+  const ConcatCase &c = GetParam();
+  SimHarness h("ascend-950pr");
+  ConcatKernel k{"cat", 4, c.outer, c.lengths};
+  Result<GeneratedMovement> g = generateConcat(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  const uint64_t total = std::accumulate(c.lengths.begin(), c.lengths.end(), uint64_t(0));
+  std::vector<std::vector<uint32_t>> xs;
+  std::vector<uint64_t> args;
+  for (size_t i = 0; i < c.lengths.size(); ++i) {
+    std::vector<uint32_t> x(c.outer * c.lengths[i]);
+    std::iota(x.begin(), x.end(), uint32_t(i << 24));
+    args.push_back(h.upload(x));
+    xs.push_back(std::move(x));
+  }
+  uint64_t out = h.alloc(c.outer * total * 4);
+  args.push_back(out);
+  sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, args};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+  std::vector<uint32_t> y = h.download<uint32_t>(out, c.outer * total);
+  uint64_t bad = 0;
+  for (uint64_t r = 0; r < c.outer; ++r) {
+    uint64_t col = 0;
+    for (size_t i = 0; i < c.lengths.size(); ++i)
+      for (uint64_t e = 0; e < c.lengths[i]; ++e, ++col)
+        if (y[r * total + col] != xs[i][r * c.lengths[i] + e] && bad++ < 3)
+          ADD_FAILURE() << "row " << r << " column " << col << " (" << g->plan.describe() << ")";
+  }
+  EXPECT_EQ(bad, 0u);
+  test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedConcatTest,
+                         ::testing::Values(ConcatCase{6400, {24, 24, 24, 24}},
+                                           ConcatCase{37, {8, 16}}, ConcatCase{1, {64, 8, 40}},
+                                           ConcatCase{1000, {96}}),
+                         [](const ::testing::TestParamInfo<ConcatCase> &info) {
+                           std::string name = fmt::format("{}", info.param.outer);
+                           for (uint64_t l : info.param.lengths)
+                             name += fmt::format("_{}", l);
+                           return name;
+                         });
+
+struct UpCase {
+  uint64_t outer, h, w, block, sh, sw;
+};
+
+class GeneratedUpsampleTest : public ::testing::TestWithParam<UpCase> {};
+
+TEST_P(GeneratedUpsampleTest, RepeatsEveryPixel) {
+  const UpCase &c = GetParam();
+  SimHarness h("ascend-950pr");
+  UpsampleKernel k{"up", 4, c.outer, c.h, c.w, c.block, c.sh, c.sw};
+  Result<GeneratedMovement> g = generateUpsample(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  std::vector<uint32_t> x(c.outer * c.h * c.w * c.block);
+  std::iota(x.begin(), x.end(), 0u);
+  const uint64_t oh = c.h * c.sh, ow = c.w * c.sw, n = c.outer * oh * ow * c.block;
+  uint64_t out = h.alloc(n * 4);
+  sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, {h.upload(x), out}};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+  std::vector<uint32_t> y = h.download<uint32_t>(out, n);
+  uint64_t bad = 0;
+  for (uint64_t o = 0; o < c.outer; ++o)
+    for (uint64_t i = 0; i < oh; ++i)
+      for (uint64_t j = 0; j < ow; ++j)
+        for (uint64_t e = 0; e < c.block; ++e) {
+          const uint64_t want = ((o * c.h + i / c.sh) * c.w + j / c.sw) * c.block + e;
+          if (y[((o * oh + i) * ow + j) * c.block + e] != x[want] && bad++ < 3)
+            ADD_FAILURE() << "Y[" << o << "][" << i << "][" << j << "][" << e << "] ("
+                          << g->plan.describe() << ")";
+        }
+  EXPECT_EQ(bad, 0u);
+  test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedUpsampleTest,
+                         ::testing::Values(UpCase{1, 40, 40, 24, 2, 2}, UpCase{1, 10, 10, 24, 8, 8},
+                                           UpCase{2, 5, 7, 8, 3, 1}, UpCase{1, 20, 20, 96, 4, 4}),
+                         [](const ::testing::TestParamInfo<UpCase> &info) {
+                           const UpCase &c = info.param;
+                           return fmt::format("{}x{}x{}x{}_by_{}x{}", c.outer, c.h, c.w, c.block,
+                                              c.sh, c.sw);
+                         });
+
+TEST(GeneratedMovement, RefusesPartialUnits) {
+  SimHarness h("ascend-950pr");
+  Result<MovementPlan> p = planConcat({"cat", 4, 4, {8, 3}}, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "an input row of 12 bytes");
+  p = planUpsample({"up", 4, 1, 4, 4, 3, 2, 2}, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "blocks of 12 bytes");
+}
+
+} // namespace
