@@ -198,6 +198,11 @@ Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKerne
     return plan.error();
   GeneratedBlockTranspose g;
   g.plan = *plan;
+  const uint64_t tile = plan->rt * plan->st * k.block * k.elementBytes;
+  g.buffers = {{"tile 0", target::MemSpace::UB, 0, tile},
+               {"tile 1", target::MemSpace::UB, tile, tile}};
+  if (std::optional<Error> e = verifyBuffers("block transpose", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, g.plan, t).run();
   Result<isa::Program> program = assembleKernel("block transpose", k.name, g.assembly);
   if (!program)

@@ -467,6 +467,9 @@ Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc
   Layout layout = layoutOf(k, *plan, classes, t);
   GeneratedConv g;
   g.plan = *plan;
+  g.buffers = cubeBuffers(layout.l1Half, layout.l0Half, layout.l0cHalf, layout.btHalf);
+  if (std::optional<Error> e = verifyBuffers("conv", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, g.plan, layout, classes).run();
   Result<isa::Program> program = assembleKernel("conv", k.name, g.assembly);
   if (!program)

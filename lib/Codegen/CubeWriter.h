@@ -13,6 +13,8 @@
 
 #include "AsmWriter.h"
 
+#include "pagoda/Codegen/Buffers.h"
+
 #include "pagoda/ISA/ISA.h"
 #include "pagoda/Sim/Numerics.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -236,6 +238,25 @@ private:
   static constexpr const char *kFreeFlags[] = {"mte1, mte2, 0", "m, mte1, 0", "fix, m, 0",
                                                "mte1, mte2, 1", "m, mte1, 1"};
 };
+
+/// The cube kernels' buffers: two halves each of L1 (operands), L0A, L0B,
+/// L0C and BT, and the bias staging in L1 after the operand halves.
+inline std::vector<BufferUse> cubeBuffers(uint64_t l1Half, uint64_t l0Half, uint64_t l0cHalf,
+                                          uint64_t btHalf) {
+  std::vector<BufferUse> out;
+  for (uint64_t h = 0; h < 2; ++h) {
+    out.push_back({fmt::format("L1 operands {}", h), target::MemSpace::L1, h * l1Half, l1Half});
+    out.push_back({fmt::format("L0A {}", h), target::MemSpace::L0A, h * l0Half, l0Half});
+    out.push_back({fmt::format("L0B {}", h), target::MemSpace::L0B, h * l0Half, l0Half});
+    out.push_back({fmt::format("L0C {}", h), target::MemSpace::L0C, h * l0cHalf, l0cHalf});
+    if (btHalf) {
+      out.push_back({fmt::format("bias staging {}", h), target::MemSpace::L1,
+                     2 * l1Half + h * btHalf, btHalf});
+      out.push_back({fmt::format("BT {}", h), target::MemSpace::BT, h * btHalf, btHalf});
+    }
+  }
+  return out;
+}
 
 } // namespace pagoda::codegen
 

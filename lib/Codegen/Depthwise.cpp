@@ -402,6 +402,19 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
   GeneratedDepthwise g;
   g.plan = *plan;
   const Layout layout = layoutOf(k, plan->rows, plan->channels);
+  // Weights, bias, then two sets of (input band, output rows).
+  const uint64_t setBase = layout.weights + layout.bias;
+  g.buffers = {{"weights", target::MemSpace::UB, 0, layout.weights},
+               {"bias", target::MemSpace::UB, layout.weights, layout.bias}};
+  for (uint64_t s = 0; s < 2; ++s) {
+    const uint64_t band = layout.bandRows * layout.rowStride;
+    g.buffers.push_back(
+        {fmt::format("band {}", s), target::MemSpace::UB, setBase + s * layout.set, band});
+    g.buffers.push_back({fmt::format("output rows {}", s), target::MemSpace::UB,
+                         setBase + s * layout.set + band, layout.set - band});
+  }
+  if (std::optional<Error> e = verifyBuffers("depthwise", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, g.plan, layout, t).run();
   Result<isa::Program> program = assembleKernel("depthwise", k.name, g.assembly);
   if (!program)

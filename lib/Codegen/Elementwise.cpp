@@ -508,6 +508,24 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
   GeneratedKernel g;
   g.plan = *plan;
   const Layout layout = layoutValues(k);
+  // Values share a set's slots by lifetime: value v is written at step
+  // def(v) (inputs 0, op i at i + 1) and last read at lastUse(v) + 1.
+  const size_t nin = k.inputs.size();
+  for (size_t v = 0; v < layout.slotOf.size(); ++v) {
+    const uint64_t from = v < nin ? 0 : v - nin + 1, to = uint64_t(layout.lastUse[v]) + 1;
+    if (layout.broadcastOf[v] >= 0)
+      g.buffers.push_back(
+          {fmt::format("broadcast value {}", v), target::MemSpace::UB,
+           (2 * uint64_t(plan->slots) + uint64_t(layout.broadcastOf[v])) * plan->tileBytes,
+           plan->tileBytes});
+    for (unsigned set = 0; set < 2 && layout.slotOf[v] >= 0; ++set)
+      g.buffers.push_back(
+          {fmt::format("set {} value {}", set, v), target::MemSpace::UB,
+           (set * uint64_t(plan->slots) + uint64_t(layout.slotOf[v])) * plan->tileBytes,
+           plan->tileBytes, from, to});
+  }
+  if (std::optional<Error> e = verifyBuffers("elementwise", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, t, layout, g.plan).run();
   Result<isa::Program> program = assembleKernel("elementwise", k.name, g.assembly);
   if (!program)

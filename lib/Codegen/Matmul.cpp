@@ -297,6 +297,9 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
 
   GeneratedMatmul g;
   g.plan = *plan;
+  g.buffers = cubeBuffers(shape.l1Half, shape.l0Half, shape.l0cHalf, shape.btHalf);
+  if (std::optional<Error> e = verifyBuffers("matmul", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, shape, g.plan).run();
   Result<isa::Program> program = assembleKernel("matmul", k.name, g.assembly);
   if (!program)

@@ -248,13 +248,19 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
   return plan;
 }
 
+/// `rowBytes`: UB bytes of one row of a tile.
 template <typename Emitter, typename Kernel>
 Result<GeneratedMovement> generate(const char *what, const Kernel &k, Result<MovementPlan> plan,
-                                   const target::TargetDesc &t) {
+                                   uint64_t rowBytes, const target::TargetDesc &t) {
   if (!plan)
     return plan.error();
   GeneratedMovement g;
   g.plan = *plan;
+  const uint64_t tile = plan->tileRows * rowBytes;
+  g.buffers = {{"tile 0", target::MemSpace::UB, 0, tile},
+               {"tile 1", target::MemSpace::UB, tile, tile}};
+  if (std::optional<Error> e = verifyBuffers(what, k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, g.plan, t).run();
   Result<isa::Program> program = assembleKernel(what, k.name, g.assembly);
   if (!program)
@@ -291,7 +297,8 @@ Result<MovementPlan> planConcat(const ConcatKernel &k, const target::TargetDesc 
 }
 
 Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::TargetDesc &t) {
-  return generate<ConcatEmitter>("concat", k, planConcat(k, t), t);
+  const uint64_t total = std::accumulate(k.lengths.begin(), k.lengths.end(), uint64_t(0));
+  return generate<ConcatEmitter>("concat", k, planConcat(k, t), total * k.elementBytes, t);
 }
 
 Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetDesc &t) {
@@ -312,7 +319,8 @@ Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetD
 }
 
 Result<GeneratedMovement> generateUpsample(const UpsampleKernel &k, const target::TargetDesc &t) {
-  return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t), t);
+  return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t),
+                                   k.w * k.block * k.elementBytes, t);
 }
 
 } // namespace pagoda::codegen

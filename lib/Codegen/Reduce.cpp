@@ -253,6 +253,13 @@ Result<GeneratedReduce> generateReduce(const ReduceKernel &k, const target::Targ
   GeneratedReduce g;
   g.plan = *plan;
   const Layout l = layoutOf(k, plan->channels, plan->blockRows);
+  for (uint64_t s = 0; s < 2; ++s) {
+    g.buffers.push_back({fmt::format("accumulator {}", s), target::MemSpace::UB, s * l.acc, l.acc});
+    g.buffers.push_back(
+        {fmt::format("rows {}", s), target::MemSpace::UB, 2 * l.acc + s * l.blk, l.blk});
+  }
+  if (std::optional<Error> e = verifyBuffers("reduce", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, g.plan, l, t).run();
   Result<isa::Program> program = assembleKernel("reduce", k.name, g.assembly);
   if (!program)

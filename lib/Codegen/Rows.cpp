@@ -516,6 +516,19 @@ Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc 
   GeneratedRows g;
   g.plan = *plan;
   const Layout l = layoutOf(k, plan->tileRows);
+  const uint64_t t8 = ceilDiv(plan->tileRows, 8);
+  g.buffers = {
+      {"rows 0", target::MemSpace::UB, l.buf, l.bufBytes},
+      {"rows 1", target::MemSpace::UB, l.buf + l.bufBytes, l.bufBytes},
+      {"exponentials", target::MemSpace::UB, l.exps, k.op == RowOp::LogSoftmax ? l.bufBytes : 0},
+      {"accumulators", target::MemSpace::UB, l.acc, plan->tileRows * kRepeatBytes},
+      {"results 0", target::MemSpace::UB, l.res, l.resBytes},
+      {"results 1", target::MemSpace::UB, l.res + l.resBytes, l.resBytes},
+      {"spread", target::MemSpace::UB, l.bc, t8 * kRepeatBytes},
+      {"scale", target::MemSpace::UB, l.scale, k.scale ? l.stride : 0},
+      {"bias", target::MemSpace::UB, l.bias, k.bias ? l.stride : 0}};
+  if (std::optional<Error> e = verifyBuffers("row", k.name, g.buffers, t))
+    return *e;
   g.assembly = Emitter(k, g.plan, l, t).run();
   Result<isa::Program> program = assembleKernel("row", k.name, g.assembly);
   if (!program)

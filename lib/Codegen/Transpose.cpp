@@ -349,6 +349,14 @@ Result<GeneratedTranspose> generateTranspose(const TransposeKernel &k,
   GeneratedTranspose g;
   g.plan = *plan;
   const Layout l = layoutOf(k, plan->rt, plan->st);
+  g.buffers = {{"index table", target::MemSpace::UB, 0, l.table}};
+  for (uint64_t s = 0; s < 2; ++s) {
+    const uint64_t set = l.table + s * (l.in + l.out);
+    g.buffers.push_back({fmt::format("in {}", s), target::MemSpace::UB, set, l.in});
+    g.buffers.push_back({fmt::format("out {}", s), target::MemSpace::UB, set + l.in, l.out});
+  }
+  if (std::optional<Error> e = verifyBuffers("transpose", k.name, g.buffers, t))
+    return *e;
   // Output slot (j, i) of the tile (source column j, source row i) reads
   // byte i * inRow + j * size of the input tile; padding slots read 0.
   const uint64_t size = k.elementBytes, outElems = l.outRow / size;

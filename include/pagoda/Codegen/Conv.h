@@ -21,6 +21,7 @@
 #ifndef PAGODA_CODEGEN_CONV_H
 #define PAGODA_CODEGEN_CONV_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -75,6 +76,7 @@ struct ConvPlan {
 struct GeneratedConv {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   ConvPlan plan;
 };
 

@@ -20,6 +20,7 @@
 #ifndef PAGODA_CODEGEN_DEPTHWISE_H
 #define PAGODA_CODEGEN_DEPTHWISE_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -64,6 +65,7 @@ struct DepthwisePlan {
 struct GeneratedDepthwise {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   DepthwisePlan plan;
 };
 

@@ -16,6 +16,7 @@
 #ifndef PAGODA_CODEGEN_ELEMENTWISE_H
 #define PAGODA_CODEGEN_ELEMENTWISE_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -107,6 +108,7 @@ struct ElementwisePlan {
 struct GeneratedKernel {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   ElementwisePlan plan;
 };
 

@@ -18,6 +18,7 @@
 #ifndef PAGODA_CODEGEN_MATMUL_H
 #define PAGODA_CODEGEN_MATMUL_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -54,6 +55,7 @@ struct MatmulPlan {
 struct GeneratedMatmul {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   MatmulPlan plan;
 };
 

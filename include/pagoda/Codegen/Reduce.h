@@ -13,6 +13,7 @@
 #ifndef PAGODA_CODEGEN_REDUCE_H
 #define PAGODA_CODEGEN_REDUCE_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -45,6 +46,7 @@ struct ReducePlan {
 struct GeneratedReduce {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   ReducePlan plan;
 };
 

@@ -15,6 +15,7 @@
 #ifndef PAGODA_CODEGEN_ROWS_H
 #define PAGODA_CODEGEN_ROWS_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -52,6 +53,7 @@ struct RowPlan {
 struct GeneratedRows {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   RowPlan plan;
 };
 

@@ -13,6 +13,7 @@
 #ifndef PAGODA_CODEGEN_TRANSPOSE_H
 #define PAGODA_CODEGEN_TRANSPOSE_H
 
+#include "pagoda/Codegen/Buffers.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -49,6 +50,7 @@ struct TransposePlan {
 struct GeneratedTranspose {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   TransposePlan plan;
   /// The kernel's second argument: the vgather offsets (u32, bytes).
   std::vector<uint32_t> indexTable;
@@ -89,6 +91,7 @@ struct BlockTransposePlan {
 struct GeneratedBlockTranspose {
   std::string assembly;
   isa::Program program;
+  std::vector<BufferUse> buffers; ///< on-chip placement, verified
   BlockTransposePlan plan;
 };
 
