@@ -13,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +34,43 @@ inline Result<isa::Program> assembleKernel(const char *what, const std::string &
     return Error(fmt::format("{} kernel '{}': generated code does not assemble: {}", what, name,
                              progs.error().str()));
   return std::move((*progs)[0]);
+}
+
+/// A planner's candidates and the cost model's cycles for each: the
+/// cheapest is the plan (ties: the first offered), and tiling search
+/// (`rank` > 0) asks for the next cheapest ones to simulate.
+template <typename Plan> class PlanChoice {
+public:
+  void offer(double cycles, const Plan &plan) { all_.push_back({cycles, plan}); }
+  bool empty() const { return all_.empty(); }
+  size_t size() const { return all_.size(); }
+  /// The `rank`-th cheapest (its cycles in `cycles`); `preferred` (an index
+  /// in offer order) is rank 0 when the planner prefers one over the
+  /// cheapest. Nothing past the last candidate.
+  std::optional<Plan> pick(unsigned rank, double &cycles, int preferred = -1) const {
+    std::vector<size_t> order(all_.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return all_[a].first < all_[b].first; });
+    if (preferred >= 0) {
+      order.erase(std::find(order.begin(), order.end(), size_t(preferred)));
+      order.insert(order.begin(), size_t(preferred));
+    }
+    if (rank >= order.size())
+      return std::nullopt;
+    cycles = all_[order[rank]].first;
+    return all_[order[rank]].second;
+  }
+
+private:
+  std::vector<std::pair<double, Plan>> all_;
+};
+
+/// The error for a tiling-search rank past a planner's candidates.
+inline Error noCandidate(const char *what, const std::string &name, unsigned rank, size_t count) {
+  return Error(
+      fmt::format("{} kernel '{}': no tiling candidate {} (it has {})", what, name, rank, count));
 }
 
 class AsmWriter {

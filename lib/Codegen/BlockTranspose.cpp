@@ -141,7 +141,7 @@ std::string BlockTransposePlan::describe() const {
 }
 
 Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
-                                              const target::TargetDesc &t) {
+                                              const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("block transpose kernel '{}': {}", k.name, why));
   };
@@ -160,6 +160,7 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<BlockTransposePlan> choice;
   BlockTransposePlan plan;
   for (uint64_t rt : divisors(k.rows))
     for (uint64_t st : divisors(k.cols)) {
@@ -176,15 +177,17 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
       const double trip = double(load.latencyCycles + store.latencyCycles) + in + out;
       const double cycles =
           double(ceilDiv(tiles, cores)) * std::max({in, out, trip / 2}) + trip / 2;
-      if (cycles < best) {
-        best = cycles;
-        plan.rt = rt;
-        plan.st = st;
-        plan.tiles = tiles;
-        plan.vectorCores = vc.launched(cores);
-        plan.blockDim = vc.blockDim(cores);
-      }
+      plan.rt = rt;
+      plan.st = st;
+      plan.tiles = tiles;
+      plan.vectorCores = vc.launched(cores);
+      plan.blockDim = vc.blockDim(cores);
+      choice.offer(cycles, plan);
     }
+  if (std::optional<BlockTransposePlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("block transpose", k.name, rank, choice.size());
   if (!plan.rt)
     return fail(fmt::format("no tile of whole blocks fits the {} B unified buffer twice", ub));
   plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
@@ -192,8 +195,8 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
 }
 
 Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKernel &k,
-                                                       const target::TargetDesc &t) {
-  Result<BlockTransposePlan> plan = planBlockTranspose(k, t);
+                                                       const target::TargetDesc &t, unsigned rank) {
+  Result<BlockTransposePlan> plan = planBlockTranspose(k, t, rank);
   if (!plan)
     return plan.error();
   GeneratedBlockTranspose g;
@@ -203,6 +206,8 @@ Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKerne
                {"tile 1", target::MemSpace::UB, tile, tile}};
   if (std::optional<Error> e = verifyBuffers("block transpose", k.name, g.buffers, t))
     return *e;
+  const uint64_t bytes = k.batch * k.rows * k.cols * k.block * k.elementBytes;
+  g.argBytes = {bytes, bytes};
   g.assembly = Emitter(k, g.plan, t).run();
   Result<isa::Program> program = assembleKernel("block transpose", k.name, g.assembly);
   if (!program)

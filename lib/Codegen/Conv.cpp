@@ -335,7 +335,7 @@ std::string ConvPlan::describe() const {
                      tiles, ohc, nt, blockDim, c1s, kext, classes);
 }
 
-Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
+Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("conv kernel '{}': {}", k.name, why));
   };
@@ -371,6 +371,7 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
   if (oh > 64)
     ohcs.push_back(oh);
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<ConvPlan> choice;
   ConvPlan plan;
   std::string why = "no tile fits the buffers of " + t.name;
   for (uint64_t ohc : ohcs) {
@@ -441,26 +442,29 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t) {
       double drainCycles = double(mtPad * nt * outSize) / drain.bytesPerCycle + drain.latencyCycles;
       double cycles = double(perCore) * std::max(tileCycles, drainCycles) + toA.latencyCycles +
                       t.cubeLatencyCycles + drainCycles;
-      if (cycles < best) {
-        best = cycles;
-        plan.blockDim = uint32_t(cores);
-        plan.ohc = ohc;
-        plan.nt = nt;
-        plan.c1s = c1s;
-        plan.kext = kext;
-        plan.tiles = tiles;
-        plan.classes = classes->size();
-      }
+      plan.blockDim = uint32_t(cores);
+      plan.ohc = ohc;
+      plan.nt = nt;
+      plan.c1s = c1s;
+      plan.kext = kext;
+      plan.tiles = tiles;
+      plan.classes = classes->size();
+      choice.offer(cycles, plan);
     }
   }
+  if (std::optional<ConvPlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("conv", k.name, rank, choice.size());
   if (!plan.blockDim)
     return fail(why);
   plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   return plan;
 }
 
-Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc &t) {
-  Result<ConvPlan> plan = planConv(k, t);
+Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc &t,
+                                   unsigned rank) {
+  Result<ConvPlan> plan = planConv(k, t, rank);
   if (!plan)
     return plan.error();
   std::vector<BandClass> classes = *bandClasses(k, plan->ohc);
@@ -470,6 +474,12 @@ Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc
   g.buffers = cubeBuffers(layout.l1Half, layout.l0Half, layout.l0cHalf, layout.btHalf);
   if (std::optional<Error> e = verifyBuffers("conv", k.name, g.buffers, t))
     return *e;
+  const unsigned size = elemSize(k.input), parts = partsOf(k);
+  g.argBytes.insert(g.argBytes.end(), parts, k.batch * k.h * k.w * k.c * size);
+  g.argBytes.insert(g.argBytes.end(), parts, k.m * k.packedK() * size);
+  if (k.bias)
+    g.argBytes.push_back(roundUp(k.m, 8) * 4);
+  g.argBytes.push_back(k.batch * k.outH() * k.outW() * k.m * elemSize(k.output));
   g.assembly = Emitter(k, g.plan, layout, classes).run();
   Result<isa::Program> program = assembleKernel("conv", k.name, g.assembly);
   if (!program)

@@ -64,6 +64,8 @@ enum Reg : unsigned {
   kYTile = 26,
   kChunk = 27,  ///< channel chunk of the tile
   kCBytes = 28, ///< its first channel, in bytes
+  kFill = 29,   ///< the padding's value: 0, or -inf for max pooling
+  kScale = 30,  ///< average pooling: 1 / window
 };
 
 /// Sizes of one plan (bytes).
@@ -80,7 +82,7 @@ Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t ct) {
   l.rowStride = roundUp((k.w + k.padL + k.padR) * ct * size, kRepeatBytes);
   l.bandRows = (rows - 1) * k.strideH + k.dilH * (k.kh - 1) + 1;
   l.outRowBytes = k.outW() * ct * size;
-  l.weights = roundUp(k.kh * k.kw * k.c * size, 32);
+  l.weights = k.op == DepthwiseKernel::Op::Conv ? roundUp(k.kh * k.kw * k.c * size, 32) : 0;
   l.bias = k.bias ? roundUp(k.c * size, 32) : 0;
   l.set = l.bandRows * l.rowStride + roundUp(rows * l.outRowBytes, 32);
   return l;
@@ -102,23 +104,29 @@ public:
             k_.relu ? ", relu" : "", p_.describe());
     unsigned arg = 0;
     line("ldarg x{}, {}", kX, arg++);
-    line("ldarg x{}, {}", kWArg, arg++);
+    if (conv())
+      line("ldarg x{}, {}", kWArg, arg++);
     if (k_.bias)
       line("ldarg x{}, {}", kBiasArg, arg++);
     line("ldarg x{}, {}", kY, arg++);
     coreIndex(kCore, kTmp);
     line("movi x{}, {}", kH, k_.h);
     line("movi x{}, {}", kTiles, p_.tiles);
-    // Weights and bias, once; the band buffers start as zeros (the pad
-    // columns stay zero: loads write only the image's columns).
-    line("movi x{}, 0", kUb);
-    line("dma_gm_ub x{}, x{}, len={}", kUb, kWArg, l_.weights / 32);
-    if (k_.bias) {
-      line("movi x{}, {}", kUb, l_.weights);
-      line("dma_gm_ub x{}, x{}, len={}", kUb, kBiasArg, l_.bias / 32);
+    line("movi x{}, {:#x}", kFill, fillBits());
+    if (k_.op == DepthwiseKernel::Op::AvgPool)
+      line("movi x{}, {:#x}", kScale, scaleBits());
+    // Weights and bias, once; the band buffers start as the padding's
+    // value (the pad columns keep it: loads write only the image's columns).
+    if (conv()) {
+      line("movi x{}, 0", kUb);
+      line("dma_gm_ub x{}, x{}, len={}", kUb, kWArg, l_.weights / 32);
+      if (k_.bias) {
+        line("movi x{}, {}", kUb, l_.weights);
+        line("dma_gm_ub x{}, x{}, len={}", kUb, kBiasArg, l_.bias / 32);
+      }
+      line("setf mte2, v, 1");
+      line("waitf mte2, v, 1");
     }
-    line("setf mte2, v, 1");
-    line("waitf mte2, v, 1");
     const uint64_t setBase = l_.weights + l_.bias;
     for (int s = 0; s < 2; ++s)
       zeroRows(setBase + uint64_t(s) * l_.set, l_.bandRows);
@@ -158,13 +166,26 @@ private:
   /// Band buffer free (V -> MTE2), output buffer free (MTE3 -> V).
   static constexpr const char *kFreeFlags[] = {"v, mte2, 0", "mte3, v, 0"};
 
-  /// V: `rows` band rows from UB address `base` (an immediate) to zero.
+  bool conv() const { return k_.op == DepthwiseKernel::Op::Conv; }
+  /// The padding's bits: 0, or -inf for max pooling.
+  uint32_t fillBits() const {
+    if (k_.op != DepthwiseKernel::Op::MaxPool)
+      return 0;
+    return k_.type == isa::DType::F32 ? 0xFF800000u : 0xFC00u;
+  }
+  uint32_t scaleBits() const {
+    const float s = 1.0f / float(k_.kh * k_.kw);
+    return k_.type == isa::DType::F32 ? num::floatBits(s) : num::f32ToF16(s);
+  }
+
+  /// V: `rows` band rows from UB address `base` (an immediate) to the
+  /// padding's value.
   void zeroRows(uint64_t base, uint64_t rows) {
     line("movi x{}, {}", kUb, base);
     const uint64_t reps = rows * l_.rowStride / kRepeatBytes;
     for (uint64_t done = 0; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
-      line("vdup.{} x{}, x0, rep={}", isa::dtypeName(k_.type), kUb, n);
+      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(k_.type), kUb, kFill, n);
       line("addi x{0}, x{0}, {1}", kUb, n * kRepeatBytes);
       done += n;
     }
@@ -204,7 +225,7 @@ private:
     line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(k_.padL * ct * size_));
     for (uint64_t done = 0, reps = l_.rowStride / kRepeatBytes; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
-      line("vdup.{} x{}, x0, rep={}", isa::dtypeName(k_.type), kTmp, n);
+      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(k_.type), kTmp, kFill, n);
       line("addi x{0}, x{0}, {1}", kTmp, n * kRepeatBytes);
       done += n;
     }
@@ -236,19 +257,30 @@ private:
           line("addi x{}, x{}, {}", kSrc1, kCBytes, l_.weights + c0 * size_);
           line("vcopy.{} x{}, x{}, rep={}, drs={}, srs=0", dt, kDst, kSrc1, reps, cBlocks);
         } else {
-          line("vdup.{} x{}, x0, rep={}, drs={}", dt, kDst, reps, cBlocks);
+          line("vdup.{} x{}, x{}, rep={}, drs={}", dt, kDst, kFill, reps, cBlocks);
         }
         for (uint64_t i = 0; i < k_.kh; ++i)
           for (uint64_t j = 0; j < k_.kw; ++j) {
             const uint64_t inOff =
                 i * k_.dilH * l_.rowStride + ((o0 * k_.strideW + j * k_.dilW) * ct + c0) * size_;
             line("addi x{}, x{}, {}", kSrc0, kInRow, inOff);
-            line("addi x{}, x{}, {}", kSrc1, kCBytes, ((i * k_.kw + j) * k_.c + c0) * size_);
             // Each tap accumulates into what the one before wrote.
             line("barrier v");
+            if (!conv()) {
+              line("{}.{} x{}, x{}, x{}, rep={}, drs={}, s0rs={}, s1rs={}",
+                   k_.op == DepthwiseKernel::Op::MaxPool ? "vmax" : "vadd", dt, kDst, kDst, kSrc0,
+                   reps, cBlocks, cBlocks, k_.strideW * cBlocks);
+              continue;
+            }
+            line("addi x{}, x{}, {}", kSrc1, kCBytes, ((i * k_.kw + j) * k_.c + c0) * size_);
             line("vmla.{} x{}, x{}, x{}, rep={}, drs={}, s0rs={}, s1rs=0", dt, kDst, kSrc0, kSrc1,
                  reps, cBlocks, k_.strideW * cBlocks);
           }
+        if (k_.op == DepthwiseKernel::Op::AvgPool) {
+          line("barrier v");
+          line("vmuls.{} x{}, x{}, x{}, rep={}, drs={}, srs={}", dt, kDst, kDst, kScale, reps,
+               cBlocks, cBlocks);
+        }
         if (k_.relu) {
           line("barrier v");
           line("vrelu.{} x{}, x{}, rep={}, drs={}, srs={}", dt, kDst, kDst, reps, cBlocks, cBlocks);
@@ -303,7 +335,9 @@ uint64_t DepthwiseKernel::outW() const {
   return w + padL + padR < span || !strideW ? 0 : (w + padL + padR - span) / strideW + 1;
 }
 
-unsigned depthwiseArgCount(const DepthwiseKernel &k) { return k.bias ? 4 : 3; }
+unsigned depthwiseArgCount(const DepthwiseKernel &k) {
+  return k.op != DepthwiseKernel::Op::Conv ? 2 : k.bias ? 4 : 3;
+}
 
 std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *weights) {
   std::vector<float> out(k.kh * k.kw * k.c);
@@ -318,7 +352,8 @@ std::string DepthwisePlan::describe() const {
                      channels, vectorCores);
 }
 
-Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t) {
+Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t,
+                                    unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("depthwise kernel '{}': {}", k.name, why));
   };
@@ -330,6 +365,8 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
     return fail("an empty dimension or a zero stride or dilation");
   if (!k.outH() || !k.outW())
     return fail("the window is larger than the padded input");
+  if (k.op != DepthwiseKernel::Op::Conv && (k.bias || k.relu))
+    return fail("a pool with a bias or ReLU");
   if ((k.c * size) % 32)
     return fail(fmt::format("{} channels are not whole 32-byte blocks", k.c));
 
@@ -347,6 +384,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   const uint64_t oh = k.outH(), ow = k.outW();
   const uint64_t lanes = kRepeatBytes / size, unit = 32 / size;
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<DepthwisePlan> choice;
   DepthwisePlan plan;
   // Channel chunks: divisors of C in whole blocks, whose repeat stride
   // (chunk x stride) fits the instruction field.
@@ -376,16 +414,18 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
       const double tile = std::max({loadCycles, storeCycles, compute});
       const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
                             loadCycles + storeCycles;
-      if (cycles < best) {
-        best = cycles;
-        plan.rows = rows;
-        plan.channels = ct;
-        plan.tiles = tiles;
-        plan.vectorCores = vc.launched(cores);
-        plan.blockDim = vc.blockDim(cores);
-      }
+      plan.rows = rows;
+      plan.channels = ct;
+      plan.tiles = tiles;
+      plan.vectorCores = vc.launched(cores);
+      plan.blockDim = vc.blockDim(cores);
+      choice.offer(cycles, plan);
     }
   }
+  if (std::optional<DepthwisePlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("depthwise", k.name, rank, choice.size());
   if (!plan.rows)
     return fail(fmt::format("one output row's band of one channel block does not fit the {} B "
                             "unified buffer twice",
@@ -394,9 +434,9 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   return plan;
 }
 
-Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
-                                             const target::TargetDesc &t) {
-  Result<DepthwisePlan> plan = planDepthwise(k, t);
+Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t,
+                                             unsigned rank) {
+  Result<DepthwisePlan> plan = planDepthwise(k, t, rank);
   if (!plan)
     return plan.error();
   GeneratedDepthwise g;
@@ -415,6 +455,13 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k,
   }
   if (std::optional<Error> e = verifyBuffers("depthwise", k.name, g.buffers, t))
     return *e;
+  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  g.argBytes = {k.batch * k.h * k.w * k.c * size};
+  if (k.op == DepthwiseKernel::Op::Conv)
+    g.argBytes.push_back(k.kh * k.kw * k.c * size);
+  if (k.bias)
+    g.argBytes.push_back(k.c * size);
+  g.argBytes.push_back(k.batch * k.outH() * k.outW() * k.c * size);
   g.assembly = Emitter(k, g.plan, layout, t).run();
   Result<isa::Program> program = assembleKernel("depthwise", k.name, g.assembly);
   if (!program)
@@ -443,16 +490,25 @@ std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector
     for (uint64_t r = 0; r < oh; ++r)
       for (uint64_t q = 0; q < ow; ++q)
         for (uint64_t ch = 0; ch < k.c; ++ch) {
-          float acc = k.bias ? round(bias[ch]) : 0.0f;
+          const bool max = k.op == DepthwiseKernel::Op::MaxPool;
+          const float fill = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+          float acc = k.bias ? round(bias[ch]) : fill;
           for (uint64_t i = 0; i < k.kh; ++i)
             for (uint64_t j = 0; j < k.kw; ++j) {
               const int64_t row = int64_t(r * k.strideH + i * k.dilH) - int64_t(k.padT);
               const int64_t col = int64_t(q * k.strideW + j * k.dilW) - int64_t(k.padL);
-              float xv = 0.0f;
+              float xv = fill;
               if (row >= 0 && row < int64_t(k.h) && col >= 0 && col < int64_t(k.w))
                 xv = round(x[((n * k.h + uint64_t(row)) * k.w + uint64_t(col)) * k.c + ch]);
-              acc = fma(xv, round(w[(i * k.kw + j) * k.c + ch]), acc);
+              if (max)
+                acc = std::isnan(acc) || std::isnan(xv) ? xv + acc : std::max(acc, xv);
+              else if (k.op == DepthwiseKernel::Op::AvgPool)
+                acc = round(acc + xv);
+              else
+                acc = fma(xv, round(w[(i * k.kw + j) * k.c + ch]), acc);
             }
+          if (k.op == DepthwiseKernel::Op::AvgPool)
+            acc = round(acc * round(1.0f / float(k.kh * k.kw)));
           y[((n * oh + r) * ow + q) * k.c + ch] =
               k.relu && !(acc > 0) && !std::isnan(acc) ? 0.0f : acc;
         }

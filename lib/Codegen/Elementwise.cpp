@@ -412,7 +412,7 @@ double predictCycles(const ElementwiseKernel &k, const target::TargetDesc &t, ui
 } // namespace
 
 Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target::TargetDesc &t,
-                                        uint32_t vectorCores) {
+                                        uint32_t vectorCores, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("elementwise kernel '{}': {}", k.name, why));
   };
@@ -475,6 +475,8 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
   // The cost model picks the number of vector cores: more cores share the
   // bandwidth and the work, each pays the pipeline's fill.
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<ElementwisePlan> choice;
+  int preferred = -1;
   for (uint32_t cores = 1; cores <= available; ++cores) {
     uint64_t chunk = (total + cores - 1) / cores;
     chunk = (chunk + unit - 1) / unit * unit;
@@ -486,23 +488,27 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     best = std::min(best, cycles);
     // Near-ties go to more cores: more transfers in flight hide latency
     // the model leaves out.
-    if (cycles <= best * 1.01) {
-      p.vectorCores = cores;
-      p.chunkBytes = chunk;
-      p.tileBytes = tile;
-    }
+    if (cycles <= best * 1.01)
+      preferred = int(choice.size());
+    p.vectorCores = cores;
+    p.chunkBytes = chunk;
+    p.tileBytes = tile;
+    choice.offer(cycles, p);
   }
-  if (p.vectorCores == 0)
+  if (choice.empty())
     return fail(fmt::format("cannot split {} bytes over {} vector cores", total, vectorCores));
-  p.predictedCycles = predictCycles(k, t, p.vectorCores, p.chunkBytes, p.tileBytes, tensorInputs) +
-                      t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  std::optional<ElementwisePlan> picked = choice.pick(rank, best, preferred);
+  if (!picked)
+    return noCandidate("elementwise", k.name, rank, choice.size());
+  p = *picked;
+  p.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   p.blockDim = vc.blockDim(p.vectorCores);
   return p;
 }
 
 Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const target::TargetDesc &t,
-                                            uint32_t vectorCores) {
-  Result<ElementwisePlan> plan = planElementwise(k, t, vectorCores);
+                                            uint32_t vectorCores, unsigned rank) {
+  Result<ElementwisePlan> plan = planElementwise(k, t, vectorCores, rank);
   if (!plan)
     return plan.error();
   GeneratedKernel g;
@@ -526,6 +532,13 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
   }
   if (std::optional<Error> e = verifyBuffers("elementwise", k.name, g.buffers, t))
     return *e;
+  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  for (const ElementwiseInput &in : k.inputs)
+    if (in.kind != Kind::Immediate)
+      g.argBytes.push_back(in.kind == Kind::Tensor ? k.elements * size
+                           : in.kind == Kind::Row  ? in.rowElements * size
+                                                   : size);
+  g.argBytes.insert(g.argBytes.end(), k.outputs.size(), k.elements * size);
   g.assembly = Emitter(k, t, layout, g.plan).run();
   Result<isa::Program> program = assembleKernel("elementwise", k.name, g.assembly);
   if (!program)

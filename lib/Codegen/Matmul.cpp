@@ -210,7 +210,7 @@ private:
 
 } // namespace
 
-Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t) {
+Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("matmul kernel '{}': {}", k.name, why));
   };
@@ -233,6 +233,7 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
   // slowest stage (loads share the chip's HBM), plus one step's latency
   // and one drain to fill and empty the pipeline.
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<MatmulPlan> choice;
   MatmulPlan plan;
   const uint64_t mMax = roundUp(k.m, 16), nMax = roundUp(k.n, 16);
   for (uint64_t mt = 16; mt <= std::min<uint64_t>(256, mMax); mt *= 2) {
@@ -265,24 +266,27 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       double cycles = double(perCore * steps) * stepCycles +
                       double(perCore) * std::max(0.0, drainCycles - stepCycles * double(steps)) +
                       load.latencyCycles + toA.latencyCycles + t.cubeLatencyCycles + drainCycles;
-      if (cycles < best) {
-        best = cycles;
-        plan.blockDim = uint32_t(cores);
-        plan.mt = mt;
-        plan.nt = nt;
-        plan.kt = kt;
-        plan.tiles = tiles;
-      }
+      plan.blockDim = uint32_t(cores);
+      plan.mt = mt;
+      plan.nt = nt;
+      plan.kt = kt;
+      plan.tiles = tiles;
+      choice.offer(cycles, plan);
     }
   }
+  if (std::optional<MatmulPlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("matmul", k.name, rank, choice.size());
   if (!plan.blockDim)
     return fail(fmt::format("no tile fits the buffers of {}", t.name));
   plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   return plan;
 }
 
-Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t) {
-  Result<MatmulPlan> plan = planMatmul(k, t);
+Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t,
+                                       unsigned rank) {
+  Result<MatmulPlan> plan = planMatmul(k, t, rank);
   if (!plan)
     return plan.error();
   // The buffer halves of the chosen tiles.
@@ -300,6 +304,11 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
   g.buffers = cubeBuffers(shape.l1Half, shape.l0Half, shape.l0cHalf, shape.btHalf);
   if (std::optional<Error> e = verifyBuffers("matmul", k.name, g.buffers, t))
     return *e;
+  g.argBytes.insert(g.argBytes.end(), parts, k.m * k.k * size);
+  g.argBytes.insert(g.argBytes.end(), parts, k.n * k.k * size);
+  if (k.bias)
+    g.argBytes.push_back(roundUp(k.n, 8) * 4);
+  g.argBytes.push_back(k.m * k.n * (isa::dtypeBits(k.output) / 8));
   g.assembly = Emitter(k, shape, g.plan).run();
   Result<isa::Program> program = assembleKernel("matmul", k.name, g.assembly);
   if (!program)

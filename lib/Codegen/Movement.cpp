@@ -209,7 +209,7 @@ private:
 Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
                               uint64_t inRowBytes, uint64_t outRowBytes,
                               const std::function<uint64_t(uint64_t)> &stores,
-                              const target::TargetDesc &t) {
+                              const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("{} kernel '{}': {}", what, name, why));
   };
@@ -220,6 +220,7 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<MovementPlan> choice;
   MovementPlan plan;
   const uint64_t maxT = std::min<uint64_t>({rows, 0xFFFF, ub / (2 * inRowBytes)});
   for (uint64_t n = 1; n <= maxT; ++n) {
@@ -233,14 +234,16 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
         double(n * outRowBytes) / std::min(double(store.bytesPerCycle), share) + double(stores(n));
     const double trip = double(load.latencyCycles + store.latencyCycles) + in + out;
     const double cycles = double(ceilDiv(tiles, cores)) * std::max({in, out, trip / 2}) + trip / 2;
-    if (cycles < best) {
-      best = cycles;
-      plan.tileRows = n;
-      plan.tiles = tiles;
-      plan.vectorCores = vc.launched(cores);
-      plan.blockDim = vc.blockDim(cores);
-    }
+    plan.tileRows = n;
+    plan.tiles = tiles;
+    plan.vectorCores = vc.launched(cores);
+    plan.blockDim = vc.blockDim(cores);
+    choice.offer(cycles, plan);
   }
+  if (std::optional<MovementPlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate(what.c_str(), name, rank, choice.size());
   if (!plan.tileRows)
     return fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer",
                             inRowBytes, ub));
@@ -251,7 +254,8 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
 /// `rowBytes`: UB bytes of one row of a tile.
 template <typename Emitter, typename Kernel>
 Result<GeneratedMovement> generate(const char *what, const Kernel &k, Result<MovementPlan> plan,
-                                   uint64_t rowBytes, const target::TargetDesc &t) {
+                                   uint64_t rowBytes, std::vector<uint64_t> argBytes,
+                                   const target::TargetDesc &t) {
   if (!plan)
     return plan.error();
   GeneratedMovement g;
@@ -261,6 +265,7 @@ Result<GeneratedMovement> generate(const char *what, const Kernel &k, Result<Mov
                {"tile 1", target::MemSpace::UB, tile, tile}};
   if (std::optional<Error> e = verifyBuffers(what, k.name, g.buffers, t))
     return *e;
+  g.argBytes = std::move(argBytes);
   g.assembly = Emitter(k, g.plan, t).run();
   Result<isa::Program> program = assembleKernel(what, k.name, g.assembly);
   if (!program)
@@ -275,7 +280,7 @@ std::string MovementPlan::describe() const {
   return fmt::format("{} tiles of {} rows on {} vector cores", tiles, tileRows, vectorCores);
 }
 
-Result<MovementPlan> planConcat(const ConcatKernel &k, const target::TargetDesc &t) {
+Result<MovementPlan> planConcat(const ConcatKernel &k, const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("concat kernel '{}': {}", k.name, why));
   };
@@ -293,15 +298,22 @@ Result<MovementPlan> planConcat(const ConcatKernel &k, const target::TargetDesc 
   const uint64_t inputs = k.lengths.size();
   return planRows(
       "concat", k.name, k.outer, total * k.elementBytes, total * k.elementBytes,
-      [&](uint64_t) { return inputs; }, t);
+      [&](uint64_t) { return inputs; }, t, rank);
 }
 
-Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::TargetDesc &t) {
+Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::TargetDesc &t,
+                                         unsigned rank) {
   const uint64_t total = std::accumulate(k.lengths.begin(), k.lengths.end(), uint64_t(0));
-  return generate<ConcatEmitter>("concat", k, planConcat(k, t), total * k.elementBytes, t);
+  std::vector<uint64_t> args;
+  for (uint64_t len : k.lengths)
+    args.push_back(k.outer * len * k.elementBytes);
+  args.push_back(k.outer * total * k.elementBytes);
+  return generate<ConcatEmitter>("concat", k, planConcat(k, t, rank), total * k.elementBytes,
+                                 std::move(args), t);
 }
 
-Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetDesc &t) {
+Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetDesc &t,
+                                  unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("upsample kernel '{}': {}", k.name, why));
   };
@@ -315,12 +327,14 @@ Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetD
   const uint64_t rowBytes = k.w * eb, phases = k.sh * k.sw;
   return planRows(
       "upsample", k.name, k.outer * k.h, rowBytes, rowBytes * phases,
-      [&](uint64_t n) { return n * phases; }, t);
+      [&](uint64_t n) { return n * phases; }, t, rank);
 }
 
-Result<GeneratedMovement> generateUpsample(const UpsampleKernel &k, const target::TargetDesc &t) {
-  return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t),
-                                   k.w * k.block * k.elementBytes, t);
+Result<GeneratedMovement> generateUpsample(const UpsampleKernel &k, const target::TargetDesc &t,
+                                           unsigned rank) {
+  const uint64_t in = k.outer * k.h * k.w * k.block * k.elementBytes;
+  return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t, rank),
+                                   k.w * k.block * k.elementBytes, {in, in * k.sh * k.sw}, t);
 }
 
 } // namespace pagoda::codegen

@@ -191,7 +191,7 @@ std::string ReducePlan::describe() const {
                      channels, blockRows, vectorCores);
 }
 
-Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t) {
+Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("reduce kernel '{}': {}", k.name, why));
   };
@@ -211,6 +211,7 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
   const auto &load = *t.path(target::Path::GmToUb);
   const uint64_t unit = 32 / size, lanes = kRepeatBytes / size;
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<ReducePlan> choice;
   ReducePlan plan;
   for (uint64_t ct = k.cols; ct >= unit; ct -= unit) {
     if (k.cols % ct || (ct * size / 32) > 255 || (k.cols - ct) * size / 32 > 0xFFFF)
@@ -231,23 +232,26 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
         std::max<double>(t.vectorMinCycles, double(maxRows * kRepeatBytes) / t.vectorBytesPerCycle);
     const double cycles = double(perCore) * std::max(loadCycles, compute) + load.latencyCycles +
                           2 * t.vectorMinCycles;
-    if (cycles < best) {
-      best = cycles;
-      plan.channels = ct;
-      plan.blockRows = maxRows;
-      plan.tiles = tiles;
-      plan.vectorCores = vc.launched(cores);
-      plan.blockDim = vc.blockDim(cores);
-    }
+    plan.channels = ct;
+    plan.blockRows = maxRows;
+    plan.tiles = tiles;
+    plan.vectorCores = vc.launched(cores);
+    plan.blockDim = vc.blockDim(cores);
+    choice.offer(cycles, plan);
   }
+  if (std::optional<ReducePlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("reduce", k.name, rank, choice.size());
   if (!plan.channels)
     return fail(fmt::format("no block of rows fits the {} B unified buffer", ub));
   plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   return plan;
 }
 
-Result<GeneratedReduce> generateReduce(const ReduceKernel &k, const target::TargetDesc &t) {
-  Result<ReducePlan> plan = planReduce(k, t);
+Result<GeneratedReduce> generateReduce(const ReduceKernel &k, const target::TargetDesc &t,
+                                       unsigned rank) {
+  Result<ReducePlan> plan = planReduce(k, t, rank);
   if (!plan)
     return plan.error();
   GeneratedReduce g;
@@ -260,6 +264,8 @@ Result<GeneratedReduce> generateReduce(const ReduceKernel &k, const target::Targ
   }
   if (std::optional<Error> e = verifyBuffers("reduce", k.name, g.buffers, t))
     return *e;
+  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  g.argBytes = {k.batch * k.rows * k.cols * size, k.batch * k.cols * size};
   g.assembly = Emitter(k, g.plan, l, t).run();
   Result<isa::Program> program = assembleKernel("reduce", k.name, g.assembly);
   if (!program)

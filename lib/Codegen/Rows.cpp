@@ -453,7 +453,7 @@ std::string RowPlan::describe() const {
                      perRow ? " (an instruction per row)" : "", vectorCores);
 }
 
-Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t) {
+Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("row kernel '{}': {}", k.name, why));
   };
@@ -475,6 +475,7 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t) {
   const uint64_t stride = roundUp(k.cols * 4, kRepeatBytes);
   const uint64_t maxT = std::min<uint64_t>({k.rows, t.vectorMaxRepeat, 0xFFFF});
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<RowPlan> choice;
   RowPlan plan;
   for (uint64_t rows = 1; rows <= maxT; ++rows) {
     if (layoutOf(k, rows).end > ub)
@@ -493,15 +494,17 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t) {
     const double trip = double(load.latencyCycles + store.latencyCycles) + in + out + compute;
     const double cycles =
         double(ceilDiv(tiles, cores)) * std::max({in, out, compute, trip / 2}) + trip / 2;
-    if (cycles < best) {
-      best = cycles;
-      plan.tileRows = rows;
-      plan.tiles = tiles;
-      plan.perRow = perRow;
-      plan.vectorCores = vc.launched(cores);
-      plan.blockDim = vc.blockDim(cores);
-    }
+    plan.tileRows = rows;
+    plan.tiles = tiles;
+    plan.perRow = perRow;
+    plan.vectorCores = vc.launched(cores);
+    plan.blockDim = vc.blockDim(cores);
+    choice.offer(cycles, plan);
   }
+  if (std::optional<RowPlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("row", k.name, rank, choice.size());
   if (!plan.tileRows)
     return fail(fmt::format("a row of {} values does not fit twice in the {} B unified buffer",
                             k.cols, ub));
@@ -509,8 +512,8 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t) {
   return plan;
 }
 
-Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc &t) {
-  Result<RowPlan> plan = planRows(k, t);
+Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc &t, unsigned rank) {
+  Result<RowPlan> plan = planRows(k, t, rank);
   if (!plan)
     return plan.error();
   GeneratedRows g;
@@ -529,6 +532,9 @@ Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc 
       {"bias", target::MemSpace::UB, l.bias, k.bias ? l.stride : 0}};
   if (std::optional<Error> e = verifyBuffers("row", k.name, g.buffers, t))
     return *e;
+  g.argBytes = {k.rows * k.cols * 4};
+  g.argBytes.insert(g.argBytes.end(), unsigned(k.scale) + unsigned(k.bias), k.cols * 4);
+  g.argBytes.push_back(reducesRows(k.op) ? k.rows * 4 : k.rows * k.cols * 4);
   g.assembly = Emitter(k, g.plan, l, t).run();
   Result<isa::Program> program = assembleKernel("row", k.name, g.assembly);
   if (!program)

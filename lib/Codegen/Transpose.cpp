@@ -284,7 +284,8 @@ std::string TransposePlan::describe() const {
   return fmt::format("{} tiles of {}x{} on {} vector cores", tiles, rt, st, vectorCores);
 }
 
-Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::TargetDesc &t) {
+Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::TargetDesc &t,
+                                    unsigned rank) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("transpose kernel '{}': {}", k.name, why));
   };
@@ -302,6 +303,7 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
   const auto &store = *t.path(target::Path::UbToGm);
   const uint64_t size = k.elementBytes;
   double best = std::numeric_limits<double>::infinity();
+  PlanChoice<TransposePlan> choice;
   TransposePlan plan;
   const uint64_t rt = std::min<uint64_t>(k.rows, 256 / size);
   for (uint64_t st = 32 / size; st <= std::max<uint64_t>(32 / size, roundUp(k.cols, 32 / size));
@@ -324,26 +326,28 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
     const double tile = std::max({loadCycles, storeCycles, gather});
     const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
                           loadCycles + storeCycles;
-    if (cycles < best) {
-      best = cycles;
-      plan.rt = rt;
-      plan.st = stEff;
-      plan.tiles = tiles;
-      plan.vectorCores = vc.launched(cores);
-      plan.blockDim = vc.blockDim(cores);
-    }
+    plan.rt = rt;
+    plan.st = stEff;
+    plan.tiles = tiles;
+    plan.vectorCores = vc.launched(cores);
+    plan.blockDim = vc.blockDim(cores);
+    choice.offer(cycles, plan);
     if (stEff == k.cols)
       break;
   }
+  if (std::optional<TransposePlan> picked = choice.pick(rank, best))
+    plan = *picked;
+  else if (!choice.empty())
+    return noCandidate("transpose", k.name, rank, choice.size());
   if (!plan.rt)
     return fail(fmt::format("no tile fits the {} B unified buffer", ub));
   plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
   return plan;
 }
 
-Result<GeneratedTranspose> generateTranspose(const TransposeKernel &k,
-                                             const target::TargetDesc &t) {
-  Result<TransposePlan> plan = planTranspose(k, t);
+Result<GeneratedTranspose> generateTranspose(const TransposeKernel &k, const target::TargetDesc &t,
+                                             unsigned rank) {
+  Result<TransposePlan> plan = planTranspose(k, t, rank);
   if (!plan)
     return plan.error();
   GeneratedTranspose g;
@@ -357,6 +361,8 @@ Result<GeneratedTranspose> generateTranspose(const TransposeKernel &k,
   }
   if (std::optional<Error> e = verifyBuffers("transpose", k.name, g.buffers, t))
     return *e;
+  const uint64_t bytes = k.batch * k.rows * k.cols * k.elementBytes;
+  g.argBytes = {bytes, l.table, bytes};
   // Output slot (j, i) of the tile (source column j, source row i) reads
   // byte i * inRow + j * size of the input tile; padding slots read 0.
   const uint64_t size = k.elementBytes, outElems = l.outRow / size;

@@ -207,6 +207,8 @@ std::string reportJSON(ModuleOp module, const Options &options, double compileSe
         kernel["block_dim"] = int64_t(code.blockDim);
         kernel["predicted_cycles"] = std::round(code.predictedCycles);
         kernel["predicted_us"] = std::round(code.predictedSeconds * 1e8) / 100;
+        if (code.simulatedCycles > 0)
+          kernel["simulated_cycles"] = std::round(code.simulatedCycles);
       }
     }
     kernels.push_back(std::move(kernel));
@@ -218,6 +220,7 @@ std::string reportJSON(ModuleOp module, const Options &options, double compileSe
   llvm::json::Object report{
       {"compile_seconds", compileSeconds},
       {"target", options.target},
+      {"tiling", options.tiling},
       {"hbm_peak_bytes", intAttr(hbm, "arena_bytes")},
       {"hbm_lower_bound_bytes", intAttr(hbm, "lower_bound_bytes")},
       {"weight_bytes", intAttr(hbm, "weight_bytes")},

@@ -19,6 +19,7 @@
 #include "pagoda/Compiler/Compiler.h"
 
 #include "pagoda/Artifact/HostOps.h"
+#include "pagoda/Codegen/Search.h"
 #include "pagoda/Config/Version.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/CostModel.h"
@@ -125,9 +126,9 @@ std::string nodeName(Operation *op) {
 
 class ArtifactEmitter {
 public:
-  ArtifactEmitter(ModuleOp module, const target::TargetDesc &target,
-                  std::function<void(std::string_view, uint64_t, uint64_t)> progress)
-      : module_(module), target_(target), progress_(std::move(progress)) {}
+  ArtifactEmitter(ModuleOp module, const target::TargetDesc &target, const Options &options)
+      : module_(module), target_(target), progress_(options.progress),
+        search_(options.tiling == "search"), candidates_(options.tilingCandidates) {}
 
   FailureOr<Emitted> run(StringRef source) {
     SmallVector<func::FuncOp> funcs(module_.getOps<func::FuncOp>());
@@ -361,6 +362,8 @@ private:
       return emitTransposeGroup(g, plan);
     if (kind == "concat" || kind == "resize")
       return emitMovementGroup(g, plan);
+    if (kind == "max_pool" || kind == "avg_pool")
+      return emitPoolGroup(g, plan);
     std::string why;
     if (graph::isRowKind(kind))
       if (std::optional<graph::LoweredRows> rows = graph::lowerRowGroup(g, why))
@@ -371,7 +374,8 @@ private:
         kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
     if (!lowered)
       return notOnNpu(g, why);
-    Result<codegen::GeneratedKernel> gen = codegen::generateElementwise(lowered->kernel, target_);
+    Result<codegen::GeneratedKernel> gen = generate<codegen::GeneratedKernel>(
+        [&](unsigned r) { return codegen::generateElementwise(lowered->kernel, target_, 0, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     uint32_t index = addKernel(gen->assembly, gen->program, g);
@@ -395,10 +399,31 @@ private:
                             "does)";
   }
 
+  /// A generator's result under the tiling mode: candidate 0 (the cost
+  /// model's choice), or under search the fastest candidate on the
+  /// simulator; the search is described in the group's record.
+  template <typename Generated>
+  Result<Generated> generate(const std::function<Result<Generated>(unsigned)> &candidate) {
+    if (!search_)
+      return candidate(0);
+    codegen::TilingSearch s;
+    Result<Generated> g = codegen::searchTiling<Generated>(candidate, target_, candidates_, s);
+    if (g) {
+      searched_.push_back(s.describe());
+      searchedCycles_ += s.simulatedCycles[s.chosen];
+    }
+    return g;
+  }
+
   void record(GroupOp g, std::string name, std::string tiling, double cycles, uint32_t blockDim,
               std::string assembly) {
     KernelCode code;
     code.name = std::move(name);
+    for (const std::string &s : searched_)
+      tiling += "; " + s;
+    code.simulatedCycles = searchedCycles_;
+    searched_.clear();
+    searchedCycles_ = 0;
     code.tiling = std::move(tiling);
     code.predictedCycles = cycles;
     code.predictedSeconds = cycles / target_.cyclesPerSecond();
@@ -416,7 +441,8 @@ private:
     if (!l)
       return notOnNpu(g, why);
     const codegen::MatmulKernel &k = l->kernel;
-    Result<codegen::GeneratedMatmul> gen = codegen::generateMatmul(k, target_);
+    Result<codegen::GeneratedMatmul> gen = generate<codegen::GeneratedMatmul>(
+        [&](unsigned r) { return codegen::generateMatmul(k, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     const bool f32 = k.input == isa::DType::F32;
@@ -466,7 +492,8 @@ private:
     launch(g, index, blockDim, std::move(args), plan);
     std::string code = assembly;
     if (tail) {
-      Result<codegen::GeneratedKernel> tg = codegen::generateElementwise(tail->kernel, target_);
+      Result<codegen::GeneratedKernel> tg = generate<codegen::GeneratedKernel>(
+          [&](unsigned r) { return codegen::generateElementwise(tail->kernel, target_, 0, r); });
       if (!tg)
         return g.emitError() << tg.error().str();
       std::vector<Ref> targs;
@@ -497,7 +524,8 @@ private:
     if (l->depthwise)
       return emitDepthwise(g, *l, plan);
     const codegen::ConvKernel &k = l->kernel;
-    Result<codegen::GeneratedConv> gen = codegen::generateConv(k, target_);
+    Result<codegen::GeneratedConv> gen = generate<codegen::GeneratedConv>(
+        [&](unsigned r) { return codegen::generateConv(k, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     const bool f32 = k.input == isa::DType::F32;
@@ -532,15 +560,16 @@ private:
     if (!l)
       return notOnNpu(g, why);
     if (l->blocks) {
-      Result<codegen::GeneratedBlockTranspose> gen =
-          codegen::generateBlockTranspose(*l->blocks, target_);
+      Result<codegen::GeneratedBlockTranspose> gen = generate<codegen::GeneratedBlockTranspose>(
+          [&](unsigned r) { return codegen::generateBlockTranspose(*l->blocks, target_, r); });
       if (!gen)
         return g.emitError() << gen.error().str();
       return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
                                 gen->plan.describe(), gen->plan.predictedCycles,
                                 {ref(g->getOperand(0))}, std::nullopt, Value(), plan);
     }
-    Result<codegen::GeneratedTranspose> gen = codegen::generateTranspose(*l->elements, target_);
+    Result<codegen::GeneratedTranspose> gen = generate<codegen::GeneratedTranspose>(
+        [&](unsigned r) { return codegen::generateTranspose(*l->elements, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     std::vector<uint8_t> table(gen->indexTable.size() * 4);
@@ -551,15 +580,33 @@ private:
                               plan);
   }
 
+  /// A channels-last local pool: the depthwise generator's window walk
+  /// without weights.
+  LogicalResult emitPoolGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    int x = -1;
+    std::optional<codegen::DepthwiseKernel> k = graph::lowerPoolGroup(g, x, why);
+    if (!k)
+      return notOnNpu(g, why);
+    Result<codegen::GeneratedDepthwise> gen = generate<codegen::GeneratedDepthwise>(
+        [&](unsigned r) { return codegen::generateDepthwise(*k, target_, r); });
+    if (!gen)
+      return g.emitError() << gen.error().str();
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                              gen->plan.describe(), gen->plan.predictedCycles,
+                              {ref(g->getOperand(unsigned(x)))}, std::nullopt, Value(), plan);
+  }
+
   /// A concat or an upsampling: DMA through UB on the vector cores.
   LogicalResult emitMovementGroup(GroupOp g, std::vector<Step> &plan) {
     std::string why;
     std::optional<graph::LoweredMovement> l = graph::lowerMovementGroup(g, why);
     if (!l)
       return notOnNpu(g, why);
-    Result<codegen::GeneratedMovement> gen = l->concat
-                                                 ? codegen::generateConcat(*l->concat, target_)
-                                                 : codegen::generateUpsample(*l->upsample, target_);
+    Result<codegen::GeneratedMovement> gen = generate<codegen::GeneratedMovement>([&](unsigned r) {
+      return l->concat ? codegen::generateConcat(*l->concat, target_, r)
+                       : codegen::generateUpsample(*l->upsample, target_, r);
+    });
     if (!gen)
       return g.emitError() << gen.error().str();
     std::vector<Ref> args;
@@ -576,7 +623,8 @@ private:
     std::optional<codegen::ReduceKernel> k = graph::lowerReduceGroup(g, why);
     if (!k)
       return notOnNpu(g, why);
-    Result<codegen::GeneratedReduce> gen = codegen::generateReduce(*k, target_);
+    Result<codegen::GeneratedReduce> gen = generate<codegen::GeneratedReduce>(
+        [&](unsigned r) { return codegen::generateReduce(*k, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
@@ -588,7 +636,8 @@ private:
   /// a layer norm's constant scale and bias as f32 rows.
   LogicalResult emitRowGroup(GroupOp g, const graph::LoweredRows &l, std::vector<Step> &plan) {
     const codegen::RowKernel &k = l.kernel;
-    Result<codegen::GeneratedRows> gen = codegen::generateRows(k, target_);
+    Result<codegen::GeneratedRows> gen = generate<codegen::GeneratedRows>(
+        [&](unsigned r) { return codegen::generateRows(k, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand)))};
@@ -606,7 +655,8 @@ private:
   /// bias as C values.
   LogicalResult emitDepthwise(GroupOp g, const graph::LoweredConv &l, std::vector<Step> &plan) {
     const codegen::DepthwiseKernel &k = *l.depthwise;
-    Result<codegen::GeneratedDepthwise> gen = codegen::generateDepthwise(k, target_);
+    Result<codegen::GeneratedDepthwise> gen = generate<codegen::GeneratedDepthwise>(
+        [&](unsigned r) { return codegen::generateDepthwise(k, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     std::vector<float> weights = floatsOf(l.weight);
@@ -666,7 +716,8 @@ private:
         {codegen::ElementwiseInput::Kind::Immediate, double(codegen::kHf32HighMask), true}};
     split.ops = {{codegen::VOp::And, 0, 1}, {codegen::VOp::Sub, 0, 2}};
     split.outputs = {2, 3};
-    Result<codegen::GeneratedKernel> sg = codegen::generateElementwise(split, target_);
+    Result<codegen::GeneratedKernel> sg = generate<codegen::GeneratedKernel>(
+        [&](unsigned r) { return codegen::generateElementwise(split, target_, 0, r); });
     if (!sg) {
       g.emitError() << sg.error().str();
       return failure();
@@ -780,6 +831,10 @@ private:
   ModuleOp module_;
   const target::TargetDesc &target_;
   std::function<void(std::string_view, uint64_t, uint64_t)> progress_;
+  bool search_ = false;
+  unsigned candidates_ = 4;
+  std::vector<std::string> searched_; ///< searches of the group being emitted
+  double searchedCycles_ = 0;
   Emitted out_;
   uint64_t scratch_ = 0;
   llvm::DenseMap<Value, Ref> refs_;
@@ -797,7 +852,11 @@ FailureOr<Emitted> emitArtifact(ModuleOp module, const Options &options, StringR
     module.emitError() << t.error().str();
     return failure();
   }
-  return ArtifactEmitter(module, *t, options.progress).run(source);
+  if (options.tiling != "auto" && options.tiling != "search") {
+    module.emitError() << "tiling mode '" << options.tiling << "' is not auto or search";
+    return failure();
+  }
+  return ArtifactEmitter(module, *t, options).run(source);
 }
 
 } // namespace pagoda::compiler

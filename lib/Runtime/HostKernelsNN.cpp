@@ -219,13 +219,20 @@ Status convTranspose(const HostCall &c) {
   return {};
 }
 
-/// MaxPool and AveragePool over the spatial dims of [N, C, D...].
+/// MaxPool and AveragePool over the spatial dims of [N, C, D...] (with
+/// channels_last: [N, D..., C], computed channels-first).
 template <bool isMax> Status pool(const HostCall &c) {
   if (Status s = arity(c, 1, 1); !s.ok())
     return s;
   if (Status s = floatsOnly(c); !s.ok())
     return s;
-  const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &os = c.outputs[0].desc->shape;
+  const artifact::Attribute *lastAttr = findAttr(c, "channels_last");
+  const bool last = lastAttr && lastAttr->kind == artifact::Attribute::Kind::Int && lastAttr->i;
+  std::vector<int64_t> xs = c.inputs[0].desc->shape, os = c.outputs[0].desc->shape;
+  if (last && xs.size() >= 3 && os.size() == xs.size()) { // as [N, C, D...]
+    std::rotate(xs.begin() + 1, xs.end() - 1, xs.end());
+    std::rotate(os.begin() + 1, os.end() - 1, os.end());
+  }
   if (xs.size() < 3 || os.size() != xs.size() || os[0] != xs[0] || os[1] != xs[1])
     return invalid("input and output must be [N, C, spatial...] alike");
   const size_t n = xs.size() - 2;
@@ -239,6 +246,8 @@ template <bool isMax> Status pool(const HostCall &c) {
   std::vector<int64_t> isz(xs.begin() + 2, xs.end()), osz(os.begin() + 2, os.end());
   const uint64_t kVol = product(w.kernel, 0, n), oVol = product(osz, 0, n),
                  iVol = product(isz, 0, n), planes = uint64_t(xs[0] * xs[1]);
+  if (last)
+    x = swapChannels(x, uint64_t(xs[0]), iVol, uint64_t(xs[1]));
   const std::vector<uint64_t> iStr = stridesOf(isz);
   std::vector<double> out(planes * oVol);
   std::vector<int64_t> o(n), k(n);
@@ -270,6 +279,8 @@ template <bool isMax> Status pool(const HostCall &c) {
       out[pl * oVol + op] = isMax ? acc : acc / double(includePad ? padded : count);
     }
   }
+  if (last)
+    out = swapChannels(out, uint64_t(xs[0]), uint64_t(xs[1]), oVol);
   storeAll(c.outputs[0], out);
   return {};
 }

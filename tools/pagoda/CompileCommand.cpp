@@ -56,6 +56,8 @@ struct CompileOptions {
   std::string precision = "fp32";
   std::vector<std::string> keepDtype;
   std::string progress = "auto";
+  std::string tiling = "auto";
+  unsigned tilingCandidates = 4;
   bool locations = false;
   bool timePasses = false;
   bool printIRAfterAll = false;
@@ -148,6 +150,8 @@ int compileModel(const CompileOptions &o) {
   options.kernels = o.kernels;
   options.precision = o.precision;
   options.keepDtype = o.keepDtype;
+  options.tiling = o.tiling;
+  options.tilingCandidates = o.tilingCandidates;
   // Progress on stderr: always, never, or (auto) once a compile has taken
   // 2 s, at most a line a second and the last of each stage.
   double lastPrint = -1;
@@ -268,6 +272,15 @@ void pagoda::driver::addCompileCommand(CLI::App &app, CommandFn &run) {
       ->capture_default_str();
   cmd->add_option("--keep-dtype", o->keepDtype,
                   "Node-name glob whose ops stay in f32 in a 16-bit mode (repeatable)");
+  cmd->add_option("--tiling", o->tiling,
+                  "auto (each kernel's tiling by the cost model) or search (the fastest on the "
+                  "simulator of the cost model's first --tiling-candidates; slower compiles)")
+      ->check(CLI::IsMember({"auto", "search"}))
+      ->capture_default_str();
+  cmd->add_option("--tiling-candidates", o->tilingCandidates,
+                  "Tilings per kernel that --tiling search simulates")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
   cmd->add_option("--progress", o->progress,
                   "Progress lines on stderr: auto (once a compile has run 2 s), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))

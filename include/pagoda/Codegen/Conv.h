@@ -77,14 +77,17 @@ struct GeneratedConv {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   ConvPlan plan;
 };
 
 /// Checks the kernel against `target` and chooses its tiles by the cost
 /// model, without generating code.
-Result<ConvPlan> planConv(const ConvKernel &kernel, const target::TargetDesc &target);
+Result<ConvPlan> planConv(const ConvKernel &kernel, const target::TargetDesc &target,
+                          unsigned rank = 0);
 
-Result<GeneratedConv> generateConv(const ConvKernel &kernel, const target::TargetDesc &target);
+Result<GeneratedConv> generateConv(const ConvKernel &kernel, const target::TargetDesc &target,
+                                   unsigned rank = 0);
 
 /// The kernel's exact result as the ISA defines it (accumulation order of
 /// the plan's L1 and L0 steps and passes), for tests. Operands as the kernel

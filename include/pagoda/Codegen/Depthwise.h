@@ -16,6 +16,11 @@
 // tiles overlap. f32 and f16 (each tap is one fused multiply-add, rounded
 // once to the type).
 //
+// Local max and average pools of channels-last tensors are the same window
+// walk without weights (`op`): each tap is a vmax or a vadd into the
+// accumulator, the padding holds the op's identity (-inf for max), and the
+// average multiplies by 1 / (kh x kw) (the window's size, pads included).
+//
 //===----------------------------------------------------------------------===//
 #ifndef PAGODA_CODEGEN_DEPTHWISE_H
 #define PAGODA_CODEGEN_DEPTHWISE_H
@@ -32,6 +37,7 @@
 namespace pagoda::codegen {
 
 struct DepthwiseKernel {
+  enum class Op : uint8_t { Conv, MaxPool, AvgPool };
   std::string name;
   isa::DType type = isa::DType::F32;
   uint64_t batch = 1, c = 0, h = 0, w = 0; ///< X is [batch][h][w][c]
@@ -40,13 +46,14 @@ struct DepthwiseKernel {
   uint64_t strideH = 1, strideW = 1, dilH = 1, dilW = 1;
   bool bias = false; ///< one value per channel, of the kernel's type
   bool relu = false;
+  Op op = Op::Conv; ///< pools take no weights, bias or ReLU
 
   uint64_t outH() const;
   uint64_t outW() const;
 };
 
 /// Kernel arguments: X, the weights as [kh*kw][c] (packDepthwiseWeights),
-/// the bias ([c]) if any, Y.
+/// the bias ([c]) if any, Y; pools: X, Y.
 unsigned depthwiseArgCount(const DepthwiseKernel &k);
 
 /// Weights [c][1][kh][kw] (row-major) as the kernel reads them, [kh*kw][c].
@@ -66,13 +73,14 @@ struct GeneratedDepthwise {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   DepthwisePlan plan;
 };
 
-Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &kernel,
-                                    const target::TargetDesc &target);
+Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &kernel, const target::TargetDesc &target,
+                                    unsigned rank = 0);
 Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &kernel,
-                                             const target::TargetDesc &target);
+                                             const target::TargetDesc &target, unsigned rank = 0);
 
 /// The kernel's exact result: per output, the bias (or 0), then one fused
 /// multiply-add per tap in row-major window order (rounded to the type),

@@ -109,6 +109,7 @@ struct GeneratedKernel {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   ElementwisePlan plan;
 };
 
@@ -117,12 +118,13 @@ struct GeneratedKernel {
 /// unsupported type, too many operands, a target without a GM-UB path).
 /// `vectorCores` forces the split (0: the cost model picks).
 Result<ElementwisePlan> planElementwise(const ElementwiseKernel &kernel,
-                                        const target::TargetDesc &target, uint32_t vectorCores = 0);
+                                        const target::TargetDesc &target, uint32_t vectorCores = 0,
+                                        unsigned rank = 0);
 
 /// Plans the kernel and generates it.
 Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &kernel,
                                             const target::TargetDesc &target,
-                                            uint32_t vectorCores = 0);
+                                            uint32_t vectorCores = 0, unsigned rank = 0);
 
 /// The kernel's result as the ISA defines it, computed on the host (the
 /// reference tests compare the simulator against). `inputs` holds one byte

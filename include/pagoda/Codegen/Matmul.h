@@ -56,16 +56,18 @@ struct GeneratedMatmul {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   MatmulPlan plan;
 };
 
 /// Checks the kernel against `target` (cube mode, paths, sizes) and
 /// chooses its tiles by the cost model, without generating code.
-Result<MatmulPlan> planMatmul(const MatmulKernel &kernel, const target::TargetDesc &target);
+Result<MatmulPlan> planMatmul(const MatmulKernel &kernel, const target::TargetDesc &target,
+                              unsigned rank = 0);
 
 /// Plans the kernel and generates it.
-Result<GeneratedMatmul> generateMatmul(const MatmulKernel &kernel,
-                                       const target::TargetDesc &target);
+Result<GeneratedMatmul> generateMatmul(const MatmulKernel &kernel, const target::TargetDesc &target,
+                                       unsigned rank = 0);
 
 /// Splits f32 values into the high part the cube's f32 mode holds exactly
 /// (the top 11 significant bits) and the exact remainder.

@@ -56,19 +56,22 @@ struct GeneratedMovement {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   MovementPlan plan;
 };
 
-Result<MovementPlan> planConcat(const ConcatKernel &kernel, const target::TargetDesc &target);
+Result<MovementPlan> planConcat(const ConcatKernel &kernel, const target::TargetDesc &target,
+                                unsigned rank = 0);
 /// Kernel arguments: the inputs in order, Y.
 Result<GeneratedMovement> generateConcat(const ConcatKernel &kernel,
-                                         const target::TargetDesc &target);
+                                         const target::TargetDesc &target, unsigned rank = 0);
 
 /// Rows are the outer x H input rows of W blocks.
-Result<MovementPlan> planUpsample(const UpsampleKernel &kernel, const target::TargetDesc &target);
+Result<MovementPlan> planUpsample(const UpsampleKernel &kernel, const target::TargetDesc &target,
+                                  unsigned rank = 0);
 /// Kernel arguments: X, Y.
 Result<GeneratedMovement> generateUpsample(const UpsampleKernel &kernel,
-                                           const target::TargetDesc &target);
+                                           const target::TargetDesc &target, unsigned rank = 0);
 
 } // namespace pagoda::codegen
 

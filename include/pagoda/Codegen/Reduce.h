@@ -47,13 +47,15 @@ struct GeneratedReduce {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   ReducePlan plan;
 };
 
-Result<ReducePlan> planReduce(const ReduceKernel &kernel, const target::TargetDesc &target);
+Result<ReducePlan> planReduce(const ReduceKernel &kernel, const target::TargetDesc &target,
+                              unsigned rank = 0);
 /// Kernel arguments: X, Y.
-Result<GeneratedReduce> generateReduce(const ReduceKernel &kernel,
-                                       const target::TargetDesc &target);
+Result<GeneratedReduce> generateReduce(const ReduceKernel &kernel, const target::TargetDesc &target,
+                                       unsigned rank = 0);
 
 /// The kernel's exact result: per column, rows folded in order in the
 /// element type (max: NaN if any is), mean scaled by 1/rows rounded to the

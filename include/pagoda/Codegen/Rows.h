@@ -54,13 +54,16 @@ struct GeneratedRows {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   RowPlan plan;
 };
 
-Result<RowPlan> planRows(const RowKernel &kernel, const target::TargetDesc &target);
+Result<RowPlan> planRows(const RowKernel &kernel, const target::TargetDesc &target,
+                         unsigned rank = 0);
 /// Kernel arguments: X, the scale and bias when set, Y ([R] for the
 /// reductions, [R][C] otherwise).
-Result<GeneratedRows> generateRows(const RowKernel &kernel, const target::TargetDesc &target);
+Result<GeneratedRows> generateRows(const RowKernel &kernel, const target::TargetDesc &target,
+                                   unsigned rank = 0);
 
 /// The kernel's exact result (f32): each row folded lane-wise in repeat
 /// order into 256 / 4 lanes, the lanes combined by a pairwise tree, then

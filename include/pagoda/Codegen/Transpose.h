@@ -51,16 +51,17 @@ struct GeneratedTranspose {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   TransposePlan plan;
   /// The kernel's second argument: the vgather offsets (u32, bytes).
   std::vector<uint32_t> indexTable;
 };
 
-Result<TransposePlan> planTranspose(const TransposeKernel &kernel,
-                                    const target::TargetDesc &target);
+Result<TransposePlan> planTranspose(const TransposeKernel &kernel, const target::TargetDesc &target,
+                                    unsigned rank = 0);
 /// Kernel arguments: X, the index table, Y.
 Result<GeneratedTranspose> generateTranspose(const TransposeKernel &kernel,
-                                             const target::TargetDesc &target);
+                                             const target::TargetDesc &target, unsigned rank = 0);
 
 /// Y[b][s][r][e] = X[b][r][s][e]: blocks of `block` contiguous elements
 /// move whole (attention's [0, 2, 1, 3], a pixel shuffle's [H][W][kh][kw*C]
@@ -92,14 +93,16 @@ struct GeneratedBlockTranspose {
   std::string assembly;
   isa::Program program;
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
+  std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   BlockTransposePlan plan;
 };
 
 Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &kernel,
-                                              const target::TargetDesc &target);
+                                              const target::TargetDesc &target, unsigned rank = 0);
 /// Kernel arguments: X, Y.
 Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKernel &kernel,
-                                                       const target::TargetDesc &target);
+                                                       const target::TargetDesc &target,
+                                                       unsigned rank = 0);
 
 } // namespace pagoda::codegen
 

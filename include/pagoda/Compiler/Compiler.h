@@ -44,6 +44,11 @@ struct Options {
   /// in f32.
   std::string precision = "fp32";
   std::vector<std::string> keepDtype;
+  /// How each kernel's tiling is chosen: "auto" (the cost model's choice)
+  /// or "search" (the fastest on the simulator of the cost model's first
+  /// `tilingCandidates`; codegen/Search.h).
+  std::string tiling = "auto";
+  unsigned tilingCandidates = 4;
   /// Called as work proceeds: after each pass of the graph pipeline
   /// (stage "pass NAME") and after each group emitted ("kernels"), with how
   /// many of `total` are done. The tool prints it for long compiles.
@@ -57,6 +62,9 @@ struct KernelCode {
   double predictedCycles = 0; ///< the cost model's, launch overhead included
   double predictedSeconds = 0;
   uint32_t blockDim = 0;
+  /// Tiling search only: the simulated cycles of the kept tilings (the
+  /// group's kernels summed), launch overhead included; 0 otherwise.
+  double simulatedCycles = 0;
   std::string assembly; ///< what `--emit asm` prints
 };
 

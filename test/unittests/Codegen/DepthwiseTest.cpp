@@ -25,6 +25,7 @@ struct Case {
   uint64_t batch, c, h, w, kh, kw, padT, padB, padL, padR, sh, sw, dh, dw;
   bool bias, relu;
   isa::DType type = isa::DType::F32;
+  DepthwiseKernel::Op op = DepthwiseKernel::Op::Conv;
 
   DepthwiseKernel kernel() const {
     DepthwiseKernel k = test::withShape(
@@ -33,6 +34,7 @@ struct Case {
     k.type = type;
     k.bias = bias;
     k.relu = relu;
+    k.op = op;
     return k;
   }
 };
@@ -61,7 +63,9 @@ sim::KernelStats runCase(const Case &c, DepthwisePlan *planOut = nullptr) {
     return h.upload(test::packBits(c.type, bits));
   };
   const unsigned size = isa::dtypeBits(c.type) / 8;
-  std::vector<uint64_t> args = {bytes(x), bytes(packed)};
+  std::vector<uint64_t> args = {bytes(x)};
+  if (c.op == DepthwiseKernel::Op::Conv)
+    args.push_back(bytes(packed));
   if (c.bias)
     args.push_back(bytes(bias));
   const uint64_t count = c.batch * k.outH() * k.outW() * c.c;
@@ -117,6 +121,32 @@ INSTANTIATE_TEST_SUITE_P(
       const Case &c = info.param;
       return fmt::format("{}_{}x{}x{}x{}_k{}x{}_s{}_{}", isa::dtypeName(c.type), c.batch, c.h, c.w,
                          c.c, c.kh, c.kw, c.sh, info.index);
+    });
+
+// Local pools are the same window walk without weights: padding holds
+// -inf for max (a window over padding and negative values), the average
+// divides by the whole window.
+class GeneratedPoolTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(GeneratedPoolTest, MatchesTheReferenceBitForBit) { runCase(GetParam()); }
+
+constexpr auto kMax = DepthwiseKernel::Op::MaxPool;
+constexpr auto kAvg = DepthwiseKernel::Op::AvgPool;
+INSTANTIATE_TEST_SUITE_P(
+    Codegen, GeneratedPoolTest,
+    ::testing::Values(
+        // 2x2 stride 2 (the PP-OCR classifier's), f32 and f16.
+        Case{1, 200, 2, 96, 2, 2, 0, 0, 0, 0, 2, 2, 1, 1, false, false, isa::DType::F32, kMax},
+        Case{1, 192, 2, 96, 2, 2, 0, 0, 0, 0, 2, 2, 1, 1, false, false, isa::DType::F16, kMax},
+        // 3x3 stride 2 with padding on every side, two images.
+        Case{2, 24, 15, 13, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, false, false, isa::DType::F32, kMax},
+        // The recognizer's average over 3x2 windows, stride 3x2.
+        Case{1, 480, 3, 80, 3, 2, 0, 0, 0, 0, 3, 2, 1, 1, false, false, isa::DType::F32, kAvg},
+        Case{1, 64, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false, isa::DType::F16, kAvg}),
+    [](const ::testing::TestParamInfo<Case> &info) {
+      const Case &c = info.param;
+      return fmt::format("{}_{}_{}x{}x{}x{}_k{}x{}_s{}", c.op == kMax ? "max" : "avg",
+                         isa::dtypeName(c.type), c.batch, c.h, c.w, c.c, c.kh, c.kw, c.sh);
     });
 
 TEST(GeneratedDepthwise, PredictsTheSimulator) {

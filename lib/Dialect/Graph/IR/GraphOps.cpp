@@ -788,9 +788,12 @@ template <typename Op> static LogicalResult verifyArg(Op op) {
 template <typename Op> static LogicalResult verifyPool(Op op) {
   auto in = rankedType(op.getInput());
   auto out = rankedType(op.getOutput());
+  const bool last = op.getChannelsLast();
   if (in.getRank() < 3)
-    return op.emitOpError() << "input must be [N, C, spatial...], got " << shapeStr(in.getShape());
-  const int64_t n = in.getRank() - 2;
+    return op.emitOpError() << "input must be "
+                            << (last ? "[N, spatial..., C]" : "[N, C, spatial...]") << ", got "
+                            << shapeStr(in.getShape());
+  const int64_t n = in.getRank() - 2, first = last ? 1 : 2, channel = last ? n + 1 : 1;
   ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(), pads = op.getPads(),
                     dilations = op.getDilations();
   if (int64_t(kernel.size()) != n || int64_t(strides.size()) != n ||
@@ -803,14 +806,14 @@ template <typename Op> static LogicalResult verifyPool(Op op) {
   if (out.getRank() != in.getRank())
     return op.emitOpError() << "result rank " << out.getRank() << " differs from input rank "
                             << in.getRank();
-  if (failed(verifyCompatibleShape(op, "result", in.getShape().take_front(2),
-                                   out.getShape().take_front(2))))
+  if (failed(verifyCompatibleShape(op, "result", {in.getDimSize(0), in.getDimSize(channel)},
+                                   {out.getDimSize(0), out.getDimSize(channel)})))
     return failure();
   for (int64_t i = 0; i < n; ++i) {
     if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1 || pads[i] < 0 || pads[n + i] < 0)
       return op.emitOpError() << "spatial dimension " << i
                               << ": kernel, stride and dilation must be >= 1 and pads >= 0";
-    int64_t size = in.getDimSize(2 + i), got = out.getDimSize(2 + i);
+    int64_t size = in.getDimSize(first + i), got = out.getDimSize(first + i);
     if (!known(size) || !known(got))
       continue;
     int64_t span = (kernel[i] - 1) * dilations[i] + 1;

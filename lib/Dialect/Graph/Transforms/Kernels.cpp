@@ -652,6 +652,67 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   return out;
 }
 
+std::optional<codegen::DepthwiseKernel> pagoda::graph::lowerPoolGroup(GroupOp group, int &xOperand,
+                                                                      std::string &why) {
+  Operation *op = nullptr;
+  for (Operation &o : group.getBody().front().without_terminator())
+    if (!llvm::isa<ConstantOp>(o)) {
+      if (op) {
+        why = "a pool group of more than one op";
+        return std::nullopt;
+      }
+      op = &o;
+    }
+  auto fail = [&](const std::string &reason) -> std::optional<codegen::DepthwiseKernel> {
+    why = describe(op) + ": " + reason;
+    return std::nullopt;
+  };
+  if (!op || !llvm::isa<MaxPoolOp, AvgPoolOp>(op)) {
+    why = "no max or average pool in the group";
+    return std::nullopt;
+  }
+  codegen::DepthwiseKernel k;
+  ArrayRef<int64_t> kernel, strides, pads, dilations;
+  bool channelsLast = false;
+  if (auto p = llvm::dyn_cast<MaxPoolOp>(op)) {
+    k.op = codegen::DepthwiseKernel::Op::MaxPool;
+    kernel = p.getKernel(), strides = p.getStrides(), pads = p.getPads();
+    dilations = p.getDilations(), channelsLast = p.getChannelsLast();
+  } else {
+    auto a = llvm::cast<AvgPoolOp>(op);
+    k.op = codegen::DepthwiseKernel::Op::AvgPool;
+    kernel = a.getKernel(), strides = a.getStrides(), pads = a.getPads();
+    dilations = a.getDilations(), channelsLast = a.getChannelsLast();
+    if (!a.getCountIncludePad() && llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+      return fail("padding left out of the divisor (the kernel divides by the whole window)");
+  }
+  auto in = llvm::cast<RankedTensorType>(op->getOperand(0).getType());
+  auto out = llvm::cast<RankedTensorType>(op->getResult(0).getType());
+  auto arg = llvm::dyn_cast<BlockArgument>(op->getOperand(0));
+  if (!channelsLast)
+    return fail("channels-first (the pool kernels read channels-last; sink-transposes moves "
+                "layout transposes through pools)");
+  if (!arg || !in.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 4)
+    return fail("the pool kernels take a static 2-D channels-last group input");
+  if (!in.getElementType().isF32() && !in.getElementType().isF16())
+    return fail("elements other than f32 and f16");
+  k.batch = uint64_t(in.getDimSize(0));
+  k.h = uint64_t(in.getDimSize(1));
+  k.w = uint64_t(in.getDimSize(2));
+  k.c = uint64_t(in.getDimSize(3));
+  k.type = in.getElementType().isF32() ? isa::DType::F32 : isa::DType::F16;
+  k.kh = uint64_t(kernel[0]), k.kw = uint64_t(kernel[1]);
+  k.strideH = uint64_t(strides[0]), k.strideW = uint64_t(strides[1]);
+  k.dilH = uint64_t(dilations[0]), k.dilW = uint64_t(dilations[1]);
+  k.padT = uint64_t(pads[0]), k.padL = uint64_t(pads[1]);
+  k.padB = uint64_t(pads[2]), k.padR = uint64_t(pads[3]);
+  if (int64_t(k.outH()) != out.getDimSize(1) || int64_t(k.outW()) != out.getDimSize(2))
+    return fail("ceil_mode windows past the padded input");
+  xOperand = int(arg.getArgNumber());
+  k.name = kernelName(group);
+  return k;
+}
+
 std::optional<LoweredTranspose> pagoda::graph::lowerTransposeGroup(GroupOp group,
                                                                    std::string &why) {
   Block &body = group.getBody().front();
@@ -999,6 +1060,13 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (!k)
       return false;
     if (Result<codegen::ReducePlan> p = codegen::planReduce(*k, target); !p)
+      problem = p.error();
+  } else if (kind == "max_pool" || kind == "avg_pool") {
+    int x = -1;
+    std::optional<codegen::DepthwiseKernel> k = lowerPoolGroup(group, x, why);
+    if (!k)
+      return false;
+    if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*k, target); !p)
       problem = p.error();
   } else if (kind == "concat" || kind == "resize") {
     std::optional<LoweredMovement> l = lowerMovementGroup(group, why);

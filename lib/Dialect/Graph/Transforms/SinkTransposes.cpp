@@ -27,7 +27,7 @@ bool isSplat(Value v) {
 /// GlobalPoolAsReduce makes it a reduction).
 template <typename Pool> bool isGlobalPool(Operation *op) {
   auto pool = dyn_cast<Pool>(op);
-  if (!pool)
+  if (!pool || pool.getChannelsLast())
     return false;
   auto in = cast<RankedTensorType>(pool.getInput().getType());
   if (!in.hasStaticShape() || llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; }))
@@ -50,12 +50,34 @@ std::optional<ArrayRef<int64_t>> concatPerm(ConcatOp c) {
   return perm;
 }
 
+/// Whether `perm` takes a channels-last tensor to channels-first
+/// ([0, r-1, 1, ..., r-2]).
+bool toChannelsFirst(ArrayRef<int64_t> perm) {
+  if (perm.size() < 3 || perm[0] != 0 || perm[1] != int64_t(perm.size()) - 1)
+    return false;
+  for (size_t i = 2; i < perm.size(); ++i)
+    if (perm[i] != int64_t(i) - 1)
+      return false;
+  return true;
+}
+
+/// A channels-first pool of a channels-last tensor's transpose (which
+/// LocalPoolThroughTranspose makes channels-last).
+template <typename Pool> bool isTransposedPool(Operation *op) {
+  auto pool = dyn_cast<Pool>(op);
+  if (!pool || pool.getChannelsLast())
+    return false;
+  auto t = pool.getInput().template getDefiningOp<TransposeOp>();
+  return t && toChannelsFirst(t.getPerm());
+}
+
 /// Whether a transpose moves through `user` (or folds into it): elementwise
-/// ops, transposes, keepdims reductions, global pools, resizes and concats
-/// of operands transposed alike.
+/// ops, transposes, keepdims reductions, pools, resizes and concats of
+/// operands transposed alike.
 bool commutes(Operation *user) {
   if (isElementwise(user) || isa<TransposeOp, ResizeOp>(user) || isGlobalPool<AvgPoolOp>(user) ||
-      isGlobalPool<MaxPoolOp>(user))
+      isGlobalPool<MaxPoolOp>(user) || isTransposedPool<AvgPoolOp>(user) ||
+      isTransposedPool<MaxPoolOp>(user))
     return true;
   if (auto c = dyn_cast<ConcatOp>(user))
     return concatPerm(c).has_value();
@@ -212,6 +234,32 @@ template <typename Pool, typename Reduce> struct GlobalPoolAsReduce : OpRewriteP
   }
 };
 
+/// pool(transpose(x, to channels-first)) -> transpose(pool{channels_last}(x)):
+/// a local pool runs on the channels-last tensor (global pools become
+/// reductions instead).
+template <typename Pool> struct LocalPoolThroughTranspose : OpRewritePattern<Pool> {
+  using OpRewritePattern<Pool>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Pool pool, PatternRewriter &rewriter) const override {
+    auto out = cast<RankedTensorType>(pool.getType());
+    if (!isTransposedPool<Pool>(pool) || isGlobalPool<Pool>(pool) || !out.hasStaticShape())
+      return failure();
+    auto t = pool.getInput().template getDefiningOp<TransposeOp>();
+    if (!sinks(t))
+      return failure();
+    // [N, C, O...] -> [N, O..., C].
+    SmallVector<int64_t> shape = {out.getDimSize(0)};
+    for (int64_t d = 2; d < out.getRank(); ++d)
+      shape.push_back(out.getDimSize(d));
+    shape.push_back(out.getDimSize(1));
+    auto moved = cast<Pool>(rewriter.clone(*pool));
+    moved->setOperand(0, t.getInput());
+    moved.getResult().setType(RankedTensorType::get(shape, out.getElementType()));
+    moved.setChannelsLast(true);
+    rewriter.replaceOpWithNewOp<TransposeOp>(pool, out, moved.getResult(), t.getPermAttr());
+    return success();
+  }
+};
+
 /// reduce(transpose(x, perm), axes, keepdims) -> transpose(reduce(x,
 /// perm[axes], keepdims), perm).
 template <typename Reduce> struct ReduceThroughTranspose : OpRewritePattern<Reduce> {
@@ -302,7 +350,9 @@ public:
                  GlobalPoolAsReduce<AvgPoolOp, ReduceMeanOp>,
                  GlobalPoolAsReduce<MaxPoolOp, ReduceMaxOp>, ReduceThroughTranspose<ReduceMeanOp>,
                  ReduceThroughTranspose<ReduceMaxOp>, ReduceThroughTranspose<ReduceSumOp>,
-                 ResizeThroughTranspose, ConcatThroughTranspose>(&getContext());
+                 ResizeThroughTranspose, ConcatThroughTranspose,
+                 LocalPoolThroughTranspose<AvgPoolOp>, LocalPoolThroughTranspose<MaxPoolOp>>(
+        &getContext());
     // The transpose folders cancel the pairs that sinking brings together.
     TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -332,6 +332,16 @@ func.func @pool_windows(%x: tensor<1x3x8x8xf32>) {
 
 // -----
 
+// Channels-last pools: spatial dims 1..n, the channels last.
+func.func @pool_channels_last(%x: tensor<1x8x8x3xf32>) {
+  %ok = graph.avg_pool %x {channels_last, count_include_pad = false, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x8x8x3xf32> -> tensor<1x4x4x3xf32>
+  // expected-error @+1 {{'graph.max_pool' op spatial dimension 1 has 8 windows but the operands imply 4}}
+  %0 = graph.max_pool %x {channels_last, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x8x8x3xf32> -> tensor<1x4x8x3xf32>
+  return
+}
+
+// -----
+
 func.func @gemm_k(%a: tensor<4x3xf32>, %b: tensor<4x5xf32>) {
   // expected-error @+1 {{'graph.gemm' op contraction dimensions differ: A [4, 3] has K = 3, B [4, 5] has K = 4}}
   %0 = graph.gemm %a, %b {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false} : (tensor<4x3xf32>, tensor<4x5xf32>) -> tensor<4x5xf32>

@@ -85,9 +85,12 @@ func.func @global_pool(%x: tensor<1x4x5x8xf32>) -> tensor<1x8x1x1xf32> {
 
 // -----
 
-// A pool that is not global stays a pool.
+// A pool that is not global stays a pool and runs channels-last: the
+// transpose moves after it.
 // CHECK-LABEL: func.func @local_pool
-// CHECK: graph.max_pool
+// CHECK-NEXT: %[[P:.*]] = graph.max_pool %arg0 {channels_last, {{.*}}} : tensor<1x4x4x8xf32> -> tensor<1x2x2x8xf32>
+// CHECK-NEXT: %[[T:.*]] = graph.transpose %[[P]] {perm = array<i64: 0, 3, 1, 2>} : tensor<1x2x2x8xf32> -> tensor<1x8x2x2xf32>
+// CHECK-NEXT: return %[[T]]
 func.func @local_pool(%x: tensor<1x4x4x8xf32>) -> tensor<1x8x2x2xf32> {
   %t = graph.transpose %x {perm = array<i64: 0, 3, 1, 2>} : tensor<1x4x4x8xf32> -> tensor<1x8x4x4xf32>
   %p = graph.max_pool %t {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x8x4x4xf32> -> tensor<1x8x2x2xf32>

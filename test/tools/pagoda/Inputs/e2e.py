@@ -291,6 +291,31 @@ def fpn(d):
     write(d, "fpn_want", {"y": y.astype(np.float32)})
 
 
+def pools(d):
+    """Local max and average pools between convs: the layout transposes move
+    through them and they run channels-last on the vector unit."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-1, 1, [1, 8, 12, 10]).astype(np.float32)
+    w1 = (rng.standard_normal((16, 8, 1, 1)) / 3).astype(np.float32)
+    w2 = (rng.standard_normal((8, 16, 1, 1)) / 3).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["x", "w1"], ["a"], name="c1"),
+             helper.make_node("MaxPool", ["a"], ["m"], name="mp", kernel_shape=[2, 2],
+                              strides=[2, 2]),
+             helper.make_node("AveragePool", ["m"], ["p"], name="ap", kernel_shape=[3, 3],
+                              pads=[1, 1, 1, 1], count_include_pad=1),
+             helper.make_node("Conv", ["p", "w2"], ["y"], name="c2")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "pools", nodes, [t("x", [1, 8, 12, 10])], [t("y", [1, 8, 6, 5])],
+         [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")])
+    a = conv2d(x.astype(np.float64), w1.astype(np.float64), None, 1, 0)
+    m = a.reshape(1, 16, 6, 2, 5, 2).max(axis=(3, 5))
+    mp = np.pad(m, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    p = sum(mp[:, :, i:i + 6, j:j + 5] for i in range(3) for j in range(3)) / 9
+    y = conv2d(p, w2.astype(np.float64), None, 1, 0)
+    write(d, "pools_in", {"x": x})
+    write(d, "pools_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

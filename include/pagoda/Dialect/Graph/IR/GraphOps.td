@@ -336,10 +336,13 @@ class Graph_ArgOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
 def Graph_ArgMaxOp : Graph_ArgOp<"argmax">;
 def Graph_ArgMinOp : Graph_ArgOp<"argmin">;
 
+// With `channels_last` the input is [N, D1, ..., Dn, C] and the result
+// [N, O1, ..., On, C] (sink-transposes moves layout transposes through
+// pools this way; the vector kernels read channels-last).
 class Graph_PoolOp<string mnemonic> : Graph_Op<mnemonic, [Pure]> {
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations);
+                       DenseI64ArrayAttr:$dilations, UnitAttr:$channels_last);
   let results = (outs Graph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
@@ -354,7 +357,8 @@ def Graph_AvgPoolOp : Graph_PoolOp<"avg_pool"> {
   let summary = "Average pooling; `count_include_pad` counts padding in the divisor";
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations, BoolAttr:$count_include_pad);
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$count_include_pad,
+                       UnitAttr:$channels_last);
 }
 
 //===----------------------------------------------------------------------===//

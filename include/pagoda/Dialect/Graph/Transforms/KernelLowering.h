@@ -100,6 +100,13 @@ struct LoweredConv {
 };
 std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
 
+/// A `max_pool`/`avg_pool` group of one channels-last 2-D pool (f32 or
+/// f16; an average's divisor the whole window: no pads, or pads counted) as
+/// the depthwise generator's window walk without weights, reading group
+/// operand `xOperand`.
+std::optional<codegen::DepthwiseKernel> lowerPoolGroup(GroupOp group, int &xOperand,
+                                                       std::string &why);
+
 /// A `transpose` group as a vector kernel reading group operand 0: a
 /// batched 2-D transpose once dimensions are merged (NCHW <-> NHWC among
 /// them) of 1-, 2- or 4-byte elements (`elements`, vgather), or one that
