@@ -58,7 +58,8 @@ public:
     line("ldarg x{}, 0", kX);
     line("ldarg x{}, 1", kY);
     coreIndex(kCore, kTmp);
-    const uint64_t nr = k_.rows / p_.rt, ns = k_.cols / p_.st, tileBytes = p_.rt * p_.st * eb_;
+    const uint64_t nr = k_.rows / p_.rt, ns = k_.cols / p_.st;
+    const uint64_t tileBytes = p_.rt * p_.st * roundUp(eb_, 32);
     line("movi x{}, {}", kTiles, p_.tiles);
     line("movi x{}, 0", kBuf);
     line("movi x{}, {}", kBufFlip, tileBytes);
@@ -77,6 +78,27 @@ public:
     address(kSrc, kX, {k_.rows * k_.cols * eb_, p_.rt * k_.cols * eb_, p_.st * eb_});
     address(kDst, kY, {k_.cols * k_.rows * eb_, p_.rt * eb_, p_.st * k_.rows * eb_});
     line("waitf mte3, mte2, 0");
+    if (eb_ % 32)
+      paddedColumns();
+    else
+      wholeBlocks();
+    line("setf mte3, mte2, 0");
+    line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
+    line("movi x{}, {}", kTmp, p_.vectorCores);
+    line("add x{0}, x{0}, x{1}", kTile, kTmp);
+    line("jmp tile_loop");
+    label("tiles_done");
+    takeBack(kFreeFlags);
+    line("halt");
+    return take();
+  }
+
+private:
+  static constexpr const char *kFreeFlags[] = {"mte3, mte2, 0"};
+
+  /// Blocks of whole 32-byte units: the tile's rows in with one strided
+  /// DMA, each source column out with one.
+  void wholeBlocks() {
     line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kBuf, kSrc, p_.rt, p_.st * eb_ / 32,
          (k_.cols - p_.st) * eb_ / 32);
     line("setf mte2, mte3, 0");
@@ -91,19 +113,35 @@ public:
     line("add x{0}, x{0}, x{1}", kDst, kTmp);
     line("addi x{0}, x{0}, -1", kLoop);
     line("bne x{}, x0, column_loop", kLoop);
-    line("setf mte3, mte2, 0");
-    line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
-    line("movi x{}, {}", kTmp, p_.vectorCores);
-    line("add x{0}, x{0}, x{1}", kTile, kTmp);
-    line("jmp tile_loop");
-    label("tiles_done");
-    takeBack(kFreeFlags);
-    line("halt");
-    return take();
   }
 
-private:
-  static constexpr const char *kFreeFlags[] = {"mte3, mte2, 0"};
+  /// Blocks of partial units (15 floats of an attention head, 2 of a pixel
+  /// shuffle): per source column, its rt blocks in byte-granular (each
+  /// padded to 32 bytes in UB) and out byte-granular into rt consecutive
+  /// blocks of Y.
+  void paddedColumns() {
+    const uint64_t padded = roundUp(eb_, 32), column = p_.rt * padded;
+    line("add x{}, x{}, x0", kA, kBuf);
+    line("movi x{}, {}", kLoop, p_.st);
+    label("load_loop");
+    line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, gmgap={}", kA, kSrc, p_.rt, eb_,
+         (k_.cols - 1) * eb_);
+    line("addi x{0}, x{0}, {1}", kA, column);
+    line("addi x{0}, x{0}, {1}", kSrc, eb_);
+    line("addi x{0}, x{0}, -1", kLoop);
+    line("bne x{}, x0, load_loop", kLoop);
+    line("setf mte2, mte3, 0");
+    line("waitf mte2, mte3, 0");
+    line("add x{}, x{}, x0", kA, kBuf);
+    line("movi x{}, {}", kLoop, p_.st);
+    label("store_loop");
+    line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kA, p_.rt, eb_);
+    line("addi x{0}, x{0}, {1}", kA, column);
+    line("movi x{}, {}", kTmp, k_.rows * eb_);
+    line("add x{0}, x{0}, x{1}", kDst, kTmp);
+    line("addi x{0}, x{0}, -1", kLoop);
+    line("bne x{}, x0, store_loop", kLoop);
+  }
 
   /// reg = base + b * strides[0] + ri * strides[1] + si * strides[2].
   void address(unsigned reg, unsigned base, std::initializer_list<uint64_t> strides) {
@@ -148,11 +186,9 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
   const uint64_t eb = k.block * k.elementBytes;
   if (!k.batch || !k.rows || !k.cols || !eb)
     return fail("an empty dimension");
-  if (eb % 32)
-    return fail(fmt::format("blocks of {} bytes (the DMA moves whole 32-byte units)", eb));
   if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 1)
     return fail(t.name + " lacks a GM<->UB path or event ids");
-  if (t.dmaMinAlignBytes > 32 && eb % t.dmaMinAlignBytes)
+  if (eb % 32 == 0 && t.dmaMinAlignBytes > 32 && eb % t.dmaMinAlignBytes)
     return fail(
         fmt::format("blocks of {} bytes are not {}-byte aligned for DMA", eb, t.dmaMinAlignBytes));
   const VectorCores vc(t);
@@ -164,14 +200,19 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
   BlockTransposePlan plan;
   for (uint64_t rt : divisors(k.rows))
     for (uint64_t st : divisors(k.cols)) {
-      const uint64_t bytes = rt * st * eb;
-      if (2 * bytes > ub || rt > 0xFFFF || st * eb / 32 > 0xFFFF ||
-          (k.cols - st) * eb / 32 > 0xFFFF || (st - 1) * eb / 32 > 0xFFFF)
+      // Partial units: a column at a time, each block padded to 32 bytes.
+      const bool padded = eb % 32 != 0;
+      const uint64_t bytes = rt * st * eb, ubBytes = rt * st * roundUp(eb, 32);
+      if (2 * ubBytes > ub || rt > 0xFFFF ||
+          (padded ? (k.cols - 1) * eb > 0xFFFFFFFFull
+                  : st * eb / 32 > 0xFFFF || (k.cols - st) * eb / 32 > 0xFFFF ||
+                        (st - 1) * eb / 32 > 0xFFFF))
         continue;
       const uint64_t tiles = k.batch * (k.rows / rt) * (k.cols / st);
       const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
       const double share = t.hbmBytesPerCycle() / double(cores);
-      const double in = double(bytes) / std::min(double(load.bytesPerCycle), share);
+      const double in =
+          double(bytes) / std::min(double(load.bytesPerCycle), share) + (padded ? double(st) : 0);
       // One store instruction per column, each with its own latency in flight.
       const double out = double(bytes) / std::min(double(store.bytesPerCycle), share) + double(st);
       const double trip = double(load.latencyCycles + store.latencyCycles) + in + out;
@@ -201,7 +242,7 @@ Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKerne
     return plan.error();
   GeneratedBlockTranspose g;
   g.plan = *plan;
-  const uint64_t tile = plan->rt * plan->st * k.block * k.elementBytes;
+  const uint64_t tile = plan->rt * plan->st * roundUp(k.block * k.elementBytes, 32);
   g.buffers = {{"tile 0", target::MemSpace::UB, 0, tile},
                {"tile 1", target::MemSpace::UB, tile, tile}};
   if (std::optional<Error> e = verifyBuffers("block transpose", k.name, g.buffers, t))

@@ -204,6 +204,42 @@ private:
   uint64_t eb_;
 };
 
+class SliceEmitter : MovementWriter {
+public:
+  SliceEmitter(const SliceKernel &k, const MovementPlan &p, const target::TargetDesc &t)
+      : MovementWriter(t, p, k.outer, p.tileRows * roundUp(k.count * k.inner * k.elementBytes, 32)),
+        k_(k) {}
+
+  std::string run() {
+    header(k_.name);
+    comment("slice [{}][{}:{}][{}] of [{}][{}][{}], {}-byte elements: {}", k_.outer, k_.start,
+            k_.start + k_.count, k_.inner, k_.outer, k_.length, k_.inner, k_.elementBytes,
+            p_.describe());
+    line("ldarg x{}, 0", kFirstInput);
+    line("ldarg x{}, 1", kY);
+    coreIndex(kCore, kTmp);
+    tiles([&](uint64_t n) { tile(n); });
+    return take();
+  }
+
+private:
+  void tile(uint64_t n) {
+    const uint64_t size = k_.elementBytes, row = k_.count * k_.inner * size;
+    const uint64_t inRow = k_.length * k_.inner * size;
+    comment("a tile of {} rows", n);
+    line("waitf mte3, mte2, 0");
+    offset(kSrc, kFirstInput, p_.tileRows * inRow);
+    line("addi x{0}, x{0}, {1}", kSrc, k_.start * k_.inner * size);
+    line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, gmgap={}", kBuf, kSrc, n, row, inRow - row);
+    loaded();
+    offset(kDst, kY, p_.tileRows * row);
+    line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, row);
+    stored();
+  }
+
+  const SliceKernel &k_;
+};
+
 /// Rows per tile: the count whose tiles finish first (two buffers, a
 /// buffer's round trip spread over two tiles), `stores` DMAs per tile.
 Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
@@ -310,6 +346,27 @@ Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::Ta
   args.push_back(k.outer * total * k.elementBytes);
   return generate<ConcatEmitter>("concat", k, planConcat(k, t, rank), total * k.elementBytes,
                                  std::move(args), t);
+}
+
+Result<MovementPlan> planSlice(const SliceKernel &k, const target::TargetDesc &t, unsigned rank) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("slice kernel '{}': {}", k.name, why));
+  };
+  if (!k.outer || !k.count || !k.inner || k.start + k.count > k.length)
+    return fail("an empty or out-of-range slice");
+  const uint64_t row = k.count * k.inner * k.elementBytes;
+  if (row > 0xFFFFFF || (k.length - k.count) * k.inner * k.elementBytes > 0xFFFFFFFFull)
+    return fail("rows too long for one DMA burst");
+  return planRows(
+      "slice", k.name, k.outer, roundUp(row, 32), row, [](uint64_t) { return uint64_t(1); }, t,
+      rank);
+}
+
+Result<GeneratedMovement> generateSlice(const SliceKernel &k, const target::TargetDesc &t,
+                                        unsigned rank) {
+  const uint64_t row = k.count * k.inner * k.elementBytes;
+  return generate<SliceEmitter>("slice", k, planSlice(k, t, rank), roundUp(row, 32),
+                                {k.outer * k.length * k.inner * k.elementBytes, k.outer * row}, t);
 }
 
 Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetDesc &t,

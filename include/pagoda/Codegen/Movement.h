@@ -12,7 +12,12 @@
 //   row of W blocks comes in once and leaves sh x sw times, one DMA per
 //   output row and column phase (bursts of one block, sw - 1 blocks apart).
 //
-// Rows, blocks and offsets must be whole 32-byte units.
+// - Slice of one axis (step 1): the input viewed as [outer][length][inner],
+//   rows of count x inner elements from `start` on, byte-granular (any
+//   element alignment): tiles of rows in with one padded DMA, out with one.
+//
+// Concat and upsampling rows, blocks and offsets must be whole 32-byte
+// units.
 //
 //===----------------------------------------------------------------------===//
 #ifndef PAGODA_CODEGEN_MOVEMENT_H
@@ -43,7 +48,14 @@ struct UpsampleKernel {
   uint64_t sh = 1, sw = 1;                     ///< integer factors
 };
 
-/// What both planners choose: rows of the (input) tensor per tile.
+struct SliceKernel {
+  std::string name;
+  unsigned elementBytes = 4;
+  uint64_t outer = 1, length = 0, inner = 1; ///< the input as [outer][length][inner]
+  uint64_t start = 0, count = 0;             ///< along `length`
+};
+
+/// What the planners choose: rows of the (input) tensor per tile.
 struct MovementPlan {
   uint32_t blockDim = 0;
   uint32_t vectorCores = 0;
@@ -65,6 +77,13 @@ Result<MovementPlan> planConcat(const ConcatKernel &kernel, const target::Target
 /// Kernel arguments: the inputs in order, Y.
 Result<GeneratedMovement> generateConcat(const ConcatKernel &kernel,
                                          const target::TargetDesc &target, unsigned rank = 0);
+
+/// Rows are the `outer` output rows of count x inner elements.
+Result<MovementPlan> planSlice(const SliceKernel &kernel, const target::TargetDesc &target,
+                               unsigned rank = 0);
+/// Kernel arguments: X, Y.
+Result<GeneratedMovement> generateSlice(const SliceKernel &kernel, const target::TargetDesc &target,
+                                        unsigned rank = 0);
 
 /// Rows are the outer x H input rows of W blocks.
 Result<MovementPlan> planUpsample(const UpsampleKernel &kernel, const target::TargetDesc &target,

@@ -938,8 +938,8 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     why = describe(op) + ": " + reason;
     return std::nullopt;
   };
-  if (!op || !llvm::isa<ConcatOp, ResizeOp>(op)) {
-    why = "no concat or resize in the group";
+  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp>(op)) {
+    why = "no concat, resize or slice in the group";
     return std::nullopt;
   }
   LoweredMovement out;
@@ -965,6 +965,30 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
                           k.outer);
     k.name = kernelName(group);
     out.concat = k;
+    return out;
+  }
+  if (auto s = llvm::dyn_cast<SliceOp>(op)) {
+    auto in = llvm::cast<RankedTensorType>(s.getInput().getType());
+    // The one axis whose extent changes (the first, when none does).
+    int64_t axis = -1;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (s.getSteps()[size_t(d)] != 1)
+        return fail("a step other than 1");
+      if (s.getStarts()[size_t(d)] != 0 || in.getDimSize(d) != result.getDimSize(d)) {
+        if (axis >= 0)
+          return fail("a slice of more than one axis");
+        axis = d;
+      }
+    }
+    axis = std::max<int64_t>(axis, 0);
+    codegen::SliceKernel k;
+    k.elementBytes = size;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < axis ? k.outer : d > axis ? k.inner : k.length) *= uint64_t(in.getDimSize(d));
+    k.start = uint64_t(s.getStarts()[size_t(axis)]);
+    k.count = uint64_t(result.getDimSize(axis));
+    k.name = kernelName(group);
+    out.slice = k;
     return out;
   }
   auto r = llvm::cast<ResizeOp>(op);
@@ -1068,12 +1092,13 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       return false;
     if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*k, target); !p)
       problem = p.error();
-  } else if (kind == "concat" || kind == "resize") {
+  } else if (kind == "concat" || kind == "resize" || kind == "slice") {
     std::optional<LoweredMovement> l = lowerMovementGroup(group, why);
     if (!l)
       return false;
-    Result<codegen::MovementPlan> p = l->concat ? codegen::planConcat(*l->concat, target)
-                                                : codegen::planUpsample(*l->upsample, target);
+    Result<codegen::MovementPlan> p = l->concat  ? codegen::planConcat(*l->concat, target)
+                                      : l->slice ? codegen::planSlice(*l->slice, target)
+                                                 : codegen::planUpsample(*l->upsample, target);
     if (!p)
       problem = p.error();
   } else if (kind == "transpose") {

@@ -139,12 +139,14 @@ struct LoweredRows {
   Row scale, bias;
 };
 std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
-/// A `concat` group, or a nearest `resize` group that upsamples the two
-/// axes before the last by integer factors (a channels-last image), as a
-/// data-movement kernel; `operands` maps its inputs to group operands.
+/// A `concat` group, a nearest `resize` group that upsamples the two axes
+/// before the last by integer factors (a channels-last image), or a `slice`
+/// group of one axis with step 1, as a data-movement kernel; `operands`
+/// maps its inputs to group operands.
 struct LoweredMovement {
   std::optional<codegen::ConcatKernel> concat;
   std::optional<codegen::UpsampleKernel> upsample;
+  std::optional<codegen::SliceKernel> slice;
   std::vector<int> operands;
 };
 std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
