@@ -36,6 +36,12 @@ inline Result<isa::Program> assembleKernel(const char *what, const std::string &
   return std::move((*progs)[0]);
 }
 
+/// The error for a tiling-search rank past a planner's candidates.
+inline Error noCandidate(const char *what, const std::string &name, unsigned rank, size_t count) {
+  return Error(
+      fmt::format("{} kernel '{}': no tiling candidate {} (it has {})", what, name, rank, count));
+}
+
 /// A planner's candidates and the cost model's cycles for each: the
 /// cheapest is the plan (ties: the first offered), and tiling search
 /// (`rank` > 0) asks for the next cheapest ones to simulate.
@@ -63,15 +69,24 @@ public:
     return all_[order[rank]].second;
   }
 
+  /// The plan of rank `rank` with its predicted cycles (`launchCycles`
+  /// added); `none` when no candidate was offered, the error for a rank
+  /// past the last otherwise.
+  Result<Plan> result(unsigned rank, double launchCycles, Error none, const char *what,
+                      const std::string &name) const {
+    if (all_.empty())
+      return none;
+    double cycles = 0;
+    std::optional<Plan> plan = pick(rank, cycles);
+    if (!plan)
+      return noCandidate(what, name, rank, all_.size());
+    plan->predictedCycles = cycles + launchCycles;
+    return *plan;
+  }
+
 private:
   std::vector<std::pair<double, Plan>> all_;
 };
-
-/// The error for a tiling-search rank past a planner's candidates.
-inline Error noCandidate(const char *what, const std::string &name, unsigned rank, size_t count) {
-  return Error(
-      fmt::format("{} kernel '{}': no tiling candidate {} (it has {})", what, name, rank, count));
-}
 
 class AsmWriter {
 protected:

@@ -195,7 +195,6 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<BlockTransposePlan> choice;
   BlockTransposePlan plan;
   for (uint64_t rt : divisors(k.rows))
@@ -215,9 +214,7 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
           double(bytes) / std::min(double(load.bytesPerCycle), share) + (padded ? double(st) : 0);
       // One store instruction per column, each with its own latency in flight.
       const double out = double(bytes) / std::min(double(store.bytesPerCycle), share) + double(st);
-      const double trip = double(load.latencyCycles + store.latencyCycles) + in + out;
-      const double cycles =
-          double(ceilDiv(tiles, cores)) * std::max({in, out, trip / 2}) + trip / 2;
+      const double cycles = pingPongCycles(ceilDiv(tiles, cores), in, out, 0, load, store);
       plan.rt = rt;
       plan.st = st;
       plan.tiles = tiles;
@@ -225,14 +222,10 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
       plan.blockDim = vc.blockDim(cores);
       choice.offer(cycles, plan);
     }
-  if (std::optional<BlockTransposePlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("block transpose", k.name, rank, choice.size());
-  if (!plan.rt)
-    return fail(fmt::format("no tile of whole blocks fits the {} B unified buffer twice", ub));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(
+      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      fail(fmt::format("no tile of whole blocks fits the {} B unified buffer twice", ub)),
+      "block transpose", k.name);
 }
 
 Result<GeneratedBlockTranspose> generateBlockTranspose(const BlockTransposeKernel &k,

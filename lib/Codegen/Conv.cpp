@@ -370,7 +370,6 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
     ohcs.push_back(r);
   if (oh > 64)
     ohcs.push_back(oh);
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<ConvPlan> choice;
   ConvPlan plan;
   std::string why = "no tile fits the buffers of " + t.name;
@@ -452,14 +451,8 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
       choice.offer(cycles, plan);
     }
   }
-  if (std::optional<ConvPlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("conv", k.name, rank, choice.size());
-  if (!plan.blockDim)
-    return fail(why);
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(), fail(why), "conv",
+                       k.name);
 }
 
 Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc &t,

@@ -383,7 +383,6 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   const auto &store = *t.path(target::Path::UbToGm);
   const uint64_t oh = k.outH(), ow = k.outW();
   const uint64_t lanes = kRepeatBytes / size, unit = 32 / size;
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<DepthwisePlan> choice;
   DepthwisePlan plan;
   // Channel chunks: divisors of C in whole blocks, whose repeat stride
@@ -422,16 +421,12 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
       choice.offer(cycles, plan);
     }
   }
-  if (std::optional<DepthwisePlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("depthwise", k.name, rank, choice.size());
-  if (!plan.rows)
-    return fail(fmt::format("one output row's band of one channel block does not fit the {} B "
-                            "unified buffer twice",
-                            ub));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(
+      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      fail(fmt::format("one output row's band of one channel block does not fit the {} B "
+                       "unified buffer twice",
+                       ub)),
+      "depthwise", k.name);
 }
 
 Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t,

@@ -232,7 +232,6 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
   // The cost model: per core, its tiles' K steps, each as slow as its
   // slowest stage (loads share the chip's HBM), plus one step's latency
   // and one drain to fill and empty the pipeline.
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<MatmulPlan> choice;
   MatmulPlan plan;
   const uint64_t mMax = roundUp(k.m, 16), nMax = roundUp(k.n, 16);
@@ -274,14 +273,9 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       choice.offer(cycles, plan);
     }
   }
-  if (std::optional<MatmulPlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("matmul", k.name, rank, choice.size());
-  if (!plan.blockDim)
-    return fail(fmt::format("no tile fits the buffers of {}", t.name));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+                       fail(fmt::format("no tile fits the buffers of {}", t.name)), "matmul",
+                       k.name);
 }
 
 Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t,

@@ -54,27 +54,11 @@ protected:
       : VectorWriter(t), p_(p), rows_(rows), tileBytes_(tileBytes) {}
 
   void tiles(const std::function<void(uint64_t)> &body) {
-    const uint64_t fullTiles = rows_ / p_.tileRows, rest = rows_ % p_.tileRows;
-    line("movi x{}, {}", kTiles, fullTiles);
     line("movi x{}, 0", kBuf);
     line("movi x{}, {}", kBufFlip, tileBytes_);
     credit(kFreeFlags);
-    line("add x{}, x{}, x0", kTile, kCore);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", kTile, kTiles);
-    body(p_.tileRows);
-    line("movi x{}, {}", kTmp, p_.vectorCores);
-    line("add x{0}, x{0}, x{1}", kTile, kTmp);
-    line("jmp tile_loop");
-    label("tiles_done");
-    if (rest) {
-      comment("the last {} rows, on the core whose turn it is", rest);
-      line("movi x{}, {}", kTmp, fullTiles % p_.vectorCores);
-      line("bne x{}, x{}, rest_done", kCore, kTmp);
-      line("movi x{}, {}", kTile, fullTiles);
-      body(rest);
-      label("rest_done");
-    }
+    roundRobinTiles({kCore, kTile, kTiles, kTmp}, rows_ / p_.tileRows, p_.tileRows,
+                    rows_ % p_.tileRows, p_.vectorCores, body);
     takeBack(kFreeFlags);
     line("halt");
   }
@@ -255,7 +239,6 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<MovementPlan> choice;
   MovementPlan plan;
   const uint64_t maxT = std::min<uint64_t>({rows, 0xFFFF, ub / (2 * inRowBytes)});
@@ -268,23 +251,18 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
     const double in = double(n * inRowBytes) / std::min(double(load.bytesPerCycle), share);
     const double out =
         double(n * outRowBytes) / std::min(double(store.bytesPerCycle), share) + double(stores(n));
-    const double trip = double(load.latencyCycles + store.latencyCycles) + in + out;
-    const double cycles = double(ceilDiv(tiles, cores)) * std::max({in, out, trip / 2}) + trip / 2;
+    const double cycles = pingPongCycles(ceilDiv(tiles, cores), in, out, 0, load, store);
     plan.tileRows = n;
     plan.tiles = tiles;
     plan.vectorCores = vc.launched(cores);
     plan.blockDim = vc.blockDim(cores);
     choice.offer(cycles, plan);
   }
-  if (std::optional<MovementPlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate(what.c_str(), name, rank, choice.size());
-  if (!plan.tileRows)
-    return fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer",
-                            inRowBytes, ub));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(
+      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer",
+                       inRowBytes, ub)),
+      what.c_str(), name);
 }
 
 /// `rowBytes`: UB bytes of one row of a tile.

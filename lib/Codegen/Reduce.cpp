@@ -210,7 +210,6 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
   const uint64_t unit = 32 / size, lanes = kRepeatBytes / size;
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<ReducePlan> choice;
   ReducePlan plan;
   for (uint64_t ct = k.cols; ct >= unit; ct -= unit) {
@@ -239,14 +238,9 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
     plan.blockDim = vc.blockDim(cores);
     choice.offer(cycles, plan);
   }
-  if (std::optional<ReducePlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("reduce", k.name, rank, choice.size());
-  if (!plan.channels)
-    return fail(fmt::format("no block of rows fits the {} B unified buffer", ub));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+                       fail(fmt::format("no block of rows fits the {} B unified buffer", ub)),
+                       "reduce", k.name);
 }
 
 Result<GeneratedReduce> generateReduce(const ReduceKernel &k, const target::TargetDesc &t,

@@ -119,29 +119,13 @@ public:
         loadRow(l_.bias, kBias);
       line("barrier all");
     }
-    const uint64_t fullTiles = k_.rows / p_.tileRows, rest = k_.rows % p_.tileRows;
-    line("movi x{}, {}", kTiles, fullTiles);
     line("movi x{}, {}", kBuf, l_.buf);
     line("movi x{}, {}", kBufFlip, l_.buf ^ (l_.buf + l_.bufBytes));
     line("movi x{}, {}", kRes, l_.res);
     line("movi x{}, {}", kResFlip, reduces() ? l_.res ^ (l_.res + l_.resBytes) : 0);
     credit(flags());
-    line("add x{}, x{}, x0", kTile, kCore);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", kTile, kTiles);
-    tile(p_.tileRows);
-    line("movi x{}, {}", kTmp, p_.vectorCores);
-    line("add x{0}, x{0}, x{1}", kTile, kTmp);
-    line("jmp tile_loop");
-    label("tiles_done");
-    if (rest) {
-      comment("the last {} rows, on the core whose turn it is", rest);
-      line("movi x{}, {}", kTmp, fullTiles % p_.vectorCores);
-      line("bne x{}, x{}, rest_done", kCore, kTmp);
-      line("movi x{}, {}", kTile, fullTiles);
-      tile(rest);
-      label("rest_done");
-    }
+    roundRobinTiles({kCore, kTile, kTiles, kTmp}, k_.rows / p_.tileRows, p_.tileRows,
+                    k_.rows % p_.tileRows, p_.vectorCores, [&](uint64_t n) { tile(n); });
     takeBack(flags());
     line("halt");
     return take();
@@ -474,7 +458,6 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
   const auto &store = *t.path(target::Path::UbToGm);
   const uint64_t stride = roundUp(k.cols * 4, kRepeatBytes);
   const uint64_t maxT = std::min<uint64_t>({k.rows, t.vectorMaxRepeat, 0xFFFF});
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<RowPlan> choice;
   RowPlan plan;
   for (uint64_t rows = 1; rows <= maxT; ++rows) {
@@ -489,11 +472,7 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
     const double out = double(reducesRows(k.op) ? rows * 4 : rows * k.cols * 4) /
                        std::min(double(store.bytesPerCycle), share);
     const double compute = vectorCycles(k, t, rows, perRow);
-    // Two buffers: a tile's load waits for the store of the tile two back,
-    // so one round trip (both latencies) is spread over two tiles.
-    const double trip = double(load.latencyCycles + store.latencyCycles) + in + out + compute;
-    const double cycles =
-        double(ceilDiv(tiles, cores)) * std::max({in, out, compute, trip / 2}) + trip / 2;
+    const double cycles = pingPongCycles(ceilDiv(tiles, cores), in, out, compute, load, store);
     plan.tileRows = rows;
     plan.tiles = tiles;
     plan.perRow = perRow;
@@ -501,15 +480,11 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
     plan.blockDim = vc.blockDim(cores);
     choice.offer(cycles, plan);
   }
-  if (std::optional<RowPlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("row", k.name, rank, choice.size());
-  if (!plan.tileRows)
-    return fail(fmt::format("a row of {} values does not fit twice in the {} B unified buffer",
-                            k.cols, ub));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(
+      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      fail(fmt::format("a row of {} values does not fit twice in the {} B unified buffer", k.cols,
+                       ub)),
+      "row", k.name);
 }
 
 Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc &t, unsigned rank) {

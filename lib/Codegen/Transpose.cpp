@@ -302,7 +302,6 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
   const uint64_t size = k.elementBytes;
-  double best = std::numeric_limits<double>::infinity();
   PlanChoice<TransposePlan> choice;
   TransposePlan plan;
   const uint64_t rt = std::min<uint64_t>(k.rows, 256 / size);
@@ -335,14 +334,9 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
     if (stEff == k.cols)
       break;
   }
-  if (std::optional<TransposePlan> picked = choice.pick(rank, best))
-    plan = *picked;
-  else if (!choice.empty())
-    return noCandidate("transpose", k.name, rank, choice.size());
-  if (!plan.rt)
-    return fail(fmt::format("no tile fits the {} B unified buffer", ub));
-  plan.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
-  return plan;
+  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+                       fail(fmt::format("no tile fits the {} B unified buffer", ub)), "transpose",
+                       k.name);
 }
 
 Result<GeneratedTranspose> generateTranspose(const TransposeKernel &k, const target::TargetDesc &t,

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace pagoda::codegen {
@@ -35,6 +36,15 @@ struct VectorCores {
   bool coupled;
   uint32_t perAi, available;
 };
+
+/// Cycles of `perCore` tiles through two buffers (load, compute, store):
+/// each tile as slow as its slowest stage, and a buffer's round trip (both
+/// DMA latencies and the three stages) spread over the two tiles in flight.
+inline double pingPongCycles(uint64_t perCore, double in, double out, double compute,
+                             const target::PathSpec &load, const target::PathSpec &store) {
+  const double trip = double(load.latencyCycles + store.latencyCycles) + in + out + compute;
+  return double(perCore) * std::max({in, out, compute, trip / 2}) + trip / 2;
+}
 
 class VectorWriter : protected AsmWriter {
 protected:
@@ -68,6 +78,35 @@ protected:
     for (int i = 0; i < 2; ++i)
       for (const char *f : flags)
         line("waitf {}", f);
+  }
+
+  /// Registers of roundRobinTiles.
+  struct TileRegs {
+    unsigned core, tile, tiles, tmp;
+  };
+  /// Tiles t = core, core + cores, ... of `tileRows` rows while t <
+  /// fullTiles, then the row count's remainder (`rest` rows) as one last
+  /// tile on the core whose turn it is; `body(n)` writes a tile of n rows,
+  /// its index in `r.tile`.
+  void roundRobinTiles(const TileRegs &r, uint64_t fullTiles, uint64_t tileRows, uint64_t rest,
+                       uint32_t cores, const std::function<void(uint64_t)> &body) {
+    line("movi x{}, {}", r.tiles, fullTiles);
+    line("add x{}, x{}, x0", r.tile, r.core);
+    label("tile_loop");
+    line("bge x{}, x{}, tiles_done", r.tile, r.tiles);
+    body(tileRows);
+    line("movi x{}, {}", r.tmp, cores);
+    line("add x{0}, x{0}, x{1}", r.tile, r.tmp);
+    line("jmp tile_loop");
+    label("tiles_done");
+    if (!rest)
+      return;
+    comment("the last {} rows, on the core whose turn it is", rest);
+    line("movi x{}, {}", r.tmp, fullTiles % cores);
+    line("bne x{}, x{}, rest_done", r.core, r.tmp);
+    line("movi x{}, {}", r.tile, fullTiles);
+    body(rest);
+    label("rest_done");
   }
 
   /// V: the first `lanes` lanes active (`a`, `b` are clobbered).
