@@ -60,6 +60,30 @@ b = numpy_helper.from_array(rng.uniform(-1, 1, [512]).astype(np.float32), "b")
 save("layernorm_f32_8192x512",
      [helper.make_node("LayerNormalization", ["x", "g", "b"], ["y"], axis=-1)],
      [t("x", F, [8192, 512])], [t("y", F, [8192, 512])], [g, b])
+# Data movement (DMA kernels): a channels-last concat of four 24-channel
+# maps, a 2x nearest upsampling of a channels-last map, attention's head
+# split, a one-axis slice; a 2x2 max pool channels-last (the transposes
+# around it cancel).
+save("concat4_f32_160x160x24",
+     [helper.make_node("Concat", ["a", "b", "c", "d"], ["y"], axis=3)],
+     [t(n, F, [1, 160, 160, 24]) for n in "abcd"], [t("y", F, [1, 160, 160, 96])])
+sc = numpy_helper.from_array(np.array([1, 2, 2, 1], np.float32), "sc")
+save("upsample2x_f32_80x80x96",
+     [helper.make_node("Resize", ["x", "", "sc"], ["y"], mode="nearest",
+                       coordinate_transformation_mode="asymmetric", nearest_mode="floor")],
+     [t("x", F, [1, 80, 80, 96])], [t("y", F, [1, 160, 160, 96])], [sc])
+save("heads_f32_64x128x8x64", [helper.make_node("Transpose", ["x"], ["y"], perm=[0, 2, 1, 3])],
+     [t("x", F, [64, 128, 8, 64])], [t("y", F, [64, 8, 128, 64])])
+st = numpy_helper.from_array(np.array([1], np.int64), "st")
+en = numpy_helper.from_array(np.array([2], np.int64), "en")
+ax = numpy_helper.from_array(np.array([0], np.int64), "ax")
+save("slice_f32_3x1024x4096", [helper.make_node("Slice", ["x", "st", "en", "ax"], ["y"])],
+     [t("x", F, [3, 1024, 4096])], [t("y", F, [1, 1024, 4096])], [st, en, ax])
+save("maxpool2x2_f32_128x128x64",
+     [helper.make_node("Transpose", ["x"], ["c"], perm=[0, 3, 1, 2]),
+      helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+      helper.make_node("Transpose", ["p"], ["y"], perm=[0, 2, 3, 1])],
+     [t("x", F, [1, 128, 128, 64])], [t("y", F, [1, 64, 64, 64])])
 save("depthwise3x3_f32_64x64x64",
      [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1] * 4, group=64)],
      [t("x", F, [1, 64, 64, 64])], [t("y", F, [1, 64, 64, 64])], [w])
@@ -70,7 +94,8 @@ printf '%-28s %-16s %10s %12s %10s %7s  %s\n' MODEL KERNEL "SIM (us)" "-LAUNCH (
 for model in elementwise_add_f32 elementwise_chain_f16 matmul_f16_1024 matmul_f32_1024 \
   conv3x3_f16_64x80x80 conv3x3_f32_64x80x80 depthwise3x3_f32_64x64x64 \
   transpose_f32_64x256x256 reduce_mean_f32_256x256x64 softmax_f32_4096x1024 \
-  layernorm_f32_8192x512; do
+  layernorm_f32_8192x512 concat4_f32_160x160x24 upsample2x_f32_80x80x96 heads_f32_64x128x8x64 \
+  slice_f32_3x1024x4096 maxpool2x2_f32_128x128x64; do
   "$PAGODA" compile "$dir/$model.onnx" --target "$TARGET" -o "$dir/$model.pgd" 2>/dev/null
   "$PAGODA" run "$dir/$model.pgd" --random-inputs 0 --stats-json "$dir/$model.json" >/dev/null
   "$PY" - "$dir/$model.json" "$model" "$dir/target.json" <<'PY'

@@ -188,11 +188,29 @@ private:
   uint64_t eb_;
 };
 
+/// Pieces each output row of a slice is copied in: 1 when a row fits UB
+/// twice, else the fewest equal pieces that do (each then a tile).
+uint64_t slicePieces(const SliceKernel &k, uint64_t ub) {
+  const uint64_t elems = k.count * k.inner;
+  for (uint64_t p = 1; p <= elems; ++p)
+    if (elems % p == 0 && 2 * roundUp(elems / p * k.elementBytes, 32) <= ub &&
+        elems / p * k.elementBytes <= 0xFFFFFF)
+      return p;
+  return 0;
+}
+
 class SliceEmitter : MovementWriter {
 public:
   SliceEmitter(const SliceKernel &k, const MovementPlan &p, const target::TargetDesc &t)
-      : MovementWriter(t, p, k.outer, p.tileRows * roundUp(k.count * k.inner * k.elementBytes, 32)),
-        k_(k) {}
+      : MovementWriter(t, p, k.outer * pieces(k, t), p.tileRows * roundUp(piece(k, t), 32)), k_(k),
+        pieces_(pieces(k, t)) {}
+
+  static uint64_t pieces(const SliceKernel &k, const target::TargetDesc &t) {
+    return slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes);
+  }
+  static uint64_t piece(const SliceKernel &k, const target::TargetDesc &t) {
+    return k.count * k.inner * k.elementBytes / pieces(k, t);
+  }
 
   std::string run() {
     header(k_.name);
@@ -209,19 +227,33 @@ public:
 private:
   void tile(uint64_t n) {
     const uint64_t size = k_.elementBytes, row = k_.count * k_.inner * size;
-    const uint64_t inRow = k_.length * k_.inner * size;
+    const uint64_t inRow = k_.length * k_.inner * size, piece = row / pieces_;
     comment("a tile of {} rows", n);
     line("waitf mte3, mte2, 0");
-    offset(kSrc, kFirstInput, p_.tileRows * inRow);
+    if (pieces_ == 1) {
+      offset(kSrc, kFirstInput, p_.tileRows * inRow);
+    } else {
+      // Tile t is piece t % pieces of output row t / pieces (one a tile).
+      line("movi x{}, {}", kTmp, pieces_);
+      line("divu x{}, x{}, x{}", kA, kTile, kTmp);
+      line("remu x{}, x{}, x{}", kTmp2, kTile, kTmp);
+      line("movi x{}, {}", kTmp, inRow);
+      line("mul x{0}, x{1}, x{2}", kSrc, kA, kTmp);
+      line("movi x{}, {}", kTmp, piece);
+      line("mul x{0}, x{0}, x{1}", kTmp2, kTmp);
+      line("add x{0}, x{0}, x{1}", kSrc, kTmp2);
+      line("add x{0}, x{0}, x{1}", kSrc, kFirstInput);
+    }
     line("addi x{0}, x{0}, {1}", kSrc, k_.start * k_.inner * size);
-    line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, gmgap={}", kBuf, kSrc, n, row, inRow - row);
+    line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, gmgap={}", kBuf, kSrc, n, piece, inRow - row);
     loaded();
-    offset(kDst, kY, p_.tileRows * row);
-    line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, row);
+    offset(kDst, kY, p_.tileRows * piece);
+    line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, piece);
     stored();
   }
 
   const SliceKernel &k_;
+  uint64_t pieces_;
 };
 
 /// Rows per tile: the count whose tiles finish first (two buffers, a
@@ -229,7 +261,8 @@ private:
 Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
                               uint64_t inRowBytes, uint64_t outRowBytes,
                               const std::function<uint64_t(uint64_t)> &stores,
-                              const target::TargetDesc &t, unsigned rank) {
+                              const target::TargetDesc &t, unsigned rank,
+                              uint64_t maxTileRows = 0xFFFF) {
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("{} kernel '{}': {}", what, name, why));
   };
@@ -241,7 +274,7 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
   const auto &store = *t.path(target::Path::UbToGm);
   PlanChoice<MovementPlan> choice;
   MovementPlan plan;
-  const uint64_t maxT = std::min<uint64_t>({rows, 0xFFFF, ub / (2 * inRowBytes)});
+  const uint64_t maxT = std::min<uint64_t>({rows, maxTileRows, ub / (2 * inRowBytes)});
   for (uint64_t n = 1; n <= maxT; ++n) {
     if (n * inRowBytes / 32 > 0xFFFF)
       break;
@@ -333,17 +366,24 @@ Result<MovementPlan> planSlice(const SliceKernel &k, const target::TargetDesc &t
   if (!k.outer || !k.count || !k.inner || k.start + k.count > k.length)
     return fail("an empty or out-of-range slice");
   const uint64_t row = k.count * k.inner * k.elementBytes;
-  if (row > 0xFFFFFF || (k.length - k.count) * k.inner * k.elementBytes > 0xFFFFFFFFull)
-    return fail("rows too long for one DMA burst");
+  if ((k.length - k.count) * k.inner * k.elementBytes > 0xFFFFFFFFull)
+    return fail("rows too far apart for one DMA's gap");
+  // Rows too long for UB go in pieces, a piece a tile.
+  const uint64_t pieces = slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes);
+  if (!pieces)
+    return fail("no piece of a row fits the unified buffer twice");
+  const uint64_t piece = row / pieces;
   return planRows(
-      "slice", k.name, k.outer, roundUp(row, 32), row, [](uint64_t) { return uint64_t(1); }, t,
-      rank);
+      "slice", k.name, k.outer * pieces, roundUp(piece, 32), piece,
+      [](uint64_t) { return uint64_t(1); }, t, rank, pieces == 1 ? 0xFFFF : 1);
 }
 
 Result<GeneratedMovement> generateSlice(const SliceKernel &k, const target::TargetDesc &t,
                                         unsigned rank) {
   const uint64_t row = k.count * k.inner * k.elementBytes;
-  return generate<SliceEmitter>("slice", k, planSlice(k, t, rank), roundUp(row, 32),
+  const uint64_t pieces =
+      std::max<uint64_t>(1, slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes));
+  return generate<SliceEmitter>("slice", k, planSlice(k, t, rank), roundUp(row / pieces, 32),
                                 {k.outer * k.length * k.inner * k.elementBytes, k.outer * row}, t);
 }
 

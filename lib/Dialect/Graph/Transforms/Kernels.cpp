@@ -983,6 +983,7 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     axis = std::max<int64_t>(axis, 0);
     codegen::SliceKernel k;
     k.elementBytes = size;
+    k.length = 1;
     for (int64_t d = 0; d < rank; ++d)
       (d < axis ? k.outer : d > axis ? k.inner : k.length) *= uint64_t(in.getDimSize(d));
     k.start = uint64_t(s.getStarts()[size_t(axis)]);
