@@ -58,16 +58,23 @@ public:
     line("ldarg x{}, 0", kX);
     line("ldarg x{}, 1", kY);
     coreIndex(kCore, kTmp);
-    const uint64_t nr = k_.rows / p_.rt, ns = k_.cols / p_.st;
     const uint64_t tileBytes = p_.rt * p_.st * roundUp(eb_, 32);
-    line("movi x{}, {}", kTiles, p_.tiles);
     line("movi x{}, 0", kBuf);
     line("movi x{}, {}", kBufFlip, tileBytes);
     credit(kFreeFlags);
-    line("add x{}, x{}, x0", kTile, kCore);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", kTile, kTiles);
-    // b, r tile, s tile of this tile index.
+    roundRobinTiles({kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
+                    [&](uint64_t) { tile(); });
+    takeBack(kFreeFlags);
+    line("halt");
+    return take();
+  }
+
+private:
+  static constexpr const char *kFreeFlags[] = {"mte3, mte2, 0"};
+
+  /// Tile kTile: image b, rows r0..r0+rt, columns s0..s0+st.
+  void tile() {
+    const uint64_t nr = k_.rows / p_.rt, ns = k_.cols / p_.st;
     line("movi x{}, {}", kTmp, nr * ns);
     line("divu x{}, x{}, x{}", kB, kTile, kTmp);
     line("remu x{}, x{}, x{}", kRem, kTile, kTmp);
@@ -84,17 +91,7 @@ public:
       wholeBlocks();
     line("setf mte3, mte2, 0");
     line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
-    line("movi x{}, {}", kTmp, p_.vectorCores);
-    line("add x{0}, x{0}, x{1}", kTile, kTmp);
-    line("jmp tile_loop");
-    label("tiles_done");
-    takeBack(kFreeFlags);
-    line("halt");
-    return take();
   }
-
-private:
-  static constexpr const char *kFreeFlags[] = {"mte3, mte2, 0"};
 
   /// Blocks of whole 32-byte units: the tile's rows in with one strided
   /// DMA, each source column out with one.

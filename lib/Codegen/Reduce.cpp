@@ -75,7 +75,6 @@ public:
     line("ldarg x{}, 0", kX);
     line("ldarg x{}, 1", kY);
     coreIndex(kCore, kTmp);
-    line("movi x{}, {}", kTiles, p_.tiles);
     // UB: two accumulators, then two block buffers.
     line("movi x{}, 0", kAcc);
     line("movi x{}, {}", kAccFlip, l_.acc);
@@ -84,9 +83,16 @@ public:
     if (k_.op == ReduceOp::Mean)
       line("movi x{}, {:#x}", kScale, scaleBits());
     credit(kFreeFlags);
-    line("add x{}, x{}, x0", kTile, kCore);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", kTile, kTiles);
+    roundRobinTiles({kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
+                    [&](uint64_t) { tile(); });
+    takeBack(kFreeFlags);
+    line("halt");
+    return take();
+  }
+
+private:
+  /// Tile kTile: one image's chunk of channels, all its rows.
+  void tile() {
     const uint64_t chunks = k_.cols / p_.channels, rowBytes = k_.cols * size_;
     line("movi x{}, {}", kTmp, chunks);
     line("divu x{}, x{}, x{}", kImg, kTile, kTmp);
@@ -130,16 +136,8 @@ public:
     line("dma_ub_gm x{}, x{}, len={}", kDst, kAcc, p_.channels * size_ / 32);
     line("setf mte3, v, 0");
     line("xor x{0}, x{0}, x{1}", kAcc, kAccFlip);
-    line("movi x{}, {}", kTmp, p_.vectorCores);
-    line("add x{0}, x{0}, x{1}", kTile, kTmp);
-    line("jmp tile_loop");
-    label("tiles_done");
-    takeBack(kFreeFlags);
-    line("halt");
-    return take();
   }
 
-private:
   /// Accumulator free (MTE3 -> V), block buffer free (V -> MTE2).
   static constexpr const char *kFreeFlags[] = {"mte3, v, 0", "v, mte2, 0"};
 

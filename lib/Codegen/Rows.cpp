@@ -140,17 +140,6 @@ private:
       return {"v, mte2, 0", "mte3, v, 0"};
     return {"mte3, mte2, 0"};
   }
-  void credit(const std::vector<const char *> &fs) {
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : fs)
-        line("setf {}", f);
-  }
-  void takeBack(const std::vector<const char *> &fs) {
-    for (int i = 0; i < 2; ++i)
-      for (const char *f : fs)
-        line("waitf {}", f);
-  }
-
   /// `cols` values from GM (address in `gm`) to UB at `ub`.
   void loadRow(uint64_t ub, unsigned gm) {
     line("movi x{}, {}", kA, ub);

@@ -67,14 +67,15 @@ protected:
     line("add x{0}, x{0}, x{1}", reg, tmp);
   }
 
-  /// Two credits on each flag ("src, dst, event"): both buffers free.
-  template <size_t N> void credit(const char *const (&flags)[N]) {
+  /// Two credits on each flag ("src, dst, event"; an array or vector of
+  /// them): both buffers free.
+  template <typename Flags> void credit(const Flags &flags) {
     for (int i = 0; i < 2; ++i)
       for (const char *f : flags)
         line("setf {}", f);
   }
   /// The credits back at the end, so nothing is in flight at halt.
-  template <size_t N> void takeBack(const char *const (&flags)[N]) {
+  template <typename Flags> void takeBack(const Flags &flags) {
     for (int i = 0; i < 2; ++i)
       for (const char *f : flags)
         line("waitf {}", f);

@@ -652,17 +652,31 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   return out;
 }
 
-std::optional<codegen::DepthwiseKernel> pagoda::graph::lowerPoolGroup(GroupOp group, int &xOperand,
-                                                                      std::string &why) {
-  Operation *op = nullptr;
+namespace {
+
+/// The group's one op besides constants, in `op` (nullptr when it has
+/// none); false, with `why` = `many`, when it has more (the single-op
+/// kernels: pools, reductions, row kernels, data movement).
+bool onlyOp(GroupOp group, Operation *&op, std::string &why, const char *many) {
+  op = nullptr;
   for (Operation &o : group.getBody().front().without_terminator())
     if (!llvm::isa<ConstantOp>(o)) {
       if (op) {
-        why = "a pool group of more than one op";
-        return std::nullopt;
+        why = many;
+        return false;
       }
       op = &o;
     }
+  return true;
+}
+
+} // namespace
+
+std::optional<codegen::DepthwiseKernel> pagoda::graph::lowerPoolGroup(GroupOp group, int &xOperand,
+                                                                      std::string &why) {
+  Operation *op;
+  if (!onlyOp(group, op, why, "a pool group of more than one op"))
+    return std::nullopt;
   auto fail = [&](const std::string &reason) -> std::optional<codegen::DepthwiseKernel> {
     why = describe(op) + ": " + reason;
     return std::nullopt;
@@ -756,16 +770,9 @@ std::optional<LoweredTranspose> pagoda::graph::lowerTransposeGroup(GroupOp group
 
 std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp group,
                                                                      std::string &why) {
-  Block &body = group.getBody().front();
-  Operation *op = nullptr;
-  for (Operation &o : body.without_terminator())
-    if (!llvm::isa<ConstantOp>(o)) {
-      if (op) {
-        why = "a reduce group of more than one op";
-        return std::nullopt;
-      }
-      op = &o;
-    }
+  Operation *op;
+  if (!onlyOp(group, op, why, "a reduce group of more than one op"))
+    return std::nullopt;
   codegen::ReduceKernel k;
   ArrayRef<int64_t> axes;
   if (auto r = llvm::dyn_cast_or_null<ReduceSumOp>(op)) {
@@ -806,15 +813,9 @@ std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp gro
 }
 
 std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::string &why) {
-  Operation *op = nullptr;
-  for (Operation &o : group.getBody().front().without_terminator())
-    if (!llvm::isa<ConstantOp>(o)) {
-      if (op) {
-        why = "a group of more than one op (the row kernels compute one)";
-        return std::nullopt;
-      }
-      op = &o;
-    }
+  Operation *op;
+  if (!onlyOp(group, op, why, "a group of more than one op (the row kernels compute one)"))
+    return std::nullopt;
   if (!op) {
     why = "no op in the group";
     return std::nullopt;
@@ -925,15 +926,10 @@ int64_t nearestSource(StringRef ctm, StringRef mode, double scale, int64_t in, i
 } // namespace
 
 std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, std::string &why) {
-  Operation *op = nullptr;
-  for (Operation &o : group.getBody().front().without_terminator())
-    if (!llvm::isa<ConstantOp>(o)) {
-      if (op) {
-        why = "a group of more than one op (the data-movement kernels move for one)";
-        return std::nullopt;
-      }
-      op = &o;
-    }
+  Operation *op;
+  if (!onlyOp(group, op, why,
+              "a group of more than one op (the data-movement kernels move for one)"))
+    return std::nullopt;
   auto fail = [&](const std::string &reason) -> std::optional<LoweredMovement> {
     why = describe(op) + ": " + reason;
     return std::nullopt;

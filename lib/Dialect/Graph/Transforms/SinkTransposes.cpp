@@ -23,6 +23,15 @@ bool isSplat(Value v) {
   return matchPattern(v, m_Constant(&c)) && c.isSplat();
 }
 
+/// `v` (per dimension of a transpose's result) in the order of the
+/// transpose's input: result dim i is input dim perm[i].
+template <typename T> SmallVector<T> unpermute(ArrayRef<T> v, ArrayRef<int64_t> perm) {
+  SmallVector<T> out(v.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    out[size_t(perm[i])] = v[i];
+  return out;
+}
+
 /// Whether a pool reads its whole unpadded spatial extent (a global pool:
 /// GlobalPoolAsReduce makes it a reduction).
 template <typename Pool> bool isGlobalPool(Operation *op) {
@@ -246,11 +255,7 @@ template <typename Pool> struct LocalPoolThroughTranspose : OpRewritePattern<Poo
     auto t = pool.getInput().template getDefiningOp<TransposeOp>();
     if (!sinks(t))
       return failure();
-    // [N, C, O...] -> [N, O..., C].
-    SmallVector<int64_t> shape = {out.getDimSize(0)};
-    for (int64_t d = 2; d < out.getRank(); ++d)
-      shape.push_back(out.getDimSize(d));
-    shape.push_back(out.getDimSize(1));
+    SmallVector<int64_t> shape = unpermute(out.getShape(), t.getPerm()); // [N, O..., C]
     auto moved = cast<Pool>(rewriter.clone(*pool));
     moved->setOperand(0, t.getInput());
     moved.getResult().setType(RankedTensorType::get(shape, out.getElementType()));
@@ -295,19 +300,12 @@ struct ResizeThroughTranspose : OpRewritePattern<ResizeOp> {
     if (!t || !sinks(t) || !out.hasStaticShape())
       return failure();
     ArrayRef<int64_t> perm = t.getPerm();
-    // Result dim i is input dim perm[i] of x's layout.
-    SmallVector<int64_t> shape(perm.size());
-    for (size_t i = 0; i < perm.size(); ++i)
-      shape[size_t(perm[i])] = out.getDimSize(int64_t(i));
+    SmallVector<int64_t> shape = unpermute(out.getShape(), perm);
     auto moved = cast<ResizeOp>(rewriter.clone(*r));
     moved->setOperand(0, t.getInput());
     moved.getResult().setType(RankedTensorType::get(shape, out.getElementType()));
-    if (std::optional<ArrayRef<double>> scales = r.getScales()) {
-      SmallVector<double> permuted(scales->size());
-      for (size_t i = 0; i < perm.size(); ++i)
-        permuted[size_t(perm[i])] = (*scales)[i];
-      moved.setScalesAttr(rewriter.getDenseF64ArrayAttr(permuted));
-    }
+    if (std::optional<ArrayRef<double>> scales = r.getScales())
+      moved.setScalesAttr(rewriter.getDenseF64ArrayAttr(unpermute(*scales, perm)));
     rewriter.replaceOpWithNewOp<TransposeOp>(r, out, moved.getResult(), t.getPermAttr());
     return success();
   }
@@ -329,9 +327,7 @@ struct ConcatThroughTranspose : OpRewritePattern<ConcatOp> {
         return failure();
       inputs.push_back(t.getInput());
     }
-    SmallVector<int64_t> shape(perm->size());
-    for (size_t i = 0; i < perm->size(); ++i)
-      shape[size_t((*perm)[i])] = out.getDimSize(int64_t(i));
+    SmallVector<int64_t> shape = unpermute(out.getShape(), *perm);
     const int64_t axis = (*perm)[size_t(c.getAxis())];
     auto joined =
         ConcatOp::create(rewriter, c.getLoc(), RankedTensorType::get(shape, out.getElementType()),
