@@ -125,9 +125,10 @@ protected:
       : dt_(isa::dtypeName(input)), outDt_(isa::dtypeName(output)),
         parts_(input == isa::DType::F32 ? 2 : 1), bias_(bias), relu_(relu) {}
 
-  /// Arguments into x21-x26, the tile loop's registers, buffer toggles and
-  /// the "free" credits; ends at the `tile_loop` label's check.
-  void prologue(uint64_t tiles, const CubeHalves &h) {
+  /// Arguments into x21-x26 (and `extra` registers, the arguments between
+  /// the bias and the output), the tile loop's registers, buffer toggles
+  /// and the "free" credits; ends at the `tile_loop` label's check.
+  void prologue(uint64_t tiles, const CubeHalves &h, const std::vector<unsigned> &extra = {}) {
     unsigned arg = 0;
     for (unsigned p = 0; p < parts_; ++p)
       line("ldarg x{}, {}", kArg + p, arg++);
@@ -135,6 +136,8 @@ protected:
       line("ldarg x{}, {}", kArg + 2 + p, arg++);
     if (bias_)
       line("ldarg x{}, {}", kArg + 4, arg++);
+    for (unsigned r : extra)
+      line("ldarg x{}, {}", r, arg++);
     line("ldarg x{}, {}", kArg + 5, arg++);
     line("coreid x{}", kTile);
     line("corenum x{}", kStride);

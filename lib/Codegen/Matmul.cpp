@@ -34,7 +34,19 @@
 namespace pagoda::codegen {
 
 unsigned matmulArgCount(const MatmulKernel &k) {
-  return (k.input == isa::DType::F32 ? 4 : 2) + (k.bias ? 1 : 0) + 1;
+  return (k.input == isa::DType::F32 ? 4 : 2) + (k.bias ? 1 : 0) + (matmulZeroBytes(k) ? 1 : 0) + 1;
+}
+
+namespace {
+/// The largest output tile's columns: nt is at most 256.
+constexpr uint64_t kMaxNt = 256;
+} // namespace
+
+uint64_t matmulZeroBytes(const MatmulKernel &k) {
+  if (!k.bKxN || k.k % 16 == 0)
+    return 0;
+  // One block per padding row in each column block of the widest tile.
+  return std::min(kMaxNt, (k.n + 15) / 16 * 16) / 16 * (16 - k.k % 16) * 32;
 }
 
 std::string MatmulPlan::describe() const {
@@ -54,10 +66,12 @@ void splitHf32(const float *in, size_t n, float *hi, float *lo) {
 namespace {
 
 enum MatmulReg : unsigned {
-  kA = 1,    ///< x1, x2: A parts at the current K step
-  kBt = 3,   ///< x3, x4: B^T parts at the current K step
-  kRow = 27, ///< tile row i
-  kCol = 28, ///< tile column j
+  kA = 1,      ///< x1, x2: A parts at the current K step
+  kBt = 3,     ///< x3, x4: B^T parts at the current K step
+  kRow = 27,   ///< tile row i
+  kCol = 28,   ///< tile column j
+  kBatch = 29, ///< the tile's batch
+  kZeros = 30, ///< the zero argument
 };
 
 /// Tile sizes and buffer halves (bytes).
@@ -78,18 +92,32 @@ public:
     comment("C[{}x{}] = A[{}x{}] x B[{}x{}]{}{}, {}{}: {}", k_.m, k_.n, k_.m, k_.k, k_.k, k_.n,
             k_.bias ? " + bias" : "", k_.relu ? ", relu" : "", dt_,
             parts_ == 2 ? " in three hf32 passes" : "", p_.describe());
-    prologue(p_.tiles, {s_.l1Half, s_.l0Half, s_.l0cHalf, s_.btHalf});
-    const uint64_t tilesN = ceilDiv(k_.n, s_.nt);
+    std::vector<unsigned> extra;
+    if (matmulZeroBytes(k_))
+      extra.push_back(kZeros);
+    prologue(p_.tiles, {s_.l1Half, s_.l0Half, s_.l0cHalf, s_.btHalf}, extra);
+    const uint64_t tilesN = ceilDiv(k_.n, s_.nt), perBatch = ceilDiv(k_.m, s_.mt) * tilesN;
     const uint64_t mEdge = k_.m % s_.mt, nEdge = k_.n % s_.nt;
+    // Tile index = (batch, i, j).
+    line("movi x{}, {}", kTmp, perBatch);
+    line("divu x{}, x{}, x{}", kBatch, kTile, kTmp);
+    line("remu x{}, x{}, x{}", kRow, kTile, kTmp);
     line("movi x{}, {}", kTmp, tilesN);
-    line("divu x{}, x{}, x{}", kRow, kTile, kTmp);
-    line("remu x{}, x{}, x{}", kCol, kTile, kTmp);
-    // The tile's pointers: A rows i*mt, B^T rows j*nt, bias j*nt, C (i*mt, j*nt).
+    line("remu x{}, x{}, x{}", kCol, kRow, kTmp);
+    line("divu x{0}, x{0}, x{1}", kRow, kTmp);
+    // The tile's pointers: A rows i*mt, B^T rows j*nt (B columns j*nt),
+    // bias j*nt, C (i*mt, j*nt), each in its batch.
     const unsigned outSize = isa::dtypeBits(k_.output) / 8;
     mulImm(kTmp, kRow, s_.mt * k_.k * size_);
+    mulImm(kTmp2, kBatch, k_.m * k_.k * size_);
+    line("add x{0}, x{0}, x{1}", kTmp, kTmp2);
     for (unsigned p = 0; p < parts_; ++p)
       line("add x{}, x{}, x{}", kA + p, kArg + p, kTmp);
-    mulImm(kTmp, kCol, s_.nt * k_.k * size_);
+    mulImm(kTmp, kCol, s_.nt * (k_.bKxN ? 1 : k_.k) * size_);
+    if (k_.bPerBatch) {
+      mulImm(kTmp2, kBatch, k_.n * k_.k * size_);
+      line("add x{0}, x{0}, x{1}", kTmp, kTmp2);
+    }
     for (unsigned p = 0; p < parts_; ++p)
       line("add x{}, x{}, x{}", kBt + p, kArg + 2 + p, kTmp);
     if (k_.bias) {
@@ -98,6 +126,8 @@ public:
     }
     mulImm(kOut, kRow, s_.mt * k_.n * outSize);
     line("add x{0}, x{0}, x{1}", kOut, kArg + 5);
+    mulImm(kTmp, kBatch, k_.m * k_.n * outSize);
+    line("add x{0}, x{0}, x{1}", kOut, kTmp);
     mulImm(kTmp, kCol, s_.nt * outSize);
     line("add x{0}, x{0}, x{1}", kOut, kTmp);
     // Dispatch on where M and N end: full tiles, the last row, the last column.
@@ -167,8 +197,20 @@ private:
       line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kA + p,
            rows, kc, k_.k, rowsPad);
       line("addi x{0}, x{0}, {1}", kTmp, aBytes);
-      line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kBt + p,
-           cols, kc, k_.k, colsPad);
+      if (k_.bKxN) {
+        // kc rows of B: K-major fractals, column block j at j * kPad rows.
+        line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kBt + p,
+             kc, cols, k_.n, kPad);
+        if (kPad > kc) {
+          // The padding rows meet A's zero columns: clear them.
+          line("addi x{0}, x{0}, {1}", kTmp, kc * 32);
+          line("dma_gm_l1 x{}, x{}, nburst={}, len={}, dgap={}", kTmp, kZeros, colsPad / 16,
+               kPad - kc, kc);
+        }
+      } else {
+        line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kBt + p,
+             cols, kc, k_.k, colsPad);
+      }
     }
     line("setf mte2, mte1, 0");
     // MTE1: L1 -> L0A in zZ (one load2d per 16-row block) and L0B in nZ.
@@ -184,6 +226,18 @@ private:
         line("load2d_l1_l0a.{} x{}, x{}, rep={}, sstride={}", dt_, kTmp2, kTmp, kPad / k0_,
              rowsPad / 16);
       }
+      if (k_.bKxN) {
+        // Per K block, its fractals across N, each transposed into nZ.
+        for (uint64_t j = 0; j < kPad / 16; ++j) {
+          line("movi x{}, {}", kTmp, l1 + aBytes + j * 512);
+          line("add x{0}, x{0}, x{1}", kTmp, kL1);
+          line("movi x{}, {}", kTmp2, p * bBytes + j * (colsPad / 16) * 512);
+          line("add x{0}, x{0}, x{1}", kTmp2, kL0);
+          line("load2d_l1_l0b.{} x{}, x{}, rep={}, sstride={}, trans=1", dt_, kTmp2, kTmp,
+               colsPad / 16, kPad / 16);
+        }
+        continue;
+      }
       line("movi x{}, {}", kTmp, l1 + aBytes);
       line("add x{0}, x{0}, x{1}", kTmp, kL1);
       line("movi x{}, {}", kTmp2, p * bBytes);
@@ -198,7 +252,7 @@ private:
     line("xor x{0}, x{0}, x{1}", kL0, kL0Flip);
     for (unsigned p = 0; p < parts_; ++p) {
       line("addi x{0}, x{0}, {1}", kA + p, kc * size_);
-      line("addi x{0}, x{0}, {1}", kBt + p, kc * size_);
+      line("addi x{0}, x{0}, {1}", kBt + p, kc * (k_.bKxN ? k_.n : 1) * size_);
     }
   }
 
@@ -218,12 +272,24 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
     return fail(*problem);
   if (k.m == 0 || k.n == 0 || k.k == 0)
     return fail("an empty dimension");
-  if (k.m > 0xFFFFFF || k.n > 0xFFFFFF || k.k > 0xFFFFFF)
+  if (k.m > 0xFFFFFF || k.n > 0xFFFFFF || k.k > 0xFFFFFF || k.batch == 0 || k.batch > 0xFFFFFF)
     return fail("a dimension beyond 2^24");
 
   const unsigned size = isa::dtypeBits(k.input) / 8, k0 = 32 / size;
-  const unsigned parts = k.input == isa::DType::F32 ? 2 : 1, mmads = parts == 2 ? 3 : 1;
   const unsigned outSize = isa::dtypeBits(k.output) / 8;
+  const uint64_t align = t.dmaMinAlignBytes;
+  if (k.bKxN && size != 2)
+    return fail(fmt::format("B as K x N needs a 16-bit input ({} fractals have no transpose)",
+                            isa::dtypeName(k.input)));
+  if (k.batch > 1)
+    for (auto [what, bytes] : {std::pair<const char *, uint64_t>{"A", k.m * k.k * size},
+                               {"B", k.bPerBatch ? k.n * k.k * size : 0},
+                               {"C", k.m * k.n * outSize}})
+      if (bytes % align)
+        return fail(fmt::format("each batch's {} ({} bytes) is not a multiple of the {}-byte DMA "
+                                "alignment",
+                                what, bytes, align));
+  const unsigned parts = k.input == isa::DType::F32 ? 2 : 1, mmads = parts == 2 ? 3 : 1;
   const CubeTarget ct(t, k.input);
   const uint64_t l1 = ct.l1, l0a = ct.l0a, l0b = ct.l0b, l0c = ct.l0c, bt = ct.bt;
   const target::CubeShape &cs = ct.cube;
@@ -239,6 +305,9 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
     for (uint64_t nt = 16; nt <= std::min<uint64_t>(256, nMax); nt *= 2) {
       if (mt * nt * 4 > l0c / 2 || (k.bias && roundUp(nt * 4, 64) * 2 > bt))
         continue;
+      // A K x N B is read from column j * nt.
+      if (k.bKxN && (nt * size) % align)
+        continue;
       const uint64_t btHalf = k.bias ? roundUp(nt * 4, 64) : 0;
       // The largest kt (a multiple of k0) whose buffers fit twice.
       uint64_t kt = roundUp(k.k, k0);
@@ -249,9 +318,13 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       else
         kt = 0;
       kt = std::min<uint64_t>(kt, 0xFFFF / k0 * k0);
+      // A K x N B steps by kt rows (an immediate of 31 bits, DMA-aligned).
+      if (k.bKxN)
+        while (kt >= k0 && (kt * k.n * size > 0x7FFFFFFF || (kt * k.n * size) % align))
+          kt -= k0;
       if (kt < k0)
         continue;
-      const uint64_t tiles = ceilDiv(k.m, mt) * ceilDiv(k.n, nt);
+      const uint64_t tiles = k.batch * ceilDiv(k.m, mt) * ceilDiv(k.n, nt);
       const uint64_t cores = std::min<uint64_t>(t.aiCores, tiles);
       const uint64_t perCore = ceilDiv(tiles, cores), steps = ceilDiv(k.k, kt);
       double bytes = double(parts) * double(mt + nt) * double(kt) * size;
@@ -298,11 +371,13 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
   g.buffers = cubeBuffers(shape.l1Half, shape.l0Half, shape.l0cHalf, shape.btHalf);
   if (std::optional<Error> e = verifyBuffers("matmul", k.name, g.buffers, t))
     return *e;
-  g.argBytes.insert(g.argBytes.end(), parts, k.m * k.k * size);
-  g.argBytes.insert(g.argBytes.end(), parts, k.n * k.k * size);
+  g.argBytes.insert(g.argBytes.end(), parts, k.batch * k.m * k.k * size);
+  g.argBytes.insert(g.argBytes.end(), parts, (k.bPerBatch ? k.batch : 1) * k.n * k.k * size);
   if (k.bias)
     g.argBytes.push_back(roundUp(k.n, 8) * 4);
-  g.argBytes.push_back(k.m * k.n * (isa::dtypeBits(k.output) / 8));
+  if (uint64_t zeros = matmulZeroBytes(k))
+    g.argBytes.push_back(zeros);
+  g.argBytes.push_back(k.batch * k.m * k.n * (isa::dtypeBits(k.output) / 8));
   g.assembly = Emitter(k, shape, g.plan).run();
   Result<isa::Program> program = assembleKernel("matmul", k.name, g.assembly);
   if (!program)
@@ -322,22 +397,25 @@ std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint3
       {&a, &bt}};
   if (k.input == isa::DType::F32)
     passes = {{&a, &bt}, {&a, &btLo}, {&aLo, &bt}};
-  std::vector<float> c(k.m * k.n);
-  for (uint64_t i = 0; i < k.m; ++i)
-    for (uint64_t j = 0; j < k.n; ++j) {
-      float acc = k.bias ? bias[j] : 0.0f;
-      for (uint64_t s = 0; s < k.k; s += kt) {
-        const uint64_t end = std::min(k.k, s + kt), padded = s + roundUp(end - s, k0);
-        for (auto [pa, pb] : passes)
-          for (uint64_t kk = s; kk < padded; ++kk) {
-            // Products of cube inputs are exact in f32; each sum rounds.
-            float x = kk < end ? float(value((*pa)[i * k.k + kk])) : 0.0f;
-            float y = kk < end ? float(value((*pb)[j * k.k + kk])) : 0.0f;
-            acc = acc + x * y;
-          }
+  std::vector<float> c(k.batch * k.m * k.n);
+  for (uint64_t b = 0; b < k.batch; ++b) {
+    const uint64_t aOff = b * k.m * k.k, bOff = k.bPerBatch ? b * k.n * k.k : 0;
+    for (uint64_t i = 0; i < k.m; ++i)
+      for (uint64_t j = 0; j < k.n; ++j) {
+        float acc = k.bias ? bias[j] : 0.0f;
+        for (uint64_t s = 0; s < k.k; s += kt) {
+          const uint64_t end = std::min(k.k, s + kt), padded = s + roundUp(end - s, k0);
+          for (auto [pa, pb] : passes)
+            for (uint64_t kk = s; kk < padded; ++kk) {
+              // Products of cube inputs are exact in f32; each sum rounds.
+              float x = kk < end ? float(value((*pa)[aOff + i * k.k + kk])) : 0.0f;
+              float y = kk < end ? float(value((*pb)[bOff + j * k.k + kk])) : 0.0f;
+              acc = acc + x * y;
+            }
+        }
+        c[(b * k.m + i) * k.n + j] = k.relu ? (acc > 0 || std::isnan(acc) ? acc : 0.0f) : acc;
       }
-      c[i * k.n + j] = k.relu ? (acc > 0 || std::isnan(acc) ? acc : 0.0f) : acc;
-    }
+  }
   return c;
 }
 

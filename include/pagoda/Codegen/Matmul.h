@@ -14,6 +14,13 @@
 // and the kernel accumulates hi.hi + hi.lo + lo.hi in f32, which leaves an
 // error of about 2^-22 per product instead of 2^-11.
 //
+// Batched products (attention's Q.K^T and P.V) take `batch` independent
+// A and C matrices, and one B per batch or one for all. A B computed at run
+// time arrives K x N row-major: with a 16-bit input nd2nz lays its rows
+// as K-major fractals and load2d's transpose turns each into the nZ form
+// (f32 fractals cannot be transposed: the compiler transposes such a B
+// first). Its last K step's padding rows are cleared from a zero argument.
+//
 //===----------------------------------------------------------------------===//
 #ifndef PAGODA_CODEGEN_MATMUL_H
 #define PAGODA_CODEGEN_MATMUL_H
@@ -36,13 +43,20 @@ struct MatmulKernel {
   uint64_t m = 0, k = 0, n = 0;
   bool bias = false; ///< add an f32 row of n elements
   bool relu = false;
+  uint64_t batch = 1;     ///< independent products (A and C per batch)
+  bool bPerBatch = false; ///< one B per batch (else one for all)
+  bool bKxN = false;      ///< B is K x N row-major (16-bit inputs), not B^T
 };
 
-/// Kernel arguments, in order: A (M x K row-major; for f32 its high and low
-/// parts, two arguments), B^T (N x K row-major; f32: high and low), the f32
-/// bias if any (n elements, zero-padded to a multiple of 8: it moves in
-/// 32-byte blocks), C (M x N row-major).
+/// Kernel arguments, in order: A (batch x M x K row-major; for f32 its high
+/// and low parts, two arguments), B^T (N x K row-major, or B K x N with
+/// bKxN, per batch when bPerBatch; f32: high and low), the f32 bias if any
+/// (n elements, zero-padded to a multiple of 8: it moves in 32-byte
+/// blocks), zeros if matmulZeroBytes says so, C (batch x M x N row-major).
 unsigned matmulArgCount(const MatmulKernel &k);
+/// Bytes of the zero argument (0: none): a K x N B whose K is not a
+/// multiple of 16 has its padding rows cleared from it.
+uint64_t matmulZeroBytes(const MatmulKernel &k);
 
 struct MatmulPlan {
   uint32_t blockDim = 0;
@@ -76,8 +90,9 @@ void splitHf32(const float *in, size_t n, float *hi, float *lo);
 inline constexpr uint32_t kHf32HighMask = 0xFFFFE000u;
 
 /// The kernel's exact result as the ISA defines it (accumulation in k
-/// order per step and pass), for tests. Operands as the kernel takes them:
-/// a and bt hold the element bits (f32: hi parts; aLo/btLo the low parts).
+/// order per step and pass), for tests. Operands as the kernel takes them
+/// (B as B^T even with bKxN; per batch when bPerBatch): a and bt hold the
+/// element bits (f32: hi parts; aLo/btLo the low parts).
 std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint32_t> &a,
                                   const std::vector<uint32_t> &bt, const std::vector<uint32_t> &aLo,
                                   const std::vector<uint32_t> &btLo, const std::vector<float> &bias,
