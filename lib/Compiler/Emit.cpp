@@ -358,6 +358,8 @@ private:
       return emitMatmulGroup(g, plan);
     if (kind == "conv" || kind == "conv_epilogue")
       return emitConvGroup(g, plan);
+    if (kind == "attention")
+      return emitAttentionGroup(g, plan);
     if (kind == "transpose")
       return emitTransposeGroup(g, plan);
     if (kind == "concat" || kind == "resize" || kind == "slice")
@@ -440,42 +442,157 @@ private:
     std::optional<graph::LoweredMatmul> l = graph::lowerMatmulGroup(g, why);
     if (!l)
       return notOnNpu(g, why);
-    const codegen::MatmulKernel &k = l->kernel;
     Result<codegen::GeneratedMatmul> gen = generate<codegen::GeneratedMatmul>(
-        [&](unsigned r) { return codegen::generateMatmul(k, target_, r); });
+        [&](unsigned r) { return codegen::generateMatmul(l->kernel, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
-    const bool f32 = k.input == isa::DType::F32;
-    const unsigned size = isa::dtypeBits(k.input) / 8;
-
-    // B^T, row-major N x K.
-    std::vector<uint8_t> b = rawBytes(l->b), bt(b.size());
-    for (uint64_t n = 0; n < k.n; ++n)
-      for (uint64_t kk = 0; kk < k.k; ++kk) {
-        uint64_t from = l->bTransposed ? n * k.k + kk : kk * k.n + n;
-        std::memcpy(&bt[(n * k.k + kk) * size], &b[from * size], size);
-      }
-    std::vector<Ref> args;
-    Ref a = ref(g->getOperand(unsigned(l->aOperand)));
     double predicted = gen->plan.predictedCycles;
+    std::string tiling = gen->plan.describe();
+    FailureOr<std::vector<Ref>> args =
+        matmulArgs(g, *l, ref(g->getOperand(unsigned(l->aOperand))), plan, predicted, tiling);
+    if (failed(args))
+      return failure();
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim, tiling, predicted,
+                              std::move(*args), l->tail, l->head, plan);
+  }
+
+  /// A cube kernel's arguments before its output: A (f32: split by a
+  /// vector kernel), B (a constant packed as B^T; computed at run time: as
+  /// it is, or in f32 transposed to B^T and split, each by a vector
+  /// kernel), the bias row, the zero argument. The helper kernels' cycles
+  /// go to `predicted`, their description to `tiling`.
+  FailureOr<std::vector<Ref>> matmulArgs(GroupOp g, const graph::LoweredMatmul &l, Ref a,
+                                         std::vector<Step> &plan, double &predicted,
+                                         std::string &tiling) {
+    const codegen::MatmulKernel &k = l.kernel;
+    const bool f32 = k.input == isa::DType::F32;
+    const uint64_t bElements = (k.bPerBatch ? k.batch : 1) * k.n * k.k;
+    std::vector<Ref> args;
     if (f32) {
       FailureOr<std::pair<Ref, Ref>> parts =
-          splitActivation(g, k.name, k.m * k.k, a, plan, predicted);
+          splitActivation(g, k.name, k.batch * k.m * k.k, a, plan, predicted);
       if (failed(parts))
         return failure();
       args = {parts->first, parts->second};
-      std::vector<float> v(k.n * k.k);
-      std::memcpy(v.data(), bt.data(), bt.size());
-      appendSplitConstant(v, args);
+      tiling += ", f32 in three hf32 passes after a split kernel";
     } else {
-      args = {a, appendConstant(bt)};
+      args = {a};
+    }
+    if (l.bOperand >= 0) {
+      Ref b = ref(g->getOperand(unsigned(l.bOperand)));
+      if (l.bTranspose) {
+        Result<codegen::GeneratedTranspose> tg = generate<codegen::GeneratedTranspose>(
+            [&](unsigned r) { return codegen::generateTranspose(*l.bTranspose, target_, r); });
+        if (!tg) {
+          g.emitError() << tg.error().str();
+          return failure();
+        }
+        std::vector<uint8_t> table(tg->indexTable.size() * 4);
+        std::memcpy(table.data(), tg->indexTable.data(), table.size());
+        Ref bt = scratchBytes(bElements * 4);
+        launch(g, addKernel(tg->assembly, tg->program, g), tg->plan.blockDim,
+               {b, appendConstant(table), bt}, plan);
+        predicted += tg->plan.predictedCycles;
+        tiling += "; B transposed on the vector unit: " + tg->plan.describe();
+        b = bt;
+      }
+      if (f32) {
+        FailureOr<std::pair<Ref, Ref>> parts =
+            splitActivation(g, k.name + "_b", bElements, b, plan, predicted);
+        if (failed(parts))
+          return failure();
+        args.push_back(parts->first);
+        args.push_back(parts->second);
+      } else {
+        args.push_back(b);
+      }
+    } else {
+      // B^T, row-major N x K.
+      const unsigned size = isa::dtypeBits(k.input) / 8;
+      std::vector<uint8_t> bytes = rawBytes(l.b), bt(bytes.size());
+      for (uint64_t n = 0; n < k.n; ++n)
+        for (uint64_t kk = 0; kk < k.k; ++kk) {
+          uint64_t from = l.bTransposed ? n * k.k + kk : kk * k.n + n;
+          std::memcpy(&bt[(n * k.k + kk) * size], &bytes[from * size], size);
+        }
+      if (f32) {
+        std::vector<float> v(k.n * k.k);
+        std::memcpy(v.data(), bt.data(), bt.size());
+        appendSplitConstant(v, args);
+      } else {
+        args.push_back(appendConstant(bt));
+      }
     }
     if (k.bias)
-      args.push_back(biasRow(l->bias, k.n, l->biasScale));
-    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
-                              gen->plan.describe() +
-                                  (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
-                              predicted, std::move(args), l->tail, l->head, plan);
+      args.push_back(biasRow(l.bias, k.n, l.biasScale));
+    if (uint64_t zeros = codegen::matmulZeroBytes(k))
+      args.push_back(appendConstant(std::vector<uint8_t>(zeros, 0)));
+    return args;
+  }
+
+  /// Attention as kernels in turn: the scores Q.K^T into scratch, their
+  /// scale, the softmax row kernel, then P.V into the group's result.
+  LogicalResult emitAttentionGroup(GroupOp g, std::vector<Step> &plan) {
+    std::string why;
+    std::optional<graph::LoweredAttention> l = graph::lowerAttentionGroup(g, why);
+    if (!l)
+      return notOnNpu(g, why);
+    double predicted = 0;
+    std::string tiling, code;
+    // Q.K^T, then P.V: the cube kernel after its helpers.
+    auto product = [&](const graph::LoweredMatmul &m, Ref a, Ref out,
+                       const char *what) -> FailureOr<uint32_t> {
+      Result<codegen::GeneratedMatmul> gen = generate<codegen::GeneratedMatmul>(
+          [&](unsigned r) { return codegen::generateMatmul(m.kernel, target_, r); });
+      if (!gen) {
+        g.emitError() << gen.error().str();
+        return failure();
+      }
+      std::string desc = gen->plan.describe();
+      FailureOr<std::vector<Ref>> args = matmulArgs(g, m, a, plan, predicted, desc);
+      if (failed(args))
+        return failure();
+      args->push_back(out);
+      launch(g, addKernel(gen->assembly, gen->program, g), gen->plan.blockDim, std::move(*args),
+             plan);
+      predicted += gen->plan.predictedCycles;
+      tiling += (tiling.empty() ? "" : "; ") + std::string(what) + ": " + desc;
+      code += gen->assembly;
+      return gen->plan.blockDim;
+    };
+    const codegen::MatmulKernel &sk = l->scores.kernel;
+    Ref scores = scratchBytes(sk.batch * sk.m * sk.n * 4);
+    if (failed(
+            product(l->scores, ref(g->getOperand(unsigned(l->scores.aOperand))), scores, "scores")))
+      return failure();
+    if (l->scale) {
+      Result<codegen::GeneratedKernel> eg = generate<codegen::GeneratedKernel>(
+          [&](unsigned r) { return codegen::generateElementwise(*l->scale, target_, 0, r); });
+      if (!eg)
+        return g.emitError() << eg.error().str();
+      Ref scaled = scratchBytes(sk.batch * sk.m * sk.n * 4);
+      launch(g, addKernel(eg->assembly, eg->program, g), eg->plan.blockDim, {scores, scaled}, plan);
+      predicted += eg->plan.predictedCycles;
+      tiling += "; scale: " + eg->plan.describe();
+      code += eg->assembly;
+      scores = scaled;
+    }
+    Result<codegen::GeneratedRows> rg = generate<codegen::GeneratedRows>(
+        [&](unsigned r) { return codegen::generateRows(l->softmax, target_, r); });
+    if (!rg)
+      return g.emitError() << rg.error().str();
+    Ref probabilities = scratchBytes(sk.batch * sk.m * sk.n * 4);
+    launch(g, addKernel(rg->assembly, rg->program, g), rg->plan.blockDim, {scores, probabilities},
+           plan);
+    predicted += rg->plan.predictedCycles;
+    tiling += "; softmax: " + rg->plan.describe();
+    code += rg->assembly;
+    FailureOr<uint32_t> blockDim =
+        product(l->context, probabilities, refs_.lookup(g->getResult(0)), "context");
+    if (failed(blockDim))
+      return failure();
+    record(g, l->context.kernel.name, std::move(tiling), predicted, *blockDim, std::move(code));
+    return success();
   }
 
   /// Launches a generated kernel whose last argument is its result: the

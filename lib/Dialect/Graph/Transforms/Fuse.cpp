@@ -44,6 +44,18 @@ Operation *soleUser(Operation *op) {
 
 bool isConstant(Value v) { return matchPattern(v, m_Constant()); }
 
+/// A transpose that swaps the last two axes only (K^T of attention).
+bool swapsLastTwo(TransposeOp t) {
+  ArrayRef<int64_t> perm = t.getPerm();
+  const size_t r = perm.size();
+  if (r < 2 || perm[r - 1] != int64_t(r - 2) || perm[r - 2] != int64_t(r - 1))
+    return false;
+  for (size_t i = 0; i + 2 < r; ++i)
+    if (perm[i] != int64_t(i))
+      return false;
+  return true;
+}
+
 struct Group {
   SmallVector<Operation *> ops;
   std::string kind;
@@ -72,7 +84,8 @@ private:
     };
     auto free = [&](Operation *op) { return op && !taken.count(op); };
 
-    // Attention: matmul -> [mul/div by a constant] -> softmax -> matmul.
+    // Attention: [K^T ->] matmul -> [mul/div by a constant] -> softmax ->
+    // matmul; the cube reads K as B^T, so K's transpose joins the group.
     for (Operation &op : block) {
       auto sm = dyn_cast<SoftmaxOp>(op);
       if (!sm || !free(sm))
@@ -88,7 +101,11 @@ private:
       if (!qk || !pv || pv.getLhs() != sm.getResult() || !free(qk) || !free(pv) ||
           soleUser(qk) != (scale ? scale : sm.getOperation()) || (scale && soleUser(scale) != sm))
         continue;
-      Group g{{qk}, "attention"};
+      Group g{{}, "attention"};
+      if (auto kt = qk.getRhs().getDefiningOp<TransposeOp>();
+          kt && free(kt) && swapsLastTwo(kt) && soleUser(kt) == qk)
+        g.ops.push_back(kt);
+      g.ops.push_back(qk);
       if (scale)
         g.ops.push_back(scale);
       g.ops.append({sm, pv});

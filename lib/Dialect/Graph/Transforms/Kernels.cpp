@@ -398,34 +398,108 @@ std::optional<LoweredElementwise> pagoda::graph::lowerEpilogueTail(GroupOp group
   return l;
 }
 
+namespace {
+
+/// The kernel shape and B of a product of A [..., M, K] by B: a 2-D
+/// constant (out.b), or a group operand (2-D, or with A's batch
+/// dimensions) computed at run time; `out.bTransposed` gives B as
+/// [..., N, K]. The caller checks A's source.
+bool matmulOperands(GroupOp group, Value a, Value b, Value result, LoweredMatmul &out,
+                    std::string &why) {
+  auto at = llvm::cast<RankedTensorType>(a.getType());
+  auto bt = llvm::cast<RankedTensorType>(b.getType());
+  auto rt = llvm::cast<RankedTensorType>(result.getType());
+  if (!at.hasStaticShape() || at.getRank() < 2 || !bt.hasStaticShape() || bt.getRank() < 2 ||
+      !rt.hasStaticShape()) {
+    why = "A or B of rank < 2 or dynamic";
+    return false;
+  }
+  std::optional<isa::DType> type = cubeInputType(at.getElementType());
+  if (!type || bt.getElementType() != at.getElementType() ||
+      rt.getElementType() != at.getElementType()) {
+    why = "element types without a cube mode here (f32, f16, bf16 with B of A's type)";
+    return false;
+  }
+  codegen::MatmulKernel &k = out.kernel;
+  k.input = *type;
+  k.output = *type;
+  k.k = uint64_t(at.getShape().back());
+  k.n = uint64_t(rt.getShape().back());
+  ArrayRef<int64_t> bShape = bt.getShape();
+  const int64_t rb = bt.getRank();
+  if (uint64_t(bShape[rb - (out.bTransposed ? 1 : 2)]) != k.k ||
+      uint64_t(bShape[rb - (out.bTransposed ? 2 : 1)]) != k.n) {
+    why = "B's shape does not match";
+    return false;
+  }
+  const uint64_t bBatch = uint64_t(bt.getNumElements()) / (k.k * k.n);
+  if ((out.b = constantOf(b, group))) {
+    if (rb != 2) {
+      why = "a constant batched B";
+      return false;
+    }
+  } else {
+    auto arg = llvm::dyn_cast<BlockArgument>(b);
+    if (!arg || arg.getOwner() != &group.getBody().front()) {
+      why = "B is computed inside the group";
+      return false;
+    }
+    out.bOperand = int(arg.getArgNumber());
+    if (bBatch > 1) {
+      if (at.getRank() != rb || at.getShape().drop_back(2) != bShape.drop_back(2)) {
+        why = "batch dimensions that broadcast (A " + typeStr(at) + ", B " + typeStr(bt) + ")";
+        return false;
+      }
+      k.batch = bBatch;
+      k.bPerBatch = true;
+      k.m = uint64_t(at.getDimSize(at.getRank() - 2));
+    }
+    // A run-time B arrives K x N: read so by 16-bit kernels, transposed
+    // first for f32 (its fractals have no transpose).
+    if (!out.bTransposed) {
+      if (*type == isa::DType::F32)
+        out.bTranspose = codegen::TransposeKernel{"", 4, bBatch, k.k, k.n};
+      else
+        k.bKxN = true;
+    }
+  }
+  if (k.batch == 1)
+    k.m = uint64_t(at.getNumElements()) / k.k;
+  return true;
+}
+
+/// Names a matmul kernel (and its B transpose).
+void nameMatmul(LoweredMatmul &l, const std::string &name) {
+  l.kernel.name = name;
+  if (l.bTranspose)
+    l.bTranspose->name = name + "_bt";
+}
+
+/// The group's ops other than constants.
+SmallVector<Operation *> computeOps(GroupOp group) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : group.getBody().front().without_terminator())
+    if (!llvm::isa<ConstantOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
+} // namespace
+
 std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std::string &why) {
-  Block &body = group.getBody().front();
-  auto ops = body.without_terminator();
   LoweredMatmul out;
-  Value current, a;
+  Value current, a, b;
   auto fail = [&](const std::string &reason) -> std::optional<LoweredMatmul> {
     why = reason;
     return std::nullopt;
   };
-  Operation *first = nullptr;
-  for (Operation &op : ops)
-    if (!llvm::isa<ConstantOp>(op)) {
-      first = &op;
-      break;
-    }
+  SmallVector<Operation *> ops = computeOps(group);
+  Operation *first = ops.empty() ? nullptr : ops.front();
   if (auto mm = llvm::dyn_cast_or_null<MatMulOp>(first)) {
-    out.b = constantOf(mm.getRhs(), group);
-    if (!out.b)
-      return fail("matmul (node " + kernelName(group) +
-                  "): B is computed at run time (the cube kernels take constant B so far)");
-    if (out.b.getType().getRank() != 2)
-      return fail("matmul: a batched B");
     a = mm.getLhs();
+    b = mm.getRhs();
     current = mm.getResult();
   } else if (auto gemm = llvm::dyn_cast_or_null<GemmOp>(first)) {
-    out.b = constantOf(gemm.getB(), group);
-    if (!out.b)
-      return fail("gemm: B is computed at run time (the cube kernels take constant B so far)");
     if (gemm.getTransA())
       return fail("gemm with trans_a");
     if (gemm.getAlpha().convertToDouble() != 1)
@@ -440,6 +514,7 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
       out.kernel.bias = true;
     }
     a = gemm.getA();
+    b = gemm.getB();
     current = gemm.getResult();
   } else {
     return fail("no matmul or gemm at the head of the group");
@@ -448,24 +523,10 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   if (!arg || constantOf(a, group))
     return fail("A is not a group input");
   out.aOperand = int(arg.getArgNumber());
-  auto at = llvm::cast<RankedTensorType>(a.getType());
-  auto rt = llvm::cast<RankedTensorType>(current.getType());
-  if (!at.hasStaticShape() || at.getRank() < 2 || !rt.hasStaticShape())
-    return fail("A of rank < 2 or dynamic");
-  std::optional<isa::DType> type = cubeInputType(at.getElementType());
-  if (!type || out.b.getElementType() != at.getElementType() ||
-      rt.getElementType() != at.getElementType())
-    return fail("element types without a cube mode here (f32, f16, bf16 with B of A's type)");
+  std::string reason;
+  if (!matmulOperands(group, a, b, current, out, reason))
+    return fail(describe(first) + ": " + reason);
   codegen::MatmulKernel &k = out.kernel;
-  k.input = *type;
-  k.output = *type;
-  k.k = uint64_t(at.getShape().back());
-  k.m = uint64_t(at.getNumElements()) / k.k;
-  k.n = uint64_t(rt.getShape().back());
-  auto bShape = out.b.getType().getShape();
-  if (uint64_t(bShape[out.bTransposed ? 1 : 0]) != k.k ||
-      uint64_t(bShape[out.bTransposed ? 0 : 1]) != k.n)
-    return fail("B's shape does not match");
 
   // The epilogue: a bias row (if the head had none), then ReLU; the rest on
   // the vector unit.
@@ -479,7 +540,80 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   k.relu = e->relu;
   out.tail = std::move(e->tail);
   out.head = e->head;
-  k.name = kernelName(group);
+  nameMatmul(out, kernelName(group));
+  return out;
+}
+
+std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group,
+                                                                   std::string &why) {
+  auto fail = [&](const std::string &reason) -> std::optional<LoweredAttention> {
+    why = "attention (node " + kernelName(group) + "): " + reason;
+    return std::nullopt;
+  };
+  SmallVector<Operation *> ops = computeOps(group);
+  auto kt = ops.empty() ? TransposeOp() : llvm::dyn_cast<TransposeOp>(ops.front());
+  const size_t first = kt ? 1 : 0;
+  if (ops.size() != first + 3 && ops.size() != first + 4)
+    return fail("not [K^T,] matmul, [scale,] softmax, matmul");
+  auto qk = llvm::dyn_cast<MatMulOp>(ops[first]);
+  auto sm = llvm::dyn_cast<SoftmaxOp>(ops[ops.size() - 2]);
+  auto pv = llvm::dyn_cast<MatMulOp>(ops.back());
+  Operation *scale = ops.size() == first + 4 ? ops[first + 1] : nullptr;
+  Operation *yield = group.getBody().front().getTerminator();
+  // K^T: the cube reads K as B^T.
+  ArrayRef<int64_t> perm = kt ? kt.getPerm() : ArrayRef<int64_t>();
+  for (size_t i = 0; i < perm.size(); ++i)
+    if (perm[i] != int64_t(i + 2 < perm.size() ? i : perm.size() * 2 - 3 - i))
+      return fail("a transpose of K that is not of its last two axes");
+  if (!qk || !sm || !pv || pv.getLhs() != sm.getResult() || (kt && qk.getRhs() != kt.getResult()) ||
+      sm.getInput() != (scale ? scale->getResult(0) : Value(qk.getResult())) ||
+      (scale && (!llvm::isa<MulOp, DivOp>(scale) || scale->getOperand(0) != qk.getResult())) ||
+      yield->getNumOperands() != 1 || yield->getOperand(0) != pv.getResult())
+    return fail("not matmul, [scale,] softmax, matmul");
+  auto st = llvm::cast<RankedTensorType>(sm.getType());
+  if (!st.hasStaticShape() || !st.getElementType().isF32())
+    return fail("the softmax is not static f32 (the row kernels compute in f32)");
+  int64_t axis = int64_t(sm.getAxis());
+  if (axis < 0)
+    axis += st.getRank();
+  for (int64_t d = axis + 1; d < st.getRank(); ++d)
+    if (st.getDimSize(d) != 1)
+      return fail("a softmax axis with larger axes after it");
+
+  LoweredAttention out;
+  const std::string name = kernelName(group);
+  auto q = llvm::dyn_cast<BlockArgument>(qk.getLhs());
+  if (!q || constantOf(q, group))
+    return fail("Q is not a group input");
+  out.scores.aOperand = int(q.getArgNumber());
+  std::string reason;
+  out.scores.bTransposed = bool(kt);
+  if (!matmulOperands(group, qk.getLhs(), kt ? kt.getInput() : qk.getRhs(), qk.getResult(),
+                      out.scores, reason))
+    return fail("Q.K^T: " + reason);
+  nameMatmul(out.scores, name + "_scores");
+  if (!matmulOperands(group, pv.getLhs(), pv.getRhs(), pv.getResult(), out.context, reason))
+    return fail("P.V: " + reason);
+  nameMatmul(out.context, name);
+  if (scale) {
+    DenseElementsAttr c = constantOf(scale->getOperand(1), group);
+    if (!c || !c.isSplat() || !llvm::isa<FloatType>(c.getElementType()))
+      return fail("a scale that is not one constant");
+    std::optional<double> value = c.getSplatValue<APFloat>().convertToDouble();
+    codegen::ElementwiseKernel &e = out.scale.emplace();
+    e.name = name + "_scale";
+    e.elements = uint64_t(st.getNumElements());
+    e.inputs = {{codegen::ElementwiseInput::Kind::Tensor},
+                {codegen::ElementwiseInput::Kind::Immediate, *value}};
+    e.ops = {{llvm::isa<MulOp>(scale) ? codegen::VOp::Mul : codegen::VOp::Div, 0, 1}};
+    e.outputs = {2};
+  }
+  codegen::RowKernel &r = out.softmax;
+  r.name = name + "_softmax";
+  r.op = codegen::RowOp::Softmax;
+  r.rows = r.cols = 1;
+  for (int64_t d = 0; d < st.getRank(); ++d)
+    (d < axis ? r.rows : r.cols) *= uint64_t(st.getDimSize(d));
   return out;
 }
 
@@ -1032,6 +1166,15 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
   StringRef kind = group.getKind();
   std::optional<Error> problem;
   // A cube group's epilogue beyond FixPipe is a vector kernel of its own.
+  // A matmul and the transpose of its run-time B, if any.
+  auto matmulProblem = [&](const LoweredMatmul &l) -> std::optional<Error> {
+    if (l.bTranspose)
+      if (Result<codegen::TransposePlan> p = codegen::planTranspose(*l.bTranspose, target); !p)
+        return p.error();
+    if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l.kernel, target); !p)
+      return p.error();
+    return std::nullopt;
+  };
   auto tailProblem = [&](const std::optional<LoweredElementwise> &tail) -> std::optional<Error> {
     if (tail)
       if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(tail->kernel, target); !e)
@@ -1049,10 +1192,22 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why);
     if (!l)
       return false;
-    if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target); !p)
-      problem = p.error();
-    else
+    problem = matmulProblem(*l);
+    if (!problem)
       problem = tailProblem(l->tail);
+  } else if (kind == "attention") {
+    std::optional<LoweredAttention> l = lowerAttentionGroup(group, why);
+    if (!l)
+      return false;
+    problem = matmulProblem(l->scores);
+    if (!problem && l->scale)
+      if (Result<codegen::ElementwisePlan> p = codegen::planElementwise(*l->scale, target); !p)
+        problem = p.error();
+    if (!problem)
+      if (Result<codegen::RowPlan> p = codegen::planRows(l->softmax, target); !p)
+        problem = p.error();
+    if (!problem)
+      problem = matmulProblem(l->context);
   } else if (kind == "conv" || kind == "conv_epilogue") {
     std::optional<LoweredConv> l = lowerConvGroup(group, why);
     if (!l) {

@@ -45,6 +45,33 @@ func.func @attention(%q: tensor<2x8x16xf32>, %kt: tensor<2x16x8xf32>, %v: tensor
 
 // -----
 
+// K's transpose (of the last two axes, used only here) joins the group: the
+// cube reads K as B^T. A transpose with another user stays outside.
+// CHECK-LABEL: func.func @attention_kt
+// CHECK:      graph.group "attention"(%arg1, %arg0, %arg2)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT:   graph.transpose
+// CHECK-NEXT:   graph.matmul
+// CHECK-NEXT:   graph.softmax
+// CHECK-NEXT:   graph.matmul
+// CHECK:      %[[VT:.*]] = graph.group "transpose"(%arg2)
+// CHECK:      graph.group "attention"(%arg0, %[[VT]], %arg2)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT:   graph.matmul
+func.func @attention_kt(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, %v: tensor<2x8x16xf32>) -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<2x16x8xf32>) {
+  %kt = graph.transpose %k {perm = array<i64: 0, 2, 1>} : tensor<2x8x16xf32> -> tensor<2x16x8xf32>
+  %s = graph.matmul %q, %kt : (tensor<2x8x16xf32>, tensor<2x16x8xf32>) -> tensor<2x8x8xf32>
+  %p = graph.softmax %s {axis = 2 : i64} : tensor<2x8x8xf32>
+  %o = graph.matmul %p, %v : (tensor<2x8x8xf32>, tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
+  %vt = graph.transpose %v {perm = array<i64: 0, 2, 1>} : tensor<2x8x16xf32> -> tensor<2x16x8xf32>
+  %s2 = graph.matmul %q, %vt : (tensor<2x8x16xf32>, tensor<2x16x8xf32>) -> tensor<2x8x8xf32>
+  %p2 = graph.softmax %s2 {axis = 2 : i64} : tensor<2x8x8xf32>
+  %o2 = graph.matmul %p2, %v : (tensor<2x8x8xf32>, tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
+  return %o, %o2, %vt : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<2x16x8xf32>
+}
+
+// -----
+
 // An elementwise chain stops where a value has two users; a reshape is a
 // view and stays outside; other ops form groups of their own.
 // CHECK-LABEL: func.func @chains

@@ -239,6 +239,44 @@ def heads(d):
     write(d, "heads_want", {"y": x.transpose(0, 2, 1, 3)})
 
 
+def attention(d):
+    """Multi-head attention as PP-OCR's recognizer has it: K transposed,
+    Q.K^T scaled, softmax over the last axis, times V (head size 15)."""
+    rng = np.random.default_rng(12)
+    sh = [2, 4, 40, 15]
+    q, k, v = (rng.uniform(-1, 1, sh).astype(np.float32) for _ in range(3))
+    t = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    scale = np.array(0.25, np.float32)
+    nodes = [helper.make_node("Transpose", ["k"], ["kt"], name="kt", perm=[0, 1, 3, 2]),
+             helper.make_node("MatMul", ["q", "kt"], ["s"], name="qk"),
+             helper.make_node("Mul", ["s", "scale"], ["ss"], name="scale"),
+             helper.make_node("Softmax", ["ss"], ["p"], name="softmax", axis=-1),
+             helper.make_node("MatMul", ["p", "v"], ["o"], name="pv")]
+    save(d, "attention", nodes, [t("q", sh), t("k", sh), t("v", sh)], [t("o", sh)],
+         [numpy_helper.from_array(scale, "scale")])
+    s = np.einsum("bhmk,bhnk->bhmn", q.astype(np.float64), k.astype(np.float64)) * 0.25
+    p = np.exp(s - s.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    write(d, "attention_in", {"q": q, "k": k, "v": v})
+    write(d, "attention_want", {"o": np.einsum("bhmn,bhnk->bhmk", p, v.astype(np.float64))
+                                .astype(np.float32)})
+
+
+def bmm16(d):
+    """A batched f16 product of two inputs (B read as K x N by the cube;
+    K = 40 leaves a padded last step)."""
+    rng = np.random.default_rng(13)
+    a = rng.uniform(-1, 1, [2, 3, 32, 40]).astype(np.float16)
+    b = rng.uniform(-1, 1, [2, 3, 40, 48]).astype(np.float16)
+    t = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT16, s)
+    save(d, "bmm16", [helper.make_node("MatMul", ["a", "b"], ["c"], name="bmm")],
+         [t("a", [2, 3, 32, 40]), t("b", [2, 3, 40, 48])], [t("c", [2, 3, 32, 48])])
+    write(d, "bmm16_in", {"a": a, "b": b})
+    # Exact products, f32 sums, one rounding to f16: within an f16 ulp.
+    write(d, "bmm16_want", {"c": (a.astype(np.float64) @ b.astype(np.float64))
+                            .astype(np.float16)})
+
+
 def upsample(d):
     """A ConvTranspose whose windows do not overlap (kernel = strides): a
     matmul on the cube and a block transpose (the pixel shuffle)."""

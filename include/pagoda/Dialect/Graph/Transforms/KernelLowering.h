@@ -48,13 +48,19 @@ std::optional<LoweredElementwise> lowerEpilogueTail(GroupOp group, mlir::Value h
                                                     mlir::Operation *tailStart, std::string &why);
 
 /// A matmul or gemm group (with a bias add and a ReLU as its epilogue) as a
-/// cube kernel: A is group operand `aOperand` (any rank, rows flattened),
-/// B a constant, packed by the emitter as B^T; the bias a constant row.
+/// cube kernel: A is group operand `aOperand` (any rank, rows flattened
+/// when B is 2-D), B a constant, packed by the emitter as B^T, or a group
+/// operand computed at run time (batched when both are: [..., M, K] x
+/// [..., K, N] with the same batch dimensions); the bias a constant row.
 struct LoweredMatmul {
   codegen::MatmulKernel kernel;
   int aOperand = -1;
   mlir::DenseElementsAttr b; ///< [K, N], or [N, K] when bTransposed
+  int bOperand = -1;         ///< B computed at run time: this group operand
   bool bTransposed = false;
+  /// A run-time f32 B ([batch][K][N]): the emitter transposes it to B^T
+  /// with this vector kernel first (16-bit B is read as K x N, kernel.bKxN).
+  std::optional<codegen::TransposeKernel> bTranspose;
   mlir::DenseElementsAttr bias; ///< N elements (or a splat), when kernel.bias
   double biasScale = 1;         ///< Gemm's beta
   /// The epilogue beyond bias and ReLU, on the vector unit after the cube
@@ -64,9 +70,21 @@ struct LoweredMatmul {
 };
 
 /// Lowers a `matmul`/`gemm` (`_epilogue`) group; on failure `why` says
-/// what has no cube form yet (B computed at run time, a batched B, alpha,
-/// trans_a, an epilogue without a vector form).
+/// what has no cube form yet (a constant batched B, batch dimensions that
+/// broadcast, alpha, trans_a, an epilogue without a vector form).
 std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
+
+/// An `attention` group, matmul -> [scale by a constant] -> softmax (last
+/// axis) -> matmul, in f32, as kernels run in turn: the scores Q.K^T (both
+/// from group operands), the scale as a vector kernel, the softmax row
+/// kernel, and P.V (A: the probabilities, `context.aOperand` -1).
+struct LoweredAttention {
+  LoweredMatmul scores;
+  std::optional<codegen::ElementwiseKernel> scale;
+  codegen::RowKernel softmax;
+  LoweredMatmul context;
+};
+std::optional<LoweredAttention> lowerAttentionGroup(GroupOp group, std::string &why);
 
 /// The cube kernel's description of a 1-D or 2-D, one-group conv with
 /// float operands, read as channels-last whatever the op's layout (the
