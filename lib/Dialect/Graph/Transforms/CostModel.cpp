@@ -126,7 +126,7 @@ double npuSeconds(const Work &work, const target::TargetDesc &t) {
   }
   double compute = rate > 0 ? work.flops / rate : 0;
   double memory = work.bytes / (t.hbmGBps * 1e9);
-  return t.launchOverheadUs * 1e-6 + std::max(compute, memory);
+  return work.launches * t.launchOverheadUs * 1e-6 + std::max(compute, memory);
 }
 
 double hostSeconds(const Work &work, const target::TargetDesc &t) {

@@ -1275,6 +1275,29 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
   return !problem;
 }
 
+unsigned pagoda::graph::npuLaunches(GroupOp group) {
+  std::string why;
+  StringRef kind = group.getKind();
+  auto matmul = [](const LoweredMatmul &l) {
+    const bool f32 = l.kernel.input == isa::DType::F32;
+    return 1u + (f32 ? 1u : 0u) + (f32 && l.bOperand >= 0 ? 1u : 0u) + (l.bTranspose ? 1u : 0u) +
+           (l.tail ? 1u : 0u);
+  };
+  if (kind == "attention") {
+    if (std::optional<LoweredAttention> l = lowerAttentionGroup(group, why))
+      return matmul(l->scores) + (l->scale ? 1u : 0u) + 1u + matmul(l->context);
+  } else if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
+             kind == "gemm_epilogue") {
+    if (std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why))
+      return matmul(*l);
+  } else if (kind == "conv" || kind == "conv_epilogue") {
+    if (std::optional<LoweredConv> l = lowerConvGroup(group, why))
+      return 1u + (!l->depthwise && l->kernel.input == isa::DType::F32 ? 1u : 0u) +
+             (l->tail ? 1u : 0u);
+  }
+  return 1;
+}
+
 bool pagoda::graph::hasHostKernels(GroupOp group, std::string &why) {
   bool ok = true;
   group.getBody().walk([&](Operation *op) {

@@ -454,6 +454,8 @@ public:
       if (base == "concat")
         group.getBody().walk([&](ConcatOp c) { node.concatAxis = c.getAxis(); });
       Work work = groupWork(group);
+      if (node.eligible)
+        work.launches = npuLaunches(group);
       node.npuSeconds = npuSeconds(work, *target);
       node.hostSeconds = hostSeconds(work, *target);
       group.getBody().walk([&](Operation *op) {

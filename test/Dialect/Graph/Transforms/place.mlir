@@ -1,9 +1,11 @@
-// RUN: pagoda-opt %s -pagoda-graph-fuse -pagoda-graph-place -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s
+// RUN: pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=cost-model=false" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s
+// RUN: pagoda-opt %s -pagoda-graph-fuse -pagoda-graph-place -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=COST
 // RUN: pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=target=ascend-910" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=C910
 // RUN: pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=placement-file=%S/Inputs/placement.json cost-model=false" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=FILE
 // RUN: not pagoda-opt %s -pagoda-graph-fuse "-pagoda-graph-place=placement-file=%S/Inputs/force-npu.json" -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=FORCE
 
-// On the 950 (f32 cube), everything with an NPU kernel goes there; TopK has none.
+// Without the cost model, on the 950 (f32 cube), everything with an NPU kernel
+// goes there; TopK has none.
 // CHECK-NOT: warning
 // CHECK: graph.group "conv_epilogue"
 // CHECK: } {placement = "npu", placement_reason = "NPU kernel"}
@@ -11,6 +13,14 @@
 // CHECK: } {placement = "npu", placement_reason = "NPU kernel"}
 // CHECK: graph.group "topk"
 // CHECK: } {placement = "host", placement_reason = "no NPU kernel for topk"}
+
+// The cost model counts every launch: the f32 product with a B computed at
+// run time is five kernels (A and B split, B transposed, the cube, the
+// sigmoid), 100 us of launch overhead on the 950, so this tiny model runs
+// faster on the host, conv included (its result would cross the link).
+// COST: warning: {{.*}}node 'body/conv' (conv_epilogue) runs on the host: cost model
+// COST: warning: {{.*}}node 'head/fc' (matmul_epilogue) runs on the host: cost model: {{.*}} (kernel 100.0 us on the NPU
+// COST: npu_groups = 0
 
 // The 910's cube has no f32: the conv and the matmul go to the host, with warnings.
 // C910-DAG: warning: {{.*}}node 'body/conv' (conv_epilogue) runs on the host: the ascend-910 cube has no f32 (conv)

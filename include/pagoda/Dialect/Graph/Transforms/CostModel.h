@@ -34,10 +34,11 @@ struct Work {
   double bytes = 0;         ///< inputs read plus results written, in HBM
   mlir::Type cubeElement;   ///< element type of the cube op's operands; null: vector-only
   mlir::Type vectorElement; ///< element type the vector unit works in (the widest result)
+  unsigned launches = 1;    ///< kernels launched (Kernels.h npuLaunches)
 };
 Work groupWork(GroupOp group);
 
-/// Seconds for the group as one NPU kernel: launch overhead plus the larger
+/// Seconds for the group on the NPU: its launches' overhead plus the larger
 /// of compute (cube peak for the cube element type, else the vector units'
 /// bytes per cycle) and HBM traffic.
 double npuSeconds(const Work &work, const target::TargetDesc &t);
