@@ -76,14 +76,15 @@ struct Layout {
   uint64_t weights = 0, bias = 0, set = 0;
 };
 
+/// `ct`: the tile's channels as laid out in UB (whole blocks per pixel).
 Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t ct) {
-  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  const uint64_t size = isa::dtypeBits(k.type) / 8, cp = depthwisePaddedChannels(k);
   Layout l;
   l.rowStride = roundUp((k.w + k.padL + k.padR) * ct * size, kRepeatBytes);
   l.bandRows = (rows - 1) * k.strideH + k.dilH * (k.kh - 1) + 1;
   l.outRowBytes = k.outW() * ct * size;
-  l.weights = k.op == DepthwiseKernel::Op::Conv ? roundUp(k.kh * k.kw * k.c * size, 32) : 0;
-  l.bias = k.bias ? roundUp(k.c * size, 32) : 0;
+  l.weights = k.op == DepthwiseKernel::Op::Conv ? roundUp(k.kh * k.kw * cp * size, 32) : 0;
+  l.bias = k.bias ? roundUp(cp * size, 32) : 0;
   l.set = l.bandRows * l.rowStride + roundUp(rows * l.outRowBytes, 32);
   return l;
 }
@@ -93,7 +94,8 @@ public:
   Emitter(const DepthwiseKernel &k, const DepthwisePlan &p, const Layout &l,
           const target::TargetDesc &t)
       : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
-        lanes_(kRepeatBytes / size_) {}
+        lanes_(kRepeatBytes / size_), cp_(depthwisePaddedChannels(k)), padded_(cp_ != k.c),
+        ct_(padded_ ? cp_ : p.channels) {}
 
   std::string run() {
     header(k_.name);
@@ -122,7 +124,10 @@ public:
       line("dma_gm_ub x{}, x{}, len={}", kUb, kWArg, l_.weights / 32);
       if (k_.bias) {
         line("movi x{}, {}", kUb, l_.weights);
-        line("dma_gm_ub x{}, x{}, len={}", kUb, kBiasArg, l_.bias / 32);
+        if (padded_) // c values, zero-padded to the block
+          line("dmapad_gm_ub x{}, x{}, lenb={}", kUb, kBiasArg, k_.c * size_);
+        else
+          line("dma_gm_ub x{}, x{}, len={}", kUb, kBiasArg, l_.bias / 32);
       }
       line("setf mte2, v, 1");
       line("waitf mte2, v, 1");
@@ -193,8 +198,9 @@ private:
 
   void tileBody(const std::string &tag, uint64_t rows) {
     const uint64_t bandRows = (rows - 1) * k_.strideH + k_.dilH * (k_.kh - 1) + 1;
-    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_, ct = p_.channels;
-    const uint64_t cBlocks = ct * size_ / 32, gapBlocks = (k_.c - ct) * size_ / 32;
+    // ct: the tile's channels per pixel in UB (padded to whole blocks).
+    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_, ct = ct_;
+    const uint64_t cBlocks = ct * size_ / 32, gapBlocks = padded_ ? 0 : (k_.c - ct) * size_ / 32;
     comment("tile of {} output rows from {} band rows", rows, bandRows);
     // The band's first input row: band * rows * strideH - padT.
     line("movi x{}, {}", kTmp, p_.rows * k_.strideH);
@@ -218,8 +224,12 @@ private:
     line("mul x{0}, x{0}, x{1}", kGm, kTmp);
     line("add x{0}, x{0}, x{1}", kGm, kX);
     line("add x{0}, x{0}, x{1}", kGm, kCBytes);
-    // The chunk's channels of each pixel: W bursts, C - ct channels apart.
-    line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, k_.w, cBlocks, gapBlocks);
+    // The chunk's channels of each pixel: W bursts, C - ct channels apart
+    // (padded: each pixel's C channels, the rest of its last block zero).
+    if (padded_)
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kUb, kGm, k_.w, k_.c * size_);
+    else
+      line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, k_.w, cBlocks, gapBlocks);
     line("jmp {}_next", tag);
     label(tag + "_zero");
     line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(k_.padL * ct * size_));
@@ -272,7 +282,7 @@ private:
                    reps, cBlocks, cBlocks, k_.strideW * cBlocks);
               continue;
             }
-            line("addi x{}, x{}, {}", kSrc1, kCBytes, ((i * k_.kw + j) * k_.c + c0) * size_);
+            line("addi x{}, x{}, {}", kSrc1, kCBytes, ((i * k_.kw + j) * cp_ + c0) * size_);
             line("vmla.{} x{}, x{}, x{}, rep={}, drs={}, s0rs={}, s1rs=0", dt, kDst, kSrc0, kSrc1,
                  reps, cBlocks, k_.strideW * cBlocks);
           }
@@ -307,9 +317,13 @@ private:
     line("add x{0}, x{0}, x{1}", kYTile, kY);
     line("add x{0}, x{0}, x{1}", kYTile, kCBytes);
     line("addi x{}, x{}, {}", kUb, kSet, l_.bandRows * l_.rowStride);
-    // The chunk's channels of each output pixel, C - ct channels apart.
-    line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, rows * ow, cBlocks,
-         gapBlocks);
+    // The chunk's channels of each output pixel, C - ct channels apart
+    // (padded: exactly C channels of each pixel).
+    if (padded_)
+      line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kYTile, kUb, rows * ow, k_.c * size_);
+    else
+      line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, rows * ow, cBlocks,
+           gapBlocks);
     line("setf mte3, v, 0");
     line("xor x{0}, x{0}, x{1}", kSet, kSetFlip);
     line("movi x{}, {}", kTmp, p_.vectorCores);
@@ -321,7 +335,9 @@ private:
   const DepthwisePlan &p_;
   const Layout &l_;
   unsigned size_;
-  uint64_t lanes_;
+  uint64_t lanes_, cp_;
+  bool padded_;
+  uint64_t ct_;
 };
 
 } // namespace
@@ -339,11 +355,17 @@ unsigned depthwiseArgCount(const DepthwiseKernel &k) {
   return k.op != DepthwiseKernel::Op::Conv ? 2 : k.bias ? 4 : 3;
 }
 
+uint64_t depthwisePaddedChannels(const DepthwiseKernel &k) {
+  const uint64_t unit = 32 / std::max(1u, isa::dtypeBits(k.type) / 8);
+  return roundUp(k.c, unit);
+}
+
 std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *weights) {
-  std::vector<float> out(k.kh * k.kw * k.c);
+  const uint64_t cp = depthwisePaddedChannels(k);
+  std::vector<float> out(k.kh * k.kw * cp, 0.0f);
   for (uint64_t ch = 0; ch < k.c; ++ch)
     for (uint64_t tap = 0; tap < k.kh * k.kw; ++tap)
-      out[tap * k.c + ch] = weights[ch * k.kh * k.kw + tap];
+      out[tap * cp + ch] = weights[ch * k.kh * k.kw + tap];
   return out;
 }
 
@@ -367,8 +389,6 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
     return fail("the window is larger than the padded input");
   if (k.op != DepthwiseKernel::Op::Conv && (k.bias || k.relu))
     return fail("a pool with a bias or ReLU");
-  if ((k.c * size) % 32)
-    return fail(fmt::format("{} channels are not whole 32-byte blocks", k.c));
 
   if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm))
     return fail(t.name + " has no GM<->UB path");
@@ -386,9 +406,12 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   PlanChoice<DepthwisePlan> choice;
   DepthwisePlan plan;
   // Channel chunks: divisors of C in whole blocks, whose repeat stride
-  // (chunk x stride) fits the instruction field.
-  for (uint64_t ct = k.c; ct >= unit; ct -= unit) {
-    if (k.c % ct || (ct * size / 32) * k.strideW > 255 || (k.c - ct) * size / 32 > 0xFFFF)
+  // (chunk x stride) fits the instruction field; C padded to whole blocks
+  // in UB when it is not (one chunk, ct the padded count).
+  const uint64_t cp = depthwisePaddedChannels(k);
+  for (uint64_t ct = cp; ct >= unit; ct -= unit) {
+    if ((cp != k.c && ct != cp) || (cp == k.c && k.c % ct) || (ct * size / 32) * k.strideW > 255 ||
+        (k.c - std::min(k.c, ct)) * size / 32 > 0xFFFF)
       continue;
     const uint64_t instrPerRow =
         ceilDiv(ct, lanes) * ceilDiv(ow, t.vectorMaxRepeat) * (1 + k.kh * k.kw + (k.relu ? 1 : 0));
@@ -396,7 +419,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
       const Layout l = layoutOf(k, rows, ct);
       if (l.weights + l.bias + 2 * l.set > ub || rows * ow > 0xFFFF)
         break;
-      const uint64_t tiles = k.batch * ceilDiv(oh, rows) * (k.c / ct);
+      const uint64_t tiles = k.batch * ceilDiv(oh, rows) * (cp / ct);
       const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
       const uint64_t perCore = ceilDiv(tiles, cores);
       // Per tile: its band in, the vector work, its rows out; the three
@@ -414,7 +437,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
       const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
                             loadCycles + storeCycles;
       plan.rows = rows;
-      plan.channels = ct;
+      plan.channels = std::min(ct, k.c);
       plan.tiles = tiles;
       plan.vectorCores = vc.launched(cores);
       plan.blockDim = vc.blockDim(cores);
@@ -436,7 +459,8 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k, const tar
     return plan.error();
   GeneratedDepthwise g;
   g.plan = *plan;
-  const Layout layout = layoutOf(k, plan->rows, plan->channels);
+  const Layout layout =
+      layoutOf(k, plan->rows, plan->channels == k.c ? depthwisePaddedChannels(k) : plan->channels);
   // Weights, bias, then two sets of (input band, output rows).
   const uint64_t setBase = layout.weights + layout.bias;
   g.buffers = {{"weights", target::MemSpace::UB, 0, layout.weights},
@@ -453,7 +477,7 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k, const tar
   const uint64_t size = isa::dtypeBits(k.type) / 8;
   g.argBytes = {k.batch * k.h * k.w * k.c * size};
   if (k.op == DepthwiseKernel::Op::Conv)
-    g.argBytes.push_back(k.kh * k.kw * k.c * size);
+    g.argBytes.push_back(k.kh * k.kw * depthwisePaddedChannels(k) * size);
   if (k.bias)
     g.argBytes.push_back(k.c * size);
   g.argBytes.push_back(k.batch * k.outH() * k.outW() * k.c * size);
@@ -500,7 +524,7 @@ std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector
               else if (k.op == DepthwiseKernel::Op::AvgPool)
                 acc = round(acc + xv);
               else
-                acc = fma(xv, round(w[(i * k.kw + j) * k.c + ch]), acc);
+                acc = fma(xv, round(w[(i * k.kw + j) * depthwisePaddedChannels(k) + ch]), acc);
             }
           if (k.op == DepthwiseKernel::Op::AvgPool)
             acc = round(acc * round(1.0f / float(k.kh * k.kw)));

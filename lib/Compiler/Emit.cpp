@@ -383,14 +383,37 @@ private:
     uint32_t index = addKernel(gen->assembly, gen->program, g);
     record(g, gen->program.kernel, gen->plan.describe(), gen->plan.predictedCycles,
            gen->plan.blockDim, gen->assembly);
-    std::vector<Ref> args;
-    for (int operand : lowered->operandOf)
-      if (operand >= 0)
-        args.push_back(ref(g->getOperand(unsigned(operand))));
+    std::vector<Ref> args = elementwiseArgs(g, *lowered, Ref());
     for (Value r : g->getResults())
       args.push_back(refs_.lookup(r));
     launch(g, index, gen->plan.blockDim, std::move(args), plan);
     return success();
+  }
+
+  /// An elementwise kernel's input arguments: group operands (a constant
+  /// row of partial blocks repeated to its period, as a new constant), the
+  /// cube kernel's result `head` for an epilogue.
+  std::vector<Ref> elementwiseArgs(GroupOp g, const graph::LoweredElementwise &l, Ref head) {
+    std::vector<Ref> args;
+    for (auto [operand, repeat] : llvm::zip(l.operandOf, l.repeatOf)) {
+      if (operand == graph::kCubeResult) {
+        args.push_back(head);
+        continue;
+      }
+      if (operand < 0)
+        continue;
+      Value v = g->getOperand(unsigned(operand));
+      auto c = v.getDefiningOp<ConstantOp>();
+      if (repeat <= 1 || !c) {
+        args.push_back(ref(v));
+        continue;
+      }
+      std::vector<uint8_t> row = rawBytes(cast<DenseElementsAttr>(c.getValue())), bytes;
+      for (uint32_t i = 0; i < repeat; ++i)
+        bytes.insert(bytes.end(), row.begin(), row.end());
+      args.push_back(appendConstant(bytes));
+    }
+    return args;
   }
 
   LogicalResult notOnNpu(GroupOp g, std::string why) {
@@ -613,12 +636,7 @@ private:
           [&](unsigned r) { return codegen::generateElementwise(tail->kernel, target_, 0, r); });
       if (!tg)
         return g.emitError() << tg.error().str();
-      std::vector<Ref> targs;
-      for (int operand : tail->operandOf)
-        if (operand == graph::kCubeResult)
-          targs.push_back(out);
-        else if (operand >= 0)
-          targs.push_back(ref(g->getOperand(unsigned(operand))));
+      std::vector<Ref> targs = elementwiseArgs(g, *tail, out);
       for (Value r : g->getResults())
         targs.push_back(refs_.lookup(r));
       launch(g, addKernel(tg->assembly, tg->program, g), tg->plan.blockDim, std::move(targs), plan);

@@ -52,11 +52,17 @@ struct DepthwiseKernel {
   uint64_t outW() const;
 };
 
-/// Kernel arguments: X, the weights as [kh*kw][c] (packDepthwiseWeights),
+/// Kernel arguments: X, the weights as [kh*kw][cp] (packDepthwiseWeights),
 /// the bias ([c]) if any, Y; pools: X, Y.
 unsigned depthwiseArgCount(const DepthwiseKernel &k);
 
-/// Weights [c][1][kh][kw] (row-major) as the kernel reads them, [kh*kw][c].
+/// The channels of one pixel in UB: c rounded up to whole 32-byte blocks.
+/// When that pads (24 f16 channels), pixels move by byte-granular DMA and
+/// the padding lanes compute on zeros that are never stored.
+uint64_t depthwisePaddedChannels(const DepthwiseKernel &k);
+
+/// Weights [c][1][kh][kw] (row-major) as the kernel reads them, [kh*kw][cp]
+/// (cp = depthwisePaddedChannels, the padding zero).
 std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *weights);
 
 struct DepthwisePlan {

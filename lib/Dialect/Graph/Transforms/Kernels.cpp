@@ -22,6 +22,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace pagoda;
 using namespace pagoda::graph;
@@ -62,6 +64,8 @@ struct PV {
   uint32_t index = 0;
 };
 
+DenseElementsAttr constantOf(Value v, GroupOp group);
+
 /// Builds the kernel.
 class KernelBuilder {
 public:
@@ -100,6 +104,7 @@ public:
         return std::nullopt;
       inputs_.push_back({ElementwiseInput::Kind::Tensor});
       out_.operandOf.push_back(kCubeResult);
+      out_.repeatOf.push_back(1);
       values_[head] = PV{true, uint32_t(inputs_.size() - 1)};
     }
     // Group operands: splat constants fold in, single elements broadcast.
@@ -117,10 +122,21 @@ public:
       in.kind = n == 1 && elements_ != 1 ? ElementwiseInput::Kind::Scalar
                 : n == elements_         ? ElementwiseInput::Kind::Tensor
                                          : ElementwiseInput::Kind::Row;
-      if (in.kind == ElementwiseInput::Kind::Row)
+      uint32_t repeat = 1;
+      if (in.kind == ElementwiseInput::Kind::Row) {
         in.rowElements = uint64_t(n);
+        // A constant row of partial 32-byte blocks (24 f16 channels) goes
+        // in repeated to a period of whole blocks.
+        const uint64_t size = elt.getIntOrFloatBitWidth() / 8, rowBytes = uint64_t(n) * size;
+        const uint64_t period = std::lcm<uint64_t>(rowBytes, 32) / size;
+        if (rowBytes % 32 && constantOf(arg, group) && uint64_t(elements_) % period == 0) {
+          repeat = uint32_t(period / uint64_t(n));
+          in.rowElements = period;
+        }
+      }
       inputs_.push_back(in);
       out_.operandOf.push_back(int(arg.getArgNumber()));
+      out_.repeatOf.push_back(repeat);
       values_[arg] = PV{true, uint32_t(inputs_.size() - 1)};
     }
 
@@ -182,6 +198,7 @@ private:
         return PV{true, uint32_t(i)};
     inputs_.push_back({ElementwiseInput::Kind::Immediate, v});
     out_.operandOf.push_back(-1);
+    out_.repeatOf.push_back(1);
     return PV{true, uint32_t(inputs_.size() - 1)};
   }
 

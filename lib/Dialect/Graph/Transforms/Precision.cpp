@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 
 #include "llvm/Support/GlobPattern.h"
 
@@ -36,12 +37,23 @@ Type narrowed(Type t, FloatType to) {
   return RankedTensorType::get(rt.getShape(), to);
 }
 
+/// Whether `v` is one constant value of magnitude at least 1 (dividing by
+/// it cannot overflow: hardswish's / 6 stays in 16 bits).
+bool constantAtLeastOne(Value v) {
+  DenseElementsAttr c;
+  if (!matchPattern(v, m_Constant(&c)) || !c.isSplat() || !isa<FloatType>(c.getElementType()))
+    return false;
+  return std::abs(c.getSplatValue<APFloat>().convertToDouble()) >= 1;
+}
+
 /// Ops whose accuracy needs f32 in mixed mode: wide accumulations and
-/// range-sensitive functions.
+/// range-sensitive functions (a division unless by a constant >= 1).
 bool sensitive(Operation *op) {
+  if (auto div = dyn_cast<DivOp>(op))
+    return !constantAtLeastOne(div.getRhs());
   return isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, InstanceNormOp, BatchNormOp, ReduceSumOp,
              ReduceMeanOp, ReduceProdOp, ReduceL2Op, ReduceL1Op, ReduceSumSquareOp, ReduceLogSumOp,
-             ReduceLogSumExpOp, ExpOp, LogOp, PowOp, DivOp>(op);
+             ReduceLogSumExpOp, ExpOp, LogOp, PowOp>(op);
 }
 
 std::string nodeName(Operation *op) {

@@ -30,3 +30,18 @@ func.func @mlp(%x: tensor<2x4xf32>, %n: tensor<2xi64>) -> (tensor<2x3xf32>, tens
   %s = graph.softmax %m {axis = 1 : i64} : tensor<2x3xf32>
   return %s, %n : tensor<2x3xf32>, tensor<2xi64>
 }
+
+// Mixed: a division by one constant >= 1 (hardswish's / 6) stays 16-bit; by
+// a small constant or a computed value it computes in f32.
+// MIXED-LABEL: func.func @divisions
+// MIXED:      graph.div %{{.*}}, %{{.*}} : (tensor<4xf16>, tensor<f16>) -> tensor<4xf16>
+// MIXED:      graph.div %{{.*}}, %{{.*}} : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+// MIXED:      graph.div %{{.*}}, %{{.*}} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+func.func @divisions(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %six = graph.constant dense<6.0> : tensor<f32>
+  %half = graph.constant dense<0.5> : tensor<f32>
+  %a = graph.div %x, %six : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %b = graph.div %x, %half : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %c = graph.div %x, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %a, %b, %c : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}

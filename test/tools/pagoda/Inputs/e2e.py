@@ -277,6 +277,25 @@ def bmm16(d):
                             .astype(np.float16)})
 
 
+def rowhalf(d):
+    """relu(x * s + b) in f16 with per-channel constants of 24 channels: a
+    48-byte row, passed to the kernel repeated to a 96-byte period."""
+    rng = np.random.default_rng(14)
+    x = rng.uniform(-2, 2, [2, 5, 6, 24]).astype(np.float16)
+    sc = rng.uniform(-2, 2, [24]).astype(np.float16)
+    bi = rng.uniform(-1, 1, [24]).astype(np.float16)
+    t = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT16, s)
+    nodes = [helper.make_node("Mul", ["x", "s"], ["m"], name="scale"),
+             helper.make_node("Add", ["m", "b"], ["a"], name="shift"),
+             helper.make_node("Relu", ["a"], ["y"], name="relu")]
+    save(d, "rowhalf", nodes, [t("x", [2, 5, 6, 24])], [t("y", [2, 5, 6, 24])],
+         [numpy_helper.from_array(sc, "s"), numpy_helper.from_array(bi, "b")])
+    m = (x.astype(np.float32) * sc.astype(np.float32)).astype(np.float16)
+    a = (m.astype(np.float32) + bi.astype(np.float32)).astype(np.float16)
+    write(d, "rowhalf_in", {"x": x})
+    write(d, "rowhalf_want", {"y": np.maximum(a, np.float16(0))})
+
+
 def upsample(d):
     """A ConvTranspose whose windows do not overlap (kernel = strides): a
     matmul on the cube and a block transpose (the pixel shuffle)."""

@@ -32,6 +32,10 @@ namespace pagoda::graph {
 struct LoweredElementwise {
   codegen::ElementwiseKernel kernel;
   std::vector<int> operandOf;
+  /// Per kernel input: a constant row whose bytes are not whole 32-byte
+  /// blocks is passed repeated this many times (rowElements is the
+  /// period); 1 otherwise.
+  std::vector<uint32_t> repeatOf;
 };
 /// `operandOf` entry of an epilogue tail's input that is the cube result.
 inline constexpr int kCubeResult = -2;
