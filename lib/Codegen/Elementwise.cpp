@@ -74,8 +74,19 @@ const char *vopName(VOp op) {
     return "sigmoid";
   case VOp::LRelu:
     return "lrelu";
+  case VOp::Cast:
+    return "cvt";
   }
   return "?";
+}
+
+std::vector<isa::DType> elementwiseValueTypes(const ElementwiseKernel &k) {
+  std::vector<isa::DType> types;
+  for (const ElementwiseInput &in : k.inputs)
+    types.push_back(in.type.value_or(k.type));
+  for (const ElementwiseOp &op : k.ops)
+    types.push_back(op.op == VOp::Cast ? op.to : op.a < types.size() ? types[op.a] : k.type);
+  return types;
 }
 
 bool isBinary(VOp op) {
@@ -172,15 +183,21 @@ Layout layoutValues(const ElementwiseKernel &k) {
     else
       l.broadcastOf[v] = int(l.broadcasts++);
   }
+  const std::vector<isa::DType> types = elementwiseValueTypes(k);
   for (size_t i = 0; i < k.ops.size(); ++i) {
     // Operands dying here give their slot to the result (vector operations
-    // read each repeat before writing it).
+    // read each repeat before writing it), except to a widening cast, whose
+    // repeat r writes where repeat r + 1 still has to read.
     const ElementwiseOp &op = k.ops[i];
+    const bool widens = op.op == VOp::Cast && isa::dtypeBits(op.to) > isa::dtypeBits(types[op.a]);
+    if (widens)
+      l.slotOf[nin + i] = take();
     for (uint32_t operand : {op.a, isBinary(op.op) ? op.b : op.a})
       if (l.lastUse[operand] == i && l.slotOf[operand] >= 0 &&
           std::find(freeSlots.begin(), freeSlots.end(), l.slotOf[operand]) == freeSlots.end())
         freeSlots.push_back(l.slotOf[operand]);
-    l.slotOf[nin + i] = take();
+    if (!widens)
+      l.slotOf[nin + i] = take();
   }
   if (l.slots == 0)
     l.slots = 1; // a kernel that only broadcasts still stores from a slot
@@ -192,7 +209,13 @@ public:
   Emitter(const ElementwiseKernel &k, const target::TargetDesc &t, const Layout &l,
           const ElementwisePlan &p)
       : VectorWriter(t), k_(k), l_(l), p_(p), dt_(isa::dtypeName(k.type)),
-        size_(isa::dtypeBits(k.type) / 8) {}
+        size_(isa::dtypeBits(k.type) / 8), types_(elementwiseValueTypes(k)) {
+    // The GM pointers in register order: Tensor inputs, then outputs.
+    for (size_t i = 0; i < k.inputs.size(); ++i)
+      if (k.inputs[i].kind == Kind::Tensor)
+        pointerValues_.push_back(uint32_t(i));
+    pointerValues_.insert(pointerValues_.end(), k.outputs.begin(), k.outputs.end());
+  }
 
   std::string run() {
     header(k_.name);
@@ -215,11 +238,15 @@ public:
 
 private:
   uint64_t slotAddress(unsigned set, int slot) const {
-    return (uint64_t(set) * p_.slots + uint64_t(slot)) * p_.tileBytes;
+    return (uint64_t(set) * p_.slots + uint64_t(slot)) * p_.slotBytes;
   }
   uint64_t broadcastAddress(int slot) const {
-    return (2 * uint64_t(p_.slots) + uint64_t(slot)) * p_.tileBytes;
+    return (2 * uint64_t(p_.slots) + uint64_t(slot)) * p_.slotBytes;
   }
+  unsigned sizeOf(uint32_t v) const { return isa::dtypeBits(types_[v]) / 8; }
+  /// `bytes` of the kernel's type as bytes of value v (as many elements).
+  uint64_t bytesOf(uint64_t bytes, uint32_t v) const { return bytes / size_ * sizeOf(v); }
+  std::string dtOf(uint32_t v) const { return isa::dtypeName(types_[v]); }
   uint64_t valueAddress(unsigned set, uint32_t v) const {
     return l_.slotOf[v] >= 0 ? slotAddress(set, l_.slotOf[v]) : broadcastAddress(l_.broadcastOf[v]);
   }
@@ -262,12 +289,12 @@ private:
         continue;
       }
       line("ldarg x{}, {}", reg, arg++);
-      line("add x{0}, x{0}, x{1}", reg, kTmp);
+      addChunkOffset(reg, uint32_t(i));
       ++reg;
     }
-    for (size_t j = 0; j < k_.outputs.size(); ++j) {
+    for (uint32_t v : k_.outputs) {
       line("ldarg x{}, {}", reg, arg++);
-      line("add x{0}, x{0}, x{1}", reg, kTmp);
+      addChunkOffset(reg, v);
       ++reg;
     }
     for (size_t i = 0; i < k_.inputs.size(); ++i) {
@@ -275,9 +302,10 @@ private:
         continue;
       const ElementwiseInput &in = k_.inputs[i];
       line("movi x{}, {:#x}", kScratchScalar,
-           in.raw ? uint64_t(in.imm) : immediateBits(k_.type, in.imm));
+           in.raw ? uint64_t(in.imm) : immediateBits(types_[i], in.imm));
       line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
-      line("vdup.{} x{}, x{}, rep={}", dt_, kDst, kScratchScalar, p_.tileBytes / kRepeatBytes);
+      line("vdup.{} x{}, x{}, rep={}", dtOf(uint32_t(i)), kDst, kScratchScalar,
+           bytesOf(p_.tileBytes, uint32_t(i)) / kRepeatBytes);
     }
     if (rows)
       line("barrier all");
@@ -306,6 +334,18 @@ private:
     line("waitf mte3, mte2, 1");
   }
 
+  /// reg += this core's offset into value v's tensor (kTmp: the offset in
+  /// the kernel's type).
+  void addChunkOffset(unsigned reg, uint32_t v) {
+    if (sizeOf(v) == size_) {
+      line("add x{0}, x{0}, x{1}", reg, kTmp);
+      return;
+    }
+    line("movi x{}, {}", kSrc1, bytesOf(p_.chunkBytes, v));
+    line("mul x{0}, x{0}, x{1}", kSrc1, kCoreIndex);
+    line("add x{0}, x{0}, x{1}", reg, kSrc1);
+  }
+
   /// One tile of `bytes` bytes in buffer set `set`.
   /// Copies `bytes` from the address in `src` to the one in `dst` (GM to
   /// UB when `dst` is a UB register): whole blocks by DMA, else
@@ -330,11 +370,10 @@ private:
       if (k_.inputs[i].kind != Kind::Tensor)
         continue;
       line("movi x{}, {}", kDst, valueAddress(set, uint32_t(i)));
-      copy(kDst, reg++, bytes);
+      copy(kDst, reg++, bytesOf(bytes, uint32_t(i)));
     }
     line("setf mte2, v, {}", set);
     line("waitf mte2, v, {}", set);
-    const uint64_t reps = (bytes + kRepeatBytes - 1) / kRepeatBytes;
     // UB buffers the vector unit wrote or read since its last barrier (or
     // setf): V is pipelined, so reading a buffer written there, or writing
     // one read or written there, needs a barrier first.
@@ -357,16 +396,23 @@ private:
       read.push_back(b);
       line("movi x{}, {}", kDst, valueAddress(set, result));
       line("movi x{}, {}", kSrc0, valueAddress(set, op.a));
+      const std::string dt = dtOf(result);
+      const uint64_t reps = (bytesOf(bytes, result) + kRepeatBytes - 1) / kRepeatBytes;
       if (isBinary(op.op)) {
         line("movi x{}, {}", kSrc1, valueAddress(set, op.b));
         // Bitwise operations name an integer type of the element's width.
-        const char *dt = op.op == VOp::And ? (size_ == 2 ? "s16" : "s32") : dt_.c_str();
-        line("v{}.{} x{}, x{}, x{}, rep={}", vopName(op.op), dt, kDst, kSrc0, kSrc1, reps);
+        const std::string idt = op.op == VOp::And ? (sizeOf(result) == 2 ? "s16" : "s32") : dt;
+        line("v{}.{} x{}, x{}, x{}, rep={}", vopName(op.op), idt, kDst, kSrc0, kSrc1, reps);
       } else if (op.op == VOp::LRelu) {
-        line("movi x{}, {:#x}", kTmp, immediateBits(k_.type, op.imm));
-        line("vlrelu.{} x{}, x{}, x{}, rep={}", dt_, kDst, kSrc0, kTmp, reps);
+        line("movi x{}, {:#x}", kTmp, immediateBits(types_[result], op.imm));
+        line("vlrelu.{} x{}, x{}, x{}, rep={}", dt, kDst, kSrc0, kTmp, reps);
+      } else if (op.op == VOp::Cast) {
+        // 64 lanes a repeat: a 16-bit side moves 4 blocks per repeat.
+        const uint64_t lanes = kRepeatBytes / 4, n = bytes / size_;
+        line("vcvt.{} x{}, x{}, from={}, rep={}, drs={}, srs={}", dt, kDst, kSrc0, dtOf(op.a),
+             (n + lanes - 1) / lanes, sizeOf(result) * 2, sizeOf(op.a) * 2);
       } else {
-        line("v{}.{} x{}, x{}, rep={}", vopName(op.op), dt_, kDst, kSrc0, reps);
+        line("v{}.{} x{}, x{}, rep={}", vopName(op.op), dt, kDst, kSrc0, reps);
       }
       written.push_back(dst);
     }
@@ -374,11 +420,11 @@ private:
     line("waitf v, mte3, {}", set);
     for (uint32_t v : k_.outputs) {
       line("movi x{}, {}", kSrc0, valueAddress(set, v));
-      copy(reg++, kSrc0, bytes);
+      copy(reg++, kSrc0, bytesOf(bytes, v));
     }
     line("setf mte3, mte2, {}", set);
     for (unsigned r = kFirstPointer; r < reg; ++r)
-      line("addi x{0}, x{0}, {1}", r, bytes);
+      line("addi x{0}, x{0}, {1}", r, bytesOf(bytes, pointerValues_[r - kFirstPointer]));
   }
 
   const ElementwiseKernel &k_;
@@ -386,6 +432,8 @@ private:
   const ElementwisePlan &p_;
   std::string dt_;
   unsigned size_;
+  std::vector<isa::DType> types_;
+  std::vector<uint32_t> pointerValues_;
 };
 
 /// Cycles the target needs for `cores` vector cores sharing the work: the
@@ -434,9 +482,33 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
       return fail(fmt::format("output value {} does not exist", v));
   unsigned tensorInputs = 0;
   const unsigned esize = isa::dtypeBits(k.type) / 8;
+  // Value types: f16 and f32, an operation's operands of one type.
+  const std::vector<isa::DType> types = elementwiseValueTypes(k);
+  unsigned minSize = esize, maxSize = esize;
+  for (size_t v = 0; v < types.size(); ++v) {
+    if (types[v] != isa::DType::F32 && types[v] != isa::DType::F16)
+      return fail(fmt::format("value {} of type {} (f32 and f16 are computed)", v,
+                              isa::dtypeName(types[v])));
+    minSize = std::min(minSize, isa::dtypeBits(types[v]) / 8);
+    maxSize = std::max(maxSize, isa::dtypeBits(types[v]) / 8);
+  }
+  for (size_t i = 0; i < k.inputs.size(); ++i)
+    if (k.inputs[i].kind != Kind::Tensor && k.inputs[i].kind != Kind::Immediate &&
+        types[i] != k.type)
+      return fail(fmt::format("broadcast input {} of type {} in a {} kernel", i,
+                              isa::dtypeName(types[i]), isa::dtypeName(k.type)));
+  for (size_t i = 0; i < k.ops.size(); ++i) {
+    const ElementwiseOp &op = k.ops[i];
+    if (isBinary(op.op) && types[op.a] != types[op.b])
+      return fail(fmt::format("operation {} mixes {} and {}", i, isa::dtypeName(types[op.a]),
+                              isa::dtypeName(types[op.b])));
+    if (op.op == VOp::Cast && types[op.a] == op.to)
+      return fail(fmt::format("operation {} casts {} to itself", i, isa::dtypeName(op.to)));
+  }
   // Tiles and per-core ranges start on whole repeats, on the alignment at
-  // which DMA runs at full rate, and on rows of the Row inputs.
-  uint64_t unit = std::max<uint64_t>(kRepeatBytes, t.dmaFullRateAlignBytes);
+  // which DMA runs at full rate (in every value's type), and on rows of
+  // the Row inputs.
+  uint64_t unit = std::max<uint64_t>(kRepeatBytes, t.dmaFullRateAlignBytes) * esize / minSize;
   for (const ElementwiseInput &in : k.inputs) {
     tensorInputs += in.kind == Kind::Tensor;
     if (in.kind != Kind::Row)
@@ -463,9 +535,10 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
   const VectorCores vc(t);
   const uint32_t available = vc.available;
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
-  const uint64_t maxTile =
-      std::min<uint64_t>(ub / (2 * p.slots + p.broadcastSlots) / unit * unit,
-                         uint64_t(t.vectorMaxRepeat) * kRepeatBytes / unit * unit);
+  // A slot holds a tile of the widest type.
+  const uint64_t maxTile = std::min<uint64_t>(
+      ub / (2 * p.slots + p.broadcastSlots) * esize / maxSize / unit * unit,
+      uint64_t(t.vectorMaxRepeat) * kRepeatBytes * esize / maxSize / unit * unit);
   if (maxTile == 0)
     return fail(fmt::format("{} values live at once do not fit the {} B unified buffer twice",
                             2 * p.slots + p.broadcastSlots, ub));
@@ -493,6 +566,7 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     p.vectorCores = cores;
     p.chunkBytes = chunk;
     p.tileBytes = tile;
+    p.slotBytes = tile * maxSize / esize;
     choice.offer(cycles, p);
   }
   if (choice.empty())
@@ -522,23 +596,27 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
     if (layout.broadcastOf[v] >= 0)
       g.buffers.push_back(
           {fmt::format("broadcast value {}", v), target::MemSpace::UB,
-           (2 * uint64_t(plan->slots) + uint64_t(layout.broadcastOf[v])) * plan->tileBytes,
-           plan->tileBytes});
+           (2 * uint64_t(plan->slots) + uint64_t(layout.broadcastOf[v])) * plan->slotBytes,
+           plan->slotBytes});
     for (unsigned set = 0; set < 2 && layout.slotOf[v] >= 0; ++set)
       g.buffers.push_back(
           {fmt::format("set {} value {}", set, v), target::MemSpace::UB,
-           (set * uint64_t(plan->slots) + uint64_t(layout.slotOf[v])) * plan->tileBytes,
-           plan->tileBytes, from, to});
+           (set * uint64_t(plan->slots) + uint64_t(layout.slotOf[v])) * plan->slotBytes,
+           plan->slotBytes, from, to});
   }
   if (std::optional<Error> e = verifyBuffers("elementwise", k.name, g.buffers, t))
     return *e;
-  const uint64_t size = isa::dtypeBits(k.type) / 8;
-  for (const ElementwiseInput &in : k.inputs)
+  const std::vector<isa::DType> types = elementwiseValueTypes(k);
+  for (size_t i = 0; i < k.inputs.size(); ++i) {
+    const ElementwiseInput &in = k.inputs[i];
+    const uint64_t size = isa::dtypeBits(types[i]) / 8;
     if (in.kind != Kind::Immediate)
       g.argBytes.push_back(in.kind == Kind::Tensor ? k.elements * size
                            : in.kind == Kind::Row  ? in.rowElements * size
                                                    : size);
-  g.argBytes.insert(g.argBytes.end(), k.outputs.size(), k.elements * size);
+  }
+  for (uint32_t v : k.outputs)
+    g.argBytes.push_back(k.elements * (isa::dtypeBits(types[v]) / 8));
   g.assembly = Emitter(k, t, layout, g.plan).run();
   Result<isa::Program> program = assembleKernel("elementwise", k.name, g.assembly);
   if (!program)
@@ -549,8 +627,13 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
 
 std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k,
                                                       const std::vector<std::vector<uint8_t>> &in) {
-  const bool half = k.type == isa::DType::F16;
-  const unsigned size = half ? 2 : 4;
+  const std::vector<isa::DType> types = elementwiseValueTypes(k);
+  bool half = false; // the type of the value at hand
+  unsigned size = 4;
+  auto setType = [&](uint32_t v) {
+    half = types[v] == isa::DType::F16;
+    size = half ? 2 : 4;
+  };
   auto load = [&](const uint8_t *p) -> float {
     if (half) {
       uint16_t h;
@@ -571,12 +654,15 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
   };
 
   const size_t nin = k.inputs.size();
-  std::vector<std::vector<uint8_t>> outs(k.outputs.size(), std::vector<uint8_t>(k.elements * size));
+  std::vector<std::vector<uint8_t>> outs;
+  for (uint32_t v : k.outputs)
+    outs.emplace_back(k.elements * (isa::dtypeBits(types[v]) / 8));
   std::vector<float> vals(nin + k.ops.size());
   for (uint64_t e = 0; e < k.elements; ++e) {
     size_t arg = 0;
     for (size_t i = 0; i < nin; ++i) {
       const ElementwiseInput &input = k.inputs[i];
+      setType(uint32_t(i));
       if (input.kind == Kind::Immediate && input.raw) {
         uint32_t bits = uint32_t(uint64_t(input.imm));
         vals[i] = half ? num::f16ToF32(uint16_t(bits)) : num::bitsFloat(bits);
@@ -591,6 +677,7 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
     }
     for (size_t i = 0; i < k.ops.size(); ++i) {
       const ElementwiseOp &op = k.ops[i];
+      setType(uint32_t(nin + i));
       float x = vals[op.a], y = isBinary(op.op) ? vals[op.b] : 0, r = 0;
       bool nan = std::isnan(x) || std::isnan(y);
       switch (op.op) {
@@ -649,10 +736,14 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
       case VOp::Sigmoid:
         r = fromDouble(1 / (1 + std::exp(-double(x))));
         break;
+      case VOp::Cast: // to f16: rounded once (NaN stays NaN); to f32: exact
+        r = half ? num::f16ToF32(num::f32ToF16(x)) : x;
+        break;
       }
       vals[nin + i] = r;
     }
     for (size_t j = 0; j < k.outputs.size(); ++j) {
+      setType(k.outputs[j]);
       float v = vals[k.outputs[j]];
       uint8_t *p = outs[j].data() + e * size;
       if (half) {

@@ -22,6 +22,7 @@
 #include "pagoda/Target/TargetDesc.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ enum class VOp : uint8_t {
   Tanh,
   Sigmoid,
   LRelu,
+  Cast, ///< to ElementwiseOp::to (f16 <-> f32, vcvt, round to nearest even)
 };
 const char *vopName(VOp op);
 
@@ -71,6 +73,9 @@ struct ElementwiseInput {
   /// An Immediate given as the element's bit pattern, not as a value.
   bool raw = false;
   uint64_t rowElements = 0; ///< Row: the row's length
+  /// A Tensor's or Immediate's type when not the kernel's (f16 or f32:
+  /// chains with casts); Scalar and Row inputs have the kernel's type.
+  std::optional<isa::DType> type;
 };
 
 /// One operation: values are numbered inputs first, then one per
@@ -79,10 +84,14 @@ struct ElementwiseOp {
   VOp op = VOp::Add;
   uint32_t a = 0, b = 0;
   double imm = 0;
+  isa::DType to = isa::DType::F32; ///< Cast: the result's type
 };
 
 /// A kernel: kernel arguments are the GM addresses of the Tensor, Scalar and
-/// Row inputs in order, then of the outputs.
+/// Row inputs in order, then of the outputs. Every value has a type (an
+/// input's own or the kernel's, a cast's `to`, otherwise its operands'):
+/// f16 and f32 may mix; tiles are counted in elements, and each value's
+/// slot holds a tile of the widest type.
 struct ElementwiseKernel {
   std::string name;
   isa::DType type = isa::DType::F32; ///< f32 or f16 (f16 computes in f32, rounds once)
@@ -96,9 +105,10 @@ struct ElementwiseKernel {
 struct ElementwisePlan {
   uint32_t blockDim = 0;    ///< AI cores launched
   uint32_t vectorCores = 0; ///< vector cores with work
-  uint64_t chunkBytes = 0;  ///< bytes of the output per vector core (the last may have fewer)
-  uint64_t tileBytes = 0;   ///< bytes of one value per tile
-  uint32_t slots = 0;       ///< tile buffers per buffer set
+  uint64_t chunkBytes = 0; ///< bytes per vector core in the kernel's type (the last may have fewer)
+  uint64_t tileBytes = 0;  ///< bytes of one value per tile, in the kernel's type
+  uint64_t slotBytes = 0;  ///< UB bytes of a slot (a tile of the widest type)
+  uint32_t slots = 0;      ///< tile buffers per buffer set
   uint32_t broadcastSlots = 0;
   double predictedCycles = 0; ///< the cost model's prediction, launch overhead included
   /// e.g. "48 vector cores x 20480 B, tiles of 8192 B, 2 buffer sets of 3"
@@ -120,6 +130,9 @@ struct GeneratedKernel {
 Result<ElementwisePlan> planElementwise(const ElementwiseKernel &kernel,
                                         const target::TargetDesc &target, uint32_t vectorCores = 0,
                                         unsigned rank = 0);
+
+/// Each value's type (inputs, then ops), as ElementwiseKernel describes.
+std::vector<isa::DType> elementwiseValueTypes(const ElementwiseKernel &kernel);
 
 /// Plans the kernel and generates it.
 Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &kernel,

@@ -45,14 +45,15 @@ sim::KernelStats runAndCompare(SimHarness &h, const ElementwiseKernel &k,
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
   if (!g)
     return {};
-  unsigned size = isa::dtypeBits(k.type) / 8;
+  const std::vector<isa::DType> types = elementwiseValueTypes(k);
   std::vector<std::vector<uint8_t>> inputs;
   std::vector<uint64_t> args;
   uint32_t seed = 1;
-  for (const ElementwiseInput &in : k.inputs) {
+  for (size_t i = 0; i < k.inputs.size(); ++i) {
+    const ElementwiseInput &in = k.inputs[i];
     if (in.kind == Kind::Immediate)
       continue;
-    inputs.push_back(randomTensor(k.type,
+    inputs.push_back(randomTensor(types[i],
                                   in.kind == Kind::Scalar ? 1
                                   : in.kind == Kind::Row  ? in.rowElements
                                                           : k.elements,
@@ -60,8 +61,8 @@ sim::KernelStats runAndCompare(SimHarness &h, const ElementwiseKernel &k,
     args.push_back(h.upload(inputs.back()));
   }
   std::vector<uint64_t> outs;
-  for (size_t j = 0; j < k.outputs.size(); ++j) {
-    outs.push_back(h.alloc(k.elements * size));
+  for (uint32_t v : k.outputs) {
+    outs.push_back(h.alloc(k.elements * (isa::dtypeBits(types[v]) / 8)));
     args.push_back(outs.back());
   }
   sim::KernelLaunch launch;
@@ -75,6 +76,7 @@ sim::KernelStats runAndCompare(SimHarness &h, const ElementwiseKernel &k,
     return {};
   std::vector<std::vector<uint8_t>> want = evaluateElementwise(k, inputs);
   for (size_t j = 0; j < outs.size(); ++j) {
+    const unsigned size = isa::dtypeBits(types[k.outputs[j]]) / 8;
     std::vector<uint8_t> got = h.download<uint8_t>(outs[j], k.elements * size);
     uint64_t bad = 0, first = 0;
     auto isNaN = [&](const uint8_t *p) {
@@ -90,7 +92,8 @@ sim::KernelStats runAndCompare(SimHarness &h, const ElementwiseKernel &k,
         first = e;
     }
     EXPECT_EQ(bad, 0u) << k.name << " output " << j << ": " << bad << " of " << k.elements
-                       << " elements differ, first at " << first;
+                       << " elements differ, first at " << first << "\n"
+                       << (bad ? g->assembly : "");
   }
   if (out)
     *out = *g;
@@ -157,6 +160,60 @@ TEST(Elementwise, RowsRepeatAlongTheInnermostElements) {
   Result<ElementwisePlan> p = planElementwise(k, h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "not whole 32-byte blocks");
+}
+
+// Chains with casts (mixed precision): hardswish with its division in f32
+// in an f16 kernel, and an f32 kernel reading and writing f16 tensors.
+// Values of both widths share the slots; tiles count elements.
+TEST(Elementwise, CastsMixF16AndF32) {
+  const auto f16 = isa::DType::F16, f32 = isa::DType::F32;
+  ElementwiseKernel hswish;
+  hswish.name = "hardswish";
+  hswish.type = f16;
+  hswish.inputs = {{Kind::Tensor},
+                   {Kind::Immediate, 3},
+                   {Kind::Immediate, 0},
+                   {Kind::Immediate, 6},
+                   {Kind::Immediate, 6, false, 0, f32}};
+  // values: 0 x, 1 3, 2 0, 3 6 (f16), 4 6 (f32)
+  hswish.ops = {{VOp::Add, 0, 1},            // 5
+                {VOp::Max, 5, 2},            // 6
+                {VOp::Min, 6, 3},            // 7
+                {VOp::Mul, 7, 0},            // 8
+                {VOp::Cast, 8, 0, 0, f32},   // 9
+                {VOp::Div, 9, 4},            // 10 (f32)
+                {VOp::Cast, 10, 0, 0, f16}}; // 11
+  hswish.outputs = {11, 10};
+  ElementwiseKernel wide;
+  wide.name = "wide";
+  wide.type = f32;
+  wide.inputs = {{Kind::Tensor, 0, false, 0, f16}, {Kind::Tensor}};
+  // values: 0 x (f16), 1 y (f32)
+  wide.ops = {{VOp::Cast, 0, 0, 0, f32},  // 2
+              {VOp::Mul, 2, 1},           // 3
+              {VOp::Exp, 3},              // 4
+              {VOp::Cast, 4, 0, 0, f16}}; // 5
+  wide.outputs = {5};
+  for (const char *target : {"ascend-950pr", "ascend-910"}) {
+    SimHarness h(target);
+    for (uint64_t n : {uint64_t(1), uint64_t(100), uint64_t(4099), uint64_t(200003)})
+      for (ElementwiseKernel *k : {&hswish, &wide}) {
+        k->elements = n;
+        SCOPED_TRACE(fmt::format("{} {} x {}", target, k->name, n));
+        runAndCompare(h, *k);
+      }
+  }
+  // Operands of two types, and a cast to the value's own type, are refused.
+  SimHarness h;
+  wide.ops = {{VOp::Mul, 0, 1}};
+  wide.outputs = {2};
+  Result<ElementwisePlan> p = planElementwise(wide, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "operation 0 mixes f16 and f32");
+  wide.ops = {{VOp::Cast, 1, 0, 0, f32}};
+  p = planElementwise(wide, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "casts f32 to itself");
 }
 
 TEST(Elementwise, EveryOperation) {

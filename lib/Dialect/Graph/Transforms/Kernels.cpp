@@ -83,15 +83,14 @@ public:
     if (auto rt = llvm::dyn_cast<RankedTensorType>(group->getResult(0).getType()))
       resultShape_.assign(rt.getShape().begin(), rt.getShape().end());
     Type elt = getElementTypeOrSelf(group->getResult(0).getType());
-    if (elt.isF32())
-      out_.kernel.type = isa::DType::F32;
-    else if (elt.isF16())
-      out_.kernel.type = isa::DType::F16;
-    else {
+    std::optional<isa::DType> kernelType = vectorType(elt);
+    if (!kernelType) {
       why = typeStr(elt) + " elements: the vector kernels compute f32 and f16";
       return std::nullopt;
     }
+    out_.kernel.type = *kernelType;
     elt_ = elt;
+    cur_ = *kernelType;
     for (Value r : group->getResults())
       if (numElements(r.getType()) != elements_) {
         why = "results of different sizes";
@@ -103,6 +102,8 @@ public:
       if (!checkType(head.getType(), why, "the cube result"))
         return std::nullopt;
       inputs_.push_back({ElementwiseInput::Kind::Tensor});
+      if (isa::DType t = *vectorType(getElementTypeOrSelf(head.getType())); t != out_.kernel.type)
+        inputs_.back().type = t;
       out_.operandOf.push_back(kCubeResult);
       out_.repeatOf.push_back(1);
       values_[head] = PV{true, uint32_t(inputs_.size() - 1)};
@@ -113,8 +114,9 @@ public:
         continue;
       if (!checkType(arg.getType(), why, "an input"))
         return std::nullopt;
+      const isa::DType argType = *vectorType(getElementTypeOrSelf(arg.getType()));
       if (std::optional<double> v = splatValue(operand)) {
-        values_[arg] = immediate(*v);
+        values_[arg] = immediate(*v, argType);
         continue;
       }
       int64_t n = numElements(arg.getType());
@@ -122,6 +124,15 @@ public:
       in.kind = n == 1 && elements_ != 1 ? ElementwiseInput::Kind::Scalar
                 : n == elements_         ? ElementwiseInput::Kind::Tensor
                                          : ElementwiseInput::Kind::Row;
+      if (argType != out_.kernel.type) {
+        // Broadcast operands come in the kernel's type.
+        if (in.kind != ElementwiseInput::Kind::Tensor) {
+          why = "a broadcast input of type " + typeStr(arg.getType()) + " in a " + typeStr(elt_) +
+                " kernel";
+          return std::nullopt;
+        }
+        in.type = argType;
+      }
       uint32_t repeat = 1;
       if (in.kind == ElementwiseInput::Kind::Row) {
         in.rowElements = uint64_t(n);
@@ -149,7 +160,7 @@ public:
     auto id = [&](PV v) { return v.input ? v.index : nin + v.index; };
     out_.kernel.inputs = inputs_;
     for (const PendingOp &p : ops_)
-      out_.kernel.ops.push_back({p.op, id(p.a), id(p.b), p.imm});
+      out_.kernel.ops.push_back({p.op, id(p.a), id(p.b), p.imm, p.to});
     for (Value v : body.getTerminator()->getOperands())
       out_.kernel.outputs.push_back(id(values_.lookup(v)));
     return std::move(out_);
@@ -160,11 +171,23 @@ private:
     VOp op;
     PV a, b;
     double imm;
+    isa::DType to;
   };
 
+  /// The vector unit's type for an element type (f32, f16).
+  static std::optional<isa::DType> vectorType(Type elt) {
+    if (elt.isF32())
+      return isa::DType::F32;
+    if (elt.isF16())
+      return isa::DType::F16;
+    return std::nullopt;
+  }
+
   bool checkType(Type t, std::string &why, const char *what) {
-    if (getElementTypeOrSelf(t) != elt_) {
-      why = std::string(what) + " of type " + typeStr(t) + " in a " + typeStr(elt_) + " kernel";
+    if (!vectorType(getElementTypeOrSelf(t))) {
+      why = std::string(what) + " of type " + typeStr(t) +
+            " (the vector kernels compute f32 and "
+            "f16)";
       return false;
     }
     int64_t n = numElements(t);
@@ -192,18 +215,25 @@ private:
     return llvm::equal(shape, ArrayRef<int64_t>(resultShape_).take_back(shape.size()));
   }
 
-  PV immediate(double v) {
+  /// A constant of type `type` (by default the type of the op being
+  /// lowered), once per value and type.
+  PV immediate(double v, std::optional<isa::DType> type = std::nullopt) {
+    const isa::DType t = type.value_or(cur_);
+    std::optional<isa::DType> own;
+    if (t != out_.kernel.type)
+      own = t;
     for (size_t i = 0; i < inputs_.size(); ++i)
-      if (inputs_[i].kind == ElementwiseInput::Kind::Immediate && inputs_[i].imm == v)
+      if (inputs_[i].kind == ElementwiseInput::Kind::Immediate && inputs_[i].imm == v &&
+          inputs_[i].type == own)
         return PV{true, uint32_t(i)};
-    inputs_.push_back({ElementwiseInput::Kind::Immediate, v});
+    inputs_.push_back({ElementwiseInput::Kind::Immediate, v, false, 0, own});
     out_.operandOf.push_back(-1);
     out_.repeatOf.push_back(1);
     return PV{true, uint32_t(inputs_.size() - 1)};
   }
 
-  PV emit(VOp op, PV a, PV b = PV(), double imm = 0) {
-    ops_.push_back({op, a, b, imm});
+  PV emit(VOp op, PV a, PV b = PV(), double imm = 0, isa::DType to = isa::DType::F32) {
+    ops_.push_back({op, a, b, imm, to});
     return PV{false, uint32_t(ops_.size() - 1)};
   }
 
@@ -214,7 +244,7 @@ private:
         why = "a non-splat constant inside the group";
         return false;
       }
-      values_[c.getResult()] = immediate(*v);
+      values_[c.getResult()] = immediate(*v, vectorType(getElementTypeOrSelf(c.getType())));
       return true;
     }
     for (Value v : op->getOperands())
@@ -223,6 +253,8 @@ private:
     for (Value v : op->getResults())
       if (!checkType(v.getType(), why, ("the result of " + describe(op)).c_str()))
         return false;
+    // Constants the op's lowering adds have its result's type.
+    cur_ = *vectorType(getElementTypeOrSelf(op->getResult(0).getType()));
     auto in = [&](unsigned i) { return values_.lookup(op->getOperand(i)); };
     auto clamp01 = [&](PV x) {
       return emit(VOp::Min, emit(VOp::Max, x, immediate(0)), immediate(1));
@@ -251,6 +283,10 @@ private:
                                            : emit(it->second, in(0));
     if (auto o = llvm::dyn_cast<LeakyReluOp>(op))
       return emit(VOp::LRelu, in(0), PV(), o.getAlpha().convertToDouble());
+    if (auto o = llvm::dyn_cast<CastOp>(op)) { // between f16 and f32 (checked)
+      isa::DType from = *vectorType(getElementTypeOrSelf(o.getInput().getType()));
+      return from == cur_ ? in(0) : emit(VOp::Cast, in(0), PV(), 0, cur_);
+    }
     if (auto o = llvm::dyn_cast<ClipOp>(op)) {
       PV x = in(0);
       if (std::optional<APFloat> lo = o.getMin())
@@ -293,6 +329,7 @@ private:
 
   LoweredElementwise out_;
   Type elt_;
+  isa::DType cur_ = isa::DType::F32; ///< the type of the op being lowered
   int64_t elements_ = 0;
   SmallVector<int64_t> resultShape_;
   std::vector<ElementwiseInput> inputs_;
