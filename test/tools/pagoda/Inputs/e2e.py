@@ -296,6 +296,23 @@ def rowhalf(d):
     write(d, "rowhalf_want", {"y": np.maximum(a, np.float16(0))})
 
 
+def hswish(d):
+    """Paddle's hardswish, x * clip(x + 3, 0, 6) / 6, in f32: compiled with
+    --precision mixed it is one kernel that casts to f16 and back."""
+    rng = np.random.default_rng(15)
+    x = rng.uniform(-5, 5, [3, 1000]).astype(np.float32)
+    t = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    c = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+    nodes = [helper.make_node("Add", ["x", "three"], ["a"], name="add"),
+             helper.make_node("Clip", ["a", "zero", "six"], ["c"], name="clip"),
+             helper.make_node("Mul", ["x", "c"], ["m"], name="mul"),
+             helper.make_node("Div", ["m", "six"], ["y"], name="div")]
+    save(d, "hswish", nodes, [t("x", [3, 1000])], [t("y", [3, 1000])],
+         [c("three", 3), c("zero", 0), c("six", 6)])
+    write(d, "hswish_in", {"x": x})
+    write(d, "hswish_want", {"y": x * np.clip(x + 3, 0, 6) / 6})
+
+
 def upsample(d):
     """A ConvTranspose whose windows do not overlap (kernel = strides): a
     matmul on the cube and a block transpose (the pixel shuffle)."""
