@@ -13,6 +13,11 @@
 //             apply   x[r] op= bc[r] (stride-0 block), or op= scale row
 //     MTE3  Y rows (or res: one value per row); buf[s] (res[s]) free
 //
+// f16 tensors come into a 16-bit staging half (rows of half the f32
+// stride, so element e of the stage is element e of the buffer) and are
+// widened by one vcvt per tile; the results are narrowed back into the
+// stage (or a 16-bit result stage) before MTE3. The arithmetic is f32.
+//
 // The tile count's remainder runs as one last tile of fewer rows on the
 // core whose turn it is. Rows are contiguous in GM, so a tile is one DMA
 // of n bursts (byte-granular when a row is not whole 32-byte blocks).
@@ -30,6 +35,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace pagoda::codegen {
 
@@ -59,6 +65,8 @@ enum Reg : unsigned {
   kScale = 18,
   kBias = 19,
   kD = 20,
+  kStage = 21, ///< f16: this tile's 16-bit rows (half of kBuf's offset)
+  kResStage = 22,
 };
 
 /// UB bytes of a tile of `t` rows.
@@ -66,6 +74,8 @@ struct Layout {
   uint64_t stride = 0; ///< bytes of one row in UB (whole repeats)
   uint64_t buf = 0, exps = 0, acc = 0, res = 0, bc = 0, scale = 0, bias = 0, end = 0;
   uint64_t bufBytes = 0, resBytes = 0;
+  /// f16 tensors: two 16-bit stages of rows and of results.
+  uint64_t stage = 0, stageBytes = 0, resStage = 0, resStageBytes = 0;
 };
 
 Layout layoutOf(const RowKernel &k, uint64_t t) {
@@ -79,6 +89,14 @@ Layout layoutOf(const RowKernel &k, uint64_t t) {
     at += bytes;
     return a;
   };
+  if (k.type == isa::DType::F16) {
+    l.stageBytes = l.bufBytes / 2;
+    l.stage = take(2 * l.stageBytes);
+    if (reducesRows(k.op)) {
+      l.resStageBytes = ceilDiv(t, kLanes) * kRepeatBytes / 2;
+      l.resStage = take(2 * l.resStageBytes);
+    }
+  }
   l.buf = 0;
   l.exps = k.op == RowOp::LogSoftmax ? take(l.bufBytes) : at;
   l.acc = take(t * kRepeatBytes);
@@ -94,15 +112,16 @@ class Emitter : VectorWriter {
 public:
   Emitter(const RowKernel &k, const RowPlan &p, const Layout &l, const target::TargetDesc &t)
       : VectorWriter(t), k_(k), p_(p), l_(l), nrep_(l.stride / kRepeatBytes),
-        full_(k.cols / kLanes), tail_(k.cols % kLanes), rowBytes_(k.cols * 4),
-        maxRep_(t.vectorMaxRepeat) {}
+        full_(k.cols / kLanes), tail_(k.cols % kLanes),
+        rowBytes_(k.cols * (k.type == isa::DType::F16 ? 2 : 4)), maxRep_(t.vectorMaxRepeat),
+        half_(k.type == isa::DType::F16) {}
 
   std::string run() {
     static const char *names[] = {"sum",     "mean",        "max",       "min",
                                   "softmax", "log_softmax", "layer_norm"};
     header(k_.name);
-    comment("{} over the last axis of X[{}][{}], f32: {}", names[int(k_.op)], k_.rows, k_.cols,
-            p_.describe());
+    comment("{} over the last axis of X[{}][{}], {}: {}", names[int(k_.op)], k_.rows, k_.cols,
+            half_ ? "f16 computed in f32" : "f32", p_.describe());
     unsigned arg = 0;
     line("ldarg x{}, {}", kX, arg++);
     if (k_.scale)
@@ -113,16 +132,29 @@ public:
     coreIndex(kCore, kTmp);
     if (k_.scale || k_.bias) {
       comment("scale and bias rows, once");
-      if (k_.scale)
-        loadRow(l_.scale, kScale);
-      if (k_.bias)
-        loadRow(l_.bias, kBias);
+      for (auto [ub, gm, on] :
+           {std::tuple{l_.scale, kScale, k_.scale}, std::tuple{l_.bias, kBias, k_.bias}}) {
+        if (!on)
+          continue;
+        loadRow(half_ ? l_.stage : ub, gm);
+        if (half_) { // widened into place
+          line("barrier all");
+          line("movi x{}, {}", kC, ub);
+          line("movi x{}, {}", kD, l_.stage);
+          convert(kC, kD, nrep_, true);
+          line("barrier all"); // the stage is read before the next row comes in
+        }
+      }
       line("barrier all");
     }
     line("movi x{}, {}", kBuf, l_.buf);
     line("movi x{}, {}", kBufFlip, l_.buf ^ (l_.buf + l_.bufBytes));
     line("movi x{}, {}", kRes, l_.res);
     line("movi x{}, {}", kResFlip, reduces() ? l_.res ^ (l_.res + l_.resBytes) : 0);
+    if (half_) {
+      line("movi x{}, {}", kStage, l_.stage);
+      line("movi x{}, {}", kResStage, l_.resStage);
+    }
     credit(flags());
     roundRobinTiles({kCore, kTile, kTiles, kTmp}, k_.rows / p_.tileRows, p_.tileRows,
                     k_.rows % p_.tileRows, p_.vectorCores, [&](uint64_t n) { tile(n); });
@@ -151,24 +183,28 @@ private:
 
   void tile(uint64_t n) {
     comment("a tile of {} rows", n);
-    // GM addresses: X + tile * T * C * 4; Y likewise (reductions: T * 4).
+    const unsigned size = half_ ? 2 : 4;
+    // GM addresses: X + tile * T * C * size; Y likewise (reductions: T * size).
     line("movi x{}, {}", kTmp, p_.tileRows * rowBytes_);
     line("mul x{}, x{}, x{}", kSrc, kTile, kTmp);
     line("add x{}, x{}, x{}", kDst, kSrc, kY);
     line("add x{0}, x{0}, x{1}", kSrc, kX);
     if (reduces()) {
-      line("movi x{}, {}", kTmp, p_.tileRows * 4);
+      line("movi x{}, {}", kTmp, p_.tileRows * size);
       line("mul x{}, x{}, x{}", kDst, kTile, kTmp);
       line("add x{0}, x{0}, x{1}", kDst, kY);
     }
-    const uint64_t gapBlocks = (l_.stride - roundUp(rowBytes_, 32)) / 32;
+    // Rows in UB: the f32 buffer, or its 16-bit stage (half the stride).
+    const unsigned rows = half_ ? kStage : kBuf;
+    const uint64_t stride = half_ ? l_.stride / 2 : l_.stride;
+    const uint64_t gapBlocks = (stride - roundUp(rowBytes_, 32)) / 32;
     // MTE2: the rows in.
     line("waitf {}, mte2, 0", reduces() ? "v" : "mte3");
     if (rowBytes_ % 32 == 0)
-      line("dma_gm_ub x{}, x{}, nburst={}, len={}, dgap={}", kBuf, kSrc, n, rowBytes_ / 32,
+      line("dma_gm_ub x{}, x{}, nburst={}, len={}, dgap={}", rows, kSrc, n, rowBytes_ / 32,
            gapBlocks);
     else
-      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, ubgap={}", kBuf, kSrc, n, rowBytes_,
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, ubgap={}", rows, kSrc, n, rowBytes_,
            gapBlocks);
     line("setf mte2, v, 0");
     // V: the op.
@@ -176,26 +212,61 @@ private:
     if (reduces())
       line("waitf mte3, v, 0");
     line("barrier v"); // the previous tile's work on acc, res and bc
+    if (half_) {
+      convert(kBuf, kStage, n * nrep_, true);
+      line("barrier v");
+    }
     compute(n);
+    if (half_) { // narrowed for the store
+      line("barrier v");
+      if (reduces())
+        convert(kResStage, kRes, ceilDiv(n, kLanes), false);
+      else
+        convert(kStage, kBuf, n * nrep_, false);
+    }
     if (reduces())
       line("setf v, mte2, 0");
     line("setf v, mte3, 0");
     // MTE3: the results out.
     line("waitf v, mte3, 0");
     if (reduces()) {
-      line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, kRes, n * 4);
+      line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, half_ ? kResStage : kRes, n * size);
       line("setf mte3, v, 0");
       line("xor x{0}, x{0}, x{1}", kRes, kResFlip);
+      if (half_)
+        toggle(kResStage, l_.resStage, l_.resStageBytes);
     } else {
       if (rowBytes_ % 32 == 0)
-        line("dma_ub_gm x{}, x{}, nburst={}, len={}, sgap={}", kDst, kBuf, n, rowBytes_ / 32,
+        line("dma_ub_gm x{}, x{}, nburst={}, len={}, sgap={}", kDst, rows, n, rowBytes_ / 32,
              gapBlocks);
       else
-        line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}, ubgap={}", kDst, kBuf, n, rowBytes_,
+        line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}, ubgap={}", kDst, rows, n, rowBytes_,
              gapBlocks);
       line("setf mte3, mte2, 0");
     }
     line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
+    if (half_)
+      toggle(kStage, l_.stage, l_.stageBytes);
+  }
+
+  /// reg = the other half of a two-half buffer at `base`.
+  void toggle(unsigned reg, uint64_t base, uint64_t half) {
+    line("movi x{}, {}", kTmp, base ^ (base + half));
+    line("xor x{0}, x{0}, x{1}", reg, kTmp);
+  }
+
+  /// `reps` repeats of 64 lanes between f32 (at `wide`) and f16 (at
+  /// `narrow`): widen narrow -> wide, or narrow wide -> narrow.
+  void convert(unsigned to, unsigned from, uint64_t reps, bool widen) {
+    for (uint64_t r0 = 0; r0 < reps; r0 += maxRep_) {
+      const uint64_t n = std::min(maxRep_, reps - r0);
+      line("addi x{}, x{}, {}", kA, to, r0 * kRepeatBytes / (widen ? 1 : 2));
+      line("addi x{}, x{}, {}", kTmp2, from, r0 * kRepeatBytes / (widen ? 2 : 1));
+      if (widen)
+        line("vcvt.f32 x{}, x{}, from=f16, rep={}, srs=4", kA, kTmp2, n);
+      else
+        line("vcvt.f16 x{}, x{}, from=f32, rep={}, drs=4", kA, kTmp2, n);
+    }
   }
 
   static uint32_t bits(float f) { return num::floatBits(f); }
@@ -388,6 +459,7 @@ private:
   const RowPlan &p_;
   const Layout &l_;
   uint64_t nrep_, full_, tail_, rowBytes_, maxRep_;
+  bool half_;
 };
 
 /// Vector instructions (and repeats) of one tile of `t` rows: the cost
@@ -430,10 +502,10 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("row kernel '{}': {}", k.name, why));
   };
-  if (k.type != isa::DType::F32)
-    return fail(fmt::format("element type {} (f32 is generated: sums and exponentials need its "
-                            "range)",
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
+    return fail(fmt::format("element type {} (f32 and f16 tensors are generated, computed in f32)",
                             isa::dtypeName(k.type)));
+  const unsigned size = k.type == isa::DType::F16 ? 2 : 4;
   if (!k.rows || !k.cols)
     return fail("an empty dimension");
   if ((k.scale || k.bias) && k.op != RowOp::LayerNorm)
@@ -457,10 +529,14 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
     const uint64_t tiles = ceilDiv(k.rows, rows);
     const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
     const double share = t.hbmBytesPerCycle() / double(cores);
-    const double in = double(rows * k.cols * 4) / std::min(double(load.bytesPerCycle), share);
-    const double out = double(reducesRows(k.op) ? rows * 4 : rows * k.cols * 4) /
+    const double in = double(rows * k.cols * size) / std::min(double(load.bytesPerCycle), share);
+    const double out = double(reducesRows(k.op) ? rows * size : rows * k.cols * size) /
                        std::min(double(store.bytesPerCycle), share);
-    const double compute = vectorCycles(k, t, rows, perRow);
+    // f16: a widening and a narrowing vcvt over the tile.
+    const double compute = vectorCycles(k, t, rows, perRow) +
+                           (size == 2 ? 2 * double(rows * (stride / kRepeatBytes)) *
+                                            double(kRepeatBytes) / t.vectorBytesPerCycle
+                                      : 0.0);
     const double cycles = pingPongCycles(ceilDiv(tiles, cores), in, out, compute, load, store);
     plan.tileRows = rows;
     plan.tiles = tiles;
@@ -493,12 +569,17 @@ Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc 
       {"results 1", target::MemSpace::UB, l.res + l.resBytes, l.resBytes},
       {"spread", target::MemSpace::UB, l.bc, t8 * kRepeatBytes},
       {"scale", target::MemSpace::UB, l.scale, k.scale ? l.stride : 0},
-      {"bias", target::MemSpace::UB, l.bias, k.bias ? l.stride : 0}};
+      {"bias", target::MemSpace::UB, l.bias, k.bias ? l.stride : 0},
+      {"16-bit rows 0", target::MemSpace::UB, l.stage, l.stageBytes},
+      {"16-bit rows 1", target::MemSpace::UB, l.stage + l.stageBytes, l.stageBytes},
+      {"16-bit results 0", target::MemSpace::UB, l.resStage, l.resStageBytes},
+      {"16-bit results 1", target::MemSpace::UB, l.resStage + l.resStageBytes, l.resStageBytes}};
   if (std::optional<Error> e = verifyBuffers("row", k.name, g.buffers, t))
     return *e;
-  g.argBytes = {k.rows * k.cols * 4};
-  g.argBytes.insert(g.argBytes.end(), unsigned(k.scale) + unsigned(k.bias), k.cols * 4);
-  g.argBytes.push_back(reducesRows(k.op) ? k.rows * 4 : k.rows * k.cols * 4);
+  const uint64_t size = k.type == isa::DType::F16 ? 2 : 4;
+  g.argBytes = {k.rows * k.cols * size};
+  g.argBytes.insert(g.argBytes.end(), unsigned(k.scale) + unsigned(k.bias), k.cols * size);
+  g.argBytes.push_back(reducesRows(k.op) ? k.rows * size : k.rows * k.cols * size);
   g.assembly = Emitter(k, g.plan, l, t).run();
   Result<isa::Program> program = assembleKernel("row", k.name, g.assembly);
   if (!program)
@@ -594,6 +675,10 @@ std::vector<float> evaluateRows(const RowKernel &k, const std::vector<float> &x,
     }
     }
   }
+  // f16 tensors: the f32 results narrowed once.
+  if (k.type == isa::DType::F16)
+    for (float &v : y)
+      v = num::f16ToF32(num::f32ToF16(v));
   return y;
 }
 

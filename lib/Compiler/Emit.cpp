@@ -584,7 +584,8 @@ private:
       return gen->plan.blockDim;
     };
     const codegen::MatmulKernel &sk = l->scores.kernel;
-    Ref scores = scratchBytes(sk.batch * sk.m * sk.n * 4);
+    const uint64_t scoreBytes = sk.batch * sk.m * sk.n * (isa::dtypeBits(sk.output) / 8);
+    Ref scores = scratchBytes(scoreBytes);
     if (failed(
             product(l->scores, ref(g->getOperand(unsigned(l->scores.aOperand))), scores, "scores")))
       return failure();
@@ -593,7 +594,7 @@ private:
           [&](unsigned r) { return codegen::generateElementwise(*l->scale, target_, 0, r); });
       if (!eg)
         return g.emitError() << eg.error().str();
-      Ref scaled = scratchBytes(sk.batch * sk.m * sk.n * 4);
+      Ref scaled = scratchBytes(scoreBytes);
       launch(g, addKernel(eg->assembly, eg->program, g), eg->plan.blockDim, {scores, scaled}, plan);
       predicted += eg->plan.predictedCycles;
       tiling += "; scale: " + eg->plan.describe();
@@ -604,7 +605,7 @@ private:
         [&](unsigned r) { return codegen::generateRows(l->softmax, target_, r); });
     if (!rg)
       return g.emitError() << rg.error().str();
-    Ref probabilities = scratchBytes(sk.batch * sk.m * sk.n * 4);
+    Ref probabilities = scratchBytes(scoreBytes);
     launch(g, addKernel(rg->assembly, rg->program, g), rg->plan.blockDim, {scores, probabilities},
            plan);
     predicted += rg->plan.predictedCycles;

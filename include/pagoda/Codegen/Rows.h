@@ -33,7 +33,8 @@ inline bool reducesRows(RowOp op) { return op <= RowOp::Min; }
 
 struct RowKernel {
   std::string name;
-  isa::DType type = isa::DType::F32; ///< f32 (the sums and exponentials need its range)
+  isa::DType type = isa::DType::F32; ///< f32 or f16 tensors (computed in f32: sums and exponentials
+                                     ///< need its range)
   RowOp op = RowOp::Sum;
   uint64_t rows = 0, cols = 0;
   float epsilon = 1e-5f;            ///< LayerNorm

@@ -27,6 +27,7 @@ struct Case {
   RowOp op;
   uint64_t rows, cols;
   bool scale = false, bias = false;
+  isa::DType type = isa::DType::F32; ///< f16: tensors in f16, computed in f32
 };
 
 const char *opName(RowOp op) {
@@ -36,7 +37,23 @@ const char *opName(RowOp op) {
 
 RowPlan runCase(const Case &c, std::vector<float> x = {}) {
   SimHarness h("ascend-950pr");
-  RowKernel k{"rows", isa::DType::F32, c.op, c.rows, c.cols, 1e-5f, c.scale, c.bias};
+  RowKernel k{"rows", c.type, c.op, c.rows, c.cols, 1e-5f, c.scale, c.bias};
+  const bool half = c.type == isa::DType::F16;
+  const unsigned size = half ? 2 : 4;
+  // Values as the tensor holds them (f16: rounded) and their bytes.
+  auto round = [&](std::vector<float> &v) {
+    if (half)
+      for (float &f : v)
+        f = num::f16ToF32(num::f32ToF16(f));
+  };
+  auto bytes = [&](const std::vector<float> &v) {
+    std::vector<uint8_t> b(v.size() * size);
+    for (size_t i = 0; i < v.size(); ++i) {
+      uint32_t bits = half ? num::f32ToF16(v[i]) : num::floatBits(v[i]);
+      std::memcpy(&b[i * size], &bits, size);
+    }
+    return b;
+  };
   Result<GeneratedRows> g = generateRows(k, h.target());
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
   if (!g)
@@ -53,26 +70,36 @@ RowPlan runCase(const Case &c, std::vector<float> x = {}) {
     v = dist(rng);
   for (float &v : bias)
     v = dist(rng);
+  round(x);
+  round(scale);
+  round(bias);
   const uint64_t outCount = reducesRows(c.op) ? c.rows : c.rows * c.cols;
-  // Guard bytes around Y: a write past the rows would change them.
+  // Guard elements around Y: a write past the rows would change them.
   const uint64_t guard = 64;
-  uint64_t out = h.upload(std::vector<float>(outCount + 2 * guard, 12345.0f));
-  std::vector<uint64_t> args = {h.upload(x)};
+  uint64_t out = h.upload(bytes(std::vector<float>(outCount + 2 * guard, 12345.0f)));
+  std::vector<uint64_t> args = {h.upload(bytes(x))};
   if (c.scale)
-    args.push_back(h.upload(scale));
+    args.push_back(h.upload(bytes(scale)));
   if (c.bias)
-    args.push_back(h.upload(bias));
-  args.push_back(out + guard * 4);
+    args.push_back(h.upload(bytes(bias)));
+  args.push_back(out + guard * size);
   sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, args};
   Result<sim::KernelStats> s = h.sim().run(launch);
   EXPECT_TRUE(s.ok()) << (s ? "" : s.error().str() + "\n" + g->assembly);
   if (!s)
     return {};
   std::vector<float> want = evaluateRows(k, x, scale, bias);
-  std::vector<float> all = h.download<float>(out, outCount + 2 * guard);
+  std::vector<uint8_t> raw = h.download<uint8_t>(out, (outCount + 2 * guard) * size);
+  std::vector<float> all(outCount + 2 * guard);
+  for (size_t i = 0; i < all.size(); ++i) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &raw[i * size], size);
+    all[i] = half ? num::f16ToF32(uint16_t(bits)) : num::bitsFloat(bits);
+  }
+  const float guardValue = half ? num::f16ToF32(num::f32ToF16(12345.0f)) : 12345.0f;
   for (uint64_t i = 0; i < guard; ++i) {
-    EXPECT_EQ(all[i], 12345.0f) << "written before Y";
-    EXPECT_EQ(all[guard + outCount + i], 12345.0f) << "written after Y";
+    EXPECT_EQ(all[i], guardValue) << "written before Y";
+    EXPECT_EQ(all[guard + outCount + i], guardValue) << "written after Y";
   }
   uint64_t bad = 0;
   for (uint64_t i = 0; i < want.size(); ++i) {
@@ -102,11 +129,17 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{RowOp::LayerNorm, 200, 120, true, true},
                       Case{RowOp::LayerNorm, 9, 3000, true, false},
                       Case{RowOp::LayerNorm, 33, 64, false, false}, Case{RowOp::Softmax, 5000, 80},
-                      Case{RowOp::Sum, 20000, 24}, Case{RowOp::LayerNorm, 3001, 96, true, true}),
+                      Case{RowOp::Sum, 20000, 24}, Case{RowOp::LayerNorm, 3001, 96, true, true},
+                      // f16 tensors (the 16-bit modes): widened, computed, narrowed.
+                      Case{RowOp::Softmax, 320, 40, false, false, isa::DType::F16},
+                      Case{RowOp::LayerNorm, 40, 120, true, true, isa::DType::F16},
+                      Case{RowOp::Mean, 300, 100, false, false, isa::DType::F16},
+                      Case{RowOp::LogSoftmax, 26, 6625, false, false, isa::DType::F16},
+                      Case{RowOp::Max, 37, 7, false, false, isa::DType::F16}),
     [](const ::testing::TestParamInfo<Case> &info) {
       const Case &c = info.param;
-      return fmt::format("{}_{}x{}{}{}", opName(c.op), c.rows, c.cols, c.scale ? "_scale" : "",
-                         c.bias ? "_bias" : "");
+      return fmt::format("{}_{}x{}{}{}{}", opName(c.op), c.rows, c.cols, c.scale ? "_scale" : "",
+                         c.bias ? "_bias" : "", c.type == isa::DType::F16 ? "_f16" : "");
     });
 
 TEST(GeneratedRows, LongRowsTakeAnInstructionPerRow) {
@@ -126,9 +159,9 @@ TEST(GeneratedRows, NanAndInfinityFollowTheReference) {
 
 TEST(GeneratedRows, RefusesWhatItDoesNotCover) {
   SimHarness h("ascend-950pr");
-  Result<RowPlan> p = planRows({"rows", isa::DType::F16, RowOp::Sum, 4, 64}, h.target());
+  Result<RowPlan> p = planRows({"rows", isa::DType::BF16, RowOp::Sum, 4, 64}, h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "element type f16");
+  EXPECT_HAS(p.error().str(), "element type bf16");
   p = planRows({"rows", isa::DType::F32, RowOp::Softmax, 2, 40000}, h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "a row of 40000 values does not fit twice");

@@ -625,8 +625,8 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
       yield->getNumOperands() != 1 || yield->getOperand(0) != pv.getResult())
     return fail("not matmul, [scale,] softmax, matmul");
   auto st = llvm::cast<RankedTensorType>(sm.getType());
-  if (!st.hasStaticShape() || !st.getElementType().isF32())
-    return fail("the softmax is not static f32 (the row kernels compute in f32)");
+  if (!st.hasStaticShape() || !(st.getElementType().isF32() || st.getElementType().isF16()))
+    return fail("the softmax is not static f32 or f16");
   int64_t axis = int64_t(sm.getAxis());
   if (axis < 0)
     axis += st.getRank();
@@ -656,6 +656,7 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
     std::optional<double> value = c.getSplatValue<APFloat>().convertToDouble();
     codegen::ElementwiseKernel &e = out.scale.emplace();
     e.name = name + "_scale";
+    e.type = st.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
     e.elements = uint64_t(st.getNumElements());
     e.inputs = {{codegen::ElementwiseInput::Kind::Tensor},
                 {codegen::ElementwiseInput::Kind::Immediate, *value}};
@@ -664,6 +665,7 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
   }
   codegen::RowKernel &r = out.softmax;
   r.name = name + "_softmax";
+  r.type = st.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
   r.op = codegen::RowOp::Softmax;
   r.rows = r.cols = 1;
   for (int64_t d = 0; d < st.getRank(); ++d)
@@ -1014,8 +1016,11 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
   };
   auto in = llvm::dyn_cast<RankedTensorType>(op->getOperand(0).getType());
   auto arg = llvm::dyn_cast<BlockArgument>(op->getOperand(0));
-  if (!in || !in.hasStaticShape() || !in.getElementType().isF32() || !arg || constantOf(arg, group))
-    return fail("the row kernels take a static f32 group input");
+  if (!in || !in.hasStaticShape() ||
+      !(in.getElementType().isF32() || in.getElementType().isF16()) || !arg ||
+      constantOf(arg, group) ||
+      getElementTypeOrSelf(op->getResult(0).getType()) != in.getElementType())
+    return fail("the row kernels take a static f32 or f16 group input (and give its type)");
   const int64_t rank = in.getRank();
   LoweredRows out;
   codegen::RowKernel &k = out.kernel;
@@ -1063,7 +1068,7 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
         return true;
       if (numElements(v.getType()) != cols)
         return false;
-      if (!llvm::cast<RankedTensorType>(v.getType()).getElementType().isF32())
+      if (llvm::cast<RankedTensorType>(v.getType()).getElementType() != in.getElementType())
         return false;
       if ((r.values = constantOf(v, group)))
         return true;
@@ -1074,7 +1079,8 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
       return true;
     };
     if (!row(ln.getScale(), out.scale) || !row(ln.getBias(), out.bias))
-      return fail("a scale or bias that is not one f32 value per normalized element");
+      return fail("a scale or bias that is not one value of the input's type per normalized "
+                  "element");
     k.scale = true;
     k.bias = bool(ln.getBias());
   } else {
@@ -1086,6 +1092,7 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
   k.rows = k.cols = 1;
   for (int64_t d = 0; d < rank; ++d)
     (d < first ? k.rows : k.cols) *= uint64_t(in.getDimSize(d));
+  k.type = in.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
   k.name = kernelName(group);
   return out;
 }

@@ -79,7 +79,7 @@ struct LoweredMatmul {
 std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 
 /// An `attention` group, matmul -> [scale by a constant] -> softmax (last
-/// axis) -> matmul, in f32, as kernels run in turn: the scores Q.K^T (both
+/// axis) -> matmul, in f32 or f16, as kernels run in turn: the scores Q.K^T (both
 /// from group operands), the scale as a vector kernel, the softmax row
 /// kernel, and P.V (A: the probabilities, `context.aOperand` -1).
 struct LoweredAttention {
@@ -146,7 +146,8 @@ std::optional<LoweredTranspose> lowerTransposeGroup(GroupOp group, std::string &
 /// reading group operand 0.
 std::optional<codegen::ReduceKernel> lowerReduceGroup(GroupOp group, std::string &why);
 
-/// A group computing along the innermost axis, in f32, as a row kernel
+/// A group computing along the innermost axis, on f32 or f16 tensors
+/// (computed in f32), as a row kernel
 /// ([R][C], C the elements reduced or normalized together): a reduction
 /// (sum, mean, max, min) over axes that run to the last, a softmax or
 /// log-softmax whose axis has only size-1 axes after it, or a layer norm.
