@@ -50,38 +50,67 @@ enum Reg : unsigned {
   kDst = 16,
   kSrc1 = 17,
   kScale = 18,
+  kStage = 19, ///< f16: this block's 16-bit rows (toggled)
+  kOut16 = 20, ///< f16: this tile's 16-bit results (toggled)
 };
 
+/// UB bytes: two f32 accumulators, two f32 row blocks and, for f16
+/// tensors, two 16-bit stages of rows and two of results.
 struct Layout {
-  uint64_t acc = 0, blk = 0; ///< bytes of one accumulator, one block buffer
+  uint64_t cp = 0;               ///< channels of a row in UB (whole blocks of the GM type)
+  uint64_t acc = 0, blk = 0;     ///< one accumulator, one f32 block of rows
+  uint64_t stage = 0, out16 = 0; ///< one 16-bit block of rows, one 16-bit result
+  uint64_t blkAt = 0, stageAt = 0, out16At = 0, end = 0;
 };
+
+/// Channels of a chunk of `ct` as a UB row holds them: whole 32-byte
+/// blocks of the tensor's type (a chunk of partial blocks is all of C).
+uint64_t paddedChannels(const ReduceKernel &k, uint64_t ct) {
+  return roundUp(ct, 32 / (isa::dtypeBits(k.type) / 8));
+}
 
 Layout layoutOf(const ReduceKernel &k, uint64_t ct, uint64_t blockRows) {
-  const uint64_t size = isa::dtypeBits(k.type) / 8;
-  return {roundUp(ct * size, kRepeatBytes), blockRows * ct * size};
+  const bool half = k.type == isa::DType::F16;
+  Layout l;
+  l.cp = paddedChannels(k, ct);
+  l.acc = roundUp(l.cp * 4, kRepeatBytes);
+  l.blk = roundUp(blockRows * l.cp * 4, kRepeatBytes);
+  l.stage = half ? roundUp(blockRows * l.cp * 2, kRepeatBytes) : 0;
+  l.out16 = half ? roundUp(l.cp * 2, kRepeatBytes) : 0;
+  l.blkAt = 2 * l.acc;
+  l.stageAt = l.blkAt + 2 * l.blk;
+  l.out16At = l.stageAt + 2 * l.stage;
+  l.end = l.out16At + 2 * l.out16;
+  return l;
 }
 
 class Emitter : VectorWriter {
 public:
   Emitter(const ReduceKernel &k, const ReducePlan &p, const Layout &l, const target::TargetDesc &t)
       : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
-        dt_(isa::dtypeName(k.type)) {}
+        half_(k.type == isa::DType::F16) {}
 
   std::string run() {
     static const char *names[] = {"sum", "mean", "max"};
     header(k_.name);
-    comment("Y[{}][{}] = {} over r of X[{}][{}][{}], {}: {}", k_.batch, k_.cols, names[int(k_.op)],
-            k_.batch, k_.rows, k_.cols, dt_, p_.describe());
+    comment("Y[{}][{}] = {} over r of X[{}][{}][{}], {}{}: {}", k_.batch, k_.cols,
+            names[int(k_.op)], k_.batch, k_.rows, k_.cols, isa::dtypeName(k_.type),
+            half_ ? " computed in f32" : "", p_.describe());
     line("ldarg x{}, 0", kX);
     line("ldarg x{}, 1", kY);
     coreIndex(kCore, kTmp);
-    // UB: two accumulators, then two block buffers.
+    // UB: two accumulators, two row blocks (and their 16-bit stages and
+    // results), each pair toggled by xor.
     line("movi x{}, 0", kAcc);
     line("movi x{}, {}", kAccFlip, l_.acc);
-    line("movi x{}, {}", kBlk, 2 * l_.acc);
-    line("movi x{}, {}", kBlkFlip, (2 * l_.acc) ^ (2 * l_.acc + l_.blk));
+    line("movi x{}, {}", kBlk, l_.blkAt);
+    line("movi x{}, {}", kBlkFlip, l_.blkAt ^ (l_.blkAt + l_.blk));
+    if (half_) {
+      line("movi x{}, {}", kStage, l_.stageAt);
+      line("movi x{}, {}", kOut16, l_.out16At);
+    }
     if (k_.op == ReduceOp::Mean)
-      line("movi x{}, {:#x}", kScale, scaleBits());
+      line("movi x{}, {:#x}", kScale, num::floatBits(1.0f / float(k_.rows)));
     credit(kFreeFlags);
     roundRobinTiles({kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
                     [&](uint64_t) { tile(); });
@@ -91,6 +120,15 @@ public:
   }
 
 private:
+  /// Whether a chunk's rows are whole blocks (else one chunk, rows padded
+  /// by byte-granular DMA).
+  bool whole() const { return (p_.channels * size_) % 32 == 0; }
+
+  void toggle(unsigned reg, uint64_t base, uint64_t half) {
+    line("movi x{}, {}", kTmp, base ^ (base + half));
+    line("xor x{0}, x{0}, x{1}", reg, kTmp);
+  }
+
   /// Tile kTile: one image's chunk of channels, all its rows.
   void tile() {
     const uint64_t chunks = k_.cols / p_.channels, rowBytes = k_.cols * size_;
@@ -109,9 +147,8 @@ private:
     line("barrier v"); // the previous tile's reads of this accumulator
     const uint64_t accReps = l_.acc / kRepeatBytes;
     if (k_.op == ReduceOp::Max)
-      line("movi x{}, {:#x}", kTmp, k_.type == isa::DType::F32 ? 0xFF800000u : 0xFC00u);
-    line("vdup.{} x{}, x{}, rep={}", dt_, kAcc, k_.op == ReduceOp::Max ? unsigned(kTmp) : 0u,
-         accReps);
+      line("movi x{}, {:#x}", kTmp, 0xFF800000u);
+    line("vdup.f32 x{}, x{}, rep={}", kAcc, k_.op == ReduceOp::Max ? unsigned(kTmp) : 0u, accReps);
     const uint64_t full = k_.rows / p_.blockRows, rest = k_.rows % p_.blockRows;
     if (full) {
       line("movi x{}, {}", kLoop, full);
@@ -124,7 +161,11 @@ private:
       block(rest);
     if (k_.op == ReduceOp::Mean) {
       line("barrier v");
-      line("vmuls.{} x{}, x{}, x{}, rep={}", dt_, kAcc, kAcc, kScale, accReps);
+      line("vmuls.f32 x{}, x{}, x{}, rep={}", kAcc, kAcc, kScale, accReps);
+    }
+    if (half_) { // narrowed for the store
+      line("barrier v");
+      line("vcvt.f16 x{}, x{}, from=f32, rep={}, drs=4", kOut16, kAcc, ceilDiv(l_.cp, 64));
     }
     line("setf v, mte3, 0");
     // MTE3: the chunk of Y.
@@ -133,53 +174,71 @@ private:
     line("mul x{}, x{}, x{}", kDst, kImg, kTmp);
     line("add x{0}, x{0}, x{1}", kDst, kTmp2);
     line("add x{0}, x{0}, x{1}", kDst, kY);
-    line("dma_ub_gm x{}, x{}, len={}", kDst, kAcc, p_.channels * size_ / 32);
+    const unsigned from = half_ ? kOut16 : kAcc;
+    if (whole())
+      line("dma_ub_gm x{}, x{}, len={}", kDst, from, p_.channels * size_ / 32);
+    else
+      line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, from, p_.channels * size_);
     line("setf mte3, v, 0");
     line("xor x{0}, x{0}, x{1}", kAcc, kAccFlip);
+    if (half_)
+      toggle(kOut16, l_.out16At, l_.out16);
   }
 
   /// Accumulator free (MTE3 -> V), block buffer free (V -> MTE2).
   static constexpr const char *kFreeFlags[] = {"mte3, v, 0", "v, mte2, 0"};
 
-  uint32_t scaleBits() const {
-    const float s = 1.0f / float(k_.rows);
-    return k_.type == isa::DType::F32 ? num::floatBits(s) : num::f32ToF16(s);
-  }
-
   /// One block of `rows` rows: in, then folded into the accumulator.
   void block(uint64_t rows) {
-    const uint64_t cBlocks = p_.channels * size_ / 32;
+    const uint64_t cp = l_.cp;
+    const unsigned in = half_ ? kStage : kBlk;
     line("waitf v, mte2, 0");
-    line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kBlk, kSrc, rows, cBlocks,
-         (k_.cols - p_.channels) * size_ / 32);
+    if (whole())
+      line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", in, kSrc, rows,
+           p_.channels * size_ / 32, (k_.cols - p_.channels) * size_ / 32);
+    else // all of C: each row padded to whole blocks
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", in, kSrc, rows, k_.cols * size_);
     line("setf mte2, v, 0");
     line("movi x{}, {}", kTmp, rows * k_.cols * size_);
     line("add x{0}, x{0}, x{1}", kSrc, kTmp);
     line("waitf mte2, v, 0");
-    const uint64_t lanes = kRepeatBytes / size_;
+    if (half_) {
+      // Widened: element e of the stage to element e of the block.
+      line("barrier v"); // the last block's fold read these f32 rows
+      const uint64_t reps = ceilDiv(rows * cp, 64), maxRep = t_.vectorMaxRepeat;
+      for (uint64_t r0 = 0; r0 < reps; r0 += maxRep) {
+        line("addi x{}, x{}, {}", kDst, kBlk, r0 * kRepeatBytes);
+        line("addi x{}, x{}, {}", kSrc1, kStage, r0 * kRepeatBytes / 2);
+        line("vcvt.f32 x{}, x{}, from=f16, rep={}, srs=4", kDst, kSrc1,
+             std::min(maxRep, reps - r0));
+      }
+    }
+    const uint64_t lanes = kRepeatBytes / 4;
     const char *op = k_.op == ReduceOp::Max ? "vmax" : "vadd";
-    for (uint64_t c0 = 0; c0 < p_.channels; c0 += lanes) {
-      const uint64_t n = std::min(lanes, p_.channels - c0);
+    for (uint64_t c0 = 0; c0 < cp; c0 += lanes) {
+      const uint64_t n = std::min(lanes, cp - c0);
       if (n != lanes)
         setMask(n, kTmp, kDst);
-      line("addi x{}, x{}, {}", kDst, kAcc, c0 * size_);
-      line("addi x{}, x{}, {}", kSrc1, kBlk, c0 * size_);
+      line("addi x{}, x{}, {}", kDst, kAcc, c0 * 4);
+      line("addi x{}, x{}, {}", kSrc1, kBlk, c0 * 4);
       // It folds into what the last block (or the identity) left there.
       line("barrier v");
-      line("{}.{} x{}, x{}, x{}, rep={}, drs=0, s0rs=0, s1rs={}", op, dt_, kDst, kDst, kSrc1, rows,
-           cBlocks);
+      line("{}.f32 x{}, x{}, x{}, rep={}, drs=0, s0rs=0, s1rs={}", op, kDst, kDst, kSrc1, rows,
+           cp * 4 / 32);
       if (n != lanes)
         setMask(lanes, kTmp, kDst);
     }
     line("setf v, mte2, 0");
     line("xor x{0}, x{0}, x{1}", kBlk, kBlkFlip);
+    if (half_)
+      toggle(kStage, l_.stageAt, l_.stage);
   }
 
   const ReduceKernel &k_;
   const ReducePlan &p_;
   const Layout &l_;
   unsigned size_;
-  std::string dt_;
+  bool half_;
 };
 
 } // namespace
@@ -193,29 +252,31 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("reduce kernel '{}': {}", k.name, why));
   };
-  if (k.type != isa::DType::F32)
-    return fail(fmt::format("element type {} (f32 is generated: sums need its range)",
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
+    return fail(fmt::format("element type {} (f32 and f16 tensors are generated, summed in f32)",
                             isa::dtypeName(k.type)));
   const uint64_t size = isa::dtypeBits(k.type) / 8;
   if (!k.batch || !k.rows || !k.cols)
     return fail("an empty dimension");
-  if ((k.cols * size) % 32)
-    return fail(fmt::format("{} columns are not whole 32-byte blocks", k.cols));
   if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 2 ||
       !t.vectorMaxRepeat)
     return fail(t.name + " lacks a GM<->UB path, event ids or vector repeats");
   const VectorCores vc(t);
   const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
   const auto &load = *t.path(target::Path::GmToUb);
-  const uint64_t unit = 32 / size, lanes = kRepeatBytes / size;
+  const uint64_t unit = 32 / size, lanes = kRepeatBytes / 4;
+  const bool partial = (k.cols * size) % 32 != 0;
   PlanChoice<ReducePlan> choice;
   ReducePlan plan;
-  for (uint64_t ct = k.cols; ct >= unit; ct -= unit) {
-    if (k.cols % ct || (ct * size / 32) > 255 || (k.cols - ct) * size / 32 > 0xFFFF)
+  // Chunks of whole blocks that divide C; C of partial blocks is one chunk.
+  for (uint64_t ct = k.cols; ct >= (partial ? k.cols : unit); ct -= partial ? k.cols : unit) {
+    const uint64_t cp = paddedChannels(k, ct);
+    if (k.cols % ct || cp * 4 / 32 > 255 || (k.cols - ct) * size / 32 > 0xFFFF)
       continue;
-    const uint64_t maxRows =
-        std::min<uint64_t>({k.rows, t.vectorMaxRepeat, 0xFFFF,
-                            (ub - 2 * roundUp(ct * size, kRepeatBytes)) / (2 * ct * size)});
+    // The most rows whose buffers fit UB (the layout grows with them).
+    uint64_t maxRows = std::min<uint64_t>({k.rows, t.vectorMaxRepeat, 0xFFFF});
+    while (maxRows && layoutOf(k, ct, maxRows).end > ub)
+      maxRows = std::min(maxRows - 1, maxRows * ub / layoutOf(k, ct, maxRows).end);
     if (!maxRows)
       continue;
     const uint64_t tiles = k.batch * (k.cols / ct);
@@ -224,9 +285,14 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
     const double bytes = double(k.rows * ct * size);
     const double loadCycles =
         bytes / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
-    const double compute =
-        double(ceilDiv(k.rows, maxRows) * ceilDiv(ct, lanes)) *
-        std::max<double>(t.vectorMinCycles, double(maxRows * kRepeatBytes) / t.vectorBytesPerCycle);
+    auto instr = [&](uint64_t rep) {
+      return std::max<double>(t.vectorMinCycles,
+                              double(rep * kRepeatBytes) / t.vectorBytesPerCycle);
+    };
+    // Per block: the fold per lane chunk (f16: and the widening vcvt).
+    const double perBlock = double(ceilDiv(cp, lanes)) * instr(maxRows) +
+                            (size == 2 ? instr(ceilDiv(maxRows * cp, 64)) : 0.0);
+    const double compute = double(ceilDiv(k.rows, maxRows)) * perBlock;
     const double cycles = double(perCore) * std::max(loadCycles, compute) + load.latencyCycles +
                           2 * t.vectorMinCycles;
     plan.channels = ct;
@@ -252,7 +318,11 @@ Result<GeneratedReduce> generateReduce(const ReduceKernel &k, const target::Targ
   for (uint64_t s = 0; s < 2; ++s) {
     g.buffers.push_back({fmt::format("accumulator {}", s), target::MemSpace::UB, s * l.acc, l.acc});
     g.buffers.push_back(
-        {fmt::format("rows {}", s), target::MemSpace::UB, 2 * l.acc + s * l.blk, l.blk});
+        {fmt::format("rows {}", s), target::MemSpace::UB, l.blkAt + s * l.blk, l.blk});
+    g.buffers.push_back(
+        {fmt::format("16-bit rows {}", s), target::MemSpace::UB, l.stageAt + s * l.stage, l.stage});
+    g.buffers.push_back({fmt::format("16-bit results {}", s), target::MemSpace::UB,
+                         l.out16At + s * l.out16, l.out16});
   }
   if (std::optional<Error> e = verifyBuffers("reduce", k.name, g.buffers, t))
     return *e;
@@ -281,7 +351,8 @@ std::vector<float> evaluateReduce(const ReduceKernel &k, const std::vector<float
       }
       if (k.op == ReduceOp::Mean)
         acc = acc * (1.0f / float(k.rows));
-      y[b * k.cols + c] = acc;
+      // f16 tensors: summed in f32, narrowed once.
+      y[b * k.cols + c] = k.type == isa::DType::F16 ? num::f16ToF32(num::f32ToF16(acc)) : acc;
     }
   return y;
 }

@@ -980,10 +980,12 @@ std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp gro
   }
   auto in = llvm::cast<RankedTensorType>(op->getOperand(0).getType());
   if (!llvm::isa<BlockArgument>(op->getOperand(0)) || !in.hasStaticShape() ||
-      !in.getElementType().isF32() || axes.empty()) {
-    why = describe(op) + ": the vector reductions take a static f32 group input";
+      !(in.getElementType().isF32() || in.getElementType().isF16()) || axes.empty() ||
+      getElementTypeOrSelf(op->getResult(0).getType()) != in.getElementType()) {
+    why = describe(op) + ": the vector reductions take a static f32 or f16 group input";
     return std::nullopt;
   }
+  k.type = in.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
   for (size_t i = 1; i < axes.size(); ++i)
     if (axes[i] != axes[i - 1] + 1) {
       why = describe(op) + ": axes that are not adjacent";

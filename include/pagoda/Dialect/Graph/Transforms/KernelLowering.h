@@ -142,7 +142,7 @@ std::optional<LoweredTranspose> lowerTransposeGroup(GroupOp group, std::string &
 
 /// A `reduce_sum`/`reduce_mean`/`reduce_max` group over one run of
 /// adjacent axes with dimensions after it ([B][R][C] -> [B][C], like a
-/// global pool of a channels-last tensor), in f32, as a vector kernel
+/// global pool of a channels-last tensor), of f32 or f16 tensors summed in f32, as a vector kernel
 /// reading group operand 0.
 std::optional<codegen::ReduceKernel> lowerReduceGroup(GroupOp group, std::string &why);
 
