@@ -125,6 +125,11 @@ using Kind = ElementwiseInput::Kind;
 
 constexpr uint64_t kRepeatBytes = 256; // one vector repeat: 8 blocks of 32 bytes
 
+/// A row's period of whole 32-byte blocks (the row itself when it is).
+uint64_t rowPeriodBytes(uint64_t rowBytes) { return std::lcm<uint64_t>(rowBytes, 32); }
+/// The longest period a vcopy's repeat stride (8 periods) can spread.
+constexpr uint64_t kMaxPeriodBlocks = 255 / 8;
+
 /// The element's bits of `v` in `type`.
 uint64_t immediateBits(isa::DType type, double v) {
   if (type == isa::DType::F16)
@@ -264,6 +269,11 @@ private:
       const ElementwiseInput &in = k_.inputs[i];
       if (in.kind == Kind::Immediate)
         continue;
+      if (in.kind == Kind::Row && (in.rowElements * size_) % 32) {
+        partialRow(in, broadcastAddress(l_.broadcastOf[i]), arg++);
+        rows = true;
+        continue;
+      }
       if (in.kind == Kind::Row) {
         // A row, repeated over a tile by one DMA per row (tiles start on
         // rows); MTE2 finishes before any tile reads it (barrier all).
@@ -332,6 +342,36 @@ private:
       tile(set, rest);
     line("waitf mte3, mte2, 0");
     line("waitf mte3, mte2, 1");
+  }
+
+  /// A row of partial 32-byte blocks (`arg`) over the broadcast slot at
+  /// `base`: the row comes in behind one period (byte-granular DMA), the
+  /// scalar unit copies it into the period (P bytes, whole blocks, the row
+  /// P / rowBytes times), and one vcopy per period block spreads the
+  /// period over the tile (8 periods a repeat; tiles hold 8 periods).
+  void partialRow(const ElementwiseInput &in, uint64_t base, unsigned arg) {
+    const uint64_t rowBytes = in.rowElements * size_, period = rowPeriodBytes(rowBytes);
+    const uint64_t blocks = period / 32;
+    const char *ut = size_ == 2 ? "u16" : "u32";
+    comment("a row of {} bytes repeated every {} bytes", rowBytes, period);
+    line("ldarg x{}, {}", kScratchScalar, arg);
+    line("movi x{}, {}", kDst, base + period);
+    line("dmapad_gm_ub x{}, x{}, lenb={}", kDst, kScratchScalar, rowBytes);
+    line("barrier all");
+    line("movi x{}, {}", kDst, base);
+    for (uint64_t e = 0; e < period / size_; ++e) {
+      line("ldu.{} x{}, x{}, {}", ut, kSrc0, kDst, period + (e % in.rowElements) * size_);
+      line("stu.{} x{}, x{}, {}", ut, kSrc0, kDst, e * size_);
+    }
+    // The vector unit reads the period after the scalar stores.
+    line("setf s, v, 0");
+    line("waitf s, v, 0");
+    const uint64_t reps = p_.tileBytes / (8 * period);
+    for (uint64_t b = 0; b < blocks; ++b) {
+      line("movi x{}, {}", kDst, base + b * 32);
+      line("vcopy.{} x{}, x{}, rep={}, dbs={}, sbs=0, drs={}, srs=0", ut, kDst, kDst, reps, blocks,
+           8 * blocks);
+    }
   }
 
   /// reg += this core's offset into value v's tensor (kTmp: the offset in
@@ -514,11 +554,18 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     if (in.kind != Kind::Row)
       continue;
     const uint64_t rowBytes = in.rowElements * esize;
-    if (!in.rowElements || rowBytes % 32 || k.elements % in.rowElements)
-      return fail(fmt::format("a row of {} elements ({} bytes) is not whole 32-byte blocks of "
-                              "the {} elements",
-                              in.rowElements, rowBytes, k.elements));
-    unit = std::lcm(unit, rowBytes);
+    if (!in.rowElements || k.elements % in.rowElements)
+      return fail(fmt::format("a row of {} elements does not divide the {} elements",
+                              in.rowElements, k.elements));
+    // A row of partial blocks repeats with a period of whole blocks, which
+    // one vcopy per period block spreads (8 periods a repeat, a repeat
+    // stride of at most 255 blocks).
+    const uint64_t period = rowPeriodBytes(rowBytes);
+    if (period / 32 > kMaxPeriodBlocks)
+      return fail(fmt::format("a row of {} elements ({} bytes) repeats every {} bytes (at most "
+                              "{} blocks are spread)",
+                              in.rowElements, rowBytes, period, kMaxPeriodBlocks));
+    unit = std::lcm(unit, rowBytes % 32 ? 8 * period : rowBytes);
   }
   if (tensorInputs + k.outputs.size() > kMaxPointers)
     return fail(fmt::format("{} tensors; a kernel takes at most {}",

@@ -150,16 +150,34 @@ TEST(Elementwise, RowsRepeatAlongTheInnermostElements) {
         runAndCompare(h, k);
       }
   }
+  // Rows of partial 32-byte blocks (squeeze-excitation scales of 8, 24
+  // and 88 f16 channels, 3 and 10 f32 ones): the scalar unit builds one
+  // period of whole blocks, vcopy spreads it.
   SimHarness h;
+  for (auto [type, c] :
+       {std::pair{isa::DType::F16, uint64_t(8)}, std::pair{isa::DType::F16, uint64_t(24)},
+        std::pair{isa::DType::F16, uint64_t(88)}, std::pair{isa::DType::F32, uint64_t(3)},
+        std::pair{isa::DType::F32, uint64_t(10)}})
+    for (uint64_t positions : {uint64_t(1), uint64_t(50), uint64_t(2891)}) {
+      SCOPED_TRACE(fmt::format("partial {} x {} x {}", isa::dtypeName(type), positions, c));
+      ElementwiseKernel k;
+      k.name = "partial";
+      k.type = type;
+      k.elements = positions * c;
+      k.inputs = {{Kind::Tensor}, {Kind::Row, 0, false, c}};
+      k.ops = {{VOp::Mul, 0, 1}};
+      k.outputs = {2};
+      runAndCompare(h, k);
+    }
   ElementwiseKernel k;
-  k.name = "odd";
-  k.elements = 30;
-  k.inputs = {{Kind::Tensor}, {Kind::Row, 0, false, 3}};
+  k.name = "long";
+  k.elements = 255 * 4;
+  k.inputs = {{Kind::Tensor}, {Kind::Row, 0, false, 255}};
   k.ops = {{VOp::Add, 0, 1}};
   k.outputs = {2};
   Result<ElementwisePlan> p = planElementwise(k, h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "not whole 32-byte blocks");
+  EXPECT_HAS(p.error().str(), "repeats every 8160 bytes");
 }
 
 // Chains with casts (mixed precision): hardswish with its division in f32
