@@ -561,7 +561,7 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     // one vcopy per period block spreads (8 periods a repeat, a repeat
     // stride of at most 255 blocks).
     const uint64_t period = rowPeriodBytes(rowBytes);
-    if (period / 32 > kMaxPeriodBlocks)
+    if (rowBytes % 32 && period / 32 > kMaxPeriodBlocks)
       return fail(fmt::format("a row of {} elements ({} bytes) repeats every {} bytes (at most "
                               "{} blocks are spread)",
                               in.rowElements, rowBytes, period, kMaxPeriodBlocks));

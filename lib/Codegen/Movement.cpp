@@ -88,8 +88,15 @@ protected:
 class ConcatEmitter : MovementWriter {
 public:
   ConcatEmitter(const ConcatKernel &k, const MovementPlan &p, const target::TargetDesc &t)
-      : MovementWriter(t, p, k.outer, p.tileRows * total(k) * k.elementBytes), k_(k),
-        total_(total(k)) {}
+      : MovementWriter(t, p, k.outer, p.tileRows * ubRow(k)), k_(k), total_(total(k)) {}
+
+  /// UB bytes of one row of every input (each padded to whole 32-byte units).
+  static uint64_t ubRow(const ConcatKernel &k) {
+    uint64_t bytes = 0;
+    for (uint64_t len : k.lengths)
+      bytes += roundUp(len * k.elementBytes, 32);
+    return bytes;
+  }
 
   std::string run() {
     header(k_.name);
@@ -112,13 +119,18 @@ private:
     const uint64_t size = k_.elementBytes;
     comment("a tile of {} rows", n);
     line("waitf mte3, mte2, 0");
+    // Rows of partial 32-byte units move byte-granular, padded in UB; a
+    // column range that is not whole units is written byte-granular too.
     uint64_t ub = 0;
     for (size_t i = 0; i < k_.lengths.size(); ++i) {
       const uint64_t bytes = k_.lengths[i] * size;
       offset(kSrc, kFirstInput + unsigned(i), p_.tileRows * bytes);
       line("addi x{}, x{}, {}", kA, kBuf, ub);
-      line("dma_gm_ub x{}, x{}, len={}", kA, kSrc, n * bytes / 32);
-      ub += p_.tileRows * bytes;
+      if (bytes % 32 == 0)
+        line("dma_gm_ub x{}, x{}, len={}", kA, kSrc, n * bytes / 32);
+      else
+        line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kA, kSrc, n, bytes);
+      ub += p_.tileRows * roundUp(bytes, 32);
     }
     loaded();
     offset(kDst, kY, p_.tileRows * total_ * size);
@@ -128,9 +140,13 @@ private:
       const uint64_t bytes = len * size;
       line("addi x{}, x{}, {}", kA, kBuf, ub);
       line("addi x{}, x{}, {}", kTmp2, kDst, column * size);
-      line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kTmp2, kA, n, bytes / 32,
-           (total_ - len) * size / 32);
-      ub += p_.tileRows * bytes;
+      if (bytes % 32 == 0 && (column * size) % 32 == 0 && (total_ * size) % 32 == 0)
+        line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kTmp2, kA, n, bytes / 32,
+             (total_ - len) * size / 32);
+      else
+        line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}, gmgap={}", kTmp2, kA, n, bytes,
+             (total_ - len) * size);
+      ub += p_.tileRows * roundUp(bytes, 32);
       column += len;
     }
     stored();
@@ -143,8 +159,9 @@ private:
 class UpsampleEmitter : MovementWriter {
 public:
   UpsampleEmitter(const UpsampleKernel &k, const MovementPlan &p, const target::TargetDesc &t)
-      : MovementWriter(t, p, k.outer * k.h, p.tileRows * k.w * k.block * k.elementBytes), k_(k),
-        eb_(k.block * k.elementBytes) {}
+      : MovementWriter(t, p, k.outer * k.h,
+                       p.tileRows * k.w * roundUp(k.block * k.elementBytes, 32)),
+        k_(k), eb_(k.block * k.elementBytes), ebU_(roundUp(eb_, 32)) {}
 
   std::string run() {
     header(k_.name);
@@ -159,11 +176,17 @@ public:
 
 private:
   void tile(uint64_t n) {
+    // GM rows hold W blocks of eb bytes; UB pixels take whole 32-byte
+    // units (blocks of partial units move byte-granular, padded in UB).
     const uint64_t rowBytes = k_.w * eb_, outRowBytes = rowBytes * k_.sw;
+    const bool whole = eb_ == ebU_;
     comment("a tile of {} input rows", n);
     line("waitf mte3, mte2, 0");
     offset(kSrc, kFirstInput, p_.tileRows * rowBytes);
-    line("dma_gm_ub x{}, x{}, len={}", kBuf, kSrc, n * rowBytes / 32);
+    if (whole)
+      line("dma_gm_ub x{}, x{}, len={}", kBuf, kSrc, n * rowBytes / 32);
+    else
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kBuf, kSrc, n * k_.w, eb_);
     loaded();
     // Input row q lands in output rows q*sh .. q*sh + sh - 1.
     offset(kDst, kY, p_.tileRows * k_.sh * outRowBytes);
@@ -173,10 +196,14 @@ private:
     for (uint64_t i = 0; i < k_.sh; ++i)
       for (uint64_t j = 0; j < k_.sw; ++j) {
         line("addi x{}, x{}, {}", kTmp2, kDst, i * outRowBytes + j * eb_);
-        line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kTmp2, kA, k_.w, eb_ / 32,
-             (k_.sw - 1) * eb_ / 32);
+        if (whole)
+          line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kTmp2, kA, k_.w, eb_ / 32,
+               (k_.sw - 1) * eb_ / 32);
+        else
+          line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}, gmgap={}", kTmp2, kA, k_.w, eb_,
+               (k_.sw - 1) * eb_);
       }
-    line("addi x{0}, x{0}, {1}", kA, rowBytes);
+    line("addi x{0}, x{0}, {1}", kA, k_.w * ebU_);
     line("movi x{}, {}", kTmp, k_.sh * outRowBytes);
     line("add x{0}, x{0}, x{1}", kDst, kTmp);
     line("addi x{0}, x{0}, -1", kLoop);
@@ -185,7 +212,7 @@ private:
   }
 
   const UpsampleKernel &k_;
-  uint64_t eb_;
+  uint64_t eb_, ebU_;
 };
 
 /// Pieces each output row of a slice is copied in: 1 when a row fits UB
@@ -333,19 +360,21 @@ Result<MovementPlan> planConcat(const ConcatKernel &k, const target::TargetDesc 
   };
   if (k.lengths.empty() || k.lengths.size() > kMaxInputs)
     return fail(fmt::format("{} inputs (1 to {} are generated)", k.lengths.size(), kMaxInputs));
-  uint64_t total = 0;
+  uint64_t total = 0, ubRow = 0;
   for (uint64_t len : k.lengths) {
-    if (!len || (len * k.elementBytes) % 32)
-      return fail(fmt::format("an input row of {} bytes (the DMA moves whole 32-byte units)",
-                              len * k.elementBytes));
+    if (!len || len * k.elementBytes > 0xFFFFFF)
+      return fail(fmt::format("an input row of {} bytes", len * k.elementBytes));
     total += len;
+    ubRow += roundUp(len * k.elementBytes, 32);
   }
   if (!k.outer)
     return fail("no rows");
+  if (total * k.elementBytes > 0xFFFFFFFF)
+    return fail("an output row too long for one DMA's gaps");
   const uint64_t inputs = k.lengths.size();
   return planRows(
-      "concat", k.name, k.outer, total * k.elementBytes, total * k.elementBytes,
-      [&](uint64_t) { return inputs; }, t, rank);
+      "concat", k.name, k.outer, ubRow, total * k.elementBytes, [&](uint64_t) { return inputs; }, t,
+      rank);
 }
 
 Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::TargetDesc &t,
@@ -355,7 +384,7 @@ Result<GeneratedMovement> generateConcat(const ConcatKernel &k, const target::Ta
   for (uint64_t len : k.lengths)
     args.push_back(k.outer * len * k.elementBytes);
   args.push_back(k.outer * total * k.elementBytes);
-  return generate<ConcatEmitter>("concat", k, planConcat(k, t, rank), total * k.elementBytes,
+  return generate<ConcatEmitter>("concat", k, planConcat(k, t, rank), ConcatEmitter::ubRow(k),
                                  std::move(args), t);
 }
 
@@ -395,13 +424,12 @@ Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetD
   const uint64_t eb = k.block * k.elementBytes;
   if (!k.outer || !k.h || !k.w || !eb || !k.sh || !k.sw)
     return fail("an empty dimension");
-  if (eb % 32)
-    return fail(fmt::format("blocks of {} bytes (the DMA moves whole 32-byte units)", eb));
-  if ((k.sw - 1) * eb / 32 > 0xFFFF || k.w > 0xFFFF)
+  if ((k.sw - 1) * eb > 0xFFFF || k.w > 0xFFFF)
     return fail("an output row too long for one DMA's gaps");
-  const uint64_t rowBytes = k.w * eb, phases = k.sh * k.sw;
+  // UB rows: blocks padded to whole 32-byte units.
+  const uint64_t rowBytes = k.w * roundUp(eb, 32), phases = k.sh * k.sw;
   return planRows(
-      "upsample", k.name, k.outer * k.h, rowBytes, rowBytes * phases,
+      "upsample", k.name, k.outer * k.h, rowBytes, k.w * eb * phases,
       [&](uint64_t n) { return n * phases; }, t, rank);
 }
 
@@ -409,7 +437,8 @@ Result<GeneratedMovement> generateUpsample(const UpsampleKernel &k, const target
                                            unsigned rank) {
   const uint64_t in = k.outer * k.h * k.w * k.block * k.elementBytes;
   return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t, rank),
-                                   k.w * k.block * k.elementBytes, {in, in * k.sh * k.sw}, t);
+                                   k.w * roundUp(k.block * k.elementBytes, 32),
+                                   {in, in * k.sh * k.sw}, t);
 }
 
 } // namespace pagoda::codegen

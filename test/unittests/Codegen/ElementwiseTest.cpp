@@ -137,7 +137,8 @@ TEST(Elementwise, RowsRepeatAlongTheInnermostElements) {
   for (const char *target : {"ascend-950pr", "ascend-910"}) {
     SimHarness h(target);
     for (auto [type, c] :
-         {std::pair{isa::DType::F32, uint64_t(96)}, std::pair{isa::DType::F16, uint64_t(48)}})
+         {std::pair{isa::DType::F32, uint64_t(96)}, std::pair{isa::DType::F16, uint64_t(48)},
+          std::pair{isa::DType::F32, uint64_t(480)}})
       for (uint64_t positions : {uint64_t(1), uint64_t(37), uint64_t(20 * 20), uint64_t(9001)}) {
         SCOPED_TRACE(fmt::format("{} {} x {} x {}", target, isa::dtypeName(type), positions, c));
         ElementwiseKernel k;
