@@ -522,16 +522,29 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
       return fail(fmt::format("output value {} does not exist", v));
   unsigned tensorInputs = 0;
   const unsigned esize = isa::dtypeBits(k.type) / 8;
-  // Value types: f16 and f32, an operation's operands of one type.
+  // Value types: f16 and f32, an operation's operands of one type; bf16
+  // only moves and converts (the vector unit has no bf16 arithmetic).
   const std::vector<isa::DType> types = elementwiseValueTypes(k);
   unsigned minSize = esize, maxSize = esize;
   for (size_t v = 0; v < types.size(); ++v) {
-    if (types[v] != isa::DType::F32 && types[v] != isa::DType::F16)
-      return fail(fmt::format("value {} of type {} (f32 and f16 are computed)", v,
+    if (types[v] != isa::DType::F32 && types[v] != isa::DType::F16 && types[v] != isa::DType::BF16)
+      return fail(fmt::format("value {} of type {} (f32 and f16 are computed, bf16 converted)", v,
                               isa::dtypeName(types[v])));
     minSize = std::min(minSize, isa::dtypeBits(types[v]) / 8);
     maxSize = std::max(maxSize, isa::dtypeBits(types[v]) / 8);
   }
+  for (size_t i = 0; i < k.ops.size(); ++i) {
+    const ElementwiseOp &op = k.ops[i];
+    const uint32_t result = uint32_t(k.inputs.size() + i);
+    if (op.op != VOp::Cast && types[result] == isa::DType::BF16)
+      return fail(fmt::format("operation {} computes in bf16 (only casts take bf16)", i));
+    if (op.op == VOp::Cast && types[op.a] != isa::DType::F32 && op.to != isa::DType::F32)
+      return fail(fmt::format("operation {} casts {} to {} (casts go to or from f32)", i,
+                              isa::dtypeName(types[op.a]), isa::dtypeName(op.to)));
+  }
+  for (size_t i = 0; i < k.inputs.size(); ++i)
+    if (k.inputs[i].kind == Kind::Immediate && types[i] == isa::DType::BF16)
+      return fail(fmt::format("input {}: a bf16 constant (fold it into f32)", i));
   for (size_t i = 0; i < k.inputs.size(); ++i)
     if (k.inputs[i].kind != Kind::Tensor && k.inputs[i].kind != Kind::Immediate &&
         types[i] != k.type)
@@ -675,17 +688,18 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
 std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k,
                                                       const std::vector<std::vector<uint8_t>> &in) {
   const std::vector<isa::DType> types = elementwiseValueTypes(k);
-  bool half = false; // the type of the value at hand
+  bool half = false, brain = false; // the type of the value at hand: f16, bf16
   unsigned size = 4;
   auto setType = [&](uint32_t v) {
     half = types[v] == isa::DType::F16;
-    size = half ? 2 : 4;
+    brain = types[v] == isa::DType::BF16;
+    size = half || brain ? 2 : 4;
   };
   auto load = [&](const uint8_t *p) -> float {
-    if (half) {
+    if (half || brain) {
       uint16_t h;
       std::memcpy(&h, p, 2);
-      return num::f16ToF32(h);
+      return half ? num::f16ToF32(h) : num::bf16ToF32(h);
     }
     float f;
     std::memcpy(&f, p, 4);
@@ -783,8 +797,8 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
       case VOp::Sigmoid:
         r = fromDouble(1 / (1 + std::exp(-double(x))));
         break;
-      case VOp::Cast: // to f16: rounded once (NaN stays NaN); to f32: exact
-        r = half ? num::f16ToF32(num::f32ToF16(x)) : x;
+      case VOp::Cast: // to f16 or bf16: rounded once (NaN stays NaN); to f32: exact
+        r = half ? num::f16ToF32(num::f32ToF16(x)) : brain ? num::bf16ToF32(num::f32ToBf16(x)) : x;
         break;
       }
       vals[nin + i] = r;
@@ -793,8 +807,8 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
       setType(k.outputs[j]);
       float v = vals[k.outputs[j]];
       uint8_t *p = outs[j].data() + e * size;
-      if (half) {
-        uint16_t h = num::f32ToF16(v);
+      if (half || brain) {
+        uint16_t h = half ? num::f32ToF16(v) : num::f32ToBf16(v);
         std::memcpy(p, &h, 2);
       } else {
         std::memcpy(p, &v, 4);

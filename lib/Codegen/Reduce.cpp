@@ -50,8 +50,8 @@ enum Reg : unsigned {
   kDst = 16,
   kSrc1 = 17,
   kScale = 18,
-  kStage = 19, ///< f16: this block's 16-bit rows (toggled)
-  kOut16 = 20, ///< f16: this tile's 16-bit results (toggled)
+  kStage = 19, ///< 16-bit tensors: this block's 16-bit rows (toggled)
+  kOut16 = 20, ///< 16-bit tensors: this tile's 16-bit results (toggled)
 };
 
 /// UB bytes: two f32 accumulators, two f32 row blocks and, for f16
@@ -70,7 +70,7 @@ uint64_t paddedChannels(const ReduceKernel &k, uint64_t ct) {
 }
 
 Layout layoutOf(const ReduceKernel &k, uint64_t ct, uint64_t blockRows) {
-  const bool half = k.type == isa::DType::F16;
+  const bool half = k.type != isa::DType::F32;
   Layout l;
   l.cp = paddedChannels(k, ct);
   l.acc = roundUp(l.cp * 4, kRepeatBytes);
@@ -88,7 +88,7 @@ class Emitter : VectorWriter {
 public:
   Emitter(const ReduceKernel &k, const ReducePlan &p, const Layout &l, const target::TargetDesc &t)
       : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
-        half_(k.type == isa::DType::F16) {}
+        half_(k.type != isa::DType::F32), narrow_(isa::dtypeName(k.type)) {}
 
   std::string run() {
     static const char *names[] = {"sum", "mean", "max"};
@@ -165,7 +165,7 @@ private:
     }
     if (half_) { // narrowed for the store
       line("barrier v");
-      line("vcvt.f16 x{}, x{}, from=f32, rep={}, drs=4", kOut16, kAcc, ceilDiv(l_.cp, 64));
+      line("vcvt.{} x{}, x{}, from=f32, rep={}, drs=4", narrow_, kOut16, kAcc, ceilDiv(l_.cp, 64));
     }
     line("setf v, mte3, 0");
     // MTE3: the chunk of Y.
@@ -209,7 +209,7 @@ private:
       for (uint64_t r0 = 0; r0 < reps; r0 += maxRep) {
         line("addi x{}, x{}, {}", kDst, kBlk, r0 * kRepeatBytes);
         line("addi x{}, x{}, {}", kSrc1, kStage, r0 * kRepeatBytes / 2);
-        line("vcvt.f32 x{}, x{}, from=f16, rep={}, srs=4", kDst, kSrc1,
+        line("vcvt.f32 x{}, x{}, from={}, rep={}, srs=4", kDst, kSrc1, narrow_,
              std::min(maxRep, reps - r0));
       }
     }
@@ -238,7 +238,8 @@ private:
   const ReducePlan &p_;
   const Layout &l_;
   unsigned size_;
-  bool half_;
+  bool half_;          ///< 16-bit tensors (f16 or bf16)
+  std::string narrow_; ///< their type's name
 };
 
 } // namespace
@@ -252,8 +253,9 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("reduce kernel '{}': {}", k.name, why));
   };
-  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
-    return fail(fmt::format("element type {} (f32 and f16 tensors are generated, summed in f32)",
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16 && k.type != isa::DType::BF16)
+    return fail(fmt::format("element type {} (f32, f16 and bf16 tensors are generated, summed in "
+                            "f32)",
                             isa::dtypeName(k.type)));
   const uint64_t size = isa::dtypeBits(k.type) / 8;
   if (!k.batch || !k.rows || !k.cols)
@@ -351,8 +353,10 @@ std::vector<float> evaluateReduce(const ReduceKernel &k, const std::vector<float
       }
       if (k.op == ReduceOp::Mean)
         acc = acc * (1.0f / float(k.rows));
-      // f16 tensors: summed in f32, narrowed once.
-      y[b * k.cols + c] = k.type == isa::DType::F16 ? num::f16ToF32(num::f32ToF16(acc)) : acc;
+      // 16-bit tensors: summed in f32, narrowed once.
+      y[b * k.cols + c] = k.type == isa::DType::F16    ? num::f16ToF32(num::f32ToF16(acc))
+                          : k.type == isa::DType::BF16 ? num::bf16ToF32(num::f32ToBf16(acc))
+                                                       : acc;
     }
   return y;
 }

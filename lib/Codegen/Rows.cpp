@@ -13,7 +13,7 @@
 //             apply   x[r] op= bc[r] (stride-0 block), or op= scale row
 //     MTE3  Y rows (or res: one value per row); buf[s] (res[s]) free
 //
-// f16 tensors come into a 16-bit staging half (rows of half the f32
+// f16 and bf16 tensors come into a 16-bit staging half (rows of half the f32
 // stride, so element e of the stage is element e of the buffer) and are
 // widened by one vcvt per tile; the results are narrowed back into the
 // stage (or a 16-bit result stage) before MTE3. The arithmetic is f32.
@@ -89,7 +89,7 @@ Layout layoutOf(const RowKernel &k, uint64_t t) {
     at += bytes;
     return a;
   };
-  if (k.type == isa::DType::F16) {
+  if (k.type != isa::DType::F32) {
     l.stageBytes = l.bufBytes / 2;
     l.stage = take(2 * l.stageBytes);
     if (reducesRows(k.op)) {
@@ -113,15 +113,15 @@ public:
   Emitter(const RowKernel &k, const RowPlan &p, const Layout &l, const target::TargetDesc &t)
       : VectorWriter(t), k_(k), p_(p), l_(l), nrep_(l.stride / kRepeatBytes),
         full_(k.cols / kLanes), tail_(k.cols % kLanes),
-        rowBytes_(k.cols * (k.type == isa::DType::F16 ? 2 : 4)), maxRep_(t.vectorMaxRepeat),
-        half_(k.type == isa::DType::F16) {}
+        rowBytes_(k.cols * (k.type == isa::DType::F32 ? 4 : 2)), maxRep_(t.vectorMaxRepeat),
+        half_(k.type != isa::DType::F32), narrow_(isa::dtypeName(k.type)) {}
 
   std::string run() {
     static const char *names[] = {"sum",     "mean",        "max",       "min",
                                   "softmax", "log_softmax", "layer_norm"};
     header(k_.name);
     comment("{} over the last axis of X[{}][{}], {}: {}", names[int(k_.op)], k_.rows, k_.cols,
-            half_ ? "f16 computed in f32" : "f32", p_.describe());
+            half_ ? narrow_ + " computed in f32" : "f32", p_.describe());
     unsigned arg = 0;
     line("ldarg x{}, {}", kX, arg++);
     if (k_.scale)
@@ -263,9 +263,9 @@ private:
       line("addi x{}, x{}, {}", kA, to, r0 * kRepeatBytes / (widen ? 1 : 2));
       line("addi x{}, x{}, {}", kTmp2, from, r0 * kRepeatBytes / (widen ? 2 : 1));
       if (widen)
-        line("vcvt.f32 x{}, x{}, from=f16, rep={}, srs=4", kA, kTmp2, n);
+        line("vcvt.f32 x{}, x{}, from={}, rep={}, srs=4", kA, kTmp2, narrow_, n);
       else
-        line("vcvt.f16 x{}, x{}, from=f32, rep={}, drs=4", kA, kTmp2, n);
+        line("vcvt.{} x{}, x{}, from=f32, rep={}, drs=4", narrow_, kA, kTmp2, n);
     }
   }
 
@@ -459,7 +459,8 @@ private:
   const RowPlan &p_;
   const Layout &l_;
   uint64_t nrep_, full_, tail_, rowBytes_, maxRep_;
-  bool half_;
+  bool half_;          ///< 16-bit tensors (f16 or bf16)
+  std::string narrow_; ///< their type's name
 };
 
 /// Vector instructions (and repeats) of one tile of `t` rows: the cost
@@ -502,10 +503,11 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("row kernel '{}': {}", k.name, why));
   };
-  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
-    return fail(fmt::format("element type {} (f32 and f16 tensors are generated, computed in f32)",
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16 && k.type != isa::DType::BF16)
+    return fail(fmt::format("element type {} (f32, f16 and bf16 tensors are generated, computed "
+                            "in f32)",
                             isa::dtypeName(k.type)));
-  const unsigned size = k.type == isa::DType::F16 ? 2 : 4;
+  const unsigned size = k.type == isa::DType::F32 ? 4 : 2;
   if (!k.rows || !k.cols)
     return fail("an empty dimension");
   if ((k.scale || k.bias) && k.op != RowOp::LayerNorm)
@@ -576,7 +578,7 @@ Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc 
       {"16-bit results 1", target::MemSpace::UB, l.resStage + l.resStageBytes, l.resStageBytes}};
   if (std::optional<Error> e = verifyBuffers("row", k.name, g.buffers, t))
     return *e;
-  const uint64_t size = k.type == isa::DType::F16 ? 2 : 4;
+  const uint64_t size = k.type == isa::DType::F32 ? 4 : 2;
   g.argBytes = {k.rows * k.cols * size};
   g.argBytes.insert(g.argBytes.end(), unsigned(k.scale) + unsigned(k.bias), k.cols * size);
   g.argBytes.push_back(reducesRows(k.op) ? k.rows * size : k.rows * k.cols * size);
@@ -675,10 +677,13 @@ std::vector<float> evaluateRows(const RowKernel &k, const std::vector<float> &x,
     }
     }
   }
-  // f16 tensors: the f32 results narrowed once.
+  // 16-bit tensors: the f32 results narrowed once.
   if (k.type == isa::DType::F16)
     for (float &v : y)
       v = num::f16ToF32(num::f32ToF16(v));
+  if (k.type == isa::DType::BF16)
+    for (float &v : y)
+      v = num::bf16ToF32(num::f32ToBf16(v));
   return y;
 }
 

@@ -395,7 +395,7 @@ private:
   /// cube kernel's result `head` for an epilogue.
   std::vector<Ref> elementwiseArgs(GroupOp g, const graph::LoweredElementwise &l, Ref head) {
     std::vector<Ref> args;
-    for (auto [operand, repeat] : llvm::zip(l.operandOf, l.repeatOf)) {
+    for (auto [operand, repeat, widen] : llvm::zip(l.operandOf, l.repeatOf, l.widenOf)) {
       if (operand == graph::kCubeResult) {
         args.push_back(head);
         continue;
@@ -404,11 +404,15 @@ private:
         continue;
       Value v = g->getOperand(unsigned(operand));
       auto c = v.getDefiningOp<ConstantOp>();
-      if (repeat <= 1 || !c) {
+      if ((repeat <= 1 && !widen) || !c) {
         args.push_back(ref(v));
         continue;
       }
-      std::vector<uint8_t> row = rawBytes(cast<DenseElementsAttr>(c.getValue())), bytes;
+      // A bf16 constant as f32 (the kernel computes in f32).
+      auto dense = cast<DenseElementsAttr>(c.getValue());
+      std::vector<uint8_t> row = widen ? typedBytes(floatsOf(dense), isa::DType::F32)
+                                       : rawBytes(dense),
+                           bytes;
       for (uint32_t i = 0; i < repeat; ++i)
         bytes.insert(bytes.end(), row.begin(), row.end());
       args.push_back(appendConstant(bytes));

@@ -29,7 +29,7 @@ std::vector<uint8_t> randomTensor(isa::DType type, uint64_t n, uint32_t seed, fl
   for (uint64_t i = 0; i < n; ++i) {
     float v = dist(rng);
     if (size == 2) {
-      uint16_t h = num::f32ToF16(v);
+      uint16_t h = type == isa::DType::BF16 ? num::f32ToBf16(v) : num::f32ToF16(v);
       std::memcpy(&out[i * 2], &h, 2);
     } else {
       std::memcpy(&out[i * 4], &v, 4);
@@ -222,7 +222,40 @@ TEST(Elementwise, CastsMixF16AndF32) {
         runAndCompare(h, *k);
       }
   }
-  // Operands of two types, and a cast to the value's own type, are refused.
+  // bf16 tensors computed in f32: widened, each op rounded back to bf16
+  // (a cast there and back), narrowed for the store.
+  const auto bf16 = isa::DType::BF16;
+  ElementwiseKernel brain;
+  brain.name = "bf16";
+  brain.type = f32;
+  brain.inputs = {{Kind::Tensor, 0, false, 0, bf16},
+                  {Kind::Tensor, 0, false, 0, bf16},
+                  {Kind::Immediate, 0.75}};
+  // values: 0 x, 1 y (bf16), 2 0.75
+  brain.ops = {{VOp::Cast, 0, 0, 0, f32},   // 3
+               {VOp::Cast, 1, 0, 0, f32},   // 4
+               {VOp::Mul, 3, 4},            // 5
+               {VOp::Cast, 5, 0, 0, bf16},  // 6
+               {VOp::Cast, 6, 0, 0, f32},   // 7
+               {VOp::Add, 7, 2},            // 8
+               {VOp::Cast, 8, 0, 0, bf16}}; // 9
+  brain.outputs = {9};
+  for (uint64_t n : {uint64_t(1), uint64_t(4099), uint64_t(200003)}) {
+    SimHarness hb;
+    brain.elements = n;
+    SCOPED_TRACE(fmt::format("bf16 x {}", n));
+    runAndCompare(hb, brain);
+  }
+  // Operands of two types, and a cast to the value's own type, are refused;
+  // so is arithmetic in bf16.
+  {
+    SimHarness hb;
+    brain.ops = {{VOp::Add, 0, 1}};
+    brain.outputs = {3};
+    Result<ElementwisePlan> bp = planElementwise(brain, hb.target());
+    ASSERT_FALSE(bp.ok());
+    EXPECT_HAS(bp.error().str(), "operation 0 computes in bf16");
+  }
   SimHarness h;
   wide.ops = {{VOp::Mul, 0, 1}};
   wide.outputs = {2};

@@ -28,8 +28,17 @@ struct Case {
 sim::KernelStats runCase(const Case &c, ReducePlan *planOut = nullptr) {
   SimHarness h("ascend-950pr");
   ReduceKernel k{"red", c.type, c.op, c.batch, c.rows, c.cols};
-  const bool half = c.type == isa::DType::F16;
-  const unsigned size = half ? 2 : 4;
+  const unsigned size = isa::dtypeBits(c.type) / 8;
+  auto encode = [&](float f) -> uint32_t {
+    return c.type == isa::DType::F16    ? num::f32ToF16(f)
+           : c.type == isa::DType::BF16 ? num::f32ToBf16(f)
+                                        : num::floatBits(f);
+  };
+  auto decode = [&](uint32_t bits) {
+    return c.type == isa::DType::F16    ? num::f16ToF32(uint16_t(bits))
+           : c.type == isa::DType::BF16 ? num::bf16ToF32(uint16_t(bits))
+                                        : num::bitsFloat(bits);
+  };
   Result<GeneratedReduce> g = generateReduce(k, h.target());
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
   if (!g)
@@ -39,9 +48,8 @@ sim::KernelStats runCase(const Case &c, ReducePlan *planOut = nullptr) {
   std::vector<float> x(c.batch * c.rows * c.cols);
   std::vector<uint8_t> xb(x.size() * size);
   for (size_t i = 0; i < x.size(); ++i) {
-    float v = dist(rng);
-    uint32_t bits = half ? num::f32ToF16(v) : num::floatBits(v);
-    x[i] = half ? num::f16ToF32(uint16_t(bits)) : v;
+    uint32_t bits = encode(dist(rng));
+    x[i] = decode(bits);
     std::memcpy(&xb[i * size], &bits, size);
   }
   uint64_t out = h.alloc(c.batch * c.cols * size);
@@ -56,7 +64,7 @@ sim::KernelStats runCase(const Case &c, ReducePlan *planOut = nullptr) {
   for (size_t i = 0; i < got.size(); ++i) {
     uint32_t bits = 0;
     std::memcpy(&bits, &raw[i * size], size);
-    got[i] = half ? num::f16ToF32(uint16_t(bits)) : num::bitsFloat(bits);
+    got[i] = decode(bits);
   }
   uint64_t bad = 0;
   for (uint64_t i = 0; i < want.size(); ++i)
@@ -88,7 +96,8 @@ INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedReduceTest,
                                            // f16 tensors, summed in f32.
                                            Case{ReduceOp::Mean, 1, 1600, 24, isa::DType::F16},
                                            Case{ReduceOp::Max, 2, 37, 88, isa::DType::F16},
-                                           Case{ReduceOp::Mean, 1, 400, 480, isa::DType::F16}),
+                                           Case{ReduceOp::Mean, 1, 400, 480, isa::DType::F16},
+                                           Case{ReduceOp::Mean, 1, 1600, 24, isa::DType::BF16}),
                          [](const ::testing::TestParamInfo<Case> &info) {
                            const Case &c = info.param;
                            return fmt::format("{}_{}_{}x{}x{}", opName(c.op),
@@ -97,10 +106,9 @@ INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedReduceTest,
 
 TEST(GeneratedReduce, RefusesWhatItDoesNotCover) {
   SimHarness h("ascend-950pr");
-  Result<ReducePlan> p =
-      planReduce({"red", isa::DType::BF16, ReduceOp::Sum, 1, 10, 16}, h.target());
+  Result<ReducePlan> p = planReduce({"red", isa::DType::S32, ReduceOp::Sum, 1, 10, 16}, h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "element type bf16");
+  EXPECT_HAS(p.error().str(), "element type s32");
 }
 
 } // namespace

@@ -38,18 +38,26 @@ const char *opName(RowOp op) {
 RowPlan runCase(const Case &c, std::vector<float> x = {}) {
   SimHarness h("ascend-950pr");
   RowKernel k{"rows", c.type, c.op, c.rows, c.cols, 1e-5f, c.scale, c.bias};
-  const bool half = c.type == isa::DType::F16;
-  const unsigned size = half ? 2 : 4;
-  // Values as the tensor holds them (f16: rounded) and their bytes.
+  const unsigned size = isa::dtypeBits(c.type) / 8;
+  // Values as the tensor holds them (16-bit: rounded) and their bytes.
+  auto encode = [&](float f) -> uint32_t {
+    return c.type == isa::DType::F16    ? num::f32ToF16(f)
+           : c.type == isa::DType::BF16 ? num::f32ToBf16(f)
+                                        : num::floatBits(f);
+  };
+  auto decode = [&](uint32_t bits) {
+    return c.type == isa::DType::F16    ? num::f16ToF32(uint16_t(bits))
+           : c.type == isa::DType::BF16 ? num::bf16ToF32(uint16_t(bits))
+                                        : num::bitsFloat(bits);
+  };
   auto round = [&](std::vector<float> &v) {
-    if (half)
-      for (float &f : v)
-        f = num::f16ToF32(num::f32ToF16(f));
+    for (float &f : v)
+      f = decode(encode(f));
   };
   auto bytes = [&](const std::vector<float> &v) {
     std::vector<uint8_t> b(v.size() * size);
     for (size_t i = 0; i < v.size(); ++i) {
-      uint32_t bits = half ? num::f32ToF16(v[i]) : num::floatBits(v[i]);
+      uint32_t bits = encode(v[i]);
       std::memcpy(&b[i * size], &bits, size);
     }
     return b;
@@ -94,9 +102,9 @@ RowPlan runCase(const Case &c, std::vector<float> x = {}) {
   for (size_t i = 0; i < all.size(); ++i) {
     uint32_t bits = 0;
     std::memcpy(&bits, &raw[i * size], size);
-    all[i] = half ? num::f16ToF32(uint16_t(bits)) : num::bitsFloat(bits);
+    all[i] = decode(bits);
   }
-  const float guardValue = half ? num::f16ToF32(num::f32ToF16(12345.0f)) : 12345.0f;
+  const float guardValue = decode(encode(12345.0f));
   for (uint64_t i = 0; i < guard; ++i) {
     EXPECT_EQ(all[i], guardValue) << "written before Y";
     EXPECT_EQ(all[guard + outCount + i], guardValue) << "written after Y";
@@ -135,11 +143,13 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{RowOp::LayerNorm, 40, 120, true, true, isa::DType::F16},
                       Case{RowOp::Mean, 300, 100, false, false, isa::DType::F16},
                       Case{RowOp::LogSoftmax, 26, 6625, false, false, isa::DType::F16},
-                      Case{RowOp::Max, 37, 7, false, false, isa::DType::F16}),
+                      Case{RowOp::Max, 37, 7, false, false, isa::DType::F16},
+                      Case{RowOp::LayerNorm, 40, 120, true, true, isa::DType::BF16},
+                      Case{RowOp::Softmax, 250, 25, false, false, isa::DType::BF16}),
     [](const ::testing::TestParamInfo<Case> &info) {
       const Case &c = info.param;
-      return fmt::format("{}_{}x{}{}{}{}", opName(c.op), c.rows, c.cols, c.scale ? "_scale" : "",
-                         c.bias ? "_bias" : "", c.type == isa::DType::F16 ? "_f16" : "");
+      return fmt::format("{}_{}x{}{}{}_{}", opName(c.op), c.rows, c.cols, c.scale ? "_scale" : "",
+                         c.bias ? "_bias" : "", isa::dtypeName(c.type));
     });
 
 TEST(GeneratedRows, LongRowsTakeAnInstructionPerRow) {
@@ -159,9 +169,9 @@ TEST(GeneratedRows, NanAndInfinityFollowTheReference) {
 
 TEST(GeneratedRows, RefusesWhatItDoesNotCover) {
   SimHarness h("ascend-950pr");
-  Result<RowPlan> p = planRows({"rows", isa::DType::BF16, RowOp::Sum, 4, 64}, h.target());
+  Result<RowPlan> p = planRows({"rows", isa::DType::S32, RowOp::Sum, 4, 64}, h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "element type bf16");
+  EXPECT_HAS(p.error().str(), "element type s32");
   p = planRows({"rows", isa::DType::F32, RowOp::Softmax, 2, 40000}, h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "a row of 40000 values does not fit twice");

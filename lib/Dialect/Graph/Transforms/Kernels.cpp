@@ -32,6 +32,17 @@ using codegen::VOp;
 
 namespace {
 
+/// A float tensor type the vector kernels read and write (f32, f16, bf16).
+std::optional<isa::DType> floatTensorType(Type elt) {
+  if (elt.isF32())
+    return isa::DType::F32;
+  if (elt.isF16())
+    return isa::DType::F16;
+  if (elt.isBF16())
+    return isa::DType::BF16;
+  return std::nullopt;
+}
+
 int64_t numElements(Type t) {
   auto rt = llvm::dyn_cast<RankedTensorType>(t);
   return rt && rt.hasStaticShape() ? rt.getNumElements() : -1;
@@ -85,7 +96,7 @@ public:
     Type elt = getElementTypeOrSelf(group->getResult(0).getType());
     std::optional<isa::DType> kernelType = vectorType(elt);
     if (!kernelType) {
-      why = typeStr(elt) + " elements: the vector kernels compute f32 and f16";
+      why = typeStr(elt) + " elements: the vector kernels compute f32 and f16 (bf16 in f32)";
       return std::nullopt;
     }
     out_.kernel.type = *kernelType;
@@ -102,11 +113,12 @@ public:
       if (!checkType(head.getType(), why, "the cube result"))
         return std::nullopt;
       inputs_.push_back({ElementwiseInput::Kind::Tensor});
-      if (isa::DType t = *vectorType(getElementTypeOrSelf(head.getType())); t != out_.kernel.type)
+      if (isa::DType t = *storageType(getElementTypeOrSelf(head.getType())); t != out_.kernel.type)
         inputs_.back().type = t;
       out_.operandOf.push_back(kCubeResult);
       out_.repeatOf.push_back(1);
-      values_[head] = PV{true, uint32_t(inputs_.size() - 1)};
+      out_.widenOf.push_back(false);
+      values_[head] = widened(PV{true, uint32_t(inputs_.size() - 1)}, head.getType());
     }
     // Group operands: splat constants fold in, single elements broadcast.
     for (auto [arg, operand] : llvm::zip(body.getArguments(), group->getOperands())) {
@@ -124,7 +136,18 @@ public:
       in.kind = n == 1 && elements_ != 1 ? ElementwiseInput::Kind::Scalar
                 : n == elements_         ? ElementwiseInput::Kind::Tensor
                                          : ElementwiseInput::Kind::Row;
-      if (argType != out_.kernel.type) {
+      // bf16: tensors come in as bf16 and are widened; constant rows and
+      // scalars are passed as f32; computed broadcasts are not covered.
+      const bool brain = getElementTypeOrSelf(arg.getType()).isBF16();
+      bool widen = false;
+      if (brain && in.kind == ElementwiseInput::Kind::Tensor) {
+        in.type = isa::DType::BF16;
+      } else if (brain && constantOf(arg, group)) {
+        widen = true;
+      } else if (brain) {
+        why = "a broadcast bf16 input computed at run time (" + typeStr(arg.getType()) + ")";
+        return std::nullopt;
+      } else if (argType != out_.kernel.type) {
         // Broadcast operands come in the kernel's type.
         if (in.kind != ElementwiseInput::Kind::Tensor) {
           why = "a broadcast input of type " + typeStr(arg.getType()) + " in a " + typeStr(elt_) +
@@ -138,7 +161,7 @@ public:
         in.rowElements = uint64_t(n);
         // A constant row of partial 32-byte blocks (24 f16 channels) goes
         // in repeated to a period of whole blocks.
-        const uint64_t size = elt.getIntOrFloatBitWidth() / 8, rowBytes = uint64_t(n) * size;
+        const uint64_t size = isa::dtypeBits(out_.kernel.type) / 8, rowBytes = uint64_t(n) * size;
         const uint64_t period = std::lcm<uint64_t>(rowBytes, 32) / size;
         if (rowBytes % 32 && constantOf(arg, group) && uint64_t(elements_) % period == 0) {
           repeat = uint32_t(period / uint64_t(n));
@@ -148,21 +171,30 @@ public:
       inputs_.push_back(in);
       out_.operandOf.push_back(int(arg.getArgNumber()));
       out_.repeatOf.push_back(repeat);
+      out_.widenOf.push_back(widen);
       values_[arg] = PV{true, uint32_t(inputs_.size() - 1)};
+      if (in.type == isa::DType::BF16)
+        values_[arg] = emit(VOp::Cast, values_[arg], PV(), 0, isa::DType::F32);
     }
 
     for (Operation &op : body.without_terminator()) {
       if ((inTail(&op) || llvm::isa<ConstantOp>(op)) && !lower(&op, why))
         return std::nullopt;
     }
+    // bf16 results are narrowed for the store.
+    std::vector<PV> outs;
+    for (Value v : body.getTerminator()->getOperands())
+      outs.push_back(getElementTypeOrSelf(v.getType()).isBF16()
+                         ? emit(VOp::Cast, values_.lookup(v), PV(), 0, isa::DType::BF16)
+                         : values_.lookup(v));
     // Number the values: inputs first, then operations.
     const uint32_t nin = uint32_t(inputs_.size());
     auto id = [&](PV v) { return v.input ? v.index : nin + v.index; };
     out_.kernel.inputs = inputs_;
     for (const PendingOp &p : ops_)
       out_.kernel.ops.push_back({p.op, id(p.a), id(p.b), p.imm, p.to});
-    for (Value v : body.getTerminator()->getOperands())
-      out_.kernel.outputs.push_back(id(values_.lookup(v)));
+    for (PV v : outs)
+      out_.kernel.outputs.push_back(id(v));
     return std::move(out_);
   }
 
@@ -174,13 +206,25 @@ private:
     isa::DType to;
   };
 
-  /// The vector unit's type for an element type (f32, f16).
+  /// The type the vector unit computes an element type in (f32 for f32
+  /// and bf16, f16).
   static std::optional<isa::DType> vectorType(Type elt) {
-    if (elt.isF32())
+    if (elt.isF32() || elt.isBF16())
       return isa::DType::F32;
     if (elt.isF16())
       return isa::DType::F16;
     return std::nullopt;
+  }
+  /// The type a tensor of `elt` has in GM.
+  static std::optional<isa::DType> storageType(Type elt) {
+    if (elt.isBF16())
+      return isa::DType::BF16;
+    return vectorType(elt);
+  }
+
+  /// A bf16 value (v, of type t) as the kernel computes it: widened to f32.
+  PV widened(PV v, Type t) {
+    return getElementTypeOrSelf(t).isBF16() ? emit(VOp::Cast, v, PV(), 0, isa::DType::F32) : v;
   }
 
   bool checkType(Type t, std::string &why, const char *what) {
@@ -229,6 +273,7 @@ private:
     inputs_.push_back({ElementwiseInput::Kind::Immediate, v, false, 0, own});
     out_.operandOf.push_back(-1);
     out_.repeatOf.push_back(1);
+    out_.widenOf.push_back(false);
     return PV{true, uint32_t(inputs_.size() - 1)};
   }
 
@@ -264,6 +309,10 @@ private:
       why = "no vector form for " + describe(op);
       return false;
     }
+    // A bf16 result is rounded to bf16 (computed in f32: there and back).
+    if (getElementTypeOrSelf(op->getResult(0).getType()).isBF16())
+      result = emit(VOp::Cast, emit(VOp::Cast, *result, PV(), 0, isa::DType::BF16), PV(), 0,
+                    isa::DType::F32);
     values_[op->getResult(0)] = *result;
     return true;
   }
@@ -625,8 +674,9 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
       yield->getNumOperands() != 1 || yield->getOperand(0) != pv.getResult())
     return fail("not matmul, [scale,] softmax, matmul");
   auto st = llvm::cast<RankedTensorType>(sm.getType());
-  if (!st.hasStaticShape() || !(st.getElementType().isF32() || st.getElementType().isF16()))
-    return fail("the softmax is not static f32 or f16");
+  std::optional<isa::DType> type = floatTensorType(st.getElementType());
+  if (!st.hasStaticShape() || !type)
+    return fail("the softmax is not static f32, f16 or bf16");
   int64_t axis = int64_t(sm.getAxis());
   if (axis < 0)
     axis += st.getRank();
@@ -656,16 +706,27 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
     std::optional<double> value = c.getSplatValue<APFloat>().convertToDouble();
     codegen::ElementwiseKernel &e = out.scale.emplace();
     e.name = name + "_scale";
-    e.type = st.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
     e.elements = uint64_t(st.getNumElements());
-    e.inputs = {{codegen::ElementwiseInput::Kind::Tensor},
-                {codegen::ElementwiseInput::Kind::Immediate, *value}};
-    e.ops = {{llvm::isa<MulOp>(scale) ? codegen::VOp::Mul : codegen::VOp::Div, 0, 1}};
-    e.outputs = {2};
+    const codegen::VOp op = llvm::isa<MulOp>(scale) ? codegen::VOp::Mul : codegen::VOp::Div;
+    if (*type == isa::DType::BF16) { // computed in f32, rounded back
+      e.type = isa::DType::F32;
+      e.inputs = {{codegen::ElementwiseInput::Kind::Tensor, 0, false, 0, isa::DType::BF16},
+                  {codegen::ElementwiseInput::Kind::Immediate, *value}};
+      e.ops = {{codegen::VOp::Cast, 0, 0, 0, isa::DType::F32},
+               {op, 2, 1},
+               {codegen::VOp::Cast, 3, 0, 0, isa::DType::BF16}};
+      e.outputs = {4};
+    } else {
+      e.type = *type;
+      e.inputs = {{codegen::ElementwiseInput::Kind::Tensor},
+                  {codegen::ElementwiseInput::Kind::Immediate, *value}};
+      e.ops = {{op, 0, 1}};
+      e.outputs = {2};
+    }
   }
   codegen::RowKernel &r = out.softmax;
   r.name = name + "_softmax";
-  r.type = st.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
+  r.type = *type;
   r.op = codegen::RowOp::Softmax;
   r.rows = r.cols = 1;
   for (int64_t d = 0; d < st.getRank(); ++d)
@@ -980,12 +1041,12 @@ std::optional<codegen::ReduceKernel> pagoda::graph::lowerReduceGroup(GroupOp gro
   }
   auto in = llvm::cast<RankedTensorType>(op->getOperand(0).getType());
   if (!llvm::isa<BlockArgument>(op->getOperand(0)) || !in.hasStaticShape() ||
-      !(in.getElementType().isF32() || in.getElementType().isF16()) || axes.empty() ||
+      !floatTensorType(in.getElementType()) || axes.empty() ||
       getElementTypeOrSelf(op->getResult(0).getType()) != in.getElementType()) {
-    why = describe(op) + ": the vector reductions take a static f32 or f16 group input";
+    why = describe(op) + ": the vector reductions take a static f32, f16 or bf16 group input";
     return std::nullopt;
   }
-  k.type = in.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
+  k.type = *floatTensorType(in.getElementType());
   for (size_t i = 1; i < axes.size(); ++i)
     if (axes[i] != axes[i - 1] + 1) {
       why = describe(op) + ": axes that are not adjacent";
@@ -1018,11 +1079,10 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
   };
   auto in = llvm::dyn_cast<RankedTensorType>(op->getOperand(0).getType());
   auto arg = llvm::dyn_cast<BlockArgument>(op->getOperand(0));
-  if (!in || !in.hasStaticShape() ||
-      !(in.getElementType().isF32() || in.getElementType().isF16()) || !arg ||
+  if (!in || !in.hasStaticShape() || !floatTensorType(in.getElementType()) || !arg ||
       constantOf(arg, group) ||
       getElementTypeOrSelf(op->getResult(0).getType()) != in.getElementType())
-    return fail("the row kernels take a static f32 or f16 group input (and give its type)");
+    return fail("the row kernels take a static f32, f16 or bf16 group input (and give its type)");
   const int64_t rank = in.getRank();
   LoweredRows out;
   codegen::RowKernel &k = out.kernel;
@@ -1094,7 +1154,7 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
   k.rows = k.cols = 1;
   for (int64_t d = 0; d < rank; ++d)
     (d < first ? k.rows : k.cols) *= uint64_t(in.getDimSize(d));
-  k.type = in.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
+  k.type = *floatTensorType(in.getElementType());
   k.name = kernelName(group);
   return out;
 }

@@ -36,6 +36,9 @@ struct LoweredElementwise {
   /// blocks is passed repeated this many times (rowElements is the
   /// period); 1 otherwise.
   std::vector<uint32_t> repeatOf;
+  /// Per kernel input: a bf16 constant passed as f32 (bf16 groups compute
+  /// in f32, each op rounded to bf16).
+  std::vector<bool> widenOf;
 };
 /// `operandOf` entry of an epilogue tail's input that is the cube result.
 inline constexpr int kCubeResult = -2;
