@@ -38,6 +38,18 @@ inline uint32_t encodeFloat(isa::DType t, float f) {
   }
 }
 
+/// The float an element's bits (of `t`: f16, bf16, else f32) hold.
+inline float decodeFloat(isa::DType t, uint32_t bits) {
+  switch (t) {
+  case isa::DType::F16:
+    return num::f16ToF32(uint16_t(bits));
+  case isa::DType::BF16:
+    return num::bf16ToF32(uint16_t(bits));
+  default:
+    return num::bitsFloat(bits);
+  }
+}
+
 /// A convolution's input shape and window, as the conv and depthwise
 /// kernel descriptions spell them.
 struct ConvShape {

@@ -29,16 +29,8 @@ sim::KernelStats runCase(const Case &c, ReducePlan *planOut = nullptr) {
   SimHarness h("ascend-950pr");
   ReduceKernel k{"red", c.type, c.op, c.batch, c.rows, c.cols};
   const unsigned size = isa::dtypeBits(c.type) / 8;
-  auto encode = [&](float f) -> uint32_t {
-    return c.type == isa::DType::F16    ? num::f32ToF16(f)
-           : c.type == isa::DType::BF16 ? num::f32ToBf16(f)
-                                        : num::floatBits(f);
-  };
-  auto decode = [&](uint32_t bits) {
-    return c.type == isa::DType::F16    ? num::f16ToF32(uint16_t(bits))
-           : c.type == isa::DType::BF16 ? num::bf16ToF32(uint16_t(bits))
-                                        : num::bitsFloat(bits);
-  };
+  auto encode = [&](float f) { return test::encodeFloat(c.type, f); };
+  auto decode = [&](uint32_t bits) { return test::decodeFloat(c.type, bits); };
   Result<GeneratedReduce> g = generateReduce(k, h.target());
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
   if (!g)

@@ -40,16 +40,8 @@ RowPlan runCase(const Case &c, std::vector<float> x = {}) {
   RowKernel k{"rows", c.type, c.op, c.rows, c.cols, 1e-5f, c.scale, c.bias};
   const unsigned size = isa::dtypeBits(c.type) / 8;
   // Values as the tensor holds them (16-bit: rounded) and their bytes.
-  auto encode = [&](float f) -> uint32_t {
-    return c.type == isa::DType::F16    ? num::f32ToF16(f)
-           : c.type == isa::DType::BF16 ? num::f32ToBf16(f)
-                                        : num::floatBits(f);
-  };
-  auto decode = [&](uint32_t bits) {
-    return c.type == isa::DType::F16    ? num::f16ToF32(uint16_t(bits))
-           : c.type == isa::DType::BF16 ? num::bf16ToF32(uint16_t(bits))
-                                        : num::bitsFloat(bits);
-  };
+  auto encode = [&](float f) { return test::encodeFloat(c.type, f); };
+  auto decode = [&](uint32_t bits) { return test::decodeFloat(c.type, bits); };
   auto round = [&](std::vector<float> &v) {
     for (float &f : v)
       f = decode(encode(f));

@@ -32,7 +32,8 @@ using codegen::VOp;
 
 namespace {
 
-/// A float tensor type the vector kernels read and write (f32, f16, bf16).
+/// A float tensor type the kernels read and write (f32, f16, bf16: also
+/// the cube's input types).
 std::optional<isa::DType> floatTensorType(Type elt) {
   if (elt.isF32())
     return isa::DType::F32;
@@ -401,16 +402,6 @@ DenseElementsAttr constantOf(Value v, GroupOp group) {
   return c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : DenseElementsAttr();
 }
 
-std::optional<isa::DType> cubeInputType(Type t) {
-  if (t.isF32())
-    return isa::DType::F32;
-  if (t.isF16())
-    return isa::DType::F16;
-  if (t.isBF16())
-    return isa::DType::BF16;
-  return std::nullopt;
-}
-
 /// The epilogue from `start` on as a vector kernel reading `head` (the
 /// cube kernel's result).
 bool lowerTail(GroupOp group, Value head, Operation *start, std::optional<LoweredElementwise> &tail,
@@ -517,7 +508,7 @@ bool matmulOperands(GroupOp group, Value a, Value b, Value result, LoweredMatmul
     why = "A or B of rank < 2 or dynamic";
     return false;
   }
-  std::optional<isa::DType> type = cubeInputType(at.getElementType());
+  std::optional<isa::DType> type = floatTensorType(at.getElementType());
   if (!type || bt.getElementType() != at.getElementType() ||
       rt.getElementType() != at.getElementType()) {
     why = "element types without a cube mode here (f32, f16, bf16 with B of A's type)";
@@ -779,7 +770,7 @@ std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, s
     return fail("grouped and depthwise convolutions have no cube kernel yet");
   if (!xt.hasStaticShape() || !wt.hasStaticShape())
     return fail("dynamic shapes");
-  std::optional<isa::DType> type = cubeInputType(xt.getElementType());
+  std::optional<isa::DType> type = floatTensorType(xt.getElementType());
   if (!type)
     return fail("element type without a cube mode (f32, f16, bf16)");
   codegen::ConvKernel k;
