@@ -98,12 +98,14 @@ private:
     // Retype everything inside (the entry block's arguments stay: they are
     // the model's interface, cast below).
     SmallVector<Operation *> keptOps;
+    llvm::DenseMap<Operation *, DenseElementsAttr> original; // f32 constants, before rounding
     f.getBody().walk([&](Operation *op) {
       if (op == f.getOperation())
         return;
       if (auto c = dyn_cast<ConstantOp>(op)) {
         auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
         if (dense && dense.getElementType().isF32()) {
+          original[c] = dense;
           auto type = cast<RankedTensorType>(narrowed(dense.getType(), low));
           SmallVector<APFloat> values;
           for (APFloat v : dense.getValues<APFloat>()) {
@@ -147,12 +149,17 @@ private:
           o.set(CastOp::create(rb, ret.getLoc(), want, o.get()));
       }
     });
-    // Kept ops compute in f32 between casts.
+    // Kept ops compute in f32 between casts; their constants keep their f32
+    // values (no cast of a rounded constant).
     for (Operation *op : keptOps) {
       OpBuilder ob(op);
       for (OpOperand &o : op->getOpOperands()) {
         auto t = dyn_cast<RankedTensorType>(o.get().getType());
-        if (t && t.getElementType() == low)
+        if (!t || t.getElementType() != low)
+          continue;
+        if (auto it = original.find(o.get().getDefiningOp()); it != original.end())
+          o.set(ConstantOp::create(ob, op->getLoc(), it->second));
+        else
           o.set(CastOp::create(ob, op->getLoc(),
                                RankedTensorType::get(t.getShape(), ob.getF32Type()), o.get()));
       }

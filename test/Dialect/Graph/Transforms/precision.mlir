@@ -32,14 +32,16 @@ func.func @mlp(%x: tensor<2x4xf32>, %n: tensor<2xi64>) -> (tensor<2x3xf32>, tens
 }
 
 // Mixed: a division by one constant >= 1 (hardswish's / 6) stays 16-bit; by
-// a small constant or a computed value it computes in f32.
+// a small constant or a computed value it computes in f32, the constant with
+// its f32 value (0.1, not its f16 rounding cast back).
 // MIXED-LABEL: func.func @divisions
 // MIXED:      graph.div %{{.*}}, %{{.*}} : (tensor<4xf16>, tensor<f16>) -> tensor<4xf16>
-// MIXED:      graph.div %{{.*}}, %{{.*}} : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+// MIXED:      %[[TENTH:.*]] = graph.constant dense<1.000000e-01> : tensor<f32>
+// MIXED-NEXT: graph.div %{{.*}}, %[[TENTH]] : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
 // MIXED:      graph.div %{{.*}}, %{{.*}} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
 func.func @divisions(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %six = graph.constant dense<6.0> : tensor<f32>
-  %half = graph.constant dense<0.5> : tensor<f32>
+  %half = graph.constant dense<0.1> : tensor<f32>
   %a = graph.div %x, %six : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   %b = graph.div %x, %half : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   %c = graph.div %x, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
