@@ -10,6 +10,7 @@
 
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
+#include "pagoda/Target/TargetDesc.h"
 
 #include <fmt/format.h>
 
@@ -45,6 +46,12 @@ inline Error noCandidate(const char *what, const std::string &name, unsigned ran
 /// A planner's candidates and the cost model's cycles for each: the
 /// cheapest is the plan (ties: the first offered), and tiling search
 /// (`rank` > 0) asks for the next cheapest ones to simulate.
+/// The target's launch overhead in cycles (every kernel's prediction
+/// includes it).
+inline double launchCycles(const target::TargetDesc &t) {
+  return t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+}
+
 template <typename Plan> class PlanChoice {
 public:
   void offer(double cycles, const Plan &plan) { all_.push_back({cycles, plan}); }
@@ -69,10 +76,10 @@ public:
     return all_[order[rank]].second;
   }
 
-  /// The plan of rank `rank` with its predicted cycles (`launchCycles`
-  /// added); `none` when no candidate was offered, the error for a rank
-  /// past the last otherwise.
-  Result<Plan> result(unsigned rank, double launchCycles, Error none, const char *what,
+  /// The plan of rank `rank` with its predicted cycles (the target's launch
+  /// overhead added); `none` when no candidate was offered, the error for a
+  /// rank past the last otherwise.
+  Result<Plan> result(unsigned rank, const target::TargetDesc &t, Error none, const char *what,
                       const std::string &name) const {
     if (all_.empty())
       return none;
@@ -80,7 +87,7 @@ public:
     std::optional<Plan> plan = pick(rank, cycles);
     if (!plan)
       return noCandidate(what, name, rank, all_.size());
-    plan->predictedCycles = cycles + launchCycles;
+    plan->predictedCycles = cycles + launchCycles(t);
     return *plan;
   }
 

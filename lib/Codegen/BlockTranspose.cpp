@@ -61,11 +61,8 @@ public:
     const uint64_t tileBytes = p_.rt * p_.st * roundUp(eb_, 32);
     line("movi x{}, 0", kBuf);
     line("movi x{}, {}", kBufFlip, tileBytes);
-    credit(kFreeFlags);
-    roundRobinTiles({kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
-                    [&](uint64_t) { tile(); });
-    takeBack(kFreeFlags);
-    line("halt");
+    creditedTiles(kFreeFlags, {kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
+                  [&](uint64_t) { tile(); });
     return take();
   }
 
@@ -220,8 +217,7 @@ Result<BlockTransposePlan> planBlockTranspose(const BlockTransposeKernel &k,
       choice.offer(cycles, plan);
     }
   return choice.result(
-      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
-      fail(fmt::format("no tile of whole blocks fits the {} B unified buffer twice", ub)),
+      rank, t, fail(fmt::format("no tile of whole blocks fits the {} B unified buffer twice", ub)),
       "block transpose", k.name);
 }
 

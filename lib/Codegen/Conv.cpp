@@ -451,8 +451,7 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
       choice.offer(cycles, plan);
     }
   }
-  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(), fail(why), "conv",
-                       k.name);
+  return choice.result(rank, t, fail(why), "conv", k.name);
 }
 
 Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc &t,

@@ -445,7 +445,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
     }
   }
   return choice.result(
-      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      rank, t,
       fail(fmt::format("one output row's band of one channel block does not fit the {} B "
                        "unified buffer twice",
                        ub)),

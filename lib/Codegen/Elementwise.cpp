@@ -447,10 +447,7 @@ private:
         line("movi x{}, {:#x}", kTmp, immediateBits(types_[result], op.imm));
         line("vlrelu.{} x{}, x{}, x{}, rep={}", dt, kDst, kSrc0, kTmp, reps);
       } else if (op.op == VOp::Cast) {
-        // 64 lanes a repeat: a 16-bit side moves 4 blocks per repeat.
-        const uint64_t lanes = kRepeatBytes / 4, n = bytes / size_;
-        line("vcvt.{} x{}, x{}, from={}, rep={}, drs={}, srs={}", dt, kDst, kSrc0, dtOf(op.a),
-             (n + lanes - 1) / lanes, sizeOf(result) * 2, sizeOf(op.a) * 2);
+        convert(kDst, types_[result], kSrc0, types_[op.a], ceilDiv(bytes / size_, 64), kSrc1, kTmp);
       } else {
         line("v{}.{} x{}, x{}, rep={}", vopName(op.op), dt, kDst, kSrc0, reps);
       }
@@ -635,7 +632,7 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
   if (!picked)
     return noCandidate("elementwise", k.name, rank, choice.size());
   p = *picked;
-  p.predictedCycles = best + t.launchOverheadUs * 1e-6 * t.cyclesPerSecond();
+  p.predictedCycles = best + launchCycles(t);
   p.blockDim = vc.blockDim(p.vectorCores);
   return p;
 }

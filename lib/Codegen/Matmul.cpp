@@ -346,9 +346,8 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       choice.offer(cycles, plan);
     }
   }
-  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
-                       fail(fmt::format("no tile fits the buffers of {}", t.name)), "matmul",
-                       k.name);
+  return choice.result(rank, t, fail(fmt::format("no tile fits the buffers of {}", t.name)),
+                       "matmul", k.name);
 }
 
 Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::TargetDesc &t,

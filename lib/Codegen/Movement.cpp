@@ -56,11 +56,18 @@ protected:
   void tiles(const std::function<void(uint64_t)> &body) {
     line("movi x{}, 0", kBuf);
     line("movi x{}, {}", kBufFlip, tileBytes_);
-    credit(kFreeFlags);
-    roundRobinTiles({kCore, kTile, kTiles, kTmp}, rows_ / p_.tileRows, p_.tileRows,
-                    rows_ % p_.tileRows, p_.vectorCores, body);
-    takeBack(kFreeFlags);
-    line("halt");
+    creditedTiles(kFreeFlags, {kCore, kTile, kTiles, kTmp}, rows_ / p_.tileRows, p_.tileRows,
+                  rows_ % p_.tileRows, p_.vectorCores, body);
+  }
+
+  /// The program of a kernel of one input (argument 0) and its output
+  /// (argument 1): the tile loop over `tile(n)`.
+  std::string oneInput(const std::function<void(uint64_t)> &tile) {
+    line("ldarg x{}, 0", kFirstInput);
+    line("ldarg x{}, 1", kY);
+    coreIndex(kCore, kTmp);
+    tiles(tile);
+    return take();
   }
 
   /// reg = base + kTile * stride.
@@ -167,11 +174,7 @@ public:
     header(k_.name);
     comment("nearest upsampling of [{}][{}][{}][{}] by {} x {}, {}-byte elements: {}", k_.outer,
             k_.h, k_.w, k_.block, k_.sh, k_.sw, k_.elementBytes, p_.describe());
-    line("ldarg x{}, 0", kFirstInput);
-    line("ldarg x{}, 1", kY);
-    coreIndex(kCore, kTmp);
-    tiles([&](uint64_t n) { tile(n); });
-    return take();
+    return oneInput([&](uint64_t n) { tile(n); });
   }
 
 private:
@@ -244,11 +247,7 @@ public:
     comment("slice [{}][{}:{}][{}] of [{}][{}][{}], {}-byte elements: {}", k_.outer, k_.start,
             k_.start + k_.count, k_.inner, k_.outer, k_.length, k_.inner, k_.elementBytes,
             p_.describe());
-    line("ldarg x{}, 0", kFirstInput);
-    line("ldarg x{}, 1", kY);
-    coreIndex(kCore, kTmp);
-    tiles([&](uint64_t n) { tile(n); });
-    return take();
+    return oneInput([&](uint64_t n) { tile(n); });
   }
 
 private:
@@ -319,7 +318,7 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
     choice.offer(cycles, plan);
   }
   return choice.result(
-      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      rank, t,
       fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer",
                        inRowBytes, ub)),
       what.c_str(), name);

@@ -88,7 +88,7 @@ class Emitter : VectorWriter {
 public:
   Emitter(const ReduceKernel &k, const ReducePlan &p, const Layout &l, const target::TargetDesc &t)
       : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
-        half_(k.type != isa::DType::F32), narrow_(isa::dtypeName(k.type)) {}
+        half_(k.type != isa::DType::F32) {}
 
   std::string run() {
     static const char *names[] = {"sum", "mean", "max"};
@@ -111,11 +111,8 @@ public:
     }
     if (k_.op == ReduceOp::Mean)
       line("movi x{}, {:#x}", kScale, num::floatBits(1.0f / float(k_.rows)));
-    credit(kFreeFlags);
-    roundRobinTiles({kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
-                    [&](uint64_t) { tile(); });
-    takeBack(kFreeFlags);
-    line("halt");
+    creditedTiles(kFreeFlags, {kCore, kTile, kTiles, kTmp}, p_.tiles, 1, 0, p_.vectorCores,
+                  [&](uint64_t) { tile(); });
     return take();
   }
 
@@ -123,11 +120,6 @@ private:
   /// Whether a chunk's rows are whole blocks (else one chunk, rows padded
   /// by byte-granular DMA).
   bool whole() const { return (p_.channels * size_) % 32 == 0; }
-
-  void toggle(unsigned reg, uint64_t base, uint64_t half) {
-    line("movi x{}, {}", kTmp, base ^ (base + half));
-    line("xor x{0}, x{0}, x{1}", reg, kTmp);
-  }
 
   /// Tile kTile: one image's chunk of channels, all its rows.
   void tile() {
@@ -165,7 +157,7 @@ private:
     }
     if (half_) { // narrowed for the store
       line("barrier v");
-      line("vcvt.{} x{}, x{}, from=f32, rep={}, drs=4", narrow_, kOut16, kAcc, ceilDiv(l_.cp, 64));
+      convert(kOut16, k_.type, kAcc, isa::DType::F32, ceilDiv(l_.cp, 64), kDst, kSrc1);
     }
     line("setf v, mte3, 0");
     // MTE3: the chunk of Y.
@@ -182,7 +174,7 @@ private:
     line("setf mte3, v, 0");
     line("xor x{0}, x{0}, x{1}", kAcc, kAccFlip);
     if (half_)
-      toggle(kOut16, l_.out16At, l_.out16);
+      toggle(kOut16, l_.out16At, l_.out16, kTmp);
   }
 
   /// Accumulator free (MTE3 -> V), block buffer free (V -> MTE2).
@@ -205,13 +197,7 @@ private:
     if (half_) {
       // Widened: element e of the stage to element e of the block.
       line("barrier v"); // the last block's fold read these f32 rows
-      const uint64_t reps = ceilDiv(rows * cp, 64), maxRep = t_.vectorMaxRepeat;
-      for (uint64_t r0 = 0; r0 < reps; r0 += maxRep) {
-        line("addi x{}, x{}, {}", kDst, kBlk, r0 * kRepeatBytes);
-        line("addi x{}, x{}, {}", kSrc1, kStage, r0 * kRepeatBytes / 2);
-        line("vcvt.f32 x{}, x{}, from={}, rep={}, srs=4", kDst, kSrc1, narrow_,
-             std::min(maxRep, reps - r0));
-      }
+      convert(kBlk, isa::DType::F32, kStage, k_.type, ceilDiv(rows * cp, 64), kDst, kSrc1);
     }
     const uint64_t lanes = kRepeatBytes / 4;
     const char *op = k_.op == ReduceOp::Max ? "vmax" : "vadd";
@@ -231,15 +217,14 @@ private:
     line("setf v, mte2, 0");
     line("xor x{0}, x{0}, x{1}", kBlk, kBlkFlip);
     if (half_)
-      toggle(kStage, l_.stageAt, l_.stage);
+      toggle(kStage, l_.stageAt, l_.stage, kTmp);
   }
 
   const ReduceKernel &k_;
   const ReducePlan &p_;
   const Layout &l_;
   unsigned size_;
-  bool half_;          ///< 16-bit tensors (f16 or bf16)
-  std::string narrow_; ///< their type's name
+  bool half_; ///< 16-bit tensors (f16 or bf16)
 };
 
 } // namespace
@@ -304,7 +289,7 @@ Result<ReducePlan> planReduce(const ReduceKernel &k, const target::TargetDesc &t
     plan.blockDim = vc.blockDim(cores);
     choice.offer(cycles, plan);
   }
-  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+  return choice.result(rank, t,
                        fail(fmt::format("no block of rows fits the {} B unified buffer", ub)),
                        "reduce", k.name);
 }

@@ -114,14 +114,15 @@ public:
       : VectorWriter(t), k_(k), p_(p), l_(l), nrep_(l.stride / kRepeatBytes),
         full_(k.cols / kLanes), tail_(k.cols % kLanes),
         rowBytes_(k.cols * (k.type == isa::DType::F32 ? 4 : 2)), maxRep_(t.vectorMaxRepeat),
-        half_(k.type != isa::DType::F32), narrow_(isa::dtypeName(k.type)) {}
+        half_(k.type != isa::DType::F32) {}
 
   std::string run() {
     static const char *names[] = {"sum",     "mean",        "max",       "min",
                                   "softmax", "log_softmax", "layer_norm"};
     header(k_.name);
     comment("{} over the last axis of X[{}][{}], {}: {}", names[int(k_.op)], k_.rows, k_.cols,
-            half_ ? narrow_ + " computed in f32" : "f32", p_.describe());
+            half_ ? isa::dtypeName(k_.type) + std::string(" computed in f32") : "f32",
+            p_.describe());
     unsigned arg = 0;
     line("ldarg x{}, {}", kX, arg++);
     if (k_.scale)
@@ -141,7 +142,7 @@ public:
           line("barrier all");
           line("movi x{}, {}", kC, ub);
           line("movi x{}, {}", kD, l_.stage);
-          convert(kC, kD, nrep_, true);
+          convert(kC, isa::DType::F32, kD, k_.type, nrep_, kA, kTmp2);
           line("barrier all"); // the stage is read before the next row comes in
         }
       }
@@ -155,11 +156,8 @@ public:
       line("movi x{}, {}", kStage, l_.stage);
       line("movi x{}, {}", kResStage, l_.resStage);
     }
-    credit(flags());
-    roundRobinTiles({kCore, kTile, kTiles, kTmp}, k_.rows / p_.tileRows, p_.tileRows,
-                    k_.rows % p_.tileRows, p_.vectorCores, [&](uint64_t n) { tile(n); });
-    takeBack(flags());
-    line("halt");
+    creditedTiles(flags(), {kCore, kTile, kTiles, kTmp}, k_.rows / p_.tileRows, p_.tileRows,
+                  k_.rows % p_.tileRows, p_.vectorCores, [&](uint64_t n) { tile(n); });
     return take();
   }
 
@@ -213,16 +211,16 @@ private:
       line("waitf mte3, v, 0");
     line("barrier v"); // the previous tile's work on acc, res and bc
     if (half_) {
-      convert(kBuf, kStage, n * nrep_, true);
+      convert(kBuf, isa::DType::F32, kStage, k_.type, n * nrep_, kA, kTmp2);
       line("barrier v");
     }
     compute(n);
     if (half_) { // narrowed for the store
       line("barrier v");
       if (reduces())
-        convert(kResStage, kRes, ceilDiv(n, kLanes), false);
+        convert(kResStage, k_.type, kRes, isa::DType::F32, ceilDiv(n, kLanes), kA, kTmp2);
       else
-        convert(kStage, kBuf, n * nrep_, false);
+        convert(kStage, k_.type, kBuf, isa::DType::F32, n * nrep_, kA, kTmp2);
     }
     if (reduces())
       line("setf v, mte2, 0");
@@ -234,7 +232,7 @@ private:
       line("setf mte3, v, 0");
       line("xor x{0}, x{0}, x{1}", kRes, kResFlip);
       if (half_)
-        toggle(kResStage, l_.resStage, l_.resStageBytes);
+        toggle(kResStage, l_.resStage, l_.resStageBytes, kTmp);
     } else {
       if (rowBytes_ % 32 == 0)
         line("dma_ub_gm x{}, x{}, nburst={}, len={}, sgap={}", kDst, rows, n, rowBytes_ / 32,
@@ -246,27 +244,7 @@ private:
     }
     line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
     if (half_)
-      toggle(kStage, l_.stage, l_.stageBytes);
-  }
-
-  /// reg = the other half of a two-half buffer at `base`.
-  void toggle(unsigned reg, uint64_t base, uint64_t half) {
-    line("movi x{}, {}", kTmp, base ^ (base + half));
-    line("xor x{0}, x{0}, x{1}", reg, kTmp);
-  }
-
-  /// `reps` repeats of 64 lanes between f32 (at `wide`) and f16 (at
-  /// `narrow`): widen narrow -> wide, or narrow wide -> narrow.
-  void convert(unsigned to, unsigned from, uint64_t reps, bool widen) {
-    for (uint64_t r0 = 0; r0 < reps; r0 += maxRep_) {
-      const uint64_t n = std::min(maxRep_, reps - r0);
-      line("addi x{}, x{}, {}", kA, to, r0 * kRepeatBytes / (widen ? 1 : 2));
-      line("addi x{}, x{}, {}", kTmp2, from, r0 * kRepeatBytes / (widen ? 2 : 1));
-      if (widen)
-        line("vcvt.f32 x{}, x{}, from={}, rep={}, srs=4", kA, kTmp2, narrow_, n);
-      else
-        line("vcvt.{} x{}, x{}, from=f32, rep={}, drs=4", narrow_, kA, kTmp2, n);
-    }
+      toggle(kStage, l_.stage, l_.stageBytes, kTmp);
   }
 
   static uint32_t bits(float f) { return num::floatBits(f); }
@@ -459,8 +437,7 @@ private:
   const RowPlan &p_;
   const Layout &l_;
   uint64_t nrep_, full_, tail_, rowBytes_, maxRep_;
-  bool half_;          ///< 16-bit tensors (f16 or bf16)
-  std::string narrow_; ///< their type's name
+  bool half_; ///< 16-bit tensors (f16 or bf16)
 };
 
 /// Vector instructions (and repeats) of one tile of `t` rows: the cost
@@ -548,7 +525,7 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
     choice.offer(cycles, plan);
   }
   return choice.result(
-      rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
+      rank, t,
       fail(fmt::format("a row of {} values does not fit twice in the {} B unified buffer", k.cols,
                        ub)),
       "row", k.name);

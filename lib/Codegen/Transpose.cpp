@@ -334,9 +334,8 @@ Result<TransposePlan> planTranspose(const TransposeKernel &k, const target::Targ
     if (stEff == k.cols)
       break;
   }
-  return choice.result(rank, t.launchOverheadUs * 1e-6 * t.cyclesPerSecond(),
-                       fail(fmt::format("no tile fits the {} B unified buffer", ub)), "transpose",
-                       k.name);
+  return choice.result(rank, t, fail(fmt::format("no tile fits the {} B unified buffer", ub)),
+                       "transpose", k.name);
 }
 
 Result<GeneratedTranspose> generateTranspose(const TransposeKernel &k, const target::TargetDesc &t,

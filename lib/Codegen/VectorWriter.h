@@ -12,6 +12,7 @@
 
 #include "AsmWriter.h"
 
+#include "pagoda/ISA/ISA.h"
 #include "pagoda/Target/TargetDesc.h"
 
 #include <algorithm>
@@ -108,6 +109,40 @@ protected:
     line("movi x{}, {}", r.tile, fullTiles);
     body(rest);
     label("rest_done");
+  }
+
+  /// A kernel's whole tile loop: two credits on each of `flags`, the
+  /// round-robin tiles, the credits taken back, halt.
+  template <typename Flags>
+  void creditedTiles(const Flags &flags, const TileRegs &r, uint64_t fullTiles, uint64_t tileRows,
+                     uint64_t rest, uint32_t cores, const std::function<void(uint64_t)> &body) {
+    credit(flags);
+    roundRobinTiles(r, fullTiles, tileRows, rest, cores, body);
+    takeBack(flags);
+    line("halt");
+  }
+
+  /// `reps` repeats of 64 lanes converted from `from` (UB address in
+  /// `src`) to `to` (in `dst`), each operand addressed with its own element
+  /// size (a 16-bit side moves 4 blocks a repeat), at most
+  /// `vector.max_repeat` repeats an instruction (`a` and `b` hold the
+  /// addresses of each one).
+  void convert(unsigned dst, isa::DType to, unsigned src, isa::DType from, uint64_t reps,
+               unsigned a, unsigned b) {
+    const unsigned toSize = isa::dtypeBits(to) / 8, fromSize = isa::dtypeBits(from) / 8;
+    const uint64_t maxRep = t_.vectorMaxRepeat;
+    for (uint64_t r0 = 0; r0 < reps; r0 += maxRep) {
+      line("addi x{}, x{}, {}", a, dst, r0 * 64 * toSize);
+      line("addi x{}, x{}, {}", b, src, r0 * 64 * fromSize);
+      line("vcvt.{} x{}, x{}, from={}, rep={}, drs={}, srs={}", isa::dtypeName(to), a, b,
+           isa::dtypeName(from), std::min(maxRep, reps - r0), toSize * 2, fromSize * 2);
+    }
+  }
+
+  /// reg = the other half of a two-half buffer at `base` (`tmp` clobbered).
+  void toggle(unsigned reg, uint64_t base, uint64_t half, unsigned tmp) {
+    line("movi x{}, {}", tmp, base ^ (base + half));
+    line("xor x{0}, x{0}, x{1}", reg, tmp);
   }
 
   /// V: the first `lanes` lanes active (`a`, `b` are clobbered).

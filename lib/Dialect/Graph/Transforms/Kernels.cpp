@@ -114,7 +114,8 @@ public:
       if (!checkType(head.getType(), why, "the cube result"))
         return std::nullopt;
       inputs_.push_back({ElementwiseInput::Kind::Tensor});
-      if (isa::DType t = *storageType(getElementTypeOrSelf(head.getType())); t != out_.kernel.type)
+      if (isa::DType t = *floatTensorType(getElementTypeOrSelf(head.getType()));
+          t != out_.kernel.type)
         inputs_.back().type = t;
       out_.operandOf.push_back(kCubeResult);
       out_.repeatOf.push_back(1);
@@ -215,12 +216,6 @@ private:
     if (elt.isF16())
       return isa::DType::F16;
     return std::nullopt;
-  }
-  /// The type a tensor of `elt` has in GM.
-  static std::optional<isa::DType> storageType(Type elt) {
-    if (elt.isBF16())
-      return isa::DType::BF16;
-    return vectorType(elt);
   }
 
   /// A bf16 value (v, of type t) as the kernel computes it: widened to f32.
