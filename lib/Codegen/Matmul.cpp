@@ -38,15 +38,15 @@ unsigned matmulArgCount(const MatmulKernel &k) {
 }
 
 namespace {
-/// The largest output tile's columns: nt is at most 256.
-constexpr uint64_t kMaxNt = 256;
+/// The largest output tile's side: mt and nt are powers of two up to it.
+constexpr uint64_t kMaxTile = 256;
 } // namespace
 
 uint64_t matmulZeroBytes(const MatmulKernel &k) {
   if (!k.bKxN || k.k % 16 == 0)
     return 0;
   // One block per padding row in each column block of the widest tile.
-  return std::min(kMaxNt, (k.n + 15) / 16 * 16) / 16 * (16 - k.k % 16) * 32;
+  return std::min(kMaxTile, roundUp(k.n, 16)) / 16 * (16 - k.k % 16) * 32;
 }
 
 std::string MatmulPlan::describe() const {
@@ -301,8 +301,8 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
   PlanChoice<MatmulPlan> choice;
   MatmulPlan plan;
   const uint64_t mMax = roundUp(k.m, 16), nMax = roundUp(k.n, 16);
-  for (uint64_t mt = 16; mt <= std::min<uint64_t>(256, mMax); mt *= 2) {
-    for (uint64_t nt = 16; nt <= std::min<uint64_t>(256, nMax); nt *= 2) {
+  for (uint64_t mt = 16; mt <= std::min(kMaxTile, mMax); mt *= 2) {
+    for (uint64_t nt = 16; nt <= std::min(kMaxTile, nMax); nt *= 2) {
       if (mt * nt * 4 > l0c / 2 || (k.bias && roundUp(nt * 4, 64) * 2 > bt))
         continue;
       // A K x N B is read from column j * nt.
