@@ -66,7 +66,59 @@ enum Reg : unsigned {
   kCBytes = 28, ///< its first channel, in bytes
   kFill = 29,   ///< the padding's value: 0, or -inf for max pooling
   kScale = 30,  ///< average pooling: 1 / window
+  kCol = 31,    ///< column tile of the tile
 };
+
+/// Input columns a tile of `cols` output columns reads.
+uint64_t inColsOf(const DepthwiseKernel &k, uint64_t cols) {
+  return (cols - 1) * k.strideW + k.dilW * (k.kw - 1) + 1;
+}
+
+/// One class of column tile: where its image pixels land in the padded UB
+/// row and which pixel slots hold the padding's value.
+struct ColTile {
+  uint64_t cols = 0;       ///< output columns
+  uint64_t slotLeft = 0;   ///< UB pixel slot of the first loaded pixel
+  uint64_t loadPixels = 0; ///< image pixels loaded per band row
+  uint64_t fillRight = 0;  ///< padding slots after them
+  bool refill = false;     ///< padding slots rewritten each tile (column-tiled plans)
+  bool gmAtTile = false;   ///< the first pixel is the tile's (else column 0)
+};
+
+enum class ColClass { Whole, First, Middle, Last };
+
+/// The column tiles of a plan of `cols` output columns (`ok` false when
+/// the split is not one the kernel handles: a middle tile reaching the
+/// padding, a padding wider than a tile step or one instruction's repeats).
+struct ColSplit {
+  uint64_t count = 1;
+  ColTile whole, first, middle, last;
+  bool ok = true;
+};
+
+ColSplit colSplitOf(const DepthwiseKernel &k, uint64_t cols, uint64_t maxRepeat) {
+  ColSplit s;
+  const uint64_t ow = k.outW();
+  s.count = ceilDiv(ow, cols);
+  s.whole = {ow, k.padL, k.w, 0, false, false};
+  if (s.count == 1)
+    return s;
+  const uint64_t in = inColsOf(k, cols), step = cols * k.strideW;
+  const uint64_t lastCols = ow - (s.count - 1) * cols, lastIn = inColsOf(k, lastCols);
+  const uint64_t lastX0 = (s.count - 1) * step - k.padL;
+  // First: padL slots of padding, then image pixels up to its last input
+  // column; middle tiles inside the image; the last from its first column.
+  s.ok = step >= k.padL && in - k.padL <= k.w && lastX0 < k.w && k.padL <= maxRepeat &&
+         (s.count < 3 || (s.count - 2) * step - k.padL + in <= k.w);
+  if (!s.ok)
+    return s;
+  s.first = {cols, k.padL, in - k.padL, 0, true, false};
+  s.middle = {cols, 0, in, 0, true, true};
+  const uint64_t lastLoad = std::min(lastIn, k.w - lastX0);
+  s.last = {lastCols, 0, lastLoad, lastIn - lastLoad, true, true};
+  s.ok = s.last.fillRight <= maxRepeat;
+  return s;
+}
 
 /// Sizes of one plan (bytes).
 struct Layout {
@@ -77,12 +129,15 @@ struct Layout {
 };
 
 /// `ct`: the tile's channels as laid out in UB (whole blocks per pixel).
-Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t ct) {
+Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t cols, uint64_t ct) {
   const uint64_t size = isa::dtypeBits(k.type) / 8, cp = depthwisePaddedChannels(k);
+  // A whole row holds every image pixel between its padding columns; a
+  // column tile only the input columns its windows read.
+  const uint64_t slots = cols == k.outW() ? k.w + k.padL + k.padR : inColsOf(k, cols);
   Layout l;
-  l.rowStride = roundUp((k.w + k.padL + k.padR) * ct * size, kRepeatBytes);
+  l.rowStride = roundUp(slots * ct * size, kRepeatBytes);
   l.bandRows = (rows - 1) * k.strideH + k.dilH * (k.kh - 1) + 1;
-  l.outRowBytes = k.outW() * ct * size;
+  l.outRowBytes = cols * ct * size;
   l.weights = k.op == DepthwiseKernel::Op::Conv ? roundUp(k.kh * k.kw * cp * size, 32) : 0;
   l.bias = k.bias ? roundUp(cp * size, 32) : 0;
   l.set = l.bandRows * l.rowStride + roundUp(rows * l.outRowBytes, 32);
@@ -142,24 +197,36 @@ public:
     label("tile_loop");
     line("bge x{}, x{}, tiles_done", kTile, kTiles);
     const uint64_t bands = ceilDiv(k_.outH(), p_.rows);
-    const uint64_t lastRows = k_.outH() - (bands - 1) * p_.rows;
-    // tile = (image * bands + band) * chunks + chunk.
+    const ColSplit split = colSplitOf(k_, p_.cols, t_.vectorMaxRepeat);
+    // tile = ((image * bands + band) * column tiles + column tile) * chunks
+    // + chunk.
     line("movi x{}, {}", kTmp, k_.c / p_.channels);
     line("divu x{}, x{}, x{}", kBand, kTile, kTmp);
     line("remu x{}, x{}, x{}", kChunk, kTile, kTmp);
     line("movi x{}, {}", kTmp, p_.channels * size_);
     line("mul x{}, x{}, x{}", kCBytes, kChunk, kTmp);
+    if (split.count > 1) {
+      line("movi x{}, {}", kTmp, split.count);
+      line("remu x{}, x{}, x{}", kCol, kBand, kTmp);
+      line("divu x{0}, x{0}, x{1}", kBand, kTmp);
+    }
     line("movi x{}, {}", kTmp, bands);
     line("divu x{}, x{}, x{}", kImg, kBand, kTmp);
     line("remu x{0}, x{0}, x{1}", kBand, kTmp);
-    if (lastRows != p_.rows) {
-      line("movi x{}, {}", kTmp, bands - 1);
-      line("beq x{}, x{}, edge_tile", kBand, kTmp);
-    }
-    tileBody("full", p_.rows);
-    if (lastRows != p_.rows) {
-      label("edge_tile");
-      tileBody("last", lastRows);
+    if (split.count == 1) {
+      rowVariants("whole", split.whole);
+    } else {
+      line("beq x{}, x0, first_cols", kCol);
+      line("movi x{}, {}", kTmp, split.count - 1);
+      line("beq x{}, x{}, last_cols", kCol, kTmp);
+      if (split.count > 2)
+        rowVariants("middle", split.middle);
+      else
+        line("jmp last_cols");
+      label("first_cols");
+      rowVariants("first", split.first);
+      label("last_cols");
+      rowVariants("last", split.last);
     }
     label("tiles_done");
     takeBack(kFreeFlags);
@@ -196,23 +263,68 @@ private:
     }
   }
 
-  void tileBody(const std::string &tag, uint64_t rows) {
+  /// The tile bodies of one column class: full bands, and the last band
+  /// when it has fewer rows.
+  void rowVariants(const std::string &tag, const ColTile &c) {
+    const uint64_t bands = ceilDiv(k_.outH(), p_.rows);
+    const uint64_t lastRows = k_.outH() - (bands - 1) * p_.rows;
+    if (lastRows != p_.rows) {
+      line("movi x{}, {}", kTmp, bands - 1);
+      line("beq x{}, x{}, {}_edge", kBand, kTmp, tag);
+    }
+    tileBody(tag + "_full", p_.rows, c);
+    if (lastRows != p_.rows) {
+      label(tag + "_edge");
+      tileBody(tag + "_edge", lastRows, c);
+    }
+  }
+
+  /// V: the padding slots of a column tile's band rows (`base` + c0 in
+  /// kDst), `slots` pixels from pixel `first`.
+  void fillSlots(const std::string &tag, uint64_t bandRows, uint64_t first, uint64_t slots,
+                 uint64_t ct, uint64_t cBlocks) {
+    const std::string dt = isa::dtypeName(k_.type);
+    for (uint64_t c0 = 0; c0 < ct; c0 += lanes_) {
+      const uint64_t lanes = std::min(lanes_, ct - c0);
+      if (lanes != lanes_)
+        setMask(lanes, kTmp, kTmp2);
+      const std::string loop = fmt::format("{}_fill{}_{}", tag, first, c0);
+      line("addi x{}, x{}, {}", kDst, kSet, (first * ct + c0) * size_);
+      line("movi x{}, {}", kQ, bandRows);
+      label(loop);
+      line("vdup.{} x{}, x{}, rep={}, drs={}", dt, kDst, kFill, slots, cBlocks);
+      line("addi x{0}, x{0}, {1}", kDst, l_.rowStride);
+      line("addi x{0}, x{0}, -1", kQ);
+      line("bne x{}, x0, {}", kQ, loop);
+      if (lanes != lanes_)
+        setMask(lanes_, kTmp, kTmp2);
+    }
+  }
+
+  void tileBody(const std::string &tag, uint64_t rows, const ColTile &c) {
     const uint64_t bandRows = (rows - 1) * k_.strideH + k_.dilH * (k_.kh - 1) + 1;
     // ct: the tile's channels per pixel in UB (padded to whole blocks).
-    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_, ct = ct_;
+    const uint64_t ow = k_.outW(), pixelBytes = k_.c * size_, rowBytes = k_.w * pixelBytes;
+    const uint64_t ct = ct_, cols = c.cols;
     const uint64_t cBlocks = ct * size_ / 32, gapBlocks = padded_ ? 0 : (k_.c - ct) * size_ / 32;
-    comment("tile of {} output rows from {} band rows", rows, bandRows);
+    comment("tile of {} output rows x {} columns from {} band rows", rows, cols, bandRows);
     // The band's first input row: band * rows * strideH - padT.
     line("movi x{}, {}", kTmp, p_.rows * k_.strideH);
     line("mul x{}, x{}, x{}", kRow0, kBand, kTmp);
     line("addi x{0}, x{0}, {1}", kRow0, -int64_t(k_.padT));
+    // The tile's first image pixel in a row, in bytes (kTmp2).
+    if (c.gmAtTile) {
+      line("movi x{}, {}", kTmp, p_.cols * k_.strideW * pixelBytes);
+      line("mul x{}, x{}, x{}", kTmp2, kCol, kTmp);
+      line("addi x{0}, x{0}, {1}", kTmp2, -int64_t(k_.padL * pixelBytes));
+    }
     // MTE2 (V for rows outside the image): the band, row by row. V's
     // zero-fill writes rows it read two tiles ago: a barrier orders them.
     line("barrier v");
     line("waitf v, mte2, 0");
     line("movi x{}, 0", kQ);
     line("add x{}, x{}, x0", kUb, kSet);
-    line("addi x{0}, x{0}, {1}", kUb, k_.padL * ct * size_);
+    line("addi x{0}, x{0}, {1}", kUb, c.slotLeft * ct * size_);
     label(tag + "_band");
     line("add x{}, x{}, x{}", kR, kRow0, kQ);
     line("blt x{}, x0, {}_zero", kR, tag);
@@ -224,15 +336,19 @@ private:
     line("mul x{0}, x{0}, x{1}", kGm, kTmp);
     line("add x{0}, x{0}, x{1}", kGm, kX);
     line("add x{0}, x{0}, x{1}", kGm, kCBytes);
-    // The chunk's channels of each pixel: W bursts, C - ct channels apart
-    // (padded: each pixel's C channels, the rest of its last block zero).
+    if (c.gmAtTile)
+      line("add x{0}, x{0}, x{1}", kGm, kTmp2);
+    // The chunk's channels of each pixel: one burst a pixel, C - ct
+    // channels apart (padded: each pixel's C channels, the rest of its last
+    // block zero).
     if (padded_)
-      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kUb, kGm, k_.w, k_.c * size_);
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kUb, kGm, c.loadPixels, pixelBytes);
     else
-      line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, k_.w, cBlocks, gapBlocks);
+      line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, c.loadPixels, cBlocks,
+           gapBlocks);
     line("jmp {}_next", tag);
     label(tag + "_zero");
-    line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(k_.padL * ct * size_));
+    line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(c.slotLeft * ct * size_));
     for (uint64_t done = 0, reps = l_.rowStride / kRepeatBytes; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
       line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(k_.type), kTmp, kFill, n);
@@ -249,6 +365,14 @@ private:
     // V: the output rows.
     line("waitf mte2, v, 0");
     line("waitf mte3, v, 0");
+    // A column tile's padding slots held another tile's pixels (the
+    // barrier: after the zero-filled rows' vdups).
+    if (c.refill && (c.slotLeft || c.fillRight))
+      line("barrier v");
+    if (c.refill && c.slotLeft)
+      fillSlots(tag, bandRows, 0, c.slotLeft, ct, cBlocks);
+    if (c.refill && c.fillRight)
+      fillSlots(tag, bandRows, c.slotLeft + c.loadPixels, c.fillRight, ct, cBlocks);
     line("barrier v"); // the zero-filled rows
     line("add x{}, x{}, x0", kInRow, kSet);
     line("addi x{}, x{}, {}", kOutRow, kSet, l_.bandRows * l_.rowStride);
@@ -259,8 +383,8 @@ private:
       const uint64_t lanes = std::min(lanes_, ct - c0);
       if (lanes != lanes_)
         setMask(lanes, kTmp, kTmp2);
-      for (uint64_t o0 = 0; o0 < ow; o0 += t_.vectorMaxRepeat) {
-        const uint64_t reps = std::min<uint64_t>(t_.vectorMaxRepeat, ow - o0);
+      for (uint64_t o0 = 0; o0 < cols; o0 += t_.vectorMaxRepeat) {
+        const uint64_t reps = std::min<uint64_t>(t_.vectorMaxRepeat, cols - o0);
         const uint64_t outOff = (o0 * ct + c0) * size_;
         line("addi x{}, x{}, {}", kDst, kOutRow, outOff);
         if (k_.bias) {
@@ -305,25 +429,43 @@ private:
     line("bne x{}, x0, {}_rows", kRowLoop, tag);
     line("setf v, mte2, 0");
     line("setf v, mte3, 0");
-    // MTE3: the output rows, contiguous in Y.
+    // MTE3: the output rows: Y + ((img * OH + band * rows) * OW + first
+    // column) * C * size.
     line("waitf v, mte3, 0");
     line("movi x{}, {}", kTmp, k_.outH());
     line("mul x{}, x{}, x{}", kYTile, kImg, kTmp);
     line("movi x{}, {}", kTmp, p_.rows);
     line("mul x{}, x{}, x{}", kTmp, kBand, kTmp);
     line("add x{0}, x{0}, x{1}", kYTile, kTmp);
-    line("movi x{}, {}", kTmp, ow * k_.c * size_);
+    line("movi x{}, {}", kTmp, ow * pixelBytes);
     line("mul x{0}, x{0}, x{1}", kYTile, kTmp);
     line("add x{0}, x{0}, x{1}", kYTile, kY);
     line("add x{0}, x{0}, x{1}", kYTile, kCBytes);
     line("addi x{}, x{}, {}", kUb, kSet, l_.bandRows * l_.rowStride);
     // The chunk's channels of each output pixel, C - ct channels apart
-    // (padded: exactly C channels of each pixel).
-    if (padded_)
-      line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kYTile, kUb, rows * ow, k_.c * size_);
-    else
-      line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, rows * ow, cBlocks,
-           gapBlocks);
+    // (padded: exactly C channels of each pixel); a whole-width tile's rows
+    // are contiguous in Y, a column tile's one burst set a row.
+    auto store = [&](uint64_t pixels) {
+      if (padded_)
+        line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kYTile, kUb, pixels, pixelBytes);
+      else
+        line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, pixels, cBlocks,
+             gapBlocks);
+    };
+    if (cols == ow) {
+      store(rows * ow);
+    } else {
+      line("movi x{}, {}", kTmp, p_.cols * pixelBytes);
+      line("mul x{}, x{}, x{}", kTmp, kCol, kTmp);
+      line("add x{0}, x{0}, x{1}", kYTile, kTmp);
+      line("movi x{}, {}", kRowLoop, rows);
+      label(tag + "_store");
+      store(cols);
+      line("addi x{0}, x{0}, {1}", kYTile, ow * pixelBytes);
+      line("addi x{0}, x{0}, {1}", kUb, l_.outRowBytes);
+      line("addi x{0}, x{0}, -1", kRowLoop);
+      line("bne x{}, x0, {}_store", kRowLoop, tag);
+    }
     line("setf mte3, v, 0");
     line("xor x{0}, x{0}, x{1}", kSet, kSetFlip);
     line("movi x{}, {}", kTmp, p_.vectorCores);
@@ -370,8 +512,8 @@ std::vector<float> packDepthwiseWeights(const DepthwiseKernel &k, const float *w
 }
 
 std::string DepthwisePlan::describe() const {
-  return fmt::format("{} tiles of {} output rows x {} channels on {} vector cores", tiles, rows,
-                     channels, vectorCores);
+  return fmt::format("{} tiles of {} output rows x {} channels{} on {} vector cores", tiles, rows,
+                     channels, colTiles > 1 ? fmt::format(" x {} columns", cols) : "", vectorCores);
 }
 
 Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::TargetDesc &t,
@@ -405,43 +547,69 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   const uint64_t lanes = kRepeatBytes / size, unit = 32 / size;
   PlanChoice<DepthwisePlan> choice;
   DepthwisePlan plan;
-  // Channel chunks: divisors of C in whole blocks, whose repeat stride
-  // (chunk x stride) fits the instruction field; C padded to whole blocks
-  // in UB when it is not (one chunk, ct the padded count).
+  // Column tiles: whole rows, or ceil(outW / n) output columns when no
+  // whole-row tile fits (the first few splits that do). Splitting rows
+  // that fit is not offered: the per-tile scalar work, padding refills and
+  // per-row stores it adds are not in this model, and on the PP-OCR
+  // detector the splits it preferred simulated slower. Channel chunks: divisors of C in whole
+  // blocks, whose repeat stride (chunk x stride) fits the instruction field; C padded to whole
+  // blocks in UB when it is not (one chunk, ct the padded count).
   const uint64_t cp = depthwisePaddedChannels(k);
-  for (uint64_t ct = cp; ct >= unit; ct -= unit) {
-    if ((cp != k.c && ct != cp) || (cp == k.c && k.c % ct) || (ct * size / 32) * k.strideW > 255 ||
-        (k.c - std::min(k.c, ct)) * size / 32 > 0xFFFF)
+  uint64_t fitAt = 0; ///< the first split count with a plan that fits
+  unsigned triedAfter = 0;
+  for (uint64_t n = 1, prevCols = 0; n <= ow; ++n) {
+    const uint64_t cols = ceilDiv(ow, n);
+    if (cols == prevCols)
       continue;
-    const uint64_t instrPerRow =
-        ceilDiv(ct, lanes) * ceilDiv(ow, t.vectorMaxRepeat) * (1 + k.kh * k.kw + (k.relu ? 1 : 0));
-    for (uint64_t rows = 1; rows <= oh; ++rows) {
-      const Layout l = layoutOf(k, rows, ct);
-      if (l.weights + l.bias + 2 * l.set > ub || rows * ow > 0xFFFF)
-        break;
-      const uint64_t tiles = k.batch * ceilDiv(oh, rows) * (cp / ct);
-      const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
-      const uint64_t perCore = ceilDiv(tiles, cores);
-      // Per tile: its band in, the vector work, its rows out; the three
-      // overlap across tiles, so the slowest sets the pace.
-      const double in = double(l.bandRows * k.w * ct * size), out = double(rows * l.outRowBytes);
-      const double loadCycles =
-          in / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
-      const double storeCycles =
-          out / std::min(double(store.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
-      const double perInstr = std::max<double>(
-          t.vectorMinCycles,
-          double(std::min<uint64_t>(ow, t.vectorMaxRepeat) * kRepeatBytes) / t.vectorBytesPerCycle);
-      const double compute = double(rows * instrPerRow) * perInstr;
-      const double tile = std::max({loadCycles, storeCycles, compute});
-      const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
-                            loadCycles + storeCycles;
-      plan.rows = rows;
-      plan.channels = std::min(ct, k.c);
-      plan.tiles = tiles;
-      plan.vectorCores = vc.launched(cores);
-      plan.blockDim = vc.blockDim(cores);
-      choice.offer(cycles, plan);
+    prevCols = cols;
+    if (fitAt == 1 || (fitAt && ++triedAfter > 3))
+      break;
+    const ColSplit split = colSplitOf(k, cols, t.vectorMaxRepeat);
+    if (!split.ok)
+      continue;
+    for (uint64_t ct = cp; ct >= unit; ct -= unit) {
+      if ((cp != k.c && ct != cp) || (cp == k.c && k.c % ct) ||
+          (ct * size / 32) * k.strideW > 255 || (k.c - std::min(k.c, ct)) * size / 32 > 0xFFFF)
+        continue;
+      const uint64_t chunks = ceilDiv(ct, lanes);
+      const uint64_t instrPerRow =
+          chunks * ceilDiv(cols, t.vectorMaxRepeat) * (1 + k.kh * k.kw + (k.relu ? 1 : 0));
+      for (uint64_t rows = 1; rows <= oh; ++rows) {
+        const Layout l = layoutOf(k, rows, cols, ct);
+        if (l.weights + l.bias + 2 * l.set > ub || (split.count == 1 && rows * ow > 0xFFFF))
+          break;
+        fitAt = fitAt ? fitAt : n;
+        const uint64_t tiles = k.batch * ceilDiv(oh, rows) * split.count * (cp / ct);
+        const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
+        const uint64_t perCore = ceilDiv(tiles, cores);
+        // Per tile: its band in, the vector work, its rows out; the three
+        // overlap across tiles, so the slowest sets the pace.
+        const uint64_t loaded = split.count == 1 ? k.w : inColsOf(k, cols);
+        const double in = double(l.bandRows * loaded * ct * size),
+                     out = double(rows * l.outRowBytes);
+        const double loadCycles =
+            in / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
+        const double storeCycles =
+            out / std::min(double(store.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
+        const double perInstr = std::max<double>(
+            t.vectorMinCycles, double(std::min<uint64_t>(cols, t.vectorMaxRepeat) * kRepeatBytes) /
+                                   t.vectorBytesPerCycle);
+        // Column tiles refill their padding slots: a few short vdups a band row.
+        const double fills =
+            split.count == 1 ? 0.0 : double(l.bandRows * chunks) * double(t.vectorMinCycles);
+        const double compute = double(rows * instrPerRow) * perInstr + fills;
+        const double tile = std::max({loadCycles, storeCycles, compute});
+        const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
+                              loadCycles + storeCycles;
+        plan.rows = rows;
+        plan.cols = cols;
+        plan.colTiles = split.count;
+        plan.channels = std::min(ct, k.c);
+        plan.tiles = tiles;
+        plan.vectorCores = vc.launched(cores);
+        plan.blockDim = vc.blockDim(cores);
+        choice.offer(cycles, plan);
+      }
     }
   }
   return choice.result(
@@ -460,7 +628,8 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k, const tar
   GeneratedDepthwise g;
   g.plan = *plan;
   const Layout layout =
-      layoutOf(k, plan->rows, plan->channels == k.c ? depthwisePaddedChannels(k) : plan->channels);
+      layoutOf(k, plan->rows, plan->cols,
+               plan->channels == k.c ? depthwisePaddedChannels(k) : plan->channels);
   // Weights, bias, then two sets of (input band, output rows).
   const uint64_t setBase = layout.weights + layout.bias;
   g.buffers = {{"weights", target::MemSpace::UB, 0, layout.weights},

@@ -9,12 +9,14 @@
 // one repeat's worth of channels, with the tap's per-channel weights read at
 // repeat stride 0.
 //
-// A tile is `rows` output rows of one image and `channels` of its channels;
-// its input band (with the rows above and below the image zero-filled, and
-// zero columns for the left and right padding) is loaded row by row into
-// one of two UB buffer sets, so loads, arithmetic and stores of consecutive
-// tiles overlap. f32 and f16 (each tap is one fused multiply-add, rounded
-// once to the type).
+// A tile is `rows` output rows of one image, `cols` of its output columns
+// and `channels` of its channels; its input band (with the rows above and
+// below the image zero-filled, and zero columns for the left and right
+// padding) is loaded row by row into one of two UB buffer sets, so loads,
+// arithmetic and stores of consecutive tiles overlap. Column tiles (a row
+// too wide for UB) read their input columns with the window's overlap and
+// refill the padding columns of the first and last column tile each time. f32 and f16 (each tap is
+// one fused multiply-add, rounded once to the type).
 //
 // Local max and average pools of channels-last tensors are the same window
 // walk without weights (`op`): each tap is a vmax or a vadd into the
@@ -69,8 +71,10 @@ struct DepthwisePlan {
   uint32_t blockDim = 0;
   uint32_t vectorCores = 0;
   uint64_t rows = 0;     ///< output rows per tile
+  uint64_t cols = 0;     ///< output columns per tile (outW unless a row does not fit)
+  uint64_t colTiles = 1; ///< ceil(outW / cols)
   uint64_t channels = 0; ///< channels per tile (a divisor of c)
-  uint64_t tiles = 0;    ///< batch x ceil(outH / rows) x c / channels
+  uint64_t tiles = 0;    ///< batch x ceil(outH / rows) x ceil(outW / cols) x c / channels
   double predictedCycles = 0;
   std::string describe() const;
 };

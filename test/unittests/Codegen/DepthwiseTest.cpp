@@ -173,6 +173,26 @@ TEST(GeneratedDepthwise, SplitsChannelsWhenABandDoesNotFit) {
   runCase({2, 96, 9, 7, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, true, true}, &plan);
 }
 
+TEST(GeneratedDepthwise, SplitsColumnsWhenARowDoesNotFit) {
+  // The PP-OCR classifier's f16 5x5 over 104 channels (7 blocks a pixel,
+  // one chunk): five band rows of 100 padded pixels do not fit UB twice.
+  DepthwisePlan plan;
+  runCase({1, 104, 3, 96, 5, 5, 2, 2, 2, 2, 2, 1, 1, 1, true, false, isa::DType::F16}, &plan);
+  EXPECT_GT(plan.colTiles, 1u) << plan.describe();
+  // f32, stride 2 and dilation 2: even one channel block of five band
+  // rows of 2005 pixels does not fit; three column tiles (a middle one), the
+  // last one's window reaching the right padding.
+  sim::KernelStats s = runCase({1, 24, 7, 2000, 3, 3, 1, 1, 2, 3, 1, 2, 2, 2, true, true}, &plan);
+  EXPECT_GT(plan.colTiles, 2u) << plan.describe();
+  test::expectPrediction(plan.predictedCycles, s, plan.describe());
+  // Max pooling pads with -inf: a middle tile's pixels must not survive
+  // in the first tile's padding slots.
+  Case pool{2, 16, 4, 5000, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false, isa::DType::F16};
+  pool.op = DepthwiseKernel::Op::MaxPool;
+  runCase(pool, &plan);
+  EXPECT_GT(plan.colTiles, 2u) << plan.describe();
+}
+
 TEST(GeneratedDepthwise, LastTileOfFewerRows) {
   DepthwisePlan plan;
   runCase({1, 16, 97, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false}, &plan);
