@@ -120,17 +120,24 @@ ColSplit colSplitOf(const DepthwiseKernel &k, uint64_t cols, uint64_t maxRepeat)
   return s;
 }
 
-/// Sizes of one plan (bytes).
+/// Sizes of one plan (bytes). A set is the band and the output rows in
+/// the compute type, then (bf16) the staged band rows and output rows in
+/// the GM type, which vcvt widens and narrows.
 struct Layout {
   uint64_t rowStride = 0; ///< a padded band row, whole repeats
   uint64_t bandRows = 0;  ///< band rows of a full tile
   uint64_t outRowBytes = 0;
   uint64_t weights = 0, bias = 0, set = 0;
+  uint64_t stage = 0;       ///< bf16: offset in the set of the staged band rows
+  uint64_t stageStride = 0; ///< bf16: a staged band row
+  uint64_t stageOut = 0;    ///< bf16: offset in the set of the narrowed output rows
+  uint64_t stageOutRow = 0; ///< bf16: a narrowed output row
 };
 
 /// `ct`: the tile's channels as laid out in UB (whole blocks per pixel).
 Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t cols, uint64_t ct) {
-  const uint64_t size = isa::dtypeBits(k.type) / 8, cp = depthwisePaddedChannels(k);
+  const uint64_t size = isa::dtypeBits(depthwiseComputeType(k)) / 8,
+                 gs = isa::dtypeBits(k.type) / 8, cp = depthwisePaddedChannels(k);
   // A whole row holds every image pixel between its padding columns; a
   // column tile only the input columns its windows read.
   const uint64_t slots = cols == k.outW() ? k.w + k.padL + k.padR : inColsOf(k, cols);
@@ -141,6 +148,13 @@ Layout layoutOf(const DepthwiseKernel &k, uint64_t rows, uint64_t cols, uint64_t
   l.weights = k.op == DepthwiseKernel::Op::Conv ? roundUp(k.kh * k.kw * cp * size, 32) : 0;
   l.bias = k.bias ? roundUp(cp * size, 32) : 0;
   l.set = l.bandRows * l.rowStride + roundUp(rows * l.outRowBytes, 32);
+  if (gs != size) {
+    l.stage = l.set;
+    l.stageStride = roundUp(slots * ct * gs, 32);
+    l.stageOut = l.stage + l.bandRows * l.stageStride;
+    l.stageOutRow = cols * ct * gs;
+    l.set = l.stageOut + roundUp(rows * l.stageOutRow, 32);
+  }
   return l;
 }
 
@@ -148,7 +162,8 @@ class Emitter : VectorWriter {
 public:
   Emitter(const DepthwiseKernel &k, const DepthwisePlan &p, const Layout &l,
           const target::TargetDesc &t)
-      : VectorWriter(t), k_(k), p_(p), l_(l), size_(isa::dtypeBits(k.type) / 8),
+      : VectorWriter(t), k_(k), p_(p), l_(l), ctype_(depthwiseComputeType(k)),
+        size_(isa::dtypeBits(ctype_) / 8), gs_(isa::dtypeBits(k.type) / 8), widen_(gs_ != size_),
         lanes_(kRepeatBytes / size_), cp_(depthwisePaddedChannels(k)), padded_(cp_ != k.c),
         ct_(padded_ ? cp_ : p.channels) {}
 
@@ -156,7 +171,7 @@ public:
     header(k_.name);
     comment("depthwise {}x{} over X[{}x{}x{}x{}] {}, pads {},{},{},{}, strides {}x{}, dilations "
             "{}x{}{}{}: {}",
-            k_.kh, k_.kw, k_.batch, k_.h, k_.w, k_.c, isa::dtypeName(k_.type), k_.padT, k_.padL,
+            k_.kh, k_.kw, k_.batch, k_.h, k_.w, k_.c, isa::dtypeName(ctype_), k_.padT, k_.padL,
             k_.padB, k_.padR, k_.strideH, k_.strideW, k_.dilH, k_.dilW, k_.bias ? ", bias" : "",
             k_.relu ? ", relu" : "", p_.describe());
     unsigned arg = 0;
@@ -203,7 +218,7 @@ public:
     line("movi x{}, {}", kTmp, k_.c / p_.channels);
     line("divu x{}, x{}, x{}", kBand, kTile, kTmp);
     line("remu x{}, x{}, x{}", kChunk, kTile, kTmp);
-    line("movi x{}, {}", kTmp, p_.channels * size_);
+    line("movi x{}, {}", kTmp, p_.channels * gs_);
     line("mul x{}, x{}, x{}", kCBytes, kChunk, kTmp);
     if (split.count > 1) {
       line("movi x{}, {}", kTmp, split.count);
@@ -243,11 +258,11 @@ private:
   uint32_t fillBits() const {
     if (k_.op != DepthwiseKernel::Op::MaxPool)
       return 0;
-    return k_.type == isa::DType::F32 ? 0xFF800000u : 0xFC00u;
+    return ctype_ == isa::DType::F32 ? 0xFF800000u : 0xFC00u;
   }
   uint32_t scaleBits() const {
     const float s = 1.0f / float(k_.kh * k_.kw);
-    return k_.type == isa::DType::F32 ? num::floatBits(s) : num::f32ToF16(s);
+    return ctype_ == isa::DType::F32 ? num::floatBits(s) : num::f32ToF16(s);
   }
 
   /// V: `rows` band rows from UB address `base` (an immediate) to the
@@ -257,10 +272,61 @@ private:
     const uint64_t reps = rows * l_.rowStride / kRepeatBytes;
     for (uint64_t done = 0; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
-      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(k_.type), kUb, kFill, n);
+      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(ctype_), kUb, kFill, n);
       line("addi x{0}, x{0}, {1}", kUb, n * kRepeatBytes);
       done += n;
     }
+  }
+
+  /// reg = the UB address of the tile's chunk in the weights or bias at
+  /// `offset` (kCBytes counts GM bytes; UB holds the compute type).
+  void weightAddr(unsigned reg, uint64_t offset) {
+    if (widen_) {
+      line("add x{}, x{}, x{}", reg, kCBytes, kCBytes);
+      line("addi x{0}, x{0}, {1}", reg, offset);
+    } else {
+      line("addi x{}, x{}, {}", reg, kCBytes, offset);
+    }
+  }
+
+  /// V: `n` contiguous elements from `src` (type `from`) to `dst` (`to`),
+  /// the last repeat masked (kTmp, kTmp2, kGm, kUb clobbered).
+  void convertElements(unsigned dst, isa::DType to, unsigned src, isa::DType from, uint64_t n) {
+    const uint64_t full = n / 64, tail = n % 64;
+    if (full)
+      convert(dst, to, src, from, full, kGm, kUb);
+    if (tail) {
+      line("addi x{0}, x{0}, {1}", dst, full * 64 * (isa::dtypeBits(to) / 8));
+      line("addi x{0}, x{0}, {1}", src, full * 64 * (isa::dtypeBits(from) / 8));
+      setMask(tail, kTmp, kTmp2);
+      convert(dst, to, src, from, 1, kGm, kUb);
+      setMask(lanes_, kTmp, kTmp2);
+    }
+  }
+
+  /// V (bf16): each staged band row inside the image widened into the
+  /// band (rows outside it were filled in the compute type already).
+  void widenBand(const std::string &tag, uint64_t bandRows, const ColTile &c) {
+    const std::string loop = tag + "_widen", skip = tag + "_widen_next";
+    line("barrier v");
+    line("movi x{}, 0", kQ);
+    label(loop);
+    line("add x{}, x{}, x{}", kR, kRow0, kQ);
+    line("blt x{}, x0, {}", kR, skip);
+    line("bge x{}, x{}, {}", kR, kH, skip);
+    line("movi x{}, {}", kTmp, l_.stageStride);
+    line("mul x{}, x{}, x{}", kSrc0, kQ, kTmp);
+    line("add x{0}, x{0}, x{1}", kSrc0, kSet);
+    line("addi x{0}, x{0}, {1}", kSrc0, l_.stage + c.slotLeft * ct_ * gs_);
+    line("movi x{}, {}", kTmp, l_.rowStride);
+    line("mul x{}, x{}, x{}", kDst, kQ, kTmp);
+    line("add x{0}, x{0}, x{1}", kDst, kSet);
+    line("addi x{0}, x{0}, {1}", kDst, c.slotLeft * ct_ * size_);
+    convertElements(kDst, ctype_, kSrc0, k_.type, c.loadPixels * ct_);
+    label(skip);
+    line("addi x{0}, x{0}, 1", kQ);
+    line("movi x{}, {}", kTmp, bandRows);
+    line("blt x{}, x{}, {}", kQ, kTmp, loop);
   }
 
   /// The tile bodies of one column class: full bands, and the last band
@@ -283,7 +349,7 @@ private:
   /// kDst), `slots` pixels from pixel `first`.
   void fillSlots(const std::string &tag, uint64_t bandRows, uint64_t first, uint64_t slots,
                  uint64_t ct, uint64_t cBlocks) {
-    const std::string dt = isa::dtypeName(k_.type);
+    const std::string dt = isa::dtypeName(ctype_);
     for (uint64_t c0 = 0; c0 < ct; c0 += lanes_) {
       const uint64_t lanes = std::min(lanes_, ct - c0);
       if (lanes != lanes_)
@@ -304,9 +370,15 @@ private:
   void tileBody(const std::string &tag, uint64_t rows, const ColTile &c) {
     const uint64_t bandRows = (rows - 1) * k_.strideH + k_.dilH * (k_.kh - 1) + 1;
     // ct: the tile's channels per pixel in UB (padded to whole blocks).
-    const uint64_t ow = k_.outW(), pixelBytes = k_.c * size_, rowBytes = k_.w * pixelBytes;
+    const uint64_t ow = k_.outW(), pixelBytes = k_.c * gs_, rowBytes = k_.w * pixelBytes;
     const uint64_t ct = ct_, cols = c.cols;
-    const uint64_t cBlocks = ct * size_ / 32, gapBlocks = padded_ ? 0 : (k_.c - ct) * size_ / 32;
+    // Repeat strides in the compute type; DMA blocks and gaps in GM's.
+    const uint64_t cBlocks = ct * size_ / 32, dmaBlocks = ct * gs_ / 32,
+                   gapBlocks = padded_ ? 0 : (k_.c - ct) * gs_ / 32;
+    // Where MTE2 puts a band row and MTE3 finds an output row (bf16: the
+    // staged rows).
+    const uint64_t inBase = widen_ ? l_.stage : 0,
+                   inStride = widen_ ? l_.stageStride : l_.rowStride;
     comment("tile of {} output rows x {} columns from {} band rows", rows, cols, bandRows);
     // The band's first input row: band * rows * strideH - padT.
     line("movi x{}, {}", kTmp, p_.rows * k_.strideH);
@@ -323,8 +395,7 @@ private:
     line("barrier v");
     line("waitf v, mte2, 0");
     line("movi x{}, 0", kQ);
-    line("add x{}, x{}, x0", kUb, kSet);
-    line("addi x{0}, x{0}, {1}", kUb, c.slotLeft * ct * size_);
+    line("addi x{}, x{}, {}", kUb, kSet, inBase + c.slotLeft * ct * gs_);
     label(tag + "_band");
     line("add x{}, x{}, x{}", kR, kRow0, kQ);
     line("blt x{}, x0, {}_zero", kR, tag);
@@ -344,19 +415,22 @@ private:
     if (padded_)
       line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kUb, kGm, c.loadPixels, pixelBytes);
     else
-      line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, c.loadPixels, cBlocks,
+      line("dma_gm_ub x{}, x{}, nburst={}, len={}, sgap={}", kUb, kGm, c.loadPixels, dmaBlocks,
            gapBlocks);
     line("jmp {}_next", tag);
     label(tag + "_zero");
-    line("addi x{}, x{}, {}", kTmp, kUb, -int64_t(c.slotLeft * ct * size_));
+    // The band row in the compute type: set + q * rowStride.
+    line("movi x{}, {}", kTmp, l_.rowStride);
+    line("mul x{}, x{}, x{}", kTmp, kQ, kTmp);
+    line("add x{0}, x{0}, x{1}", kTmp, kSet);
     for (uint64_t done = 0, reps = l_.rowStride / kRepeatBytes; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
-      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(k_.type), kTmp, kFill, n);
+      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(ctype_), kTmp, kFill, n);
       line("addi x{0}, x{0}, {1}", kTmp, n * kRepeatBytes);
       done += n;
     }
     label(tag + "_next");
-    line("addi x{0}, x{0}, {1}", kUb, l_.rowStride);
+    line("addi x{0}, x{0}, {1}", kUb, inStride);
     line("addi x{0}, x{0}, 1", kQ);
     line("movi x{}, {}", kTmp, bandRows);
     line("blt x{}, x{}, {}_band", kQ, kTmp, tag);
@@ -365,6 +439,8 @@ private:
     // V: the output rows.
     line("waitf mte2, v, 0");
     line("waitf mte3, v, 0");
+    if (widen_)
+      widenBand(tag, bandRows, c);
     // A column tile's padding slots held another tile's pixels (the
     // barrier: after the zero-filled rows' vdups).
     if (c.refill && (c.slotLeft || c.fillRight))
@@ -378,7 +454,7 @@ private:
     line("addi x{}, x{}, {}", kOutRow, kSet, l_.bandRows * l_.rowStride);
     line("movi x{}, {}", kRowLoop, rows);
     label(tag + "_rows");
-    const std::string dt = isa::dtypeName(k_.type);
+    const std::string dt = isa::dtypeName(ctype_);
     for (uint64_t c0 = 0; c0 < ct; c0 += lanes_) {
       const uint64_t lanes = std::min(lanes_, ct - c0);
       if (lanes != lanes_)
@@ -388,7 +464,7 @@ private:
         const uint64_t outOff = (o0 * ct + c0) * size_;
         line("addi x{}, x{}, {}", kDst, kOutRow, outOff);
         if (k_.bias) {
-          line("addi x{}, x{}, {}", kSrc1, kCBytes, l_.weights + c0 * size_);
+          weightAddr(kSrc1, l_.weights + c0 * size_);
           line("vcopy.{} x{}, x{}, rep={}, drs={}, srs=0", dt, kDst, kSrc1, reps, cBlocks);
         } else {
           line("vdup.{} x{}, x{}, rep={}, drs={}", dt, kDst, kFill, reps, cBlocks);
@@ -406,7 +482,7 @@ private:
                    reps, cBlocks, cBlocks, k_.strideW * cBlocks);
               continue;
             }
-            line("addi x{}, x{}, {}", kSrc1, kCBytes, ((i * k_.kw + j) * cp_ + c0) * size_);
+            weightAddr(kSrc1, ((i * k_.kw + j) * cp_ + c0) * size_);
             line("vmla.{} x{}, x{}, x{}, rep={}, drs={}, s0rs={}, s1rs=0", dt, kDst, kSrc0, kSrc1,
                  reps, cBlocks, k_.strideW * cBlocks);
           }
@@ -427,6 +503,14 @@ private:
     line("addi x{0}, x{0}, {1}", kOutRow, l_.outRowBytes);
     line("addi x{0}, x{0}, -1", kRowLoop);
     line("bne x{}, x0, {}_rows", kRowLoop, tag);
+    if (widen_) {
+      // The rows in the GM type (a last column tile's rows keep the full
+      // tile's stride: its unused columns convert too and are not stored).
+      line("barrier v");
+      line("addi x{}, x{}, {}", kDst, kSet, l_.stageOut);
+      line("addi x{}, x{}, {}", kSrc0, kSet, l_.bandRows * l_.rowStride);
+      convertElements(kDst, k_.type, kSrc0, ctype_, rows * p_.cols * ct);
+    }
     line("setf v, mte2, 0");
     line("setf v, mte3, 0");
     // MTE3: the output rows: Y + ((img * OH + band * rows) * OW + first
@@ -441,7 +525,7 @@ private:
     line("mul x{0}, x{0}, x{1}", kYTile, kTmp);
     line("add x{0}, x{0}, x{1}", kYTile, kY);
     line("add x{0}, x{0}, x{1}", kYTile, kCBytes);
-    line("addi x{}, x{}, {}", kUb, kSet, l_.bandRows * l_.rowStride);
+    line("addi x{}, x{}, {}", kUb, kSet, widen_ ? l_.stageOut : l_.bandRows * l_.rowStride);
     // The chunk's channels of each output pixel, C - ct channels apart
     // (padded: exactly C channels of each pixel); a whole-width tile's rows
     // are contiguous in Y, a column tile's one burst set a row.
@@ -449,7 +533,7 @@ private:
       if (padded_)
         line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kYTile, kUb, pixels, pixelBytes);
       else
-        line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, pixels, cBlocks,
+        line("dma_ub_gm x{}, x{}, nburst={}, len={}, dgap={}", kYTile, kUb, pixels, dmaBlocks,
              gapBlocks);
     };
     if (cols == ow) {
@@ -462,7 +546,7 @@ private:
       label(tag + "_store");
       store(cols);
       line("addi x{0}, x{0}, {1}", kYTile, ow * pixelBytes);
-      line("addi x{0}, x{0}, {1}", kUb, l_.outRowBytes);
+      line("addi x{0}, x{0}, {1}", kUb, widen_ ? l_.stageOutRow : l_.outRowBytes);
       line("addi x{0}, x{0}, -1", kRowLoop);
       line("bne x{}, x0, {}_store", kRowLoop, tag);
     }
@@ -476,7 +560,10 @@ private:
   const DepthwiseKernel &k_;
   const DepthwisePlan &p_;
   const Layout &l_;
-  unsigned size_;
+  isa::DType ctype_; ///< what the vector unit computes in (f32 for bf16)
+  unsigned size_;    ///< its bytes
+  unsigned gs_;      ///< bytes of an element in GM
+  bool widen_;       ///< bf16: staged in UB, widened and narrowed by vcvt
   uint64_t lanes_, cp_;
   bool padded_;
   uint64_t ct_;
@@ -491,6 +578,10 @@ uint64_t DepthwiseKernel::outH() const {
 uint64_t DepthwiseKernel::outW() const {
   const uint64_t span = dilW * (kw - 1) + 1;
   return w + padL + padR < span || !strideW ? 0 : (w + padL + padR - span) / strideW + 1;
+}
+
+isa::DType depthwiseComputeType(const DepthwiseKernel &k) {
+  return k.type == isa::DType::BF16 ? isa::DType::F32 : k.type;
 }
 
 unsigned depthwiseArgCount(const DepthwiseKernel &k) {
@@ -521,9 +612,12 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("depthwise kernel '{}': {}", k.name, why));
   };
-  if (k.type != isa::DType::F32 && k.type != isa::DType::F16)
-    return fail(fmt::format("element type {} (f32 and f16 are generated)", isa::dtypeName(k.type)));
-  const uint64_t size = isa::dtypeBits(k.type) / 8;
+  if (k.type != isa::DType::F32 && k.type != isa::DType::F16 && k.type != isa::DType::BF16)
+    return fail(
+        fmt::format("element type {} (f32, f16 and bf16 are generated)", isa::dtypeName(k.type)));
+  // size: the compute type's bytes; gs: GM's (bf16 computes in f32).
+  const uint64_t size = isa::dtypeBits(depthwiseComputeType(k)) / 8,
+                 gs = isa::dtypeBits(k.type) / 8;
   if (!k.batch || !k.c || !k.h || !k.w || !k.kh || !k.kw || !k.strideH || !k.strideW || !k.dilH ||
       !k.dilW)
     return fail("an empty dimension or a zero stride or dilation");
@@ -544,7 +638,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
   const uint64_t oh = k.outH(), ow = k.outW();
-  const uint64_t lanes = kRepeatBytes / size, unit = 32 / size;
+  const uint64_t lanes = kRepeatBytes / size, unit = 32 / gs;
   PlanChoice<DepthwisePlan> choice;
   DepthwisePlan plan;
   // Column tiles: whole rows, or ceil(outW / n) output columns when no
@@ -569,7 +663,7 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
       continue;
     for (uint64_t ct = cp; ct >= unit; ct -= unit) {
       if ((cp != k.c && ct != cp) || (cp == k.c && k.c % ct) ||
-          (ct * size / 32) * k.strideW > 255 || (k.c - std::min(k.c, ct)) * size / 32 > 0xFFFF)
+          (ct * size / 32) * k.strideW > 255 || (k.c - std::min(k.c, ct)) * gs / 32 > 0xFFFF)
         continue;
       const uint64_t chunks = ceilDiv(ct, lanes);
       const uint64_t instrPerRow =
@@ -585,8 +679,8 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
         // Per tile: its band in, the vector work, its rows out; the three
         // overlap across tiles, so the slowest sets the pace.
         const uint64_t loaded = split.count == 1 ? k.w : inColsOf(k, cols);
-        const double in = double(l.bandRows * loaded * ct * size),
-                     out = double(rows * l.outRowBytes);
+        const double in = double(l.bandRows * loaded * ct * gs),
+                     out = double(rows * cols * ct * gs);
         const double loadCycles =
             in / std::min(double(load.bytesPerCycle), t.hbmBytesPerCycle() / double(cores));
         const double storeCycles =
@@ -597,7 +691,14 @@ Result<DepthwisePlan> planDepthwise(const DepthwiseKernel &k, const target::Targ
         // Column tiles refill their padding slots: a few short vdups a band row.
         const double fills =
             split.count == 1 ? 0.0 : double(l.bandRows * chunks) * double(t.vectorMinCycles);
-        const double compute = double(rows * instrPerRow) * perInstr + fills;
+        // bf16: each band row widened, the output rows narrowed (64 lanes a
+        // vcvt repeat).
+        const double converts =
+            gs == size
+                ? 0.0
+                : double(l.bandRows * ceilDiv(loaded * ct, 64) + ceilDiv(rows * cols * ct, 64)) *
+                      double(kRepeatBytes) / t.vectorBytesPerCycle;
+        const double compute = double(rows * instrPerRow) * perInstr + fills + converts;
         const double tile = std::max({loadCycles, storeCycles, compute});
         const double cycles = double(perCore) * tile + load.latencyCycles + store.latencyCycles +
                               loadCycles + storeCycles;
@@ -638,18 +739,28 @@ Result<GeneratedDepthwise> generateDepthwise(const DepthwiseKernel &k, const tar
     const uint64_t band = layout.bandRows * layout.rowStride;
     g.buffers.push_back(
         {fmt::format("band {}", s), target::MemSpace::UB, setBase + s * layout.set, band});
+    const uint64_t out = layout.stage ? layout.stage : layout.set;
     g.buffers.push_back({fmt::format("output rows {}", s), target::MemSpace::UB,
-                         setBase + s * layout.set + band, layout.set - band});
+                         setBase + s * layout.set + band, out - band});
+    if (layout.stage) {
+      g.buffers.push_back({fmt::format("staged band {}", s), target::MemSpace::UB,
+                           setBase + s * layout.set + layout.stage,
+                           layout.stageOut - layout.stage});
+      g.buffers.push_back({fmt::format("narrowed output rows {}", s), target::MemSpace::UB,
+                           setBase + s * layout.set + layout.stageOut,
+                           layout.set - layout.stageOut});
+    }
   }
   if (std::optional<Error> e = verifyBuffers("depthwise", k.name, g.buffers, t))
     return *e;
-  const uint64_t size = isa::dtypeBits(k.type) / 8;
-  g.argBytes = {k.batch * k.h * k.w * k.c * size};
+  const uint64_t gs = isa::dtypeBits(k.type) / 8,
+                 size = isa::dtypeBits(depthwiseComputeType(k)) / 8;
+  g.argBytes = {k.batch * k.h * k.w * k.c * gs};
   if (k.op == DepthwiseKernel::Op::Conv)
     g.argBytes.push_back(k.kh * k.kw * depthwisePaddedChannels(k) * size);
   if (k.bias)
     g.argBytes.push_back(k.c * size);
-  g.argBytes.push_back(k.batch * k.outH() * k.outW() * k.c * size);
+  g.argBytes.push_back(k.batch * k.outH() * k.outW() * k.c * gs);
   g.assembly = Emitter(k, g.plan, layout, t).run();
   Result<isa::Program> program = assembleKernel("depthwise", k.name, g.assembly);
   if (!program)
@@ -664,13 +775,17 @@ std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector
   // double (a product of two f16 values has 22 significant bits, so the
   // sum is exact while the operands' exponents are within 30 of each
   // other, as in the tests).
+  // round: to the compute type; x arrives, and y leaves, in k.type (bf16
+  // values widen exactly, the result rounds once to bf16).
+  const bool f32 = depthwiseComputeType(k) == isa::DType::F32;
   auto fma = [&](float a, float b, float c) -> float {
-    if (k.type == isa::DType::F32)
+    if (f32)
       return std::fmaf(a, b, c);
     return num::f16ToF32(uint16_t(num::encode(num::kF16, double(a) * double(b) + double(c))));
   };
-  auto round = [&](float v) {
-    return k.type == isa::DType::F32 ? v : num::f16ToF32(num::f32ToF16(v));
+  auto round = [&](float v) { return f32 ? v : num::f16ToF32(num::f32ToF16(v)); };
+  auto storage = [&](float v) {
+    return k.type == isa::DType::BF16 ? num::bf16ToF32(num::f32ToBf16(v)) : v;
   };
   const uint64_t oh = k.outH(), ow = k.outW();
   std::vector<float> y(k.batch * oh * ow * k.c);
@@ -687,7 +802,8 @@ std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector
               const int64_t col = int64_t(q * k.strideW + j * k.dilW) - int64_t(k.padL);
               float xv = fill;
               if (row >= 0 && row < int64_t(k.h) && col >= 0 && col < int64_t(k.w))
-                xv = round(x[((n * k.h + uint64_t(row)) * k.w + uint64_t(col)) * k.c + ch]);
+                xv =
+                    round(storage(x[((n * k.h + uint64_t(row)) * k.w + uint64_t(col)) * k.c + ch]));
               if (max)
                 acc = std::isnan(acc) || std::isnan(xv) ? xv + acc : std::max(acc, xv);
               else if (k.op == DepthwiseKernel::Op::AvgPool)
@@ -698,7 +814,7 @@ std::vector<float> evaluateDepthwise(const DepthwiseKernel &k, const std::vector
           if (k.op == DepthwiseKernel::Op::AvgPool)
             acc = round(acc * round(1.0f / float(k.kh * k.kw)));
           y[((n * oh + r) * ow + q) * k.c + ch] =
-              k.relu && !(acc > 0) && !std::isnan(acc) ? 0.0f : acc;
+              storage(k.relu && !(acc > 0) && !std::isnan(acc) ? 0.0f : acc);
         }
   return y;
 }

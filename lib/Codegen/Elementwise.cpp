@@ -269,7 +269,7 @@ private:
       const ElementwiseInput &in = k_.inputs[i];
       if (in.kind == Kind::Immediate)
         continue;
-      if (in.kind == Kind::Row && (in.rowElements * size_) % 32) {
+      if (in.kind == Kind::Row && ((in.rowElements * size_) % 32 || in.bf16InGm)) {
         partialRow(in, broadcastAddress(l_.broadcastOf[i]), arg++);
         rows = true;
         continue;
@@ -293,7 +293,12 @@ private:
       if (in.kind == Kind::Scalar) {
         // One element: read on the scalar unit, broadcast by vdup.
         line("ldarg x{}, {}", kScratchScalar, arg++);
-        line("ldg.{1} x{0}, x{0}", kScratchScalar, size_ == 2 ? "u16" : "u32");
+        if (in.bf16InGm) { // f32 bits: the bf16 bits shifted up
+          line("ldg.u16 x{0}, x{0}", kScratchScalar);
+          line("shli x{0}, x{0}, 16", kScratchScalar);
+        } else {
+          line("ldg.{1} x{0}, x{0}", kScratchScalar, size_ == 2 ? "u16" : "u32");
+        }
         line("movi x{}, {}", kDst, broadcastAddress(l_.broadcastOf[i]));
         line("vdup.{} x{}, x{}, rep={}", dt_, kDst, kScratchScalar, p_.tileBytes / kRepeatBytes);
         continue;
@@ -344,28 +349,52 @@ private:
     line("waitf mte3, mte2, 1");
   }
 
-  /// A row of partial 32-byte blocks (`arg`) over the broadcast slot at
-  /// `base`: the row comes in behind one period (byte-granular DMA), the
-  /// scalar unit copies it into the period (P bytes, whole blocks, the row
-  /// P / rowBytes times), and one vcopy per period block spreads the
-  /// period over the tile (8 periods a repeat; tiles hold 8 periods).
+  /// A row of partial 32-byte blocks, or a bf16 row of an f32 kernel
+  /// (`arg`), over the broadcast slot at `base`: the row comes in behind
+  /// one period (byte-granular DMA), the scalar unit copies it into the
+  /// period (P bytes, whole blocks, the row P / rowBytes times; bf16
+  /// widened by a shift), and one vcopy per period block spreads the period
+  /// over the tile (8 periods a repeat; tiles hold 8 periods).
   void partialRow(const ElementwiseInput &in, uint64_t base, unsigned arg) {
     const uint64_t rowBytes = in.rowElements * size_, period = rowPeriodBytes(rowBytes);
-    const uint64_t blocks = period / 32;
+    const uint64_t blocks = period / 32, gmSize = in.bf16InGm ? 2 : size_;
     const char *ut = size_ == 2 ? "u16" : "u32";
-    comment("a row of {} bytes repeated every {} bytes", rowBytes, period);
+    comment("a row of {} bytes repeated every {} bytes{}", rowBytes, period,
+            in.bf16InGm ? ", widened from bf16" : "");
     line("ldarg x{}, {}", kScratchScalar, arg);
     line("movi x{}, {}", kDst, base + period);
-    line("dmapad_gm_ub x{}, x{}, lenb={}", kDst, kScratchScalar, rowBytes);
+    line("dmapad_gm_ub x{}, x{}, lenb={}", kDst, kScratchScalar, in.rowElements * gmSize);
     line("barrier all");
     line("movi x{}, {}", kDst, base);
     for (uint64_t e = 0; e < period / size_; ++e) {
-      line("ldu.{} x{}, x{}, {}", ut, kSrc0, kDst, period + (e % in.rowElements) * size_);
+      line("ldu.{} x{}, x{}, {}", in.bf16InGm ? "u16" : ut, kSrc0, kDst,
+           period + (e % in.rowElements) * gmSize);
+      if (in.bf16InGm)
+        line("shli x{0}, x{0}, 16", kSrc0);
       line("stu.{} x{}, x{}, {}", ut, kSrc0, kDst, e * size_);
     }
     // The vector unit reads the period after the scalar stores.
     line("setf s, v, 0");
     line("waitf s, v, 0");
+    if (rowBytes % 32 == 0) {
+      // A whole-block row (bf16 widened): each 256-byte piece of it copied
+      // to every later row of the tile (repeat stride one row).
+      const uint64_t rows = p_.tileBytes / rowBytes;
+      for (uint64_t at = 0; at < rowBytes; at += kRepeatBytes) {
+        const uint64_t lanes = std::min<uint64_t>(64, (rowBytes - at) / 4);
+        if (lanes != 64)
+          setMask(lanes, kSrc0, kSrc1);
+        for (uint64_t r0 = 1; r0 < rows; r0 += t_.vectorMaxRepeat) {
+          line("movi x{}, {}", kDst, base + r0 * rowBytes + at);
+          line("movi x{}, {}", kSrc0, base + at);
+          line("vcopy.u32 x{}, x{}, rep={}, drs={}, srs=0", kDst, kSrc0,
+               std::min<uint64_t>(t_.vectorMaxRepeat, rows - r0), rowBytes / 32);
+        }
+        if (lanes != 64)
+          setMask(128, kSrc0, kSrc1);
+      }
+      return;
+    }
     const uint64_t reps = p_.tileBytes / (8 * period);
     for (uint64_t b = 0; b < blocks; ++b) {
       line("movi x{}, {}", kDst, base + b * 32);
@@ -543,6 +572,11 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     if (k.inputs[i].kind == Kind::Immediate && types[i] == isa::DType::BF16)
       return fail(fmt::format("input {}: a bf16 constant (fold it into f32)", i));
   for (size_t i = 0; i < k.inputs.size(); ++i)
+    if (k.inputs[i].bf16InGm &&
+        (k.type != isa::DType::F32 || k.inputs[i].type ||
+         (k.inputs[i].kind != Kind::Row && k.inputs[i].kind != Kind::Scalar)))
+      return fail(fmt::format("input {}: bf16 in GM is for scalars and rows of f32 kernels", i));
+  for (size_t i = 0; i < k.inputs.size(); ++i)
     if (k.inputs[i].kind != Kind::Tensor && k.inputs[i].kind != Kind::Immediate &&
         types[i] != k.type)
       return fail(fmt::format("broadcast input {} of type {} in a {} kernel", i,
@@ -571,11 +605,16 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     // one vcopy per period block spreads (8 periods a repeat, a repeat
     // stride of at most 255 blocks).
     const uint64_t period = rowPeriodBytes(rowBytes);
+    if (in.bf16InGm && rowBytes % 32 == 0 && rowBytes / 32 > 255)
+      return fail(fmt::format("a bf16 row of {} elements ({} f32 bytes; at most 255 blocks are "
+                              "spread)",
+                              in.rowElements, rowBytes));
     if (rowBytes % 32 && period / 32 > kMaxPeriodBlocks)
       return fail(fmt::format("a row of {} elements ({} bytes) repeats every {} bytes (at most "
                               "{} blocks are spread)",
                               in.rowElements, rowBytes, period, kMaxPeriodBlocks));
-    unit = std::lcm(unit, rowBytes % 32 ? 8 * period : rowBytes);
+    // (A bf16 row is staged behind the first row: tiles of two rows.)
+    unit = std::lcm(unit, rowBytes % 32 ? 8 * period : in.bf16InGm ? 2 * rowBytes : rowBytes);
   }
   if (tensorInputs + k.outputs.size() > kMaxPointers)
     return fail(fmt::format("{} tensors; a kernel takes at most {}",
@@ -666,7 +705,7 @@ Result<GeneratedKernel> generateElementwise(const ElementwiseKernel &k, const ta
   const std::vector<isa::DType> types = elementwiseValueTypes(k);
   for (size_t i = 0; i < k.inputs.size(); ++i) {
     const ElementwiseInput &in = k.inputs[i];
-    const uint64_t size = isa::dtypeBits(types[i]) / 8;
+    const uint64_t size = in.bf16InGm ? 2 : isa::dtypeBits(types[i]) / 8;
     if (in.kind != Kind::Immediate)
       g.argBytes.push_back(in.kind == Kind::Tensor ? k.elements * size
                            : in.kind == Kind::Row  ? in.rowElements * size
@@ -726,7 +765,12 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
         vals[i] = half ? num::f16ToF32(uint16_t(bits)) : num::bitsFloat(bits);
       } else if (input.kind == Kind::Immediate)
         vals[i] = fromDouble(input.imm);
-      else if (input.kind == Kind::Scalar)
+      else if (input.bf16InGm) { // exact: bf16 values are f32 values
+        uint16_t h;
+        const uint64_t at = input.kind == Kind::Row ? e % input.rowElements : 0;
+        std::memcpy(&h, in[arg++].data() + at * 2, 2);
+        vals[i] = num::bf16ToF32(h);
+      } else if (input.kind == Kind::Scalar)
         vals[i] = load(in[arg++].data());
       else if (input.kind == Kind::Row)
         vals[i] = load(in[arg++].data() + (e % input.rowElements) * size);

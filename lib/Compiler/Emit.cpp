@@ -793,7 +793,7 @@ private:
   }
 
   /// A depthwise conv on the vector unit: weights packed [kh*kw][C], the
-  /// bias as C values.
+  /// bias as C values, both of the type it computes in (f32 for bf16).
   LogicalResult emitDepthwise(GroupOp g, const graph::LoweredConv &l, std::vector<Step> &plan) {
     const codegen::DepthwiseKernel &k = *l.depthwise;
     Result<codegen::GeneratedDepthwise> gen = generate<codegen::GeneratedDepthwise>(
@@ -802,10 +802,11 @@ private:
       return g.emitError() << gen.error().str();
     std::vector<float> weights = floatsOf(l.weight);
     std::vector<float> packed = codegen::packDepthwiseWeights(k, weights.data());
+    const isa::DType wtype = codegen::depthwiseComputeType(k);
     std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand))),
-                             appendConstant(typedBytes(packed, k.type))};
+                             appendConstant(typedBytes(packed, wtype))};
     if (k.bias)
-      args.push_back(appendConstant(typedBytes(perChannel(l.bias, k.c), k.type)));
+      args.push_back(appendConstant(typedBytes(perChannel(l.bias, k.c), wtype)));
     return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
                               gen->plan.describe(), gen->plan.predictedCycles, std::move(args),
                               l.tail, l.head, plan);

@@ -15,8 +15,9 @@
 // padding) is loaded row by row into one of two UB buffer sets, so loads,
 // arithmetic and stores of consecutive tiles overlap. Column tiles (a row
 // too wide for UB) read their input columns with the window's overlap and
-// refill the padding columns of the first and last column tile each time. f32 and f16 (each tap is
-// one fused multiply-add, rounded once to the type).
+// refill the padding columns of the first and last column tile each time.
+// f32 and f16 (each tap one fused multiply-add, rounded once to the type),
+// and bf16 computed in f32 (depthwiseComputeType).
 //
 // Local max and average pools of channels-last tensors are the same window
 // walk without weights (`op`): each tap is a vmax or a vadd into the
@@ -54,8 +55,14 @@ struct DepthwiseKernel {
   uint64_t outW() const;
 };
 
+/// What the vector unit computes in: the kernel's type, f32 for bf16 (the
+/// vector unit has no bf16 arithmetic: the band is staged in bf16 and
+/// widened by vcvt, the output narrowed once, rounding to nearest even).
+isa::DType depthwiseComputeType(const DepthwiseKernel &k);
+
 /// Kernel arguments: X, the weights as [kh*kw][cp] (packDepthwiseWeights),
-/// the bias ([c]) if any, Y; pools: X, Y.
+/// the bias ([c]) if any, Y; pools: X, Y. X and Y are of the kernel's type,
+/// the weights and bias of depthwiseComputeType.
 unsigned depthwiseArgCount(const DepthwiseKernel &k);
 
 /// The channels of one pixel in UB: c rounded up to whole 32-byte blocks.

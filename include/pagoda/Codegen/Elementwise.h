@@ -76,6 +76,11 @@ struct ElementwiseInput {
   /// A Tensor's or Immediate's type when not the kernel's (f16 or f32:
   /// chains with casts); Scalar and Row inputs have the kernel's type.
   std::optional<isa::DType> type;
+  /// A Scalar or Row of an f32 kernel stored as bf16 in GM: widened
+  /// exactly (the bits shifted up) as the scalar unit reads it; its value
+  /// is f32. A row's f32 bytes repeat every rowPeriodBytes (at most 31
+  /// blocks, as for rows of partial blocks).
+  bool bf16InGm = false;
 };
 
 /// One operation: values are numbered inputs first, then one per

@@ -56,18 +56,20 @@ sim::KernelStats runCase(const Case &c, DepthwisePlan *planOut = nullptr) {
   for (float &v : bias)
     v = dist(rng);
   std::vector<float> packed = packDepthwiseWeights(k, w.data());
-  auto bytes = [&](const std::vector<float> &v) {
+  auto bytes = [&](const std::vector<float> &v, isa::DType type) {
     std::vector<uint32_t> bits;
     for (float f : v)
-      bits.push_back(test::encodeFloat(c.type, f));
-    return h.upload(test::packBits(c.type, bits));
+      bits.push_back(test::encodeFloat(type, f));
+    return h.upload(test::packBits(type, bits));
   };
+  // Weights and bias come in the type the kernel computes in.
+  const isa::DType wtype = depthwiseComputeType(k);
   const unsigned size = isa::dtypeBits(c.type) / 8;
-  std::vector<uint64_t> args = {bytes(x)};
+  std::vector<uint64_t> args = {bytes(x, c.type)};
   if (c.op == DepthwiseKernel::Op::Conv)
-    args.push_back(bytes(packed));
+    args.push_back(bytes(packed, wtype));
   if (c.bias)
-    args.push_back(bytes(bias));
+    args.push_back(bytes(bias, wtype));
   const uint64_t count = c.batch * k.outH() * k.outW() * c.c;
   uint64_t out = h.alloc(count * size);
   args.push_back(out);
@@ -121,7 +123,11 @@ INSTANTIATE_TEST_SUITE_P(
         // f32 12): pixels padded in UB, byte-granular DMA.
         Case{1, 24, 11, 13, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, true, true, isa::DType::F16},
         Case{2, 40, 6, 9, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true, false, isa::DType::F16},
-        Case{1, 12, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false}),
+        Case{1, 12, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false},
+        // bf16: staged, widened to f32, computed, narrowed once; whole
+        // blocks, and partial blocks (24 channels).
+        Case{1, 64, 9, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true, isa::DType::BF16},
+        Case{2, 24, 11, 13, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, true, false, isa::DType::BF16}),
     [](const ::testing::TestParamInfo<Case> &info) {
       const Case &c = info.param;
       return fmt::format("{}_{}x{}x{}x{}_k{}x{}_s{}_{}", isa::dtypeName(c.type), c.batch, c.h, c.w,
@@ -150,7 +156,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{1, 64, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false, isa::DType::F16, kAvg},
         // Channels of partial blocks: the padding lanes never reach Y.
         Case{1, 24, 8, 10, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, false, false, isa::DType::F16, kMax},
-        Case{1, 10, 6, 6, 2, 2, 0, 0, 0, 0, 2, 2, 1, 1, false, false, isa::DType::F32, kAvg}),
+        Case{1, 10, 6, 6, 2, 2, 0, 0, 0, 0, 2, 2, 1, 1, false, false, isa::DType::F32, kAvg},
+        // bf16 in f32: -inf padding widens from the compute type's fill.
+        Case{1, 40, 8, 10, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, false, false, isa::DType::BF16, kMax},
+        Case{1, 32, 6, 9, 3, 2, 0, 0, 0, 0, 3, 2, 1, 1, false, false, isa::DType::BF16, kAvg}),
     [](const ::testing::TestParamInfo<Case> &info) {
       const Case &c = info.param;
       return fmt::format("{}_{}_{}x{}x{}x{}_k{}x{}_s{}", c.op == kMax ? "max" : "avg",
@@ -191,6 +200,9 @@ TEST(GeneratedDepthwise, SplitsColumnsWhenARowDoesNotFit) {
   pool.op = DepthwiseKernel::Op::MaxPool;
   runCase(pool, &plan);
   EXPECT_GT(plan.colTiles, 2u) << plan.describe();
+  // bf16 (widened rows of partial blocks) in column tiles.
+  runCase({1, 40, 5, 3000, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false, isa::DType::BF16}, &plan);
+  EXPECT_GT(plan.colTiles, 2u) << plan.describe();
 }
 
 TEST(GeneratedDepthwise, LastTileOfFewerRows) {
@@ -202,11 +214,11 @@ TEST(GeneratedDepthwise, LastTileOfFewerRows) {
 
 TEST(GeneratedDepthwise, RefusesWhatItDoesNotCover) {
   SimHarness h("ascend-950pr");
-  DepthwiseKernel bf16 = Case{1, 16, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false}.kernel();
-  bf16.type = isa::DType::BF16;
-  Result<DepthwisePlan> p = planDepthwise(bf16, h.target());
+  DepthwiseKernel s8 = Case{1, 16, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false}.kernel();
+  s8.type = isa::DType::S8;
+  Result<DepthwisePlan> p = planDepthwise(s8, h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "element type bf16");
+  EXPECT_HAS(p.error().str(), "element type s8");
 }
 
 } // namespace

@@ -53,7 +53,7 @@ sim::KernelStats runAndCompare(SimHarness &h, const ElementwiseKernel &k,
     const ElementwiseInput &in = k.inputs[i];
     if (in.kind == Kind::Immediate)
       continue;
-    inputs.push_back(randomTensor(types[i],
+    inputs.push_back(randomTensor(in.bf16InGm ? isa::DType::BF16 : types[i],
                                   in.kind == Kind::Scalar ? 1
                                   : in.kind == Kind::Row  ? in.rowElements
                                                           : k.elements,
@@ -168,6 +168,28 @@ TEST(Elementwise, RowsRepeatAlongTheInnermostElements) {
       k.inputs = {{Kind::Tensor}, {Kind::Row, 0, false, c}};
       k.ops = {{VOp::Mul, 0, 1}};
       k.outputs = {2};
+      runAndCompare(h, k);
+    }
+  // bf16 groups compute in f32: a squeeze-excitation scale and a scalar
+  // computed at run time come in as bf16 and are widened by the scalar
+  // unit (whole f32 rows of 88, 200 and 480 channels, the last longer
+  // than a period the partial rows' spread covers; a partial one of 3).
+  for (uint64_t c : {uint64_t(88), uint64_t(200), uint64_t(480), uint64_t(3)})
+    for (uint64_t positions : {uint64_t(1), uint64_t(300)}) {
+      SCOPED_TRACE(fmt::format("bf16 row x {} x {}", positions, c));
+      ElementwiseKernel k;
+      k.name = "brain";
+      k.type = isa::DType::F32;
+      k.elements = positions * c;
+      ElementwiseInput x{Kind::Tensor}, row{Kind::Row, 0, false, c}, s{Kind::Scalar};
+      x.type = isa::DType::BF16;
+      row.bf16InGm = s.bf16InGm = true;
+      k.inputs = {x, row, s};
+      k.ops = {{VOp::Cast, 0, 0, 0, isa::DType::F32}, // 3
+               {VOp::Mul, 3, 1},                      // 4
+               {VOp::Add, 4, 2},                      // 5
+               {VOp::Cast, 5, 0, 0, isa::DType::BF16}};
+      k.outputs = {6};
       runAndCompare(h, k);
     }
   ElementwiseKernel k;

@@ -139,7 +139,8 @@ public:
                 : n == elements_         ? ElementwiseInput::Kind::Tensor
                                          : ElementwiseInput::Kind::Row;
       // bf16: tensors come in as bf16 and are widened; constant rows and
-      // scalars are passed as f32; computed broadcasts are not covered.
+      // scalars are passed as f32; computed ones are widened as the scalar
+      // unit reads them.
       const bool brain = getElementTypeOrSelf(arg.getType()).isBF16();
       bool widen = false;
       if (brain && in.kind == ElementwiseInput::Kind::Tensor) {
@@ -147,8 +148,7 @@ public:
       } else if (brain && constantOf(arg, group)) {
         widen = true;
       } else if (brain) {
-        why = "a broadcast bf16 input computed at run time (" + typeStr(arg.getType()) + ")";
-        return std::nullopt;
+        in.bf16InGm = true;
       } else if (argType != out_.kernel.type) {
         // Broadcast operands come in the kernel's type.
         if (in.kind != ElementwiseInput::Kind::Tensor) {
@@ -791,10 +791,11 @@ std::optional<codegen::DepthwiseKernel> pagoda::graph::depthwiseKernelShape(Conv
   if (int64_t(conv.getGroup()) != channels || wt.getDimSize(0) != channels || wt.getDimSize(1) != 1)
     return fail("grouped convolutions other than depthwise (one filter per channel) have no "
                 "kernel yet");
-  if (!xt.getElementType().isF32() && !xt.getElementType().isF16())
-    return fail("depthwise kernels are generated for f32 and f16");
+  std::optional<isa::DType> type = floatTensorType(xt.getElementType());
+  if (!type)
+    return fail("depthwise kernels are generated for f32, f16 and bf16");
   codegen::DepthwiseKernel k;
-  k.type = xt.getElementType().isF16() ? isa::DType::F16 : isa::DType::F32;
+  k.type = *type;
   readWindow(conv, k);
   return k;
 }
@@ -945,13 +946,14 @@ std::optional<codegen::DepthwiseKernel> pagoda::graph::lowerPoolGroup(GroupOp gr
                 "layout transposes through pools)");
   if (!arg || !in.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 4)
     return fail("the pool kernels take a static 2-D channels-last group input");
-  if (!in.getElementType().isF32() && !in.getElementType().isF16())
-    return fail("elements other than f32 and f16");
+  std::optional<isa::DType> type = floatTensorType(in.getElementType());
+  if (!type)
+    return fail("elements other than f32, f16 and bf16");
   k.batch = uint64_t(in.getDimSize(0));
   k.h = uint64_t(in.getDimSize(1));
   k.w = uint64_t(in.getDimSize(2));
   k.c = uint64_t(in.getDimSize(3));
-  k.type = in.getElementType().isF32() ? isa::DType::F32 : isa::DType::F16;
+  k.type = *type;
   k.kh = uint64_t(kernel[0]), k.kw = uint64_t(kernel[1]);
   k.strideH = uint64_t(strides[0]), k.strideW = uint64_t(strides[1]);
   k.dilH = uint64_t(dilations[0]), k.dilW = uint64_t(dilations[1]);

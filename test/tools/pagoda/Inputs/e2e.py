@@ -390,6 +390,50 @@ def pools(d):
     write(d, "pools_want", {"y": y.astype(np.float32)})
 
 
+def se(d):
+    """A MobileNetV3 block as the PP-OCR classifier has it: a 3x3 depthwise
+    conv over 24 channels (in 16 bits a block and a half a pixel, padded
+    in UB), a squeeze-excitation scale computed at run time and multiplied
+    per channel, and a 2x2 max pool; in bf16 the depthwise conv and the
+    pool widen to f32 and the scale comes in as a bf16 row the scalar unit
+    widens."""
+    rng = np.random.default_rng(21)
+    x = rng.uniform(-1, 1, [1, 24, 10, 12]).astype(np.float32)
+    wd = (rng.standard_normal((24, 1, 3, 3)) / 3).astype(np.float32)
+    bd = (rng.standard_normal(24) / 10).astype(np.float32)
+    w1 = (rng.standard_normal((8, 24, 1, 1)) / 4).astype(np.float32)
+    b1 = (rng.standard_normal(8) / 10).astype(np.float32)
+    w2 = (rng.standard_normal((24, 8, 1, 1)) / 3).astype(np.float32)
+    b2 = (rng.standard_normal(24) / 10).astype(np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "wd", "bd"], ["d"], name="dw", pads=[1, 1, 1, 1],
+                         group=24),
+        helper.make_node("Relu", ["d"], ["r"], name="dw_relu"),
+        helper.make_node("GlobalAveragePool", ["r"], ["g"], name="squeeze"),
+        helper.make_node("Conv", ["g", "w1", "b1"], ["e1"], name="fc1"),
+        helper.make_node("Relu", ["e1"], ["e2"], name="fc1_relu"),
+        helper.make_node("Conv", ["e2", "w2", "b2"], ["e3"], name="fc2"),
+        helper.make_node("HardSigmoid", ["e3"], ["s"], name="gate", alpha=0.2, beta=0.5),
+        helper.make_node("Mul", ["r", "s"], ["m"], name="excite"),
+        helper.make_node("MaxPool", ["m"], ["y"], name="pool", kernel_shape=[2, 2],
+                         strides=[2, 2]),
+    ]
+    inits = [numpy_helper.from_array(a, n) for a, n in
+             [(wd, "wd"), (bd, "bd"), (w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2")]]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "se", nodes, [t("x", [1, 24, 10, 12])], [t("y", [1, 24, 5, 6])], inits)
+    X, WD, BD, W1, B1, W2, B2 = (v.astype(np.float64) for v in (x, wd, bd, w1, b1, w2, b2))
+    r = np.maximum(np.concatenate([conv2d(X[:, i:i + 1], WD[i:i + 1], BD[i:i + 1], 1, 1)
+                                   for i in range(24)], axis=1), 0)
+    g = r.mean(axis=(2, 3), keepdims=True)
+    e = np.maximum(conv2d(g, W1, B1, 1, 0), 0)
+    s = np.clip(conv2d(e, W2, B2, 1, 0) * 0.2 + 0.5, 0, 1)
+    m = r * s
+    y = m.reshape(1, 24, 5, 2, 6, 2).max(axis=(3, 5))
+    write(d, "se_in", {"x": x})
+    write(d, "se_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
