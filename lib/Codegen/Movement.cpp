@@ -282,6 +282,36 @@ private:
   uint64_t pieces_;
 };
 
+class PadEmitter : MovementWriter {
+public:
+  PadEmitter(const PadKernel &k, const MovementPlan &p, const target::TargetDesc &t)
+      : MovementWriter(t, p, k.outer, p.tileRows * k.padded() * k.elementBytes), k_(k) {}
+
+  std::string run() {
+    header(k_.name);
+    comment("pad [{}][{}] to [{}][{}], {}-byte elements: {}", k_.outer, k_.length, k_.outer,
+            k_.padded(), k_.elementBytes, p_.describe());
+    return oneInput([&](uint64_t n) { tile(n); });
+  }
+
+private:
+  /// The rows in by one padded DMA (each burst's last block zero-filled:
+  /// the padding), out contiguous.
+  void tile(uint64_t n) {
+    const uint64_t row = k_.length * k_.elementBytes, out = k_.padded() * k_.elementBytes;
+    comment("a tile of {} rows", n);
+    line("waitf mte3, mte2, 0");
+    offset(kSrc, kFirstInput, p_.tileRows * row);
+    line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kBuf, kSrc, n, row);
+    loaded();
+    offset(kDst, kY, p_.tileRows * out);
+    line("dma_ub_gm x{}, x{}, len={}", kDst, kBuf, n * out / 32);
+    stored();
+  }
+
+  const PadKernel &k_;
+};
+
 /// Rows per tile: the count whose tiles finish first (two buffers, a
 /// buffer's round trip spread over two tiles), `stores` DMAs per tile.
 Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
@@ -413,6 +443,30 @@ Result<GeneratedMovement> generateSlice(const SliceKernel &k, const target::Targ
       std::max<uint64_t>(1, slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes));
   return generate<SliceEmitter>("slice", k, planSlice(k, t, rank), roundUp(row / pieces, 32),
                                 {k.outer * k.length * k.inner * k.elementBytes, k.outer * row}, t);
+}
+
+uint64_t PadKernel::padded() const {
+  return elementBytes ? roundUp(length * elementBytes, 32) / elementBytes : 0;
+}
+
+Result<MovementPlan> planPad(const PadKernel &k, const target::TargetDesc &t, unsigned rank) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("pad kernel '{}': {}", k.name, why));
+  };
+  if (!k.outer || !k.length || !k.elementBytes)
+    return fail("an empty tensor");
+  if (k.length * k.elementBytes > 0xFFFFFF)
+    return fail(fmt::format("a row of {} bytes", k.length * k.elementBytes));
+  const uint64_t out = k.padded() * k.elementBytes;
+  return planRows(
+      "pad", k.name, k.outer, out, out, [](uint64_t) { return uint64_t(1); }, t, rank);
+}
+
+Result<GeneratedMovement> generatePad(const PadKernel &k, const target::TargetDesc &t,
+                                      unsigned rank) {
+  return generate<PadEmitter>(
+      "pad", k, planPad(k, t, rank), k.padded() * k.elementBytes,
+      {k.outer * k.length * k.elementBytes, k.outer * k.padded() * k.elementBytes}, t);
 }
 
 Result<MovementPlan> planUpsample(const UpsampleKernel &k, const target::TargetDesc &t,

@@ -490,7 +490,8 @@ private:
   /// go to `predicted`, their description to `tiling`.
   FailureOr<std::vector<Ref>> matmulArgs(GroupOp g, const graph::LoweredMatmul &l, Ref a,
                                          std::vector<Step> &plan, double &predicted,
-                                         std::string &tiling) {
+                                         std::string &tiling,
+                                         std::optional<Ref> bInstead = std::nullopt) {
     const codegen::MatmulKernel &k = l.kernel;
     const bool f32 = k.input == isa::DType::F32;
     const uint64_t bElements = (k.bPerBatch ? k.batch : 1) * k.n * k.k;
@@ -506,7 +507,7 @@ private:
       args = {a};
     }
     if (l.bOperand >= 0) {
-      Ref b = ref(g->getOperand(unsigned(l.bOperand)));
+      Ref b = bInstead ? *bInstead : ref(g->getOperand(unsigned(l.bOperand)));
       if (l.bTranspose) {
         Result<codegen::GeneratedTranspose> tg = generate<codegen::GeneratedTranspose>(
             [&](unsigned r) { return codegen::generateTranspose(*l.bTranspose, target_, r); });
@@ -566,8 +567,33 @@ private:
       return notOnNpu(g, why);
     double predicted = 0;
     std::string tiling, code;
+    // A data-movement kernel from `in` to new scratch of `bytes`.
+    auto move = [&](const std::string &name, Result<codegen::GeneratedMovement> gen, Ref in,
+                    uint64_t bytes) -> FailureOr<Ref> {
+      if (!gen) {
+        g.emitError() << gen.error().str();
+        return failure();
+      }
+      Ref out = scratchBytes(bytes);
+      launch(g, addKernel(gen->assembly, gen->program, g), gen->plan.blockDim, {in, out}, plan);
+      predicted += gen->plan.predictedCycles;
+      tiling += (tiling.empty() ? "" : "; ") + name + ": " + gen->plan.describe();
+      code += gen->assembly;
+      return out;
+    };
+    // An operand as the products read it: padded to whole blocks when its
+    // head is not.
+    auto operand = [&](const std::optional<codegen::PadKernel> &pad, int index) -> FailureOr<Ref> {
+      Ref in = ref(g->getOperand(unsigned(index)));
+      if (!pad)
+        return in;
+      return move(pad->name, generate<codegen::GeneratedMovement>([&](unsigned r) {
+                    return codegen::generatePad(*pad, target_, r);
+                  }),
+                  in, pad->outer * pad->padded() * pad->elementBytes);
+    };
     // Q.K^T, then P.V: the cube kernel after its helpers.
-    auto product = [&](const graph::LoweredMatmul &m, Ref a, Ref out,
+    auto product = [&](const graph::LoweredMatmul &m, Ref a, std::optional<Ref> b, Ref out,
                        const char *what) -> FailureOr<uint32_t> {
       Result<codegen::GeneratedMatmul> gen = generate<codegen::GeneratedMatmul>(
           [&](unsigned r) { return codegen::generateMatmul(m.kernel, target_, r); });
@@ -576,7 +602,7 @@ private:
         return failure();
       }
       std::string desc = gen->plan.describe();
-      FailureOr<std::vector<Ref>> args = matmulArgs(g, m, a, plan, predicted, desc);
+      FailureOr<std::vector<Ref>> args = matmulArgs(g, m, a, plan, predicted, desc, b);
       if (failed(args))
         return failure();
       args->push_back(out);
@@ -589,9 +615,17 @@ private:
     };
     const codegen::MatmulKernel &sk = l->scores.kernel;
     const uint64_t scoreBytes = sk.batch * sk.m * sk.n * (isa::dtypeBits(sk.output) / 8);
+    FailureOr<Ref> q = operand(l->padQ, l->scores.aOperand);
+    if (failed(q))
+      return failure();
+    FailureOr<Ref> k = operand(l->padK, l->scores.bOperand);
+    if (failed(k))
+      return failure();
+    FailureOr<Ref> v = operand(l->padV, l->context.bOperand);
+    if (failed(v))
+      return failure();
     Ref scores = scratchBytes(scoreBytes);
-    if (failed(
-            product(l->scores, ref(g->getOperand(unsigned(l->scores.aOperand))), scores, "scores")))
+    if (failed(product(l->scores, *q, *k, scores, "scores")))
       return failure();
     if (l->scale) {
       Result<codegen::GeneratedKernel> eg = generate<codegen::GeneratedKernel>(
@@ -615,10 +649,24 @@ private:
     predicted += rg->plan.predictedCycles;
     tiling += "; softmax: " + rg->plan.describe();
     code += rg->assembly;
-    FailureOr<uint32_t> blockDim =
-        product(l->context, probabilities, refs_.lookup(g->getResult(0)), "context");
+    const codegen::MatmulKernel &ck = l->context.kernel;
+    Ref result = refs_.lookup(g->getResult(0));
+    Ref context =
+        l->unpad ? scratchBytes(ck.batch * ck.m * ck.n * (isa::dtypeBits(ck.output) / 8)) : result;
+    FailureOr<uint32_t> blockDim = product(l->context, probabilities, *v, context, "context");
     if (failed(blockDim))
       return failure();
+    if (l->unpad) { // the padded head's context back to the group's result
+      Result<codegen::GeneratedMovement> ug = generate<codegen::GeneratedMovement>(
+          [&](unsigned r) { return codegen::generateSlice(*l->unpad, target_, r); });
+      if (!ug)
+        return g.emitError() << ug.error().str();
+      launch(g, addKernel(ug->assembly, ug->program, g), ug->plan.blockDim, {context, result},
+             plan);
+      predicted += ug->plan.predictedCycles;
+      tiling += "; " + l->unpad->name + ": " + ug->plan.describe();
+      code += ug->assembly;
+    }
     record(g, l->context.kernel.name, std::move(tiling), predicted, *blockDim, std::move(code));
     return success();
   }

@@ -16,6 +16,11 @@
 //   rows of count x inner elements from `start` on, byte-granular (any
 //   element alignment): tiles of rows in with one padded DMA, out with one.
 //
+// - Pad of rows to whole 32-byte blocks: rows of `length` elements in,
+//   zero-filled to the next block (one padded DMA in, one out); the
+//   16-bit attention heads whose batches are not DMA-aligned (40 x 15 f16)
+//   go to the cube this way, and a slice brings the result back.
+//
 // Concat and upsampling rows, blocks and offsets must be whole 32-byte
 // units.
 //
@@ -55,6 +60,14 @@ struct SliceKernel {
   uint64_t start = 0, count = 0;             ///< along `length`
 };
 
+struct PadKernel {
+  std::string name;
+  unsigned elementBytes = 2;
+  uint64_t outer = 1, length = 0; ///< the input as [outer][length]
+  /// Elements of an output row: length rounded up to whole 32-byte blocks.
+  uint64_t padded() const;
+};
+
 /// What the planners choose: rows of the (input) tensor per tile.
 struct MovementPlan {
   uint32_t blockDim = 0;
@@ -84,6 +97,13 @@ Result<MovementPlan> planSlice(const SliceKernel &kernel, const target::TargetDe
 /// Kernel arguments: X, Y.
 Result<GeneratedMovement> generateSlice(const SliceKernel &kernel, const target::TargetDesc &target,
                                         unsigned rank = 0);
+
+/// Rows are the `outer` rows.
+Result<MovementPlan> planPad(const PadKernel &kernel, const target::TargetDesc &target,
+                             unsigned rank = 0);
+/// Kernel arguments: X, Y.
+Result<GeneratedMovement> generatePad(const PadKernel &kernel, const target::TargetDesc &target,
+                                      unsigned rank = 0);
 
 /// Rows are the outer x H input rows of W blocks.
 Result<MovementPlan> planUpsample(const UpsampleKernel &kernel, const target::TargetDesc &target,

@@ -178,4 +178,36 @@ INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedSliceTest,
                                               c.inner, c.start, c.count, c.size);
                          });
 
+// Rows padded to whole 32-byte blocks: every byte of a row in place, the
+// padding zero even where the output held garbage (the recognizer's f16
+// heads of 15, rows of 3 f32, rows already whole, many tiles).
+TEST(GeneratedPad, PadsEveryRowWithZeros) {
+  SimHarness h("ascend-950pr");
+  for (auto [outer, length, size] :
+       {std::tuple{uint64_t(320), uint64_t(15), 2u}, std::tuple{uint64_t(7), uint64_t(3), 4u},
+        std::tuple{uint64_t(50), uint64_t(16), 2u}, std::tuple{uint64_t(40000), uint64_t(5), 2u}}) {
+    SCOPED_TRACE(fmt::format("{} rows of {} x {} bytes", outer, length, size));
+    PadKernel k{"pad", size, outer, length};
+    Result<GeneratedMovement> g = generatePad(k, h.target());
+    ASSERT_TRUE(g.ok()) << g.error().str();
+    const uint64_t row = length * size, padded = k.padded() * size;
+    EXPECT_EQ(padded % 32, 0u);
+    EXPECT_LT(padded - row, 32u);
+    std::vector<uint8_t> x(outer * row);
+    for (uint64_t i = 0; i < x.size(); ++i)
+      x[i] = uint8_t(i * 7 + i / 251 + 1);
+    uint64_t out = h.upload(std::vector<uint8_t>(outer * padded, 0xAB));
+    sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, {h.upload(x), out}};
+    Result<sim::KernelStats> s = h.sim().run(launch);
+    ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+    std::vector<uint8_t> y = h.download<uint8_t>(out, outer * padded);
+    uint64_t bad = 0;
+    for (uint64_t o = 0; o < outer; ++o)
+      for (uint64_t b = 0; b < padded; ++b)
+        if (y[o * padded + b] != (b < row ? x[o * row + b] : 0) && bad++ < 3)
+          ADD_FAILURE() << "row " << o << " byte " << b << " (" << g->plan.describe() << ")";
+    EXPECT_EQ(bad, 0u);
+  }
+}
+
 } // namespace

@@ -633,6 +633,17 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   return out;
 }
 
+unsigned pagoda::graph::LoweredMatmul::launches() const {
+  const bool f32 = kernel.input == isa::DType::F32;
+  return 1u + (f32 ? 1u : 0u) + (f32 && bOperand >= 0 ? 1u : 0u) + (bTranspose ? 1u : 0u) +
+         (tail ? 1u : 0u);
+}
+
+unsigned pagoda::graph::LoweredAttention::launches() const {
+  return scores.launches() + (scale ? 1u : 0u) + 1u + context.launches() + (padQ ? 1u : 0u) +
+         (padK ? 1u : 0u) + (padV ? 1u : 0u) + (unpad ? 1u : 0u);
+}
+
 std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group,
                                                                    std::string &why) {
   auto fail = [&](const std::string &reason) -> std::optional<LoweredAttention> {
@@ -708,6 +719,26 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
                   {codegen::ElementwiseInput::Kind::Immediate, *value}};
       e.ops = {{op, 0, 1}};
       e.outputs = {2};
+    }
+  }
+  // Heads of partial blocks whose batches are not block multiples: padded.
+  codegen::MatmulKernel &sk = out.scores.kernel, &ck = out.context.kernel;
+  if (*type != isa::DType::F32 && sk.batch > 1) {
+    const uint64_t eb = isa::dtypeBits(*type) / 8, d = sk.k, dv = ck.n;
+    auto partial = [](uint64_t bytes) { return bytes % 32 != 0; };
+    auto pad = [&](const char *what, uint64_t rows, uint64_t length) {
+      return codegen::PadKernel{name + "_pad_" + what, unsigned(eb), sk.batch * rows, length};
+    };
+    if (partial(d * eb) && (partial(sk.m * d * eb) || partial(sk.n * d * eb))) {
+      out.padQ = pad("q", sk.m, d);
+      out.padK = pad("k", sk.n, d);
+      sk.k = out.padQ->padded();
+    }
+    if (partial(dv * eb) && (partial(ck.k * dv * eb) || partial(ck.m * dv * eb))) {
+      out.padV = pad("v", ck.k, dv);
+      ck.n = out.padV->padded();
+      out.unpad =
+          codegen::SliceKernel{name + "_unpad", unsigned(eb), ck.batch * ck.m, ck.n, 1, 0, dv};
     }
   }
   codegen::RowKernel &r = out.softmax;
@@ -1311,6 +1342,13 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (!l)
       return false;
     problem = matmulProblem(l->scores);
+    for (const std::optional<codegen::PadKernel> *pad : {&l->padQ, &l->padK, &l->padV})
+      if (!problem && *pad)
+        if (Result<codegen::MovementPlan> p = codegen::planPad(**pad, target); !p)
+          problem = p.error();
+    if (!problem && l->unpad)
+      if (Result<codegen::MovementPlan> p = codegen::planSlice(*l->unpad, target); !p)
+        problem = p.error();
     if (!problem && l->scale)
       if (Result<codegen::ElementwisePlan> p = codegen::planElementwise(*l->scale, target); !p)
         problem = p.error();
@@ -1389,18 +1427,13 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
 unsigned pagoda::graph::npuLaunches(GroupOp group) {
   std::string why;
   StringRef kind = group.getKind();
-  auto matmul = [](const LoweredMatmul &l) {
-    const bool f32 = l.kernel.input == isa::DType::F32;
-    return 1u + (f32 ? 1u : 0u) + (f32 && l.bOperand >= 0 ? 1u : 0u) + (l.bTranspose ? 1u : 0u) +
-           (l.tail ? 1u : 0u);
-  };
   if (kind == "attention") {
     if (std::optional<LoweredAttention> l = lowerAttentionGroup(group, why))
-      return matmul(l->scores) + (l->scale ? 1u : 0u) + 1u + matmul(l->context);
+      return l->launches();
   } else if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
              kind == "gemm_epilogue") {
     if (std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why))
-      return matmul(*l);
+      return l->launches();
   } else if (kind == "conv" || kind == "conv_epilogue") {
     if (std::optional<LoweredConv> l = lowerConvGroup(group, why))
       return 1u + (!l->depthwise && l->kernel.input == isa::DType::F32 ? 1u : 0u) +

@@ -74,6 +74,8 @@ struct LoweredMatmul {
   /// kernel, which then writes `head` to scratch.
   std::optional<LoweredElementwise> tail;
   mlir::Value head;
+  /// Kernels launched: the cube kernel, f32's splits, B's transpose, the tail.
+  unsigned launches() const;
 };
 
 /// Lowers a `matmul`/`gemm` (`_epilogue`) group; on failure `why` says
@@ -90,6 +92,16 @@ struct LoweredAttention {
   std::optional<codegen::ElementwiseKernel> scale;
   codegen::RowKernel softmax;
   LoweredMatmul context;
+  /// 16-bit heads whose batches are not whole 32-byte blocks (a 40 x 15
+  /// f16 head is 1200 bytes; the cube's batch bases must be DMA-aligned):
+  /// Q and K, and V, are first copied into rows of whole blocks, zero
+  /// padded (exact: the padding adds zero products), the products run on
+  /// the padded head (scores.kernel.k, context.kernel.n), and `unpad`
+  /// slices the context back.
+  std::optional<codegen::PadKernel> padQ, padK, padV;
+  std::optional<codegen::SliceKernel> unpad;
+  /// Kernels launched: products (with their helpers), scale, softmax, pads.
+  unsigned launches() const;
 };
 std::optional<LoweredAttention> lowerAttentionGroup(GroupOp group, std::string &why);
 
