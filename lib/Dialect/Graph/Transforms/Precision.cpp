@@ -56,6 +56,12 @@ bool sensitive(Operation *op) {
              ReduceLogSumExpOp, ExpOp, LogOp, PowOp>(op);
 }
 
+/// Ops whose kernels compute in f32 or wider whatever their storage type
+/// (the row kernels widen 16-bit rows; the host kernels compute in double)
+/// and round once to it: kept in 16-bit storage when only 16-bit ops read
+/// the result, since casting it down after an f32 op would round the same.
+bool computesWide(Operation *op) { return isa<SoftmaxOp, LayerNormOp>(op); }
+
 std::string nodeName(Operation *op) {
   if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
     return loc.getName().str();
@@ -98,6 +104,7 @@ private:
     // Retype everything inside (the entry block's arguments stay: they are
     // the model's interface, cast below).
     SmallVector<Operation *> keptOps;
+    llvm::SmallPtrSet<Operation *, 16> wide; // computesWide ops not pinned by --keep-dtype
     llvm::DenseMap<Operation *, DenseElementsAttr> original; // f32 constants, before rounding
     f.getBody().walk([&](Operation *op) {
       if (op == f.getOperation())
@@ -126,11 +133,13 @@ private:
       for (OpResult r : op->getResults())
         r.setType(narrowed(r.getType(), low));
       std::string name = nodeName(op);
-      bool kept = (mode == "mixed" && sensitive(op)) ||
-                  (!name.empty() &&
-                   llvm::any_of(keep, [&](const llvm::GlobPattern &g) { return g.match(name); }));
+      bool pinned = !name.empty() &&
+                    llvm::any_of(keep, [&](const llvm::GlobPattern &g) { return g.match(name); });
+      bool kept = pinned || (mode == "mixed" && sensitive(op));
       if (kept && op->getDialect() == op->getContext()->getLoadedDialect<GraphDialect>())
         keptOps.push_back(op);
+      if (!pinned && computesWide(op))
+        wide.insert(op);
     });
     // The interface: arguments cast down on entry, results up at returns.
     OpBuilder b(&entry, entry.begin());
@@ -148,6 +157,13 @@ private:
         if (o.get().getType() != want)
           o.set(CastOp::create(rb, ret.getLoc(), want, o.get()));
       }
+    });
+    // A softmax or layer norm whose result only 16-bit ops read (not a
+    // model output) computes in f32 inside its kernel either way.
+    llvm::erase_if(keptOps, [&](Operation *op) {
+      return wide.contains(op) && llvm::none_of(op->getUsers(), [](Operation *user) {
+               return isa<CastOp, func::ReturnOp>(user);
+             });
     });
     // Kept ops compute in f32 between casts; their constants keep their f32
     // values (no cast of a rounded constant).
@@ -169,8 +185,20 @@ private:
         if (!t || t.getElementType() != low)
           continue;
         r.setType(RankedTensorType::get(t.getShape(), ob.getF32Type()));
+        // A model output cast back up reads the f32 result itself.
+        llvm::SmallPtrSet<OpOperand *, 4> f32Uses;
+        for (Operation *user : llvm::make_early_inc_range(r.getUsers()))
+          if (auto up = dyn_cast<CastOp>(user); up && up.getType() == r.getType()) {
+            for (OpOperand &use : up.getResult().getUses())
+              f32Uses.insert(&use);
+            up.getResult().replaceAllUsesWith(r);
+            up.erase();
+          }
+        ob.setInsertionPointAfter(op); // (the erased cast may have been the point)
         auto down = CastOp::create(ob, op->getLoc(), t, r);
-        r.replaceAllUsesExcept(down.getResult(), down);
+        r.replaceUsesWithIf(down.getResult(), [&](OpOperand &use) {
+          return use.getOwner() != down && !f32Uses.contains(&use);
+        });
       }
     }
   }

@@ -13,12 +13,13 @@
 // FP16:      %[[S:.*]] = graph.softmax %[[M]] {axis = 1 : i64} : tensor<2x3xf16>
 // FP16:      %[[Y:.*]] = graph.cast %[[S]] : tensor<2x3xf16> -> tensor<2x3xf32>
 // FP16:      return %[[Y]], %arg1
-// Mixed: the softmax computes in f32 between casts.
+// Mixed: the softmax, a model output, computes in f32 between casts, and
+// the output is its f32 result (not rounded to f16 and back).
+// MIXED-LABEL: func.func @mlp
 // MIXED:      graph.matmul {{.*}} -> tensor<2x3xf16>
 // MIXED-NEXT: %[[UP:.*]] = graph.cast %{{.*}} : tensor<2x3xf16> -> tensor<2x3xf32>
 // MIXED-NEXT: %[[S:.*]] = graph.softmax %[[UP]] {axis = 1 : i64} : tensor<2x3xf32>
-// MIXED-NEXT: %[[DOWN:.*]] = graph.cast %[[S]] : tensor<2x3xf32> -> tensor<2x3xf16>
-// MIXED-NEXT: graph.cast %[[DOWN]] : tensor<2x3xf16> -> tensor<2x3xf32>
+// MIXED:      return %[[S]], %arg1
 // keep-dtype: the matmul of node fc stays f32, the rest is bf16.
 // KEEP:      graph.matmul {{.*}} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
 // KEEP:      graph.softmax {{.*}} : tensor<2x3xbf16>
@@ -46,4 +47,16 @@ func.func @divisions(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, te
   %b = graph.div %x, %half : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   %c = graph.div %x, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %a, %b, %c : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// Mixed: a softmax that only 16-bit ops read (attention's probabilities
+// times V) keeps f16 storage: its kernels compute in f32 (the row kernel)
+// or double (the host) and round once, as the casts would.
+// MIXED-LABEL: func.func @probabilities
+// MIXED:      %[[P:.*]] = graph.softmax %{{.*}} {axis = 1 : i64} : tensor<3x3xf16>
+// MIXED-NEXT: graph.matmul %[[P]], %{{.*}} : (tensor<3x3xf16>, tensor<3x3xf16>) -> tensor<3x3xf16>
+func.func @probabilities(%s: tensor<3x3xf32>, %v: tensor<3x3xf32>) -> tensor<3x3xf32> {
+  %p = graph.softmax %s {axis = 1 : i64} : tensor<3x3xf32>
+  %o = graph.matmul %p, %v : (tensor<3x3xf32>, tensor<3x3xf32>) -> tensor<3x3xf32>
+  return %o : tensor<3x3xf32>
 }
