@@ -86,11 +86,12 @@ std::optional<std::vector<BandClass>> bandClasses(const ConvKernel &k, uint64_t 
 }
 
 enum ConvReg : unsigned {
-  kX = 1,    ///< x1, x2: input band parts at the current channel block
-  kW = 3,    ///< x3, x4: weight parts at the current K column
-  kTm = 27,  ///< M tile within the image
-  kTn = 28,  ///< N tile
-  kImg = 29, ///< image
+  kX = 1,      ///< x1, x2: input band parts at the current channel block
+  kW = 3,      ///< x3, x4: weight parts at the current K column
+  kTm = 27,    ///< M tile within the image
+  kTn = 28,    ///< N tile
+  kImg = 29,   ///< image
+  kGroup = 30, ///< grouped convs: the N tile's group's first channel, in bytes
 };
 
 /// Buffer sizes of the chosen plan (bytes).
@@ -138,7 +139,7 @@ public:
       line("add x{0}, x{0}, x{1}", kBias, kArg + 4);
     }
     const unsigned outSize = elemSize(k_.output);
-    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.c * size_;
+    const uint64_t ow = k_.outW(), rowBytes = k_.w * k_.xChannels() * size_;
     mulImm(kOut, kImg, k_.outH() * ow * k_.m * outSize);
     mulImm(kTmp, kTm, p_.ohc * ow * k_.m * outSize);
     line("add x{0}, x{0}, x{1}", kOut, kTmp);
@@ -148,6 +149,12 @@ public:
     mulImm(kTmp, kImg, k_.h * rowBytes);
     mulImm(kTmp2, kTm, p_.ohc * k_.strideH * rowBytes);
     line("add x{0}, x{0}, x{1}", kTmp, kTmp2);
+    if (k_.groups > 1) { // the N tile's group's channels: + (tn / tiles a group) * c
+      line("movi x{}, {}", kGroup, k_.m / k_.groups / p_.nt);
+      line("divu x{0}, x{1}, x{0}", kGroup, kTn);
+      mulImm(kGroup, kGroup, k_.c * size_);
+      line("add x{0}, x{0}, x{1}", kTmp, kGroup);
+    }
     for (unsigned p = 0; p < parts_; ++p)
       line("add x{}, x{}, x{}", kX + p, kArg + p, kTmp);
     // Dispatch on the band class (ranges of M tiles in order).
@@ -219,7 +226,7 @@ private:
         line("add x{0}, x{0}, x{1}", kTmp, kL1);
         line("addi x{}, x{}, {}", kTmp2, kX + p, c * c0_ * size_);
         line("nd2nz_gm_l1.{} x{}, x{}, rows={}, cols={}, sstride={}, drows={}", dt_, kTmp, kTmp2,
-             positions, channels, k_.c, drows);
+             positions, channels, k_.xChannels(), drows);
       }
       line("movi x{}, {}", kTmp, p * partBytes + l_.fmBytes);
       line("add x{0}, x{0}, x{1}", kTmp, kL1);
@@ -341,8 +348,10 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
   };
   if (std::optional<std::string> problem = cubeProblem(k.input, k.output, k.bias, t))
     return fail(*problem);
-  if (!k.batch || !k.c || !k.h || !k.w || !k.m || !k.kh || !k.kw)
+  if (!k.batch || !k.c || !k.h || !k.w || !k.m || !k.kh || !k.kw || !k.groups)
     return fail("an empty dimension");
+  if (k.m % k.groups)
+    return fail(fmt::format("{} output channels in {} groups", k.m, k.groups));
   if (!k.outH() || !k.outW())
     return fail("the window is larger than the padded input");
   if (k.kh > 255 || k.kw > 255 || k.padL > 255 || k.padR > 255 || k.padT > 255 || k.padB > 255 ||
@@ -362,8 +371,13 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
   const target::PathSpec &load = ct.load, &toA = ct.toA, &toB = ct.toB, &drain = ct.drain;
   // Band starts move in whole input rows: GM sources stay aligned when a
   // row is, or when each image is one band and images are aligned.
-  const bool rowsAligned = (k.w * k.c * size) % t.dmaMinAlignBytes == 0;
-  const bool imagesAligned = k.batch == 1 || (k.h * k.w * k.c * size) % t.dmaMinAlignBytes == 0;
+  const uint64_t xc = k.xChannels(), mg = k.m / k.groups;
+  const bool rowsAligned = (k.w * xc * size) % t.dmaMinAlignBytes == 0;
+  const bool imagesAligned = k.batch == 1 || (k.h * k.w * xc * size) % t.dmaMinAlignBytes == 0;
+  // A group's channels start where its loads can: c x size aligned.
+  if (k.groups > 1 && (k.c * size) % t.dmaMinAlignBytes)
+    return fail(fmt::format("groups of {} input channels ({} bytes) do not start {}-byte aligned",
+                            k.c, k.c * size, t.dmaMinAlignBytes));
 
   std::vector<uint64_t> ohcs;
   for (uint64_t r = 1; r <= std::min<uint64_t>(oh, 64); ++r)
@@ -376,7 +390,7 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
   for (uint64_t ohc : ohcs) {
     const uint64_t tilesM = ceilDiv(oh, ohc);
     if (!rowsAligned && (!imagesAligned || tilesM > 1)) {
-      why = fmt::format("input rows of {} bytes are not {}-byte aligned and {}", k.w * k.c * size,
+      why = fmt::format("input rows of {} bytes are not {}-byte aligned and {}", k.w * xc * size,
                         t.dmaMinAlignBytes,
                         imagesAligned ? "an image does not fit one tile" : "neither are images");
       continue;
@@ -403,7 +417,15 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
     }
     if (mtPad > 0xFFFF || roundUp(rowsIn * k.w, 16) > 0xFFFF)
       continue;
-    for (uint64_t nt = 16; nt <= std::min<uint64_t>(256, roundUp(k.m, 16)); nt *= 2) {
+    // N tiles: powers of two from 16; a group's channels when it has
+    // fewer (an N tile stays inside one group).
+    std::vector<uint64_t> nts;
+    for (uint64_t nt = 16; nt <= std::min<uint64_t>(256, roundUp(k.m, 16)); nt *= 2)
+      if (k.groups == 1 || mg % nt == 0)
+        nts.push_back(nt);
+    if (k.groups > 1 && mg < 16)
+      nts.push_back(mg);
+    for (uint64_t nt : nts) {
       if (mtPad * nt * 4 > l0c / 2 || (k.bias && roundUp(nt * 4, 64) * 2 > bt))
         continue;
       const uint64_t btHalf = k.bias ? roundUp(nt * 4, 64) : 0;
@@ -467,7 +489,7 @@ Result<GeneratedConv> generateConv(const ConvKernel &k, const target::TargetDesc
   if (std::optional<Error> e = verifyBuffers("conv", k.name, g.buffers, t))
     return *e;
   const unsigned size = elemSize(k.input), parts = partsOf(k);
-  g.argBytes.insert(g.argBytes.end(), parts, k.batch * k.h * k.w * k.c * size);
+  g.argBytes.insert(g.argBytes.end(), parts, k.batch * k.h * k.w * k.xChannels() * size);
   g.argBytes.insert(g.argBytes.end(), parts, k.m * k.packedK() * size);
   if (k.bias)
     g.argBytes.push_back(roundUp(k.m, 8) * 4);
@@ -512,8 +534,9 @@ std::vector<float> evaluateConv(const ConvKernel &k, const std::vector<uint32_t>
                 const int64_t row = int64_t(r * k.strideH + i * k.dilH) - int64_t(k.padT);
                 const int64_t cl = int64_t(q * k.strideW + j * k.dilW) - int64_t(k.padL);
                 float xv = 0.0f;
+                const uint64_t xc = k.xChannels(), xch = o / (k.m / k.groups) * k.c + ch;
                 if (ch < k.c && row >= 0 && row < int64_t(k.h) && cl >= 0 && cl < int64_t(k.w))
-                  xv = value((*px)[((img * k.h + uint64_t(row)) * k.w + uint64_t(cl)) * k.c + ch]);
+                  xv = value((*px)[((img * k.h + uint64_t(row)) * k.w + uint64_t(cl)) * xc + xch]);
                 const float wv = value((*pw)[o * kAll + col]);
                 acc = acc + xv * wv;
               }

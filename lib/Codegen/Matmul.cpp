@@ -50,8 +50,40 @@ uint64_t matmulZeroBytes(const MatmulKernel &k) {
 }
 
 std::string MatmulPlan::describe() const {
-  return fmt::format("{} tiles of {}x{} on {} AI cores, K in steps of {}", tiles, mt, nt, blockDim,
-                     kt);
+  return fmt::format("{} tiles of {}x{} on {} AI cores, K in steps of {}{}", tiles, mt, nt,
+                     blockDim, kt,
+                     kSplit > 1 ? fmt::format(", split in {} K ranges of {} summed on the vector "
+                                              "unit",
+                                              kSplit, kc)
+                                : "");
+}
+
+ElementwiseKernel matmulReduction(const MatmulKernel &k, uint64_t ranges) {
+  using Kind = ElementwiseInput::Kind;
+  ElementwiseKernel e;
+  e.name = k.name + "_ksum";
+  e.type = isa::DType::F32;
+  e.elements = k.batch * k.m * k.n;
+  for (uint64_t r = 0; r < ranges; ++r)
+    e.inputs.push_back({Kind::Tensor});
+  if (k.bias)
+    e.inputs.push_back({Kind::Row, 0, false, k.n});
+  const uint32_t nin = uint32_t(e.inputs.size());
+  uint32_t v = 0; // the value so far: the first range's partial
+  auto emit = [&](ElementwiseOp op) {
+    e.ops.push_back(op);
+    v = nin + uint32_t(e.ops.size()) - 1;
+  };
+  for (uint64_t r = 1; r < ranges; ++r)
+    emit({VOp::Add, v, uint32_t(r)});
+  if (k.bias)
+    emit({VOp::Add, v, uint32_t(ranges)});
+  if (k.relu)
+    emit({VOp::Relu, v});
+  if (k.output != isa::DType::F32)
+    emit({VOp::Cast, v, 0, 0, k.output});
+  e.outputs = {v};
+  return e;
 }
 
 void splitHf32(const float *in, size_t n, float *hi, float *lo) {
@@ -108,14 +140,16 @@ public:
     // The tile's pointers: A rows i*mt, B^T rows j*nt (B columns j*nt),
     // bias j*nt, C (i*mt, j*nt), each in its batch.
     const unsigned outSize = isa::dtypeBits(k_.output) / 8;
+    // A K split's "batch" is its K range: A and B move by kc columns.
+    const bool split = p_.kSplit > 1;
     mulImm(kTmp, kRow, s_.mt * k_.k * size_);
-    mulImm(kTmp2, kBatch, k_.m * k_.k * size_);
+    mulImm(kTmp2, kBatch, (split ? p_.kc : k_.m * k_.k) * size_);
     line("add x{0}, x{0}, x{1}", kTmp, kTmp2);
     for (unsigned p = 0; p < parts_; ++p)
       line("add x{}, x{}, x{}", kA + p, kArg + p, kTmp);
     mulImm(kTmp, kCol, s_.nt * (k_.bKxN ? 1 : k_.k) * size_);
-    if (k_.bPerBatch) {
-      mulImm(kTmp2, kBatch, k_.n * k_.k * size_);
+    if (k_.bPerBatch || split) {
+      mulImm(kTmp2, kBatch, (split ? p_.kc * (k_.bKxN ? k_.n : 1) : k_.n * k_.k) * size_);
       line("add x{0}, x{0}, x{1}", kTmp, kTmp2);
     }
     for (unsigned p = 0; p < parts_; ++p)
@@ -130,25 +164,38 @@ public:
     line("add x{0}, x{0}, x{1}", kOut, kTmp);
     mulImm(kTmp, kCol, s_.nt * outSize);
     line("add x{0}, x{0}, x{1}", kOut, kTmp);
-    // Dispatch on where M and N end: full tiles, the last row, the last column.
-    if (mEdge) {
-      line("movi x{}, {}", kTmp, ceilDiv(k_.m, s_.mt) - 1);
-      line("beq x{}, x{}, row_edge", kRow, kTmp);
-    }
-    columnDispatch("full", nEdge, tilesN - 1);
-    tileBody("full_full", s_.mt, s_.nt);
-    if (nEdge) {
-      label("full_col_edge");
-      tileBody("full_edge", s_.mt, nEdge);
-    }
-    if (mEdge) {
-      label("row_edge");
-      columnDispatch("edge", nEdge, tilesN - 1);
-      tileBody("edge_full", mEdge, s_.nt);
-      if (nEdge) {
-        label("edge_col_edge");
-        tileBody("edge_edge", mEdge, nEdge);
+    // Dispatch on where M and N end: full tiles, the last row, the last
+    // column; with a K split, on the last K range first when it is shorter.
+    auto dispatch = [&](const std::string &pre, uint64_t kExtent) {
+      if (mEdge) {
+        line("movi x{}, {}", kTmp, ceilDiv(k_.m, s_.mt) - 1);
+        line("beq x{}, x{}, {}row_edge", kRow, kTmp, pre);
       }
+      columnDispatch(pre + "full", nEdge, tilesN - 1);
+      tileBody(pre + "full_full", s_.mt, s_.nt, kExtent);
+      if (nEdge) {
+        label(pre + "full_col_edge");
+        tileBody(pre + "full_edge", s_.mt, nEdge, kExtent);
+      }
+      if (mEdge) {
+        label(pre + "row_edge");
+        columnDispatch(pre + "edge", nEdge, tilesN - 1);
+        tileBody(pre + "edge_full", mEdge, s_.nt, kExtent);
+        if (nEdge) {
+          label(pre + "edge_col_edge");
+          tileBody(pre + "edge_edge", mEdge, nEdge, kExtent);
+        }
+      }
+    };
+    const uint64_t lastK = split ? k_.k - (p_.kSplit - 1) * p_.kc : k_.k;
+    if (split && lastK != p_.kc) {
+      line("movi x{}, {}", kTmp, p_.kSplit - 1);
+      line("beq x{}, x{}, last_range", kBatch, kTmp);
+      dispatch("", p_.kc);
+      label("last_range");
+      dispatch("last_", lastK);
+    } else {
+      dispatch("", split ? p_.kc : k_.k);
     }
     epilogue();
     return take();
@@ -162,13 +209,14 @@ private:
     line("beq x{}, x{}, {}_col_edge", kCol, kTmp, prefix);
   }
 
-  /// One tile of rows x cols outputs, then back to the loop.
-  void tileBody(const std::string &tag, uint64_t rows, uint64_t cols) {
-    comment("tile of {} x {}", rows, cols);
+  /// One tile of rows x cols outputs over `kExtent` columns of K, then
+  /// back to the loop.
+  void tileBody(const std::string &tag, uint64_t rows, uint64_t cols, uint64_t kExtent) {
+    comment("tile of {} x {}, K {}", rows, cols, kExtent);
     if (k_.bias)
       loadBias(cols, s_.l1Half);
-    const uint64_t steps = ceilDiv(k_.k, s_.kt);
-    const uint64_t kRest = k_.k - (steps - 1) * s_.kt;
+    const uint64_t steps = ceilDiv(kExtent, s_.kt);
+    const uint64_t kRest = kExtent - (steps - 1) * s_.kt;
     // The first step starts the accumulation; the middle ones loop; the
     // last takes the remainder of K.
     step(rows, cols, steps == 1 ? kRest : s_.kt, true);
@@ -324,26 +372,50 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
           kt -= k0;
       if (kt < k0)
         continue;
-      const uint64_t tiles = k.batch * ceilDiv(k.m, mt) * ceilDiv(k.n, nt);
-      const uint64_t cores = std::min<uint64_t>(t.aiCores, tiles);
-      const uint64_t perCore = ceilDiv(tiles, cores), steps = ceilDiv(k.k, kt);
-      double bytes = double(parts) * double(mt + nt) * double(kt) * size;
-      double loadCycles = bytes / std::min(load.bytesPerCycle, t.hbmBytesPerCycle() / cores);
-      double mte1 = parts * (double(mt * kt * size) / toA.bytesPerCycle +
-                             double(nt * kt * size) / toB.bytesPerCycle);
-      double cube = double(mmads) * double(ceilDiv(mt, cs.m)) * double(ceilDiv(kt, cs.k)) *
-                    double(ceilDiv(nt, cs.n));
-      double stepCycles = std::max({loadCycles, mte1, cube});
-      double drainCycles = double(mt * nt * outSize) / drain.bytesPerCycle + drain.latencyCycles;
-      double cycles = double(perCore * steps) * stepCycles +
-                      double(perCore) * std::max(0.0, drainCycles - stepCycles * double(steps)) +
-                      load.latencyCycles + toA.latencyCycles + t.cubeLatencyCycles + drainCycles;
-      plan.blockDim = uint32_t(cores);
-      plan.mt = mt;
-      plan.nt = nt;
-      plan.kt = kt;
-      plan.tiles = tiles;
-      choice.offer(cycles, plan);
+      // K ranges: one, or (one batch whose tiles leave cores idle) up to
+      // 16 ranges of whole K steps whose f32 partials a vector kernel sums.
+      const uint64_t mnTiles = k.batch * ceilDiv(k.m, mt) * ceilDiv(k.n, nt);
+      std::vector<uint64_t> wants = {1};
+      if (k.kSplitAllowed && k.batch == 1 && mnTiles < t.aiCores && (k.m * k.n * 4) % align == 0)
+        for (uint64_t want = 2; want <= 16 && mnTiles * want <= 2 * t.aiCores; want *= 2)
+          wants.push_back(want);
+      for (uint64_t want : wants) {
+        const uint64_t kc = want == 1 ? k.k : roundUp(ceilDiv(k.k, want), kt);
+        const uint64_t ranges = ceilDiv(k.k, kc);
+        if (want > 1 && ranges < 2)
+          continue;
+        double reduction = 0;
+        if (ranges > 1) {
+          Result<ElementwisePlan> rp = planElementwise(matmulReduction(k, ranges), t);
+          if (!rp)
+            continue;
+          reduction = rp->predictedCycles;
+        }
+        const unsigned cOut = ranges > 1 ? 4 : outSize;
+        const uint64_t tiles = mnTiles * ranges;
+        const uint64_t cores = std::min<uint64_t>(t.aiCores, tiles);
+        const uint64_t perCore = ceilDiv(tiles, cores), steps = ceilDiv(kc, kt);
+        double bytes = double(parts) * double(mt + nt) * double(kt) * size;
+        double loadCycles = bytes / std::min(load.bytesPerCycle, t.hbmBytesPerCycle() / cores);
+        double mte1 = parts * (double(mt * kt * size) / toA.bytesPerCycle +
+                               double(nt * kt * size) / toB.bytesPerCycle);
+        double cube = double(mmads) * double(ceilDiv(mt, cs.m)) * double(ceilDiv(kt, cs.k)) *
+                      double(ceilDiv(nt, cs.n));
+        double stepCycles = std::max({loadCycles, mte1, cube});
+        double drainCycles = double(mt * nt * cOut) / drain.bytesPerCycle + drain.latencyCycles;
+        double cycles = double(perCore * steps) * stepCycles +
+                        double(perCore) * std::max(0.0, drainCycles - stepCycles * double(steps)) +
+                        load.latencyCycles + toA.latencyCycles + t.cubeLatencyCycles + drainCycles +
+                        reduction;
+        plan.blockDim = uint32_t(cores);
+        plan.mt = mt;
+        plan.nt = nt;
+        plan.kt = kt;
+        plan.tiles = tiles;
+        plan.kSplit = ranges;
+        plan.kc = kc;
+        choice.offer(cycles, plan);
+      }
     }
   }
   return choice.result(rank, t, fail(fmt::format("no tile fits the buffers of {}", t.name)),
@@ -367,17 +439,25 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
 
   GeneratedMatmul g;
   g.plan = *plan;
+  // A K split's cube kernel writes f32 partials; the reduction does the rest.
+  MatmulKernel pk = k;
+  if (plan->kSplit > 1) {
+    g.reduction = matmulReduction(k, plan->kSplit);
+    pk.bias = pk.relu = false;
+    pk.output = isa::DType::F32;
+    shape.btHalf = 0;
+  }
   g.buffers = cubeBuffers(shape.l1Half, shape.l0Half, shape.l0cHalf, shape.btHalf);
   if (std::optional<Error> e = verifyBuffers("matmul", k.name, g.buffers, t))
     return *e;
   g.argBytes.insert(g.argBytes.end(), parts, k.batch * k.m * k.k * size);
   g.argBytes.insert(g.argBytes.end(), parts, (k.bPerBatch ? k.batch : 1) * k.n * k.k * size);
-  if (k.bias)
+  if (pk.bias)
     g.argBytes.push_back(roundUp(k.n, 8) * 4);
   if (uint64_t zeros = matmulZeroBytes(k))
     g.argBytes.push_back(zeros);
-  g.argBytes.push_back(k.batch * k.m * k.n * (isa::dtypeBits(k.output) / 8));
-  g.assembly = Emitter(k, shape, g.plan).run();
+  g.argBytes.push_back(plan->kSplit * k.batch * k.m * k.n * (isa::dtypeBits(pk.output) / 8));
+  g.assembly = Emitter(pk, shape, g.plan).run();
   Result<isa::Program> program = assembleKernel("matmul", k.name, g.assembly);
   if (!program)
     return program.error();
@@ -388,7 +468,7 @@ Result<GeneratedMatmul> generateMatmul(const MatmulKernel &k, const target::Targ
 std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint32_t> &a,
                                   const std::vector<uint32_t> &bt, const std::vector<uint32_t> &aLo,
                                   const std::vector<uint32_t> &btLo, const std::vector<float> &bias,
-                                  uint64_t kt) {
+                                  uint64_t kt, uint64_t kc) {
   const unsigned bits = isa::dtypeBits(k.input), k0 = 256 / bits;
   // A value as the cube reads it (f32 mode: rounded to 11 significant bits).
   auto value = [&](uint32_t v) { return cubeValue(k.input, v); };
@@ -401,18 +481,29 @@ std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint3
     const uint64_t aOff = b * k.m * k.k, bOff = k.bPerBatch ? b * k.n * k.k : 0;
     for (uint64_t i = 0; i < k.m; ++i)
       for (uint64_t j = 0; j < k.n; ++j) {
-        float acc = k.bias ? bias[j] : 0.0f;
-        for (uint64_t s = 0; s < k.k; s += kt) {
-          const uint64_t end = std::min(k.k, s + kt), padded = s + roundUp(end - s, k0);
-          for (auto [pa, pb] : passes)
-            for (uint64_t kk = s; kk < padded; ++kk) {
-              // Products of cube inputs are exact in f32; each sum rounds.
-              float x = kk < end ? float(value((*pa)[aOff + i * k.k + kk])) : 0.0f;
-              float y = kk < end ? float(value((*pb)[bOff + j * k.k + kk])) : 0.0f;
-              acc = acc + x * y;
-            }
+        // Each K range (all of K without a split) from zero (the bias first
+        // when unsplit, in the reduction after the ranges otherwise).
+        const uint64_t range = kc ? kc : k.k;
+        float total = 0.0f;
+        for (uint64_t r0 = 0; r0 < k.k; r0 += range) {
+          const uint64_t rEnd = std::min(k.k, r0 + range);
+          float acc = !kc && k.bias ? bias[j] : 0.0f;
+          for (uint64_t s = r0; s < rEnd; s += kt) {
+            const uint64_t end = std::min(rEnd, s + kt), padded = s + roundUp(end - s, k0);
+            for (auto [pa, pb] : passes)
+              for (uint64_t kk = s; kk < padded; ++kk) {
+                // Products of cube inputs are exact in f32; each sum rounds.
+                float x = kk < end ? float(value((*pa)[aOff + i * k.k + kk])) : 0.0f;
+                float y = kk < end ? float(value((*pb)[bOff + j * k.k + kk])) : 0.0f;
+                acc = acc + x * y;
+              }
+          }
+          total = r0 == 0 ? acc : total + acc;
         }
-        c[(b * k.m + i) * k.n + j] = k.relu ? (acc > 0 || std::isnan(acc) ? acc : 0.0f) : acc;
+        if (kc && k.bias)
+          total = total + bias[j];
+        c[(b * k.m + i) * k.n + j] =
+            k.relu ? (total > 0 || std::isnan(total) ? total : 0.0f) : total;
       }
   }
   return c;

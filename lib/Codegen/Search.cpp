@@ -40,4 +40,13 @@ Result<double> simulateLaunch(const isa::Program &program, uint32_t blockDim,
   return stats->cycles;
 }
 
+Result<double> followUpCycles(const GeneratedMatmul &g, const target::TargetDesc &target) {
+  if (!g.reduction)
+    return 0.0;
+  Result<GeneratedKernel> r = generateElementwise(*g.reduction, target);
+  if (!r)
+    return r.error();
+  return simulateLaunch(r->program, r->plan.blockDim, r->argBytes, target);
+}
+
 } // namespace pagoda::codegen

@@ -475,12 +475,35 @@ private:
       return g.emitError() << gen.error().str();
     double predicted = gen->plan.predictedCycles;
     std::string tiling = gen->plan.describe();
-    FailureOr<std::vector<Ref>> args =
-        matmulArgs(g, *l, ref(g->getOperand(unsigned(l->aOperand))), plan, predicted, tiling);
+    const bool split = gen->reduction.has_value();
+    FailureOr<std::vector<Ref>> args = matmulArgs(g, *l, ref(g->getOperand(unsigned(l->aOperand))),
+                                                  plan, predicted, tiling, std::nullopt, !split);
     if (failed(args))
       return failure();
-    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim, tiling, predicted,
-                              std::move(*args), l->tail, l->head, plan);
+    if (!split)
+      return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim, tiling,
+                                predicted, std::move(*args), l->tail, l->head, plan);
+    // A K split: the cube kernel's f32 partials into scratch, then the
+    // vector kernel that sums them (bias, ReLU, output type) as the group's
+    // result (its predicted cycles are in the plan's).
+    const codegen::MatmulKernel &k = l->kernel;
+    const uint64_t part = k.batch * k.m * k.n * 4;
+    Ref partials = scratchBytes(gen->plan.kSplit * part);
+    args->push_back(partials);
+    launch(g, addKernel(gen->assembly, gen->program, g), gen->plan.blockDim, std::move(*args),
+           plan);
+    Result<codegen::GeneratedKernel> rg = generate<codegen::GeneratedKernel>(
+        [&](unsigned r) { return codegen::generateElementwise(*gen->reduction, target_, 0, r); });
+    if (!rg)
+      return g.emitError() << rg.error().str();
+    std::vector<Ref> rargs;
+    for (uint64_t r = 0; r < gen->plan.kSplit; ++r)
+      rargs.push_back(Ref{partials.kind, partials.index, partials.offset + r * part});
+    if (k.bias)
+      rargs.push_back(biasRow(l->bias, k.n, l->biasScale));
+    tiling += "; sum: " + rg->plan.describe();
+    return launchWithEpilogue(g, rg->program, rg->assembly, rg->plan.blockDim, tiling, predicted,
+                              std::move(rargs), l->tail, l->head, plan, gen->assembly, k.name);
   }
 
   /// A cube kernel's arguments before its output: A (f32: split by a
@@ -491,7 +514,8 @@ private:
   FailureOr<std::vector<Ref>> matmulArgs(GroupOp g, const graph::LoweredMatmul &l, Ref a,
                                          std::vector<Step> &plan, double &predicted,
                                          std::string &tiling,
-                                         std::optional<Ref> bInstead = std::nullopt) {
+                                         std::optional<Ref> bInstead = std::nullopt,
+                                         bool withBias = true) {
     const codegen::MatmulKernel &k = l.kernel;
     const bool f32 = k.input == isa::DType::F32;
     const uint64_t bElements = (k.bPerBatch ? k.batch : 1) * k.n * k.k;
@@ -551,7 +575,7 @@ private:
         args.push_back(appendConstant(bt));
       }
     }
-    if (k.bias)
+    if (k.bias && withBias)
       args.push_back(biasRow(l.bias, k.n, l.biasScale));
     if (uint64_t zeros = codegen::matmulZeroBytes(k))
       args.push_back(appendConstant(std::vector<uint8_t>(zeros, 0)));
@@ -678,12 +702,13 @@ private:
                                    const std::string &assembly, uint32_t blockDim,
                                    std::string tiling, double predicted, std::vector<Ref> args,
                                    const std::optional<graph::LoweredElementwise> &tail, Value head,
-                                   std::vector<Step> &plan) {
+                                   std::vector<Step> &plan, const std::string &prior = {},
+                                   std::string name = {}) {
     Ref out = tail ? scratch(head.getType()) : refs_.lookup(g->getResult(0));
     args.push_back(out);
     uint32_t index = addKernel(assembly, program, g);
     launch(g, index, blockDim, std::move(args), plan);
-    std::string code = assembly;
+    std::string code = prior + assembly; // (prior: kernels the group launched before)
     if (tail) {
       Result<codegen::GeneratedKernel> tg = generate<codegen::GeneratedKernel>(
           [&](unsigned r) { return codegen::generateElementwise(tail->kernel, target_, 0, r); });
@@ -697,7 +722,8 @@ private:
       predicted += tg->plan.predictedCycles;
       code += tg->assembly;
     }
-    record(g, program.kernel, std::move(tiling), predicted, blockDim, std::move(code));
+    record(g, name.empty() ? program.kernel : std::move(name), std::move(tiling), predicted,
+           blockDim, std::move(code));
     return success();
   }
 
@@ -724,7 +750,7 @@ private:
     double predicted = gen->plan.predictedCycles;
     if (f32) {
       FailureOr<std::pair<Ref, Ref>> parts =
-          splitActivation(g, k.name, k.batch * k.h * k.w * k.c, x, plan, predicted);
+          splitActivation(g, k.name, k.batch * k.h * k.w * k.xChannels(), x, plan, predicted);
       if (failed(parts))
         return failure();
       args = {parts->first, parts->second};

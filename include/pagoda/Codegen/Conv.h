@@ -36,8 +36,12 @@ struct ConvKernel {
   std::string name;
   isa::DType input = isa::DType::F16;      ///< f16, bf16, or f32 (three passes)
   isa::DType output = isa::DType::F32;     ///< f32, f16 or bf16
-  uint64_t batch = 1, c = 0, h = 0, w = 0; ///< X is [batch][h][w][c]
-  uint64_t m = 0, kh = 1, kw = 1;          ///< output channels, window
+  uint64_t batch = 1, c = 0, h = 0, w = 0; ///< X is [batch][h][w][c x groups]
+  uint64_t m = 0, kh = 1, kw = 1;          ///< output channels (all groups), window
+  /// Grouped convolution: c input channels per group, m / groups output
+  /// channels each; group g reads X's channels [g*c, (g+1)*c) and writes
+  /// Y's [g*m/groups, (g+1)*m/groups). Weights are ONNX's [m][c][kh][kw].
+  uint64_t groups = 1;
   uint64_t padT = 0, padB = 0, padL = 0, padR = 0;
   uint64_t strideH = 1, strideW = 1, dilH = 1, dilW = 1;
   bool bias = false; ///< add an f32 per output channel
@@ -49,6 +53,8 @@ struct ConvKernel {
   uint64_t c0() const;
   /// The GEMM's K: ceil(c / C0) channel blocks x kh x kw x C0.
   uint64_t packedK() const;
+  /// Channels of an X pixel: c x groups.
+  uint64_t xChannels() const { return c * groups; }
 };
 
 /// Kernel arguments, in order: X (f32: its high and low parts), the packed
@@ -64,7 +70,7 @@ std::vector<float> packConvWeights(const ConvKernel &k, const float *weights);
 struct ConvPlan {
   uint32_t blockDim = 0;
   uint64_t ohc = 0;     ///< output rows per M tile
-  uint64_t nt = 0;      ///< output channels per N tile
+  uint64_t nt = 0;      ///< output channels per N tile (within one group)
   uint64_t c1s = 0;     ///< channel blocks per L1 step
   uint64_t kext = 0;    ///< img2col columns per L0 step
   uint64_t tiles = 0;   ///< batch x M tiles x N tiles

@@ -21,16 +21,23 @@
 // (f32 fractals cannot be transposed: the compiler transposes such a B
 // first). Its last K step's padding rows are cleared from a zero argument.
 //
+// When M x N is too small to fill the chip (one batch), K may be split
+// (MatmulPlan::kSplit): tiles of each K range write f32 partial products,
+// and a vector kernel (GeneratedMatmul::reduction) sums them, adds the
+// bias, applies ReLU and converts to the output type.
+//
 //===----------------------------------------------------------------------===//
 #ifndef PAGODA_CODEGEN_MATMUL_H
 #define PAGODA_CODEGEN_MATMUL_H
 
 #include "pagoda/Codegen/Buffers.h"
+#include "pagoda/Codegen/Elementwise.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +53,9 @@ struct MatmulKernel {
   uint64_t batch = 1;     ///< independent products (A and C per batch)
   bool bPerBatch = false; ///< one B per batch (else one for all)
   bool bKxN = false;      ///< B is K x N row-major (16-bit inputs), not B^T
+  /// The planner may split K (the caller then runs GeneratedMatmul::
+  /// reduction after the kernel).
+  bool kSplitAllowed = false;
 };
 
 /// Kernel arguments, in order: A (batch x M x K row-major; for f32 its high
@@ -62,7 +72,10 @@ struct MatmulPlan {
   uint32_t blockDim = 0;
   uint64_t mt = 0, nt = 0, kt = 0; ///< tile sizes
   uint64_t tiles = 0;
-  double predictedCycles = 0; ///< launch overhead included
+  /// K ranges of kc columns (a multiple of kt; the last may be shorter)
+  /// computed by separate tiles: 1, or the partial-product plan.
+  uint64_t kSplit = 1, kc = 0;
+  double predictedCycles = 0; ///< launch overhead included (the reduction's too)
   std::string describe() const;
 };
 
@@ -72,7 +85,16 @@ struct GeneratedMatmul {
   std::vector<BufferUse> buffers; ///< on-chip placement, verified
   std::vector<uint64_t> argBytes; ///< GM bytes of each kernel argument, in order
   MatmulPlan plan;
+  /// kSplit > 1: the cube kernel takes no bias and writes kSplit f32
+  /// partial products ([M][N] each, consecutive) as its last argument;
+  /// this vector kernel's arguments are those partials (one argument
+  /// each), the bias row if any, then C.
+  std::optional<ElementwiseKernel> reduction;
 };
+
+/// The vector kernel that sums `ranges` partial products of `k` (in
+/// order, in f32), adds the bias row, applies ReLU and converts to k.output.
+ElementwiseKernel matmulReduction(const MatmulKernel &k, uint64_t ranges);
 
 /// Checks the kernel against `target` (cube mode, paths, sizes) and
 /// chooses its tiles by the cost model, without generating code.
@@ -90,13 +112,15 @@ void splitHf32(const float *in, size_t n, float *hi, float *lo);
 inline constexpr uint32_t kHf32HighMask = 0xFFFFE000u;
 
 /// The kernel's exact result as the ISA defines it (accumulation in k
-/// order per step and pass), for tests. Operands as the kernel takes them
+/// order per step and pass; with kc, each K range of kc columns from zero,
+/// the ranges then summed in order, the bias last, as the reduction does),
+/// for tests. Operands as the kernel takes them
 /// (B as B^T even with bKxN; per batch when bPerBatch): a and bt hold the
 /// element bits (f32: hi parts; aLo/btLo the low parts).
 std::vector<float> evaluateMatmul(const MatmulKernel &k, const std::vector<uint32_t> &a,
                                   const std::vector<uint32_t> &bt, const std::vector<uint32_t> &aLo,
                                   const std::vector<uint32_t> &btLo, const std::vector<float> &bias,
-                                  uint64_t kt);
+                                  uint64_t kt, uint64_t kc = 0);
 
 } // namespace pagoda::codegen
 

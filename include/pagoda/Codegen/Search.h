@@ -11,6 +11,7 @@
 #ifndef PAGODA_CODEGEN_SEARCH_H
 #define PAGODA_CODEGEN_SEARCH_H
 
+#include "pagoda/Codegen/Matmul.h"
 #include "pagoda/ISA/Program.h"
 #include "pagoda/Support/Result.h"
 #include "pagoda/Target/TargetDesc.h"
@@ -37,6 +38,14 @@ Result<double> simulateLaunch(const isa::Program &program, uint32_t blockDim,
                               const std::vector<uint64_t> &argBytes,
                               const target::TargetDesc &target);
 
+/// Cycles on the simulator of the kernels a candidate needs after its own
+/// (a K-split matmul's reduction); none for most generators.
+template <typename Generated>
+Result<double> followUpCycles(const Generated &, const target::TargetDesc &) {
+  return 0.0;
+}
+Result<double> followUpCycles(const GeneratedMatmul &g, const target::TargetDesc &target);
+
 /// The fastest on the simulator of the first `candidates` tilings:
 /// `generate(rank)` builds candidate `rank` (an error past the planner's
 /// last candidate ends the search; one for rank 0 is returned). Generated
@@ -56,6 +65,10 @@ Result<Generated> searchTiling(const std::function<Result<Generated>(unsigned)> 
     Result<double> cycles = simulateLaunch(g->program, g->plan.blockDim, g->argBytes, target);
     if (!cycles)
       return cycles.error();
+    Result<double> after = followUpCycles(*g, target);
+    if (!after)
+      return after.error();
+    *cycles += *after;
     report.simulatedCycles.push_back(*cycles);
     if (*cycles < report.simulatedCycles[report.chosen]) {
       report.chosen = rank;

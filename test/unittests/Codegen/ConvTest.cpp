@@ -28,6 +28,7 @@ struct Case {
   uint64_t padT, padB, padL, padR, sh, sw, dh, dw;
   bool bias, relu;
   const char *target = "ascend-950pr";
+  uint64_t groups = 1; ///< c is per group; X has c x groups channels
 
   ConvKernel kernel() const {
     ConvKernel k = test::withShape(
@@ -38,6 +39,7 @@ struct Case {
     k.m = m;
     k.bias = bias;
     k.relu = relu;
+    k.groups = groups;
     return k;
   }
 };
@@ -58,7 +60,8 @@ sim::KernelStats runCase(const Case &c, ConvPlan *planOut = nullptr) {
     return {};
   std::mt19937 rng(unsigned(c.c * 131 + c.h * 7 + c.m + c.kh));
   std::uniform_real_distribution<float> dist(-2, 2);
-  std::vector<float> xf(c.batch * c.h * c.w * c.c), wf(c.m * c.c * c.kh * c.kw), bias(c.m);
+  std::vector<float> xf(c.batch * c.h * c.w * c.c * c.groups), wf(c.m * c.c * c.kh * c.kw),
+      bias(c.m);
   for (float &v : xf)
     v = dist(rng);
   for (float &v : wf)
@@ -172,6 +175,32 @@ TEST(GeneratedConv, StreamsChannelBlocksThroughL1) {
           &plan);
   EXPECT_GE((2048 / 16 + plan.c1s - 1) / plan.c1s, 3u) << plan.describe();
   EXPECT_LT(plan.kext, plan.c1s * 9 * 16) << plan.describe();
+}
+
+TEST(GeneratedConv, GroupsReadTheirOwnChannels) {
+  // Each N tile stays in one group and reads its group's channels of X
+  // (pixel stride: every group's channels): f16 with two groups of 16, f32
+  // with four groups of 8 (N tiles of a group's 8 channels), bf16 1x1 with
+  // three groups, two images.
+  using DType = isa::DType;
+  ConvPlan plan;
+  Case f16{DType::F16, DType::F16, 1, 16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true};
+  f16.groups = 2;
+  runCase(f16, &plan);
+  Case f32{DType::F32, DType::F32, 1, 8, 9, 10, 32, 3, 3, 1, 1, 1, 1, 2, 2, 1, 1, true, false};
+  f32.groups = 4;
+  runCase(f32, &plan);
+  EXPECT_EQ(plan.nt, 8u) << plan.describe();
+  Case bf16{DType::BF16, DType::F32, 2, 16, 6, 6, 48, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, false, false};
+  bf16.groups = 3;
+  runCase(bf16, &plan);
+  // A group of 4 f16 channels (8 bytes) does not start 32-byte aligned.
+  SimHarness h("ascend-950pr");
+  Case narrow = f16;
+  narrow.c = 4;
+  Result<ConvPlan> p = planConv(narrow.kernel(), h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "groups of 4 input channels");
 }
 
 TEST(GeneratedConv, RefusesWhatItCannotTile) {

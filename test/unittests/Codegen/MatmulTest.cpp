@@ -29,6 +29,7 @@ struct Case {
   const char *target = "ascend-950pr";
   uint64_t batch = 1;
   bool bPerBatch = false, bKxN = false;
+  bool kSplit = false; ///< the planner may split K (the reduction runs after)
 };
 
 std::vector<uint8_t> pack(isa::DType t, const std::vector<uint32_t> &v) {
@@ -36,10 +37,14 @@ std::vector<uint8_t> pack(isa::DType t, const std::vector<uint32_t> &v) {
 }
 uint32_t encode(isa::DType t, float f) { return test::encodeFloat(t, f); }
 
-sim::KernelStats runCase(const Case &c, MatmulPlan *planOut = nullptr) {
+/// The cube kernel's statistics; with a K split, `reductionCycles` gets the
+/// reduction kernel's cycles.
+sim::KernelStats runCase(const Case &c, MatmulPlan *planOut = nullptr,
+                         double *reductionCyclesOut = nullptr) {
+  double reductionCycles = 0;
   SimHarness h(c.target);
-  MatmulKernel k{"mm",   c.input, c.output, c.m,         c.k,   c.n,
-                 c.bias, c.relu,  c.batch,  c.bPerBatch, c.bKxN};
+  MatmulKernel k{"mm",   c.input, c.output, c.m,         c.k,    c.n,
+                 c.bias, c.relu,  c.batch,  c.bPerBatch, c.bKxN, c.kSplit};
   const uint64_t bCount = c.bPerBatch ? c.batch : 1;
   Result<GeneratedMatmul> g = generateMatmul(k, h.target());
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
@@ -84,24 +89,48 @@ sim::KernelStats runCase(const Case &c, MatmulPlan *planOut = nullptr) {
             b[(q * c.k + kk) * c.n + j] = bt[(q * c.n + j) * c.k + kk];
     args = {h.upload(pack(c.input, a)), h.upload(pack(c.input, b))};
   }
+  uint64_t biasArg = 0;
   if (c.bias) {
     std::vector<float> padded(bias);
     padded.resize((c.n + 7) / 8 * 8, 0.0f);
-    args.push_back(h.upload(padded));
+    biasArg = h.upload(padded);
+    if (!g->reduction) // a K split adds the bias in its reduction
+      args.push_back(biasArg);
   }
   if (uint64_t zeros = matmulZeroBytes(k))
     args.push_back(h.upload(std::vector<uint8_t>(zeros, 0)));
   const unsigned outSize = isa::dtypeBits(c.output) / 8;
   const uint64_t outElems = c.batch * c.m * c.n;
   uint64_t out = h.alloc(outElems * outSize);
-  args.push_back(out);
-  EXPECT_EQ(args.size(), matmulArgCount(k));
+  // A K split writes f32 partials, which its reduction kernel sums into C.
+  const uint64_t partials = g->reduction ? h.alloc(g->plan.kSplit * outElems * 4) : 0;
+  args.push_back(g->reduction ? partials : out);
+  EXPECT_EQ(args.size(), matmulArgCount(k) - (g->reduction && c.bias ? 1 : 0));
   sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, args};
   Result<sim::KernelStats> s = h.sim().run(launch);
   EXPECT_TRUE(s.ok()) << (s ? "" : s.error().str() + "\n" + g->assembly);
   if (!s)
     return {};
-  std::vector<float> want = evaluateMatmul(k, a, bt, aLo, btLo, bias, g->plan.kt);
+  if (g->reduction) {
+    Result<GeneratedKernel> r = generateElementwise(*g->reduction, h.target());
+    EXPECT_TRUE(r.ok()) << (r ? "" : r.error().str());
+    if (!r)
+      return {};
+    std::vector<uint64_t> rargs;
+    for (uint64_t i = 0; i < g->plan.kSplit; ++i)
+      rargs.push_back(partials + i * outElems * 4);
+    if (c.bias)
+      rargs.push_back(biasArg);
+    rargs.push_back(out);
+    Result<sim::KernelStats> rs =
+        h.sim().run(sim::KernelLaunch{r->program.kernel, {r->program}, r->plan.blockDim, rargs});
+    EXPECT_TRUE(rs.ok()) << (rs ? "" : rs.error().str() + "\n" + r->assembly);
+    if (!rs)
+      return {};
+    reductionCycles = rs->cycles;
+  }
+  std::vector<float> want =
+      evaluateMatmul(k, a, bt, aLo, btLo, bias, g->plan.kt, g->reduction ? g->plan.kc : 0);
   std::vector<uint8_t> got = h.download<uint8_t>(out, outElems * outSize);
   uint64_t bad = 0;
   for (uint64_t i = 0; i < outElems; ++i) {
@@ -114,6 +143,8 @@ sim::KernelStats runCase(const Case &c, MatmulPlan *planOut = nullptr) {
   EXPECT_EQ(bad, 0u);
   if (planOut)
     *planOut = g->plan;
+  if (reductionCyclesOut)
+    *reductionCyclesOut = reductionCycles;
   return *s;
 }
 
@@ -157,6 +188,47 @@ TEST(GeneratedMatmul, SpreadsTilesAndPredictsTheSimulator) {
       runCase({isa::DType::F16, isa::DType::F32, 1024, 1024, 1024, false, false}, &plan);
   EXPECT_GE(plan.blockDim, 16u) << plan.describe();
   test::expectPrediction(plan.predictedCycles, s, plan.describe());
+}
+
+// A product whose M x N fills few cores and whose K is long enough to pay
+// for a second launch (a batch-1 head over 40000 features) splits K over
+// the cores; the f32 partials are summed in order, then bias, ReLU and the
+// output type, bit for bit the reference's.
+TEST(GeneratedMatmul, SplitsKWhenMNLeavesCoresIdle) {
+  using isa::DType;
+  MatmulPlan plan;
+  Case head{DType::F16, DType::F16, 16, 200000, 64, true, true};
+  head.kSplit = true;
+  double reduction = 0;
+  sim::KernelStats s = runCase(head, &plan, &reduction);
+  EXPECT_GT(plan.kSplit, 1u) << plan.describe();
+  sim::KernelStats both = s; // the prediction covers both launches
+  both.cycles += reduction;
+  test::expectPrediction(plan.predictedCycles, both, plan.describe());
+  EXPECT_GT(reduction, 0.0);
+  EXPECT_LT(plan.kc, 200000u) << plan.describe();
+  // f32 (three passes), a K of odd length (a short last range), no bias.
+  Case f32{DType::F32, DType::F32, 8, 100001, 24, false, false};
+  f32.kSplit = true;
+  runCase(f32, &plan);
+  EXPECT_GT(plan.kSplit, 1u) << plan.describe();
+  EXPECT_NE(100001 % plan.kc, 0u) << plan.describe();
+  // B as K x N (a run-time B in 16 bits) with a ragged last K step, the
+  // bias row of partial blocks (20 f32).
+  Case kxn{DType::BF16, DType::F32, 16, 200040, 20, true, false};
+  kxn.kSplit = kxn.bKxN = true;
+  runCase(kxn, &plan);
+  EXPECT_GT(plan.kSplit, 1u) << plan.describe();
+  // Without the permission (attention's batched products) K stays whole.
+  Case whole = head;
+  whole.kSplit = false;
+  sim::KernelStats one = runCase(whole, &plan);
+  EXPECT_EQ(plan.kSplit, 1u) << plan.describe();
+  // The split's cube kernel alone is the faster part: the reduction's
+  // launch is what the model weighs against it.
+  std::printf("K split: %.0f cycles (cube %.0f, sum %.0f); unsplit %.0f cycles\n", both.cycles,
+              s.cycles, reduction, one.cycles);
+  EXPECT_LT(both.cycles, one.cycles);
 }
 
 TEST(GeneratedMatmul, RefusesWhatTheTargetLacks) {

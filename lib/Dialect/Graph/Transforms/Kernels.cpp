@@ -629,6 +629,7 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   k.relu = e->relu;
   out.tail = std::move(e->tail);
   out.head = e->head;
+  k.kSplitAllowed = true; // emitMatmulGroup launches the partials' sum
   nameMatmul(out, kernelName(group));
   return out;
 }
@@ -753,6 +754,15 @@ std::optional<LoweredAttention> pagoda::graph::lowerAttentionGroup(GroupOp group
 
 namespace {
 
+/// One filter per channel (group = channels, one input channel a filter):
+/// the vector unit's kernel; other groups go to the cube.
+bool isDepthwise(ConvOp conv) {
+  auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
+  auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
+  return conv.getGroup() != 1 && wt.getRank() >= 2 && wt.getDimSize(1) == 1 &&
+         int64_t(conv.getGroup()) == xt.getDimSize(conv.getChannelDim());
+}
+
 /// The conv's sizes and window as a kernel description spells them (1-D:
 /// H = 1 with a one-row window), read channels-last whatever its layout.
 template <typename Kernel> void readWindow(ConvOp conv, Kernel &k) {
@@ -792,8 +802,8 @@ std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, s
   };
   if (xt.getRank() != 3 && xt.getRank() != 4)
     return fail("only 1-D and 2-D convolutions have a cube kernel so far");
-  if (conv.getGroup() != 1)
-    return fail("grouped and depthwise convolutions have no cube kernel yet");
+  if (isDepthwise(conv))
+    return fail("depthwise convolutions run on the vector unit");
   if (!xt.hasStaticShape() || !wt.hasStaticShape())
     return fail("dynamic shapes");
   std::optional<isa::DType> type = floatTensorType(xt.getElementType());
@@ -803,6 +813,9 @@ std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, s
   k.input = k.output = *type;
   k.m = uint64_t(wt.getDimSize(0));
   readWindow(conv, k);
+  // Groups: c counts one group's input channels (the weight's dimension 1).
+  k.groups = uint64_t(conv.getGroup());
+  k.c /= k.groups;
   return k;
 }
 
@@ -820,8 +833,9 @@ std::optional<codegen::DepthwiseKernel> pagoda::graph::depthwiseKernelShape(Conv
     return fail("dynamic shapes");
   const int64_t channels = xt.getDimSize(conv.getChannelDim());
   if (int64_t(conv.getGroup()) != channels || wt.getDimSize(0) != channels || wt.getDimSize(1) != 1)
-    return fail("grouped convolutions other than depthwise (one filter per channel) have no "
-                "kernel yet");
+    return fail("a depthwise convolution with a channel multiplier (" +
+                std::to_string(wt.getDimSize(0)) + " filters over " + std::to_string(channels) +
+                " channels) has no kernel yet");
   std::optional<isa::DType> type = floatTensorType(xt.getElementType());
   if (!type)
     return fail("depthwise kernels are generated for f32, f16 and bf16");
@@ -835,7 +849,7 @@ std::optional<std::string> pagoda::graph::convKernelProblem(ConvOp conv,
                                                             const target::TargetDesc &target,
                                                             const std::string &name) {
   std::string why;
-  if (conv.getGroup() != 1) {
+  if (isDepthwise(conv)) {
     std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, why);
     if (!k)
       return why;
@@ -871,13 +885,13 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   if (!conv.getChannelsLast()) {
     // Say why the layout pass left it: the kernel shape's reason if any.
     std::string reason;
-    if (conv.getGroup() != 1 ? !depthwiseKernelShape(conv, reason) : !convKernelShape(conv, reason))
+    if (isDepthwise(conv) ? !depthwiseKernelShape(conv, reason) : !convKernelShape(conv, reason))
       return fail(reason);
     return fail(describe(conv) + ": channels-first (the conv kernels read channels-last; "
                                  "-pagoda-graph-conv-layout converts what they cover, and this "
                                  "one has no tiling on the target)");
   }
-  const bool depthwise = conv.getGroup() != 1;
+  const bool depthwise = isDepthwise(conv);
   if (depthwise) {
     std::optional<codegen::DepthwiseKernel> k = depthwiseKernelShape(conv, why);
     if (!k)
@@ -1424,7 +1438,7 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
   return !problem;
 }
 
-unsigned pagoda::graph::npuLaunches(GroupOp group) {
+unsigned pagoda::graph::npuLaunches(GroupOp group, const target::TargetDesc &target) {
   std::string why;
   StringRef kind = group.getKind();
   if (kind == "attention") {
@@ -1432,8 +1446,10 @@ unsigned pagoda::graph::npuLaunches(GroupOp group) {
       return l->launches();
   } else if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
              kind == "gemm_epilogue") {
-    if (std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why))
-      return l->launches();
+    if (std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why)) {
+      Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target);
+      return l->launches() + (p && p->kSplit > 1 ? 1u : 0u);
+    }
   } else if (kind == "conv" || kind == "conv_epilogue") {
     if (std::optional<LoweredConv> l = lowerConvGroup(group, why))
       return 1u + (!l->depthwise && l->kernel.input == isa::DType::F32 ? 1u : 0u) +

@@ -455,7 +455,7 @@ public:
         group.getBody().walk([&](ConcatOp c) { node.concatAxis = c.getAxis(); });
       Work work = groupWork(group);
       if (node.eligible)
-        work.launches = npuLaunches(group);
+        work.launches = npuLaunches(group, *target);
       node.npuSeconds = npuSeconds(work, *target);
       node.hostSeconds = hostSeconds(work, *target);
       group.getBody().walk([&](Operation *op) {

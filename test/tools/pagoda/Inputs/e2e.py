@@ -434,6 +434,45 @@ def se(d):
     write(d, "se_want", {"y": y.astype(np.float32)})
 
 
+def grouped(d):
+    """A grouped conv (two groups of 16 channels, as ResNeXt-style blocks
+    have them) with a ReLU: one cube kernel whose N tiles each read their
+    group's channels."""
+    rng = np.random.default_rng(22)
+    x = rng.uniform(-1, 1, [1, 32, 10, 12]).astype(np.float32)
+    w = (rng.standard_normal((32, 16, 3, 3)) / 6).astype(np.float32)
+    b = (rng.standard_normal(32) / 10).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["h"], name="gconv", pads=[1, 1, 1, 1],
+                              group=2),
+             helper.make_node("Relu", ["h"], ["y"], name="gconv_relu")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "grouped", nodes, [t("x", [1, 32, 10, 12])], [t("y", [1, 32, 10, 12])],
+         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    X, W, B = (v.astype(np.float64) for v in (x, w, b))
+    y = np.concatenate([conv2d(X[:, 16 * g:16 * (g + 1)], W[16 * g:16 * (g + 1)],
+                               B[16 * g:16 * (g + 1)], 1, 1) for g in range(2)], axis=1)
+    write(d, "grouped_in", {"x": x})
+    write(d, "grouped_want", {"y": np.maximum(y, 0).astype(np.float32)})
+
+
+def khead(d):
+    """A classifier head of one row over 8192 features, x.W + b then ReLU:
+    M x N is one tile, so on a chip with a cheap launch the product splits
+    K over the cores and a vector kernel sums the ranges."""
+    rng = np.random.default_rng(23)
+    x = rng.uniform(-1, 1, [1, 8192]).astype(np.float32)
+    w = (rng.standard_normal((8192, 64)) / 64).astype(np.float32)
+    b = (rng.standard_normal(64) / 4).astype(np.float32)
+    nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["h"], name="fc"),
+             helper.make_node("Relu", ["h"], ["y"], name="fc_relu")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "khead", nodes, [t("x", [1, 8192])], [t("y", [1, 64])],
+         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    y = np.maximum(x.astype(np.float64) @ w.astype(np.float64) + b, 0)
+    write(d, "khead_in", {"x": x})
+    write(d, "khead_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

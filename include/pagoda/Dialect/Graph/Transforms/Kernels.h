@@ -19,10 +19,11 @@ namespace pagoda::graph {
 /// if not, `why`.
 bool hasNpuKernel(GroupOp group, const target::TargetDesc &target, std::string &why);
 
-/// How many kernels the NPU form of the group launches (each pays the
-/// target's launch overhead): the main kernel plus f32 split kernels, a
-/// run-time B's transpose, an epilogue's vector kernel, attention's steps.
-unsigned npuLaunches(GroupOp group);
+/// How many kernels the NPU form of the group launches on `target` (each
+/// pays the launch overhead): the main kernel plus f32 split kernels, a
+/// run-time B's transpose, a K split's reduction, an epilogue's vector
+/// kernel, attention's steps and head pads.
+unsigned npuLaunches(GroupOp group, const target::TargetDesc &target);
 
 /// Whether the runtime has a host kernel for every op of the group
 /// (Artifact/HostOps.h); if not, `why` names the first op without one.
