@@ -67,6 +67,7 @@ enum Reg : unsigned {
   kD = 20,
   kStage = 21, ///< f16: this tile's 16-bit rows (half of kBuf's offset)
   kResStage = 22,
+  kAff = 23, ///< per-row affine: this tile's scales, then its biases (toggled)
 };
 
 /// UB bytes of a tile of `t` rows.
@@ -76,6 +77,9 @@ struct Layout {
   uint64_t bufBytes = 0, resBytes = 0;
   /// f16 tensors: two 16-bit stages of rows and of results.
   uint64_t stage = 0, stageBytes = 0, resStage = 0, resStageBytes = 0;
+  /// Per-row affine: two sets of (the tile's scales, its biases), each
+  /// `affBytes` (whole blocks: vbrcb reads eight values a block).
+  uint64_t aff = 0, affBytes = 0;
 };
 
 Layout layoutOf(const RowKernel &k, uint64_t t) {
@@ -104,6 +108,10 @@ Layout layoutOf(const RowKernel &k, uint64_t t) {
   l.bc = take(ceilDiv(t, 8) * kRepeatBytes);
   l.scale = k.scale ? take(l.stride) : at;
   l.bias = k.bias ? take(l.stride) : at;
+  if (k.rowAffine) {
+    l.affBytes = roundUp(t * 4, 32);
+    l.aff = take(4 * l.affBytes);
+  }
   l.end = at;
   return l;
 }
@@ -125,9 +133,9 @@ public:
             p_.describe());
     unsigned arg = 0;
     line("ldarg x{}, {}", kX, arg++);
-    if (k_.scale)
+    if (k_.scale || k_.rowAffine)
       line("ldarg x{}, {}", kScale, arg++);
-    if (k_.bias)
+    if (k_.bias || k_.rowAffine)
       line("ldarg x{}, {}", kBias, arg++);
     line("ldarg x{}, {}", kY, arg);
     coreIndex(kCore, kTmp);
@@ -156,6 +164,8 @@ public:
       line("movi x{}, {}", kStage, l_.stage);
       line("movi x{}, {}", kResStage, l_.resStage);
     }
+    if (k_.rowAffine)
+      line("movi x{}, {}", kAff, l_.aff);
     creditedTiles(flags(), {kCore, kTile, kTiles, kTmp}, k_.rows / p_.tileRows, p_.tileRows,
                   k_.rows % p_.tileRows, p_.vectorCores, [&](uint64_t n) { tile(n); });
     return take();
@@ -204,6 +214,15 @@ private:
     else
       line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, ubgap={}", rows, kSrc, n, rowBytes_,
            gapBlocks);
+    if (k_.rowAffine) { // the tile's scales and biases beside its rows
+      line("movi x{}, {}", kTmp, p_.tileRows * 4);
+      line("mul x{}, x{}, x{}", kA, kTile, kTmp);
+      for (auto [gm, at] : {std::pair{kScale, uint64_t(0)}, std::pair{kBias, l_.affBytes}}) {
+        line("add x{}, x{}, x{}", kB, kA, gm);
+        line("addi x{}, x{}, {}", kC, kAff, at);
+        line("dmapad_gm_ub x{}, x{}, lenb={}", kC, kB, n * 4);
+      }
+    }
     line("setf mte2, v, 0");
     // V: the op.
     line("waitf mte2, v, 0");
@@ -245,6 +264,8 @@ private:
     line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
     if (half_)
       toggle(kStage, l_.stage, l_.stageBytes, kTmp);
+    if (k_.rowAffine)
+      toggle(kAff, l_.aff, 2 * l_.affBytes, kTmp);
   }
 
   static uint32_t bits(float f) { return num::floatBits(f); }
@@ -296,6 +317,14 @@ private:
       line("barrier v");
       spread(n);
       applyPerRow(n, "vdiv");
+      if (k_.rowAffine) { // x * scale[r] + bias[r], each spread to blocks
+        for (auto [at, op] : {std::pair{uint64_t(0), "vmul"}, std::pair{l_.affBytes, "vadd"}}) {
+          line("barrier v");
+          line("addi x{}, x{}, {}", kD, kAff, at);
+          spread(n, kD);
+          applyPerRow(n, op);
+        }
+      }
       if (k_.scale) {
         line("barrier v");
         applyRow(n, "vmul", l_.scale);
@@ -374,10 +403,10 @@ private:
     line("barrier v");
   }
 
-  /// bc[r] = res[r] in each lane of a 32-byte block.
-  void spread(uint64_t n) {
+  /// bc[r] = src[r] (res unless given) in each lane of a 32-byte block.
+  void spread(uint64_t n, unsigned src = kRes) {
     line("movi x{}, {}", kC, l_.bc);
-    line("vbrcb.f32 x{}, x{}, rep={}", kC, kRes, ceilDiv(n, 8));
+    line("vbrcb.f32 x{}, x{}, rep={}", kC, src, ceilDiv(n, 8));
     line("barrier v");
   }
 
@@ -464,7 +493,8 @@ double vectorCycles(const RowKernel &k, const target::TargetDesc &tg, uint64_t t
   case RowOp::LogSoftmax:
     return 2 * fold + 2 * apply + instr(t * nrep) + 3 * small;
   case RowOp::LayerNorm:
-    return 2 * fold + (2 + k.scale + k.bias) * apply + 6 * small;
+    return 2 * fold + (2 + k.scale + k.bias + 2 * k.rowAffine) * apply +
+           (6 + 2 * k.rowAffine) * small;
   }
   return fold;
 }
@@ -487,8 +517,10 @@ Result<RowPlan> planRows(const RowKernel &k, const target::TargetDesc &t, unsign
   const unsigned size = k.type == isa::DType::F32 ? 4 : 2;
   if (!k.rows || !k.cols)
     return fail("an empty dimension");
-  if ((k.scale || k.bias) && k.op != RowOp::LayerNorm)
+  if ((k.scale || k.bias || k.rowAffine) && k.op != RowOp::LayerNorm)
     return fail("scale and bias rows belong to layer normalization");
+  if (k.rowAffine && (k.scale || k.bias))
+    return fail("a scale and bias per row or per column, not both");
   if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 1 ||
       !t.vectorMaxRepeat)
     return fail(t.name + " lacks a GM<->UB path, event ids or vector repeats");
@@ -549,6 +581,8 @@ Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc 
       {"spread", target::MemSpace::UB, l.bc, t8 * kRepeatBytes},
       {"scale", target::MemSpace::UB, l.scale, k.scale ? l.stride : 0},
       {"bias", target::MemSpace::UB, l.bias, k.bias ? l.stride : 0},
+      {"row scales and biases 0", target::MemSpace::UB, l.aff, 2 * l.affBytes},
+      {"row scales and biases 1", target::MemSpace::UB, l.aff + 2 * l.affBytes, 2 * l.affBytes},
       {"16-bit rows 0", target::MemSpace::UB, l.stage, l.stageBytes},
       {"16-bit rows 1", target::MemSpace::UB, l.stage + l.stageBytes, l.stageBytes},
       {"16-bit results 0", target::MemSpace::UB, l.resStage, l.resStageBytes},
@@ -558,6 +592,8 @@ Result<GeneratedRows> generateRows(const RowKernel &k, const target::TargetDesc 
   const uint64_t size = k.type == isa::DType::F32 ? 4 : 2;
   g.argBytes = {k.rows * k.cols * size};
   g.argBytes.insert(g.argBytes.end(), unsigned(k.scale) + unsigned(k.bias), k.cols * size);
+  if (k.rowAffine)
+    g.argBytes.insert(g.argBytes.end(), 2, k.rows * 4);
   g.argBytes.push_back(reducesRows(k.op) ? k.rows * size : k.rows * k.cols * size);
   g.assembly = Emitter(k, g.plan, l, t).run();
   Result<isa::Program> program = assembleKernel("row", k.name, g.assembly);
@@ -649,6 +685,8 @@ std::vector<float> evaluateRows(const RowKernel &k, const std::vector<float> &x,
           out[c] = out[c] * scale[c];
         if (k.bias)
           out[c] = out[c] + bias[c];
+        if (k.rowAffine)
+          out[c] = out[c] * scale[r] + bias[r]; // two roundings: vmul, then vadd
       }
       break;
     }

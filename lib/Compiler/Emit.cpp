@@ -848,7 +848,8 @@ private:
   }
 
   /// A reduction or normalization along the last axis on the vector unit;
-  /// a layer norm's constant scale and bias as f32 rows.
+  /// a layer norm's constant scale and bias as rows of its type, an
+  /// instance norm's as f32 values per (n, c) row.
   LogicalResult emitRowGroup(GroupOp g, const graph::LoweredRows &l, std::vector<Step> &plan) {
     const codegen::RowKernel &k = l.kernel;
     Result<codegen::GeneratedRows> gen = generate<codegen::GeneratedRows>(
@@ -857,10 +858,16 @@ private:
       return g.emitError() << gen.error().str();
     std::vector<Ref> args = {ref(g->getOperand(unsigned(l.xOperand)))};
     for (const graph::LoweredRows::Row *r : {&l.scale, &l.bias})
-      if (r->values)
+      if (r->values && k.rowAffine) {
+        std::vector<float> channel = perChannel(r->values, l.channels), rows(k.rows);
+        for (uint64_t i = 0; i < k.rows; ++i)
+          rows[i] = channel[i % l.channels];
+        args.push_back(appendConstant(typedBytes(rows, isa::DType::F32)));
+      } else if (r->values) {
         args.push_back(appendConstant(typedBytes(perChannel(r->values, k.cols), k.type)));
-      else if (r->operand >= 0)
+      } else if (r->operand >= 0) {
         args.push_back(ref(g->getOperand(unsigned(r->operand))));
+      }
     return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
                               gen->plan.describe(), gen->plan.predictedCycles, std::move(args),
                               std::nullopt, Value(), plan);

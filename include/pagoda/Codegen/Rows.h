@@ -39,6 +39,9 @@ struct RowKernel {
   uint64_t rows = 0, cols = 0;
   float epsilon = 1e-5f;            ///< LayerNorm
   bool scale = false, bias = false; ///< LayerNorm: per-column scale and bias inputs
+  /// LayerNorm: a scale and a bias per row instead (two inputs of R f32
+  /// values; instance norm's per-channel values for its N x C rows).
+  bool rowAffine = false;
 };
 
 struct RowPlan {
@@ -61,8 +64,8 @@ struct GeneratedRows {
 
 Result<RowPlan> planRows(const RowKernel &kernel, const target::TargetDesc &target,
                          unsigned rank = 0);
-/// Kernel arguments: X, the scale and bias when set, Y ([R] for the
-/// reductions, [R][C] otherwise).
+/// Kernel arguments: X, the scale and bias when set (or the per-row scale
+/// and bias), Y ([R] for the reductions, [R][C] otherwise).
 Result<GeneratedRows> generateRows(const RowKernel &kernel, const target::TargetDesc &target,
                                    unsigned rank = 0);
 
@@ -70,7 +73,8 @@ Result<GeneratedRows> generateRows(const RowKernel &kernel, const target::Target
 /// order into 256 / 4 lanes, the lanes combined by a pairwise tree, then
 /// the op's per-row arithmetic as the kernel does it (softmax: x - max,
 /// exp, sum, divide; layer norm: mean and variance by multiplying with
-/// 1/C, sqrt(var + eps) rounded once, divide, scale, bias).
+/// 1/C, sqrt(var + eps) rounded once, divide, scale, bias; per-row ones
+/// index scale and bias by row).
 std::vector<float> evaluateRows(const RowKernel &k, const std::vector<float> &x,
                                 const std::vector<float> &scale = {},
                                 const std::vector<float> &bias = {});

@@ -28,6 +28,7 @@ struct Case {
   uint64_t rows, cols;
   bool scale = false, bias = false;
   isa::DType type = isa::DType::F32; ///< f16: tensors in f16, computed in f32
+  bool rowAffine = false;            ///< instance norm: f32 scale and bias per row
 };
 
 const char *opName(RowOp op) {
@@ -37,7 +38,7 @@ const char *opName(RowOp op) {
 
 RowPlan runCase(const Case &c, std::vector<float> x = {}) {
   SimHarness h("ascend-950pr");
-  RowKernel k{"rows", c.type, c.op, c.rows, c.cols, 1e-5f, c.scale, c.bias};
+  RowKernel k{"rows", c.type, c.op, c.rows, c.cols, 1e-5f, c.scale, c.bias, c.rowAffine};
   const unsigned size = isa::dtypeBits(c.type) / 8;
   // Values as the tensor holds them (16-bit: rounded) and their bytes.
   auto encode = [&](float f) { return test::encodeFloat(c.type, f); };
@@ -65,14 +66,16 @@ RowPlan runCase(const Case &c, std::vector<float> x = {}) {
     for (float &v : x)
       v = dist(rng);
   }
-  std::vector<float> scale(c.cols), bias(c.cols);
+  std::vector<float> scale(c.rowAffine ? c.rows : c.cols), bias(scale.size());
   for (float &v : scale)
     v = dist(rng);
   for (float &v : bias)
     v = dist(rng);
   round(x);
-  round(scale);
-  round(bias);
+  if (!c.rowAffine) { // per-row values are f32
+    round(scale);
+    round(bias);
+  }
   const uint64_t outCount = reducesRows(c.op) ? c.rows : c.rows * c.cols;
   // Guard elements around Y: a write past the rows would change them.
   const uint64_t guard = 64;
@@ -82,6 +85,10 @@ RowPlan runCase(const Case &c, std::vector<float> x = {}) {
     args.push_back(h.upload(bytes(scale)));
   if (c.bias)
     args.push_back(h.upload(bytes(bias)));
+  if (c.rowAffine) {
+    args.push_back(h.upload(scale));
+    args.push_back(h.upload(bias));
+  }
   args.push_back(out + guard * size);
   sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, args};
   Result<sim::KernelStats> s = h.sim().run(launch);
@@ -143,6 +150,21 @@ INSTANTIATE_TEST_SUITE_P(
       return fmt::format("{}_{}x{}{}{}_{}", opName(c.op), c.rows, c.cols, c.scale ? "_scale" : "",
                          c.bias ? "_bias" : "", isa::dtypeName(c.type));
     });
+
+// Instance norm: each (n, c) row normalized over its spatial elements,
+// then its own scale and bias (f32, one per row), in several tiles (the
+// per-row values move with their rows), f32 and f16 tensors, long rows.
+TEST(GeneratedRows, InstanceNormScalesEachRow) {
+  Case f32{RowOp::LayerNorm, 2 * 37, 7 * 9};
+  f32.rowAffine = true;
+  runCase(f32);
+  Case f16 = f32;
+  f16.type = isa::DType::F16;
+  runCase(f16);
+  Case wide{RowOp::LayerNorm, 6, 64 * 80};
+  wide.rowAffine = true;
+  EXPECT_TRUE(runCase(wide).perRow);
+}
 
 TEST(GeneratedRows, LongRowsTakeAnInstructionPerRow) {
   EXPECT_TRUE(runCase({RowOp::Softmax, 26, 6625}).perRow);

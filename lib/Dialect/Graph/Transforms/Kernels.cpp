@@ -1178,6 +1178,18 @@ std::optional<LoweredRows> pagoda::graph::lowerRowGroup(GroupOp group, std::stri
                   "element");
     k.scale = true;
     k.bias = bool(ln.getBias());
+  } else if (auto in = llvm::dyn_cast<InstanceNormOp>(op)) {
+    // [N, C, spatial...]: each (n, c) row normalized over its spatial
+    // elements, then its channel's scale and bias (per row in the kernel).
+    k.op = codegen::RowOp::LayerNorm;
+    k.rowAffine = true;
+    k.epsilon = float(in.getEpsilon().convertToDouble());
+    first = 2;
+    out.channels = uint64_t(llvm::cast<RankedTensorType>(in.getInput().getType()).getDimSize(1));
+    out.scale.values = constantOf(in.getScale(), group);
+    out.bias.values = constantOf(in.getBias(), group);
+    if (!out.scale.values || !out.bias.values)
+      return fail("a scale or bias computed at run time (the kernel takes them per row)");
   } else {
     return fail("no row kernel for it");
   }

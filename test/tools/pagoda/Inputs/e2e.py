@@ -473,6 +473,27 @@ def khead(d):
     write(d, "khead_want", {"y": y.astype(np.float32)})
 
 
+def inorm(d):
+    """InstanceNormalization of NCHW activations (as style-transfer nets
+    have it) with constant scale and bias: a row kernel over each (n, c)
+    row of H x W values, each row scaled by its channel's values."""
+    rng = np.random.default_rng(24)
+    x = rng.uniform(-2, 2, [2, 6, 12, 20]).astype(np.float32)
+    s = rng.uniform(0.5, 1.5, [6]).astype(np.float32)
+    b = rng.uniform(-1, 1, [6]).astype(np.float32)
+    nodes = [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"], name="inorm",
+                              epsilon=1e-5)]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "inorm", nodes, [t("x", [2, 6, 12, 20])], [t("y", [2, 6, 12, 20])],
+         [numpy_helper.from_array(s, "s"), numpy_helper.from_array(b, "b")])
+    X = x.astype(np.float64)
+    mean = X.mean(axis=(2, 3), keepdims=True)
+    var = ((X - mean) ** 2).mean(axis=(2, 3), keepdims=True)
+    y = (X - mean) / np.sqrt(var + 1e-5) * s.reshape(1, 6, 1, 1) + b.reshape(1, 6, 1, 1)
+    write(d, "inorm_in", {"x": x})
+    write(d, "inorm_want", {"y": y.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

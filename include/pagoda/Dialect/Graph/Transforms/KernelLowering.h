@@ -169,12 +169,15 @@ std::optional<codegen::ReduceKernel> lowerReduceGroup(GroupOp group, std::string
 struct LoweredRows {
   codegen::RowKernel kernel;
   int xOperand = -1;
-  /// A layer norm's scale or bias: a group operand, or a constant.
+  /// A layer norm's scale or bias: a group operand, or a constant; an
+  /// instance norm's (kernel.rowAffine): C constant values, row r taking
+  /// value r % C.
   struct Row {
     int operand = -1;
     mlir::DenseElementsAttr values;
   };
   Row scale, bias;
+  uint64_t channels = 0; ///< instance norm: C
 };
 std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
 /// A `concat` group, a nearest `resize` group that upsamples the two axes
@@ -192,7 +195,7 @@ std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &wh
 /// Group kinds a row kernel may compute (lowerRowGroup decides).
 inline bool isRowKind(llvm::StringRef kind) {
   return kind == "softmax" || kind == "log_softmax" || kind == "layer_norm" ||
-         kind.starts_with("reduce_");
+         kind == "instance_norm" || kind.starts_with("reduce_");
 }
 
 } // namespace pagoda::graph
