@@ -395,8 +395,18 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
         const uint64_t tiles = mnTiles * ranges;
         const uint64_t cores = std::min<uint64_t>(t.aiCores, tiles);
         const uint64_t perCore = ceilDiv(tiles, cores), steps = ceilDiv(kc, kt);
-        double bytes = double(parts) * double(mt + nt) * double(kt) * size;
-        double loadCycles = bytes / std::min(load.bytesPerCycle, t.hbmBytesPerCycle() / cores);
+        // Rows of A and B whose GM stride leaves bursts off the full-rate
+        // alignment move at the partial rate (a long K: every row).
+        const double share = t.hbmBytesPerCycle() / double(cores);
+        auto rate = [&](uint64_t strideBytes) {
+          const bool partial =
+              t.dmaFullRateAlignBytes && strideBytes % t.dmaFullRateAlignBytes != 0;
+          return std::min(load.bytesPerCycle * (partial ? t.dmaPartialAlignEfficiency : 1.0),
+                          share);
+        };
+        double loadCycles =
+            double(parts) * double(kt) * size *
+            (double(mt) / rate(k.k * size) + double(nt) / rate((k.bKxN ? k.n : k.k) * size));
         double mte1 = parts * (double(mt * kt * size) / toA.bytesPerCycle +
                                double(nt * kt * size) / toB.bytesPerCycle);
         double cube = double(mmads) * double(ceilDiv(mt, cs.m)) * double(ceilDiv(kt, cs.k)) *
