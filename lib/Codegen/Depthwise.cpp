@@ -85,8 +85,6 @@ struct ColTile {
   bool gmAtTile = false;   ///< the first pixel is the tile's (else column 0)
 };
 
-enum class ColClass { Whole, First, Middle, Last };
-
 /// The column tiles of a plan of `cols` output columns (`ok` false when
 /// the split is not one the kernel handles: a middle tile reaching the
 /// padding, a padding wider than a tile step or one instruction's repeats).
@@ -171,7 +169,7 @@ public:
     header(k_.name);
     comment("depthwise {}x{} over X[{}x{}x{}x{}] {}, pads {},{},{},{}, strides {}x{}, dilations "
             "{}x{}{}{}: {}",
-            k_.kh, k_.kw, k_.batch, k_.h, k_.w, k_.c, isa::dtypeName(ctype_), k_.padT, k_.padL,
+            k_.kh, k_.kw, k_.batch, k_.h, k_.w, k_.c, isa::dtypeName(k_.type), k_.padT, k_.padL,
             k_.padB, k_.padR, k_.strideH, k_.strideW, k_.dilH, k_.dilW, k_.bias ? ", bias" : "",
             k_.relu ? ", relu" : "", p_.describe());
     unsigned arg = 0;
@@ -269,11 +267,16 @@ private:
   /// padding's value.
   void zeroRows(uint64_t base, uint64_t rows) {
     line("movi x{}, {}", kUb, base);
-    const uint64_t reps = rows * l_.rowStride / kRepeatBytes;
+    fillRepeats(kUb, rows * l_.rowStride / kRepeatBytes);
+  }
+
+  /// V: `reps` repeats from the UB address in `reg` (advanced past them)
+  /// to the padding's value.
+  void fillRepeats(unsigned reg, uint64_t reps) {
     for (uint64_t done = 0; done < reps;) {
       const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
-      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(ctype_), kUb, kFill, n);
-      line("addi x{0}, x{0}, {1}", kUb, n * kRepeatBytes);
+      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(ctype_), reg, kFill, n);
+      line("addi x{0}, x{0}, {1}", reg, n * kRepeatBytes);
       done += n;
     }
   }
@@ -423,12 +426,7 @@ private:
     line("movi x{}, {}", kTmp, l_.rowStride);
     line("mul x{}, x{}, x{}", kTmp, kQ, kTmp);
     line("add x{0}, x{0}, x{1}", kTmp, kSet);
-    for (uint64_t done = 0, reps = l_.rowStride / kRepeatBytes; done < reps;) {
-      const uint64_t n = std::min<uint64_t>(reps - done, t_.vectorMaxRepeat);
-      line("vdup.{} x{}, x{}, rep={}", isa::dtypeName(ctype_), kTmp, kFill, n);
-      line("addi x{0}, x{0}, {1}", kTmp, n * kRepeatBytes);
-      done += n;
-    }
+    fillRepeats(kTmp, l_.rowStride / kRepeatBytes);
     label(tag + "_next");
     line("addi x{0}, x{0}, {1}", kUb, inStride);
     line("addi x{0}, x{0}, 1", kQ);

@@ -591,14 +591,13 @@ private:
       return notOnNpu(g, why);
     double predicted = 0;
     std::string tiling, code;
-    // A data-movement kernel from `in` to new scratch of `bytes`.
+    // A data-movement kernel from `in` to `out`.
     auto move = [&](const std::string &name, Result<codegen::GeneratedMovement> gen, Ref in,
-                    uint64_t bytes) -> FailureOr<Ref> {
+                    Ref out) -> FailureOr<Ref> {
       if (!gen) {
         g.emitError() << gen.error().str();
         return failure();
       }
-      Ref out = scratchBytes(bytes);
       launch(g, addKernel(gen->assembly, gen->program, g), gen->plan.blockDim, {in, out}, plan);
       predicted += gen->plan.predictedCycles;
       tiling += (tiling.empty() ? "" : "; ") + name + ": " + gen->plan.describe();
@@ -614,7 +613,7 @@ private:
       return move(pad->name, generate<codegen::GeneratedMovement>([&](unsigned r) {
                     return codegen::generatePad(*pad, target_, r);
                   }),
-                  in, pad->outer * pad->padded() * pad->elementBytes);
+                  in, scratchBytes(pad->outer * pad->padded() * pad->elementBytes));
     };
     // Q.K^T, then P.V: the cube kernel after its helpers.
     auto product = [&](const graph::LoweredMatmul &m, Ref a, std::optional<Ref> b, Ref out,
@@ -680,17 +679,13 @@ private:
     FailureOr<uint32_t> blockDim = product(l->context, probabilities, *v, context, "context");
     if (failed(blockDim))
       return failure();
-    if (l->unpad) { // the padded head's context back to the group's result
-      Result<codegen::GeneratedMovement> ug = generate<codegen::GeneratedMovement>(
-          [&](unsigned r) { return codegen::generateSlice(*l->unpad, target_, r); });
-      if (!ug)
-        return g.emitError() << ug.error().str();
-      launch(g, addKernel(ug->assembly, ug->program, g), ug->plan.blockDim, {context, result},
-             plan);
-      predicted += ug->plan.predictedCycles;
-      tiling += "; " + l->unpad->name + ": " + ug->plan.describe();
-      code += ug->assembly;
-    }
+    // The padded head's context back to the group's result.
+    if (l->unpad &&
+        failed(move(l->unpad->name, generate<codegen::GeneratedMovement>([&](unsigned r) {
+                      return codegen::generateSlice(*l->unpad, target_, r);
+                    }),
+                    context, result)))
+      return failure();
     record(g, l->context.kernel.name, std::move(tiling), predicted, *blockDim, std::move(code));
     return success();
   }
