@@ -231,6 +231,56 @@ inline void nextIndex(std::vector<int64_t> &idx, const std::vector<int64_t> &sha
   }
 }
 
+/// The geometry of a numpy MatMul: rank-1 operands promoted, batch
+/// dimensions broadcast.
+struct MatmulDims {
+  int64_t m = 0, k = 0, n = 0;
+  std::vector<int64_t> batch, batchA, batchB;
+  uint64_t batches = 1;
+  /// The element offsets of batch p's A and B matrices.
+  uint64_t aOffset(uint64_t p) const { return broadcastIndex(batch, batchA, p) * uint64_t(m * k); }
+  uint64_t bOffset(uint64_t p) const { return broadcastIndex(batch, batchB, p) * uint64_t(k * n); }
+
+  Status read(std::vector<int64_t> a, std::vector<int64_t> b, const TensorDesc &out) {
+    if (a.empty() || b.empty())
+      return Status::error(PAGODA_INVALID_ARGUMENT, "operands must have rank >= 1");
+    if (a.size() == 1)
+      a.insert(a.begin(), 1);
+    if (b.size() == 1)
+      b.push_back(1);
+    m = a[a.size() - 2];
+    k = a.back();
+    n = b.back();
+    if (b[b.size() - 2] != k)
+      return Status::error(PAGODA_INVALID_ARGUMENT, "contraction dimensions differ");
+    batchA.assign(a.begin(), a.end() - 2);
+    batchB.assign(b.begin(), b.end() - 2);
+    batch.assign(std::max(batchA.size(), batchB.size()), 1);
+    for (size_t d = 0; d < batch.size(); ++d) {
+      int64_t x = d + batchA.size() >= batch.size() ? batchA[d + batchA.size() - batch.size()] : 1;
+      int64_t y = d + batchB.size() >= batch.size() ? batchB[d + batchB.size() - batch.size()] : 1;
+      if (x != y && x != 1 && y != 1)
+        return Status::error(PAGODA_INVALID_ARGUMENT, "batch dimensions do not broadcast");
+      batch[d] = std::max(x, y);
+    }
+    batches = product(batch, 0, batch.size());
+    if (out.numElements() != batches * uint64_t(m * n))
+      return Status::error(PAGODA_INVALID_ARGUMENT, "the output has the wrong size");
+    return {};
+  }
+};
+
+/// The accumulators of a convolution of integer operands shifted by their
+/// zero points (ConvInteger, QLinearConv): input, its zero point (one
+/// value), weight and its zero point (one value or one per output channel)
+/// at operand indices xi, xzi, wi, wzi; exact in double. Attributes as Conv's.
+Status integerConv(const HostCall &c, size_t xi, size_t xzi, size_t wi, size_t wzi,
+                   std::vector<double> &acc);
+
+/// The kernels of HostKernelsQuant.cpp (quantization and integer products),
+/// added to the registry.
+void addQuantKernels(std::map<std::string, HostKernel> &registry);
+
 /// The kernels of HostKernelsNN.cpp (convolution, pooling, normalization,
 /// indexing, layout), added to the registry.
 void addNNKernels(std::map<std::string, HostKernel> &registry);

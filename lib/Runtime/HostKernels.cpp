@@ -716,34 +716,16 @@ Status matmul(const HostCall &c) {
     return s;
   if (Status s = floatsOnly(c); !s.ok())
     return s;
-  std::vector<int64_t> a = c.inputs[0].desc->shape, b = c.inputs[1].desc->shape;
-  if (a.empty() || b.empty())
-    return Status::error(PAGODA_INVALID_ARGUMENT, "operands must have rank >= 1");
-  if (a.size() == 1)
-    a.insert(a.begin(), 1);
-  if (b.size() == 1)
-    b.push_back(1);
-  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
-  if (b[b.size() - 2] != k)
-    return Status::error(PAGODA_INVALID_ARGUMENT, "contraction dimensions differ");
-  std::vector<int64_t> batchA(a.begin(), a.end() - 2), batchB(b.begin(), b.end() - 2);
-  std::vector<int64_t> batch(std::max(batchA.size(), batchB.size()), 1);
-  for (size_t d = 0; d < batch.size(); ++d) {
-    int64_t x = d + batchA.size() >= batch.size() ? batchA[d + batchA.size() - batch.size()] : 1;
-    int64_t y = d + batchB.size() >= batch.size() ? batchB[d + batchB.size() - batch.size()] : 1;
-    if (x != y && x != 1 && y != 1)
-      return Status::error(PAGODA_INVALID_ARGUMENT, "batch dimensions do not broadcast");
-    batch[d] = std::max(x, y);
-  }
   const TensorDesc &o = *c.outputs[0].desc;
-  uint64_t batches = product(batch, 0, batch.size());
-  if (o.numElements() != batches * uint64_t(m * n))
-    return Status::error(PAGODA_INVALID_ARGUMENT, "the output has the wrong size");
+  MatmulDims d;
+  if (Status s = d.read(c.inputs[0].desc->shape, c.inputs[1].desc->shape, o); !s.ok())
+    return s;
+  const int64_t m = d.m, k = d.k, n = d.n;
   const ElemType t = o.type;
   const unsigned sz = artifact::elemTypeBytes(t);
-  for (uint64_t p = 0; p < batches; ++p) {
-    const uint8_t *pa = c.inputs[0].data + broadcastIndex(batch, batchA, p) * uint64_t(m * k) * sz;
-    const uint8_t *pb = c.inputs[1].data + broadcastIndex(batch, batchB, p) * uint64_t(k * n) * sz;
+  for (uint64_t p = 0; p < d.batches; ++p) {
+    const uint8_t *pa = c.inputs[0].data + d.aOffset(p) * sz;
+    const uint8_t *pb = c.inputs[1].data + d.bOffset(p) * sz;
     uint8_t *po = c.outputs[0].data + p * uint64_t(m * n) * sz;
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
@@ -819,11 +801,15 @@ void hostWork(const artifact::Step &step, double &flops, uint64_t &bytes) {
     auto it = step.attributes.find(name);
     return it == step.attributes.end() ? int64_t(0) : it->second.i;
   };
-  if ((step.op == "Conv" || step.op == "ConvTranspose") && in.size() >= 2) {
-    const std::vector<int64_t> &w = in[1].shape;
+  const bool conv = step.op == "Conv" || step.op == "ConvInteger" || step.op == "QLinearConv";
+  const size_t weight = step.op == "QLinearConv" ? 3 : 1;
+  if ((conv || step.op == "ConvTranspose") && in.size() > weight) {
+    const std::vector<int64_t> &w = in[weight].shape;
     double perOutput = double(product(w, 1, w.size()));
-    flops = 2 * perOutput * (step.op == "Conv" ? out : double(in[0].numElements()));
-  } else if ((step.op == "MatMul" || step.op == "Gemm") && !in.empty() && !in[0].shape.empty()) {
+    flops = 2 * perOutput * (conv ? out : double(in[0].numElements()));
+  } else if ((step.op == "MatMul" || step.op == "Gemm" || step.op == "MatMulInteger" ||
+              step.op == "QLinearMatMul") &&
+             !in.empty() && !in[0].shape.empty()) {
     const std::vector<int64_t> &a = in[0].shape;
     int64_t k = step.op == "Gemm" && attrInt("trans_a") ? a.front() : a.back();
     flops = 2 * out * double(k);
@@ -915,6 +901,7 @@ const std::map<std::string, HostKernel> &hostKernels() {
         {"Where", where},
     };
     host::addNNKernels(r);
+    host::addQuantKernels(r);
     return r;
   }();
   return registry;

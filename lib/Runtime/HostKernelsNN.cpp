@@ -29,12 +29,12 @@ std::vector<uint64_t> stridesOf(const std::vector<int64_t> &shape) {
   return s;
 }
 
-/// Loads a float tensor into doubles.
+/// Loads a tensor of any numeric type into doubles.
 std::vector<double> loadAll(const HostTensor &t) {
   const unsigned sz = artifact::elemTypeBytes(t.desc->type);
   std::vector<double> v(t.desc->numElements());
   for (uint64_t i = 0; i < v.size(); ++i)
-    v[i] = loadF(t.desc->type, t.data + i * sz);
+    v[i] = loadAny(t.desc->type, t.data + i * sz);
   return v;
 }
 
@@ -84,15 +84,29 @@ struct ConvSetup {
   bool channelsLast = false; ///< input and output [N, D..., C] (Conv only)
   size_t n = 0;
   std::vector<double> x, wt, bias;
+  std::vector<int64_t> xShape, wShape; ///< as stored (channels-last or not)
   std::vector<int64_t> isz, ksz, osz;
   uint64_t iVol = 0, kVol = 0, oVol = 0;
 
+  /// Conv and ConvTranspose: input, weight and an optional bias, one
+  /// float type.
   Status read(const HostCall &c) {
     if (c.inputs.size() < 2 || c.inputs.size() > 3 || c.outputs.size() != 1)
       return invalid("expects 2 or 3 inputs and 1 output");
     if (Status s = floatsOnly(c); !s.ok())
       return s;
-    const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
+    if (Status s = read(c, 0, 1); !s.ok())
+      return s;
+    if (c.inputs.size() == 3)
+      bias = loadAll(c.inputs[2]);
+    return {};
+  }
+
+  /// The input and weight at operand indices xi and wi, any numeric type.
+  Status read(const HostCall &c, size_t xi, size_t wi) {
+    if (c.outputs.size() != 1 || c.inputs.size() <= std::max(xi, wi))
+      return invalid("missing operands");
+    const std::vector<int64_t> &xs = c.inputs[xi].desc->shape, &ws = c.inputs[wi].desc->shape,
                                &os = c.outputs[0].desc->shape;
     if (xs.size() < 3 || ws.size() != xs.size() || os.size() != xs.size())
       return invalid("input, weight and output need one rank >= 3");
@@ -106,10 +120,10 @@ struct ConvSetup {
     const artifact::Attribute *last = findAttr(c, "channels_last");
     channelsLast = last && last->kind == artifact::Attribute::Kind::Int && last->i;
     const size_t first = channelsLast ? 1 : 2;
-    x = loadAll(c.inputs[0]);
-    wt = loadAll(c.inputs[1]);
-    if (c.inputs.size() == 3)
-      bias = loadAll(c.inputs[2]);
+    x = loadAll(c.inputs[xi]);
+    wt = loadAll(c.inputs[wi]);
+    xShape = xs;
+    wShape = ws;
     isz.assign(xs.begin() + first, xs.begin() + first + n);
     ksz.assign(ws.begin() + 2, ws.end());
     osz.assign(os.begin() + first, os.begin() + first + n);
@@ -137,19 +151,16 @@ struct ConvSetup {
   }
 };
 
-/// Conv: input [N, C, D...], weight [M, C/group, k...], optional bias [M].
-Status conv(const HostCall &c) {
-  ConvSetup s;
-  if (Status st = s.read(c); !st.ok())
-    return st;
-  const std::vector<int64_t> &xs = c.inputs[0].desc->shape, &ws = c.inputs[1].desc->shape,
-                             &os = c.outputs[0].desc->shape;
+/// The convolution of s.x by s.wt plus s.bias (input [N, C, D...], weight
+/// [M, C/group, k...], bias [M] or empty), in the output's layout.
+Status convolve(const HostCall &c, const ConvSetup &s, std::vector<double> &out) {
+  const std::vector<int64_t> &xs = s.xShape, &ws = s.wShape, &os = c.outputs[0].desc->shape;
   const int64_t N = xs[0], M = ws[0], Cg = ws[1];
   const int64_t C = s.channelsLast ? xs.back() : xs[1];
   if (C != Cg * s.group || M % s.group || os[0] != N || (s.channelsLast ? os.back() : os[1]) != M)
     return invalid("channels do not match the weight and group");
   const std::vector<uint64_t> iStr = stridesOf(s.isz);
-  std::vector<double> out(uint64_t(N * M) * s.oVol);
+  out.assign(uint64_t(N * M) * s.oVol, 0.0);
   const int64_t Mg = M / s.group;
   std::vector<int64_t> o(s.n), k(s.n);
   for (int64_t b = 0; b < N; ++b)
@@ -173,9 +184,45 @@ Status conv(const HostCall &c) {
     }
   if (s.channelsLast)
     out = swapChannels(out, uint64_t(N), uint64_t(M), s.oVol);
+  return {};
+}
+
+/// Conv: input [N, C, D...], weight [M, C/group, k...], optional bias [M].
+Status conv(const HostCall &c) {
+  ConvSetup s;
+  if (Status st = s.read(c); !st.ok())
+    return st;
+  std::vector<double> out;
+  if (Status st = convolve(c, s, out); !st.ok())
+    return st;
   storeAll(c.outputs[0], out);
   return {};
 }
+
+} // namespace
+
+Status integerConv(const HostCall &c, size_t xi, size_t xzi, size_t wi, size_t wzi,
+                   std::vector<double> &acc) {
+  ConvSetup s;
+  if (Status st = s.read(c, xi, wi); !st.ok())
+    return st;
+  for (size_t i : {xi, wi, xzi, wzi})
+    if (isFloatType(c.inputs[i].desc->type))
+      return invalid(fmt::format("operand {} must be an integer tensor", i));
+  if (c.inputs[xzi].desc->numElements() != 1)
+    return invalid("the input's zero point must be a single value");
+  const std::vector<double> xz = loadAll(c.inputs[xzi]), wz = loadAll(c.inputs[wzi]);
+  const uint64_t M = uint64_t(s.wShape[0]), perChannel = s.wt.size() / M;
+  if (wz.size() != 1 && wz.size() != M)
+    return invalid("the weight's zero point must be a single value or one per output channel");
+  for (double &v : s.x)
+    v -= xz[0];
+  for (uint64_t i = 0; i < s.wt.size(); ++i)
+    s.wt[i] -= wz[wz.size() == 1 ? 0 : i / perChannel];
+  return convolve(c, s, acc);
+}
+
+namespace {
 
 /// ConvTranspose: input [N, C, D...], weight [C, M/group, k...], optional
 /// bias [M]; output position o = i*stride - pad_begin + k*dilation.

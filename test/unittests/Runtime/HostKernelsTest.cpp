@@ -308,4 +308,80 @@ TEST(HostKernels, MatMulBroadcastsBatchesGemmTransposes) {
   EXPECT_EQ(error, "contraction dimensions differ");
 }
 
+// Ties round to even before the zero point is added; results saturate.
+TEST(HostKernels, QuantizeRoundsHalfToEvenAndSaturates) {
+  EXPECT_EQ(call("QuantizeLinear",
+                 {{td(ElemType::F32, {6}), {0.5, 1.5, 2.5, -2.5, 1000, -1000}},
+                  {td(ElemType::F32, {}), {1}},
+                  {td(ElemType::U8, {}), {10}}},
+                 td(ElemType::U8, {6}), nullptr, {{"axis", integer(1)}}),
+            (std::vector<double>{10, 12, 12, 8, 255, 0}));
+  // Per axis 1 of [2, 2]: column scales 1 and 2, zero points 0 and -1.
+  EXPECT_EQ(call("QuantizeLinear",
+                 {{td(ElemType::F32, {2, 2}), {3, 3, -200, 300}},
+                  {td(ElemType::F32, {2}), {1, 2}},
+                  {td(ElemType::S8, {2}), {0, -1}}},
+                 td(ElemType::S8, {2, 2}), nullptr, {{"axis", integer(1)}}),
+            (std::vector<double>{3, 1, -128, 127}));
+  EXPECT_EQ(call("DequantizeLinear",
+                 {{td(ElemType::U8, {2, 2}), {0, 255, 10, 20}},
+                  {td(ElemType::F32, {2}), {0.5, 2}},
+                  {td(ElemType::U8, {2}), {128, 10}}},
+                 td(ElemType::F32, {2, 2}), nullptr, {{"axis", integer(0)}}),
+            (std::vector<double>{-64, 63.5, 0, 20}));
+  std::string error;
+  call("QuantizeLinear",
+       {{td(ElemType::F32, {2, 3}), {0, 0, 0, 0, 0, 0}},
+        {td(ElemType::F32, {2}), {1, 1}},
+        {td(ElemType::U8, {2}), {0, 0}}},
+       td(ElemType::U8, {2, 3}), &error, {{"axis", integer(1)}});
+  EXPECT_EQ(error, "the scale has 2 elements; the data has 3 along axis 1");
+}
+
+// Zero points per row of A and per column of B; the requantized product
+// rounds half to even.
+TEST(HostKernels, IntegerProductsSubtractZeroPoints) {
+  // (A - [1, 2] per row) x (B - [0, 3] per column).
+  EXPECT_EQ(call("MatMulInteger",
+                 {{td(ElemType::U8, {2, 2}), {1, 2, 3, 4}},
+                  {td(ElemType::U8, {2, 2}), {1, 3, 2, 5}},
+                  {td(ElemType::U8, {2}), {1, 2}},
+                  {td(ElemType::U8, {2}), {0, 3}}},
+                 td(ElemType::S32, {2, 2})),
+            (std::vector<double>{2, 2, 5, 4}));
+  // [1, 2] x [2, 1] = 5; times 0.5 * 1 / 1 = 2.5 -> 2 (even), plus 100.
+  EXPECT_EQ(call("QLinearMatMul",
+                 {{td(ElemType::S8, {1, 2}), {1, 2}},
+                  {td(ElemType::F32, {}), {0.5}},
+                  {td(ElemType::S8, {}), {0}},
+                  {td(ElemType::S8, {2, 1}), {1, 2}},
+                  {td(ElemType::F32, {}), {1}},
+                  {td(ElemType::S8, {}), {0}},
+                  {td(ElemType::F32, {}), {1}},
+                  {td(ElemType::U8, {}), {100}}},
+                 td(ElemType::U8, {1, 1})),
+            (std::vector<double>{102}));
+  // A 1x1 ConvInteger with per-channel weight zero points: padding reads
+  // the input's zero point, so contributes nothing.
+  EXPECT_EQ(call("ConvInteger",
+                 {{td(ElemType::U8, {1, 1, 1, 2}), {5, 7}},
+                  {td(ElemType::U8, {2, 1, 1, 1}), {3, 1}},
+                  {td(ElemType::U8, {}), {5}},
+                  {td(ElemType::U8, {2}), {1, 0}}},
+                 td(ElemType::S32, {1, 2, 1, 4}), nullptr,
+                 {{"strides", ints({1, 1})},
+                  {"pads", ints({0, 1, 0, 1})},
+                  {"dilations", ints({1, 1})},
+                  {"group", integer(1)}}),
+            (std::vector<double>{0, 0, 4, 0, 0, 0, 2, 0}));
+  std::string error;
+  call("MatMulInteger",
+       {{td(ElemType::F32, {1, 1}), {1}},
+        {td(ElemType::U8, {1, 1}), {1}},
+        {td(ElemType::U8, {}), {0}},
+        {td(ElemType::U8, {}), {0}}},
+       td(ElemType::S32, {1, 1}), &error);
+  EXPECT_EQ(error, "operand 0 must be an integer tensor");
+}
+
 } // namespace
