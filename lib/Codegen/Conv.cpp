@@ -346,6 +346,8 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("conv kernel '{}': {}", k.name, why));
   };
+  if (k.input == isa::DType::S8)
+    return fail("input type s8 (int8 convolutions are not generated yet; int8 products are)");
   if (std::optional<std::string> problem = cubeProblem(k.input, k.output, k.bias, t))
     return fail(*problem);
   if (!k.batch || !k.c || !k.h || !k.w || !k.m || !k.kh || !k.kw || !k.groups)

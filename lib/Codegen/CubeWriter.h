@@ -27,9 +27,11 @@
 
 namespace pagoda::codegen {
 
-/// The target's cube mode for an input type (f16, bf16, f32).
+/// The target's cube mode for an input type (f16, bf16, f32, s8).
 inline std::optional<target::CubeType> cubeTypeOf(isa::DType t) {
   switch (t) {
+  case isa::DType::S8:
+    return target::CubeType::S8;
   case isa::DType::F16:
     return target::CubeType::F16;
   case isa::DType::BF16:
@@ -41,10 +43,12 @@ inline std::optional<target::CubeType> cubeTypeOf(isa::DType t) {
   }
 }
 
-/// An input element (its bits) as the cube reads it: f16 and bf16 exactly,
-/// f32 rounded to 11 significant bits (the cube's f32 mode).
+/// An input element (its bits) as the cube reads it: s8, f16 and bf16
+/// exactly, f32 rounded to 11 significant bits (the cube's f32 mode).
 inline float cubeValue(isa::DType input, uint32_t bits) {
   switch (input) {
+  case isa::DType::S8:
+    return float(int8_t(uint8_t(bits)));
   case isa::DType::F16:
     return num::f16ToF32(uint16_t(bits));
   case isa::DType::BF16:
@@ -56,16 +60,30 @@ inline float cubeValue(isa::DType input, uint32_t bits) {
 
 /// What a cube kernel needs of its types and of the target (a cube mode
 /// for the input, FixPipe's output types, the data paths, two event ids);
-/// the problem, if any.
+/// the problem, if any. s8 inputs accumulate in s32, which FixPipe writes
+/// as it is (s32) or scaled (`quantized`: to f32, f16 or s8); they take
+/// no bias.
 inline std::optional<std::string> cubeProblem(isa::DType input, isa::DType output, bool bias,
-                                              const target::TargetDesc &t) {
+                                              const target::TargetDesc &t, bool quantized = false) {
   std::optional<target::CubeType> ct = cubeTypeOf(input);
   if (!ct)
-    return fmt::format("input type {} (f16, bf16 and f32 are generated)", isa::dtypeName(input));
+    return fmt::format("input type {} (f16, bf16, f32 and s8 are generated)",
+                       isa::dtypeName(input));
   if (!t.cube(*ct))
     return fmt::format("the {} cube has no {} mode", t.name, isa::dtypeName(input));
-  if (output != isa::DType::F32 && output != isa::DType::F16 && output != isa::DType::BF16)
-    return fmt::format("output type {}", isa::dtypeName(output));
+  if (input == isa::DType::S8) {
+    if (bias)
+      return std::string("a bias on s8 products");
+    if (quantized
+            ? output != isa::DType::F32 && output != isa::DType::F16 && output != isa::DType::S8
+            : output != isa::DType::S32)
+      return fmt::format("output type {} of s8 products{}", isa::dtypeName(output),
+                         quantized ? " (scaled: f32, f16 or s8)" : " (unscaled: s32)");
+  } else if (quantized || (output != isa::DType::F32 && output != isa::DType::F16 &&
+                           output != isa::DType::BF16)) {
+    return fmt::format("output type {}{}", isa::dtypeName(output),
+                       quantized ? " with a scale (s8 inputs only)" : "");
+  }
   for (target::Path path :
        {target::Path::GmToL1, target::Path::L1ToL0A, target::Path::L1ToL0B, target::Path::L0cToGm})
     if (!t.hasPath(path))
@@ -121,9 +139,11 @@ struct CubeHalves {
 
 class CubeWriter : protected AsmWriter {
 protected:
-  CubeWriter(isa::DType input, isa::DType output, bool bias, bool relu)
+  CubeWriter(isa::DType input, isa::DType output, bool bias, bool relu,
+             std::optional<float> scale = std::nullopt)
       : dt_(isa::dtypeName(input)), outDt_(isa::dtypeName(output)),
-        parts_(input == isa::DType::F32 ? 2 : 1), bias_(bias), relu_(relu) {}
+        parts_(input == isa::DType::F32 ? 2 : 1), bias_(bias), relu_(relu),
+        integer_(input == isa::DType::S8), scale_(scale) {}
 
   /// Arguments into x21-x26 (and `extra` registers, the arguments between
   /// the bias and the output), the tile loop's registers, buffer toggles
@@ -139,6 +159,10 @@ protected:
     for (unsigned r : extra)
       line("ldarg x{}, {}", r, arg++);
     line("ldarg x{}, {}", kArg + 5, arg++);
+    if (scale_) { // FixPipe's scale for every drain of this core
+      line("movi x{}, {}", kTmp, num::floatBits(*scale_));
+      line("setdeq x{}", kTmp);
+    }
     line("coreid x{}", kTile);
     line("corenum x{}", kStride);
     line("movi x{}, {}", kTiles, tiles);
@@ -220,8 +244,9 @@ protected:
   void drain(uint64_t rows, uint64_t cols, uint64_t dstride) {
     line("setf m, fix, 0");
     line("waitf m, fix, 0");
-    line("fix_l0c_gm.{} x{}, x{}, m={}, n={}, srows={}, dstride={}{}", outDt_, kOut, kL0c, rows,
-         cols, roundUp(rows, 16), dstride, relu_ ? ", relu=1" : "");
+    line("fix_l0c_gm.{} x{}, x{}, m={}, n={}, srows={}, dstride={}{}{}", outDt_, kOut, kL0c, rows,
+         cols, roundUp(rows, 16), dstride, relu_ ? ", relu=1" : "",
+         integer_ ? (scale_ ? ", from=s32, quant=scalar" : ", from=s32") : "");
     line("setf fix, m, 0");
     line("xor x{0}, x{0}, x{1}", kL0c, kL0cFlip);
     if (bias_)
@@ -233,6 +258,8 @@ protected:
   std::string dt_, outDt_;
   unsigned parts_;
   bool bias_, relu_;
+  bool integer_;               ///< s8 inputs: s32 accumulators
+  std::optional<float> scale_; ///< s32 accumulators times this in FixPipe
 
 private:
   /// The "buffer free" hand-offs, each credited twice at the start: L1

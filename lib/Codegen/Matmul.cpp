@@ -115,7 +115,7 @@ struct Shape {
 class Emitter : CubeWriter {
 public:
   Emitter(const MatmulKernel &k, const Shape &s, const MatmulPlan &p)
-      : CubeWriter(k.input, k.output, k.bias, k.relu), k_(k), s_(s), p_(p),
+      : CubeWriter(k.input, k.output, k.bias, k.relu, k.scale), k_(k), s_(s), p_(p),
         size_(isa::dtypeBits(k.input) / 8), k0_(32 / size_) {}
 
   std::string run() {
@@ -316,7 +316,8 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("matmul kernel '{}': {}", k.name, why));
   };
-  if (std::optional<std::string> problem = cubeProblem(k.input, k.output, k.bias, t))
+  if (std::optional<std::string> problem =
+          cubeProblem(k.input, k.output, k.bias, t, k.scale.has_value()))
     return fail(*problem);
   if (k.m == 0 || k.n == 0 || k.k == 0)
     return fail("an empty dimension");
@@ -356,6 +357,10 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       // A K x N B is read from column j * nt.
       if (k.bKxN && (nt * size) % align)
         continue;
+      // FixPipe writes each tile from a DMA-aligned address (8-bit C:
+      // columns j * nt and rows i * mt must land on one).
+      if ((k.n > nt && (nt * outSize) % align) || (k.m > mt && (mt * k.n * outSize) % align))
+        continue;
       const uint64_t btHalf = k.bias ? roundUp(nt * 4, 64) : 0;
       // The largest kt (a multiple of k0) whose buffers fit twice.
       uint64_t kt = roundUp(k.k, k0);
@@ -376,7 +381,8 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       // 16 ranges of whole K steps whose f32 partials a vector kernel sums.
       const uint64_t mnTiles = k.batch * ceilDiv(k.m, mt) * ceilDiv(k.n, nt);
       std::vector<uint64_t> wants = {1};
-      if (k.kSplitAllowed && k.batch == 1 && mnTiles < t.aiCores && (k.m * k.n * 4) % align == 0)
+      if (k.kSplitAllowed && k.input != isa::DType::S8 && k.batch == 1 && mnTiles < t.aiCores &&
+          (k.m * k.n * 4) % align == 0)
         for (uint64_t want = 2; want <= 16 && mnTiles * want <= 2 * t.aiCores; want *= 2)
           wants.push_back(want);
       for (uint64_t want : wants) {

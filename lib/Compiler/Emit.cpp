@@ -354,7 +354,7 @@ private:
 
   LogicalResult emitNpuGroup(GroupOp g, std::vector<Step> &plan) {
     StringRef kind = g.getKind();
-    if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" || kind == "gemm_epilogue")
+    if (graph::isMatmulKind(kind))
       return emitMatmulGroup(g, plan);
     if (kind == "conv" || kind == "conv_epilogue")
       return emitConvGroup(g, plan);

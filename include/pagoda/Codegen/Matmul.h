@@ -45,8 +45,9 @@ namespace pagoda::codegen {
 
 struct MatmulKernel {
   std::string name;
-  isa::DType input = isa::DType::F16;  ///< f16, bf16, or f32 (three passes)
-  isa::DType output = isa::DType::F32; ///< f32, f16 or bf16 (FixPipe converts)
+  isa::DType input = isa::DType::F16;  ///< f16, bf16, f32 (three passes) or s8
+  isa::DType output = isa::DType::F32; ///< f32, f16 or bf16 (FixPipe converts);
+                                       ///< s8 inputs: s32, or with `scale` f32, f16, s8
   uint64_t m = 0, k = 0, n = 0;
   bool bias = false; ///< add an f32 row of n elements
   bool relu = false;
@@ -56,6 +57,10 @@ struct MatmulKernel {
   /// The planner may split K (the caller then runs GeneratedMatmul::
   /// reduction after the kernel).
   bool kSplitAllowed = false;
+  /// s8 inputs: FixPipe multiplies the exact s32 accumulators by this (in
+  /// f32) and converts, s8 rounding half to even and saturating; without
+  /// it the accumulators are written as s32. No bias, no K split.
+  std::optional<float> scale;
 };
 
 /// Kernel arguments, in order: A (batch x M x K row-major; for f32 its high

@@ -11,9 +11,11 @@
 
 #include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Sim/Numerics.h"
+#include "pagoda/Target/Presets.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace pagoda;
@@ -237,9 +239,15 @@ TEST(GeneratedMatmul, RefusesWhatTheTargetLacks) {
       {"mm", isa::DType::F16, isa::DType::F32, 16, 16, 16, false, false}, h.target());
   ASSERT_FALSE(g.ok());
   EXPECT_HAS(g.error().str(), "l0c_to_gm");
-  g = generateMatmul({"mm", isa::DType::S8, isa::DType::F32, 16, 16, 16, false, false}, h.target());
+  g = generateMatmul({"mm", isa::DType::E4M3, isa::DType::F32, 32, 32, 32, false, false},
+                     h.target());
   ASSERT_FALSE(g.ok());
-  EXPECT_HAS(g.error().str(), "input type s8");
+  EXPECT_HAS(g.error().str(), "input type e4m3");
+  // s8 products write s32 unless FixPipe scales them.
+  g = generateMatmul({"mm", isa::DType::S8, isa::DType::F32, 16, 32, 16, false, false},
+                     SimHarness("ascend-950pr").target());
+  ASSERT_FALSE(g.ok());
+  EXPECT_HAS(g.error().str(), "output type f32 of s8 products (unscaled: s32)");
 }
 
 TEST(GeneratedMatmul, RefusesUnalignedBatchesAndF32KxN) {
@@ -258,3 +266,103 @@ TEST(GeneratedMatmul, RefusesUnalignedBatchesAndF32KxN) {
 }
 
 } // namespace
+
+namespace {
+
+/// An s8 product on the cube: exact s32 accumulators, written as they are
+/// or scaled in FixPipe (f32 multiply, then the output type; s8 rounds half
+/// to even and saturates). Returns the statistics; checks every element.
+sim::KernelStats runInt8(isa::DType output, std::optional<float> scale, uint64_t m, uint64_t k,
+                         uint64_t n) {
+  SimHarness h("ascend-950pr");
+  MatmulKernel mk;
+  mk.name = "qmm";
+  mk.input = isa::DType::S8;
+  mk.output = output;
+  mk.scale = scale;
+  mk.m = m;
+  mk.k = k;
+  mk.n = n;
+  Result<GeneratedMatmul> g = generateMatmul(mk, h.target());
+  EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
+  if (!g)
+    return {};
+  std::mt19937 rng(unsigned(m * 31 + k * 7 + n));
+  std::uniform_int_distribution<int> dist(-128, 127);
+  std::vector<int8_t> a(m * k), bt(n * k);
+  for (int8_t &v : a)
+    v = int8_t(dist(rng));
+  for (int8_t &v : bt)
+    v = int8_t(dist(rng));
+  const unsigned outSize = isa::dtypeBits(output) / 8;
+  uint64_t out = h.alloc(m * n * outSize);
+  sim::KernelLaunch launch{
+      mk.name, {g->program}, g->plan.blockDim, {h.upload(a), h.upload(bt), out}};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  EXPECT_TRUE(s.ok()) << (s ? "" : s.error().str() + "\n" + g->assembly);
+  if (!s)
+    return {};
+  std::vector<uint8_t> got = h.download<uint8_t>(out, m * n * outSize);
+  uint64_t bad = 0;
+  for (uint64_t i = 0; i < m; ++i)
+    for (uint64_t j = 0; j < n; ++j) {
+      int64_t acc = 0;
+      for (uint64_t q = 0; q < k; ++q)
+        acc += int64_t(a[i * k + q]) * int64_t(bt[j * k + q]);
+      uint32_t want = 0, have = 0;
+      std::memcpy(&have, &got[(i * n + j) * outSize], outSize);
+      if (!scale) {
+        want = uint32_t(int32_t(acc));
+      } else {
+        const float v = float(int32_t(acc)) * *scale;
+        if (output == isa::DType::S8)
+          want = uint8_t(int8_t(std::clamp(std::nearbyint(v), -128.0f, 127.0f)));
+        else
+          want = encode(output, v);
+      }
+      if (want != have && bad++ < 3)
+        ADD_FAILURE() << "C[" << i << "][" << j << "]: got bits " << have << ", want " << want
+                      << " (" << g->plan.describe() << ")";
+    }
+  EXPECT_EQ(bad, 0u);
+  return *s;
+}
+
+} // namespace
+
+// int8 products: K in fractals of 32, edge tiles in M and N, a K
+// remainder, and the outputs quantized models need: s32 (MatMulInteger),
+// s8 requantized by a_scale * b_scale / y_scale (QLinearMatMul), f32 and
+// f16 dequantized.
+TEST(GeneratedMatmul, Int8AccumulatesExactlyAndRequantizesInFixPipe) {
+  using isa::DType;
+  runInt8(DType::S32, std::nullopt, 64, 64, 64);
+  runInt8(DType::S32, std::nullopt, 100, 300, 50);
+  runInt8(DType::S8, 0.0021f, 70, 200, 130);
+  // 8-bit C of an odd width: tiles start on DMA-aligned bytes only.
+  runInt8(DType::S8, 0.003f, 33, 64, 45);
+  runInt8(DType::F32, 0.5f, 33, 40, 17);
+  runInt8(DType::F16, 0.01f, 48, 96, 40);
+  sim::KernelStats big = runInt8(DType::S32, std::nullopt, 512, 1024, 512);
+  const target::TargetDesc t = *target::getPreset("ascend-950pr");
+  MatmulKernel f16{"f", DType::F16, DType::F32, 512, 1024, 512};
+  MatmulKernel s8{"q", DType::S8, DType::S32, 512, 1024, 512};
+  Result<MatmulPlan> pf = planMatmul(f16, t);
+  Result<MatmulPlan> pq = planMatmul(s8, t);
+  ASSERT_TRUE(pf && pq);
+  // The int8 cube does twice the f16 work per cycle and the operands are
+  // half the bytes: the planner predicts it faster, and the simulator agrees
+  // with its prediction.
+  EXPECT_LT(pq->predictedCycles, pf->predictedCycles);
+  test::expectPrediction(pq->predictedCycles, big, pq->describe());
+  // No bias and no unscaled narrow output on s8 products.
+  MatmulKernel bad = s8;
+  bad.bias = true;
+  EXPECT_FALSE(planMatmul(bad, t).ok());
+  bad = s8;
+  bad.output = DType::S8;
+  Result<MatmulPlan> noScale = planMatmul(bad, t);
+  ASSERT_FALSE(noScale.ok());
+  EXPECT_NE(noScale.error().str().find("unscaled: s32"), std::string::npos)
+      << noScale.error().str();
+}

@@ -397,6 +397,26 @@ DenseElementsAttr constantOf(Value v, GroupOp group) {
   return c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : DenseElementsAttr();
 }
 
+/// The value of a splat (or one-element) constant of any numeric type,
+/// given directly or as the group operand a block argument stands for.
+std::optional<double> splatNumber(Value v, GroupOp group) {
+  DenseElementsAttr dense = constantOf(v, group);
+  if (!dense || !dense.isSplat())
+    return std::nullopt;
+  if (llvm::isa<FloatType>(dense.getElementType()))
+    return dense.getSplatValue<APFloat>().convertToDouble();
+  auto it = llvm::dyn_cast<IntegerType>(dense.getElementType());
+  if (!it)
+    return std::nullopt;
+  const APInt i = dense.getSplatValue<APInt>();
+  return it.isUnsigned() ? double(i.getZExtValue()) : double(i.getSExtValue());
+}
+
+bool isZero(Value v, GroupOp group) {
+  std::optional<double> z = splatNumber(v, group);
+  return z && *z == 0;
+}
+
 /// The epilogue from `start` on as a vector kernel reading `head` (the
 /// cube kernel's result).
 bool lowerTail(GroupOp group, Value head, Operation *start, std::optional<LoweredElementwise> &tail,
@@ -503,10 +523,13 @@ bool matmulOperands(GroupOp group, Value a, Value b, Value result, LoweredMatmul
     why = "A or B of rank < 2 or dynamic";
     return false;
   }
-  std::optional<isa::DType> type = floatTensorType(at.getElementType());
+  // int8 products (integer results, typed by the caller) or float ones.
+  const bool int8 = at.getElementType().isSignlessInteger(8);
+  std::optional<isa::DType> type =
+      int8 ? std::optional<isa::DType>(isa::DType::S8) : floatTensorType(at.getElementType());
   if (!type || bt.getElementType() != at.getElementType() ||
-      rt.getElementType() != at.getElementType()) {
-    why = "element types without a cube mode here (f32, f16, bf16 with B of A's type)";
+      (!int8 && rt.getElementType() != at.getElementType())) {
+    why = "element types without a cube mode here (f32, f16, bf16 or int8 with B of A's type)";
     return false;
   }
   codegen::MatmulKernel &k = out.kernel;
@@ -527,6 +550,10 @@ bool matmulOperands(GroupOp group, Value a, Value b, Value result, LoweredMatmul
       why = "a constant batched B";
       return false;
     }
+  } else if (int8) {
+    why = "an int8 B computed at run time (8-bit fractals have no transpose: B must be a "
+          "constant)";
+    return false;
   } else {
     auto arg = llvm::dyn_cast<BlockArgument>(b);
     if (!arg || arg.getOwner() != &group.getBody().front()) {
@@ -578,6 +605,7 @@ SmallVector<Operation *> computeOps(GroupOp group) {
 std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std::string &why) {
   LoweredMatmul out;
   Value current, a, b;
+  std::optional<isa::DType> intOut; ///< an int8 product's result type
   auto fail = [&](const std::string &reason) -> std::optional<LoweredMatmul> {
     why = reason;
     return std::nullopt;
@@ -605,6 +633,33 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
     a = gemm.getA();
     b = gemm.getB();
     current = gemm.getResult();
+  } else if (auto mi = llvm::dyn_cast_or_null<MatMulIntegerOp>(first)) {
+    if (!isZero(mi.getAZeroPoint(), group) || !isZero(mi.getBZeroPoint(), group))
+      return fail(describe(first) + ": zero points other than a constant 0 (int8 products "
+                                    "on the cube are symmetric)");
+    a = mi.getA();
+    b = mi.getB();
+    current = mi.getResult();
+    intOut = isa::DType::S32;
+  } else if (auto ql = llvm::dyn_cast_or_null<QLinearMatMulOp>(first)) {
+    std::optional<double> as = splatNumber(ql.getAScale(), group),
+                          bs = splatNumber(ql.getBScale(), group),
+                          ys = splatNumber(ql.getYScale(), group);
+    if (!isZero(ql.getAZeroPoint(), group) || !isZero(ql.getBZeroPoint(), group) ||
+        !isZero(ql.getYZeroPoint(), group))
+      return fail(describe(first) + ": zero points other than a constant 0 (int8 products "
+                                    "on the cube are symmetric)");
+    if (!as || !bs || !ys)
+      return fail(describe(first) + ": scales that are not one constant each");
+    if (!getElementTypeOrSelf(ql.getType()).isSignlessInteger(8))
+      return fail(describe(first) + ": a result of type " + typeStr(ql.getType()) +
+                  " (FixPipe requantizes to int8)");
+    a = ql.getA();
+    b = ql.getB();
+    current = ql.getResult();
+    intOut = isa::DType::S8;
+    // As the host kernel and onnxruntime compute it, in f32.
+    out.kernel.scale = float(as.value()) * float(bs.value()) / float(ys.value());
   } else {
     return fail("no matmul or gemm at the head of the group");
   }
@@ -616,6 +671,10 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   if (!matmulOperands(group, a, b, current, out, reason))
     return fail(describe(first) + ": " + reason);
   codegen::MatmulKernel &k = out.kernel;
+  if ((k.input == isa::DType::S8) != intOut.has_value())
+    return fail(describe(first) + ": int8 operands of a float product");
+  if (intOut)
+    k.output = *intOut;
 
   // The epilogue: a bias row (if the head had none), then ReLU; the rest on
   // the vector unit.
@@ -1355,8 +1414,7 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       return false;
     if (Result<codegen::ElementwisePlan> p = codegen::planElementwise(l->kernel, target); !p)
       problem = p.error();
-  } else if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
-             kind == "gemm_epilogue") {
+  } else if (isMatmulKind(kind)) {
     std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why);
     if (!l)
       return false;
@@ -1456,8 +1514,7 @@ unsigned pagoda::graph::npuLaunches(GroupOp group, const target::TargetDesc &tar
   if (kind == "attention") {
     if (std::optional<LoweredAttention> l = lowerAttentionGroup(group, why))
       return l->launches();
-  } else if (kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
-             kind == "gemm_epilogue") {
+  } else if (isMatmulKind(kind)) {
     if (std::optional<LoweredMatmul> l = lowerMatmulGroup(group, why)) {
       Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target);
       return l->launches() + (p && p->kSplit > 1 ? 1u : 0u);

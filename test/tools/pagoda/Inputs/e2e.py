@@ -494,6 +494,32 @@ def inorm(d):
     write(d, "inorm_want", {"y": y.astype(np.float32)})
 
 
+def int8(d):
+    """Symmetric int8 products on the cube's s8 mode: MatMulInteger's exact
+    int32 result, and QLinearMatMul requantized in FixPipe by
+    x_scale * w_scale / y_scale (f32, rounded half to even, saturated)."""
+    rng = np.random.default_rng(25)
+    x = rng.integers(-128, 128, [48, 256]).astype(np.int8)
+    w = rng.integers(-128, 128, [256, 96]).astype(np.int8)
+    w2 = rng.integers(-128, 128, [256, 64]).astype(np.int8)
+    f = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+    z = numpy_helper.from_array(np.array(0, np.int8), "z")
+    nodes = [helper.make_node("MatMulInteger", ["x", "w"], ["acc"], name="mmi"),
+             helper.make_node("QLinearMatMul", ["x", "xs", "z", "w2", "ws", "z", "ys", "z"],
+                              ["q"], name="qmm")]
+    i8 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.INT8, sh)
+    save(d, "int8", nodes, [i8("x", [48, 256])],
+         [helper.make_tensor_value_info("acc", TensorProto.INT32, [48, 96]), i8("q", [48, 64])],
+         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(w2, "w2"), f("xs", 0.02),
+          f("ws", 0.01), f("ys", 0.5), z])
+    acc = x.astype(np.int64) @ w.astype(np.int64)
+    mult = np.float32(np.float32(0.02) * np.float32(0.01)) / np.float32(0.5)
+    acc2 = (x.astype(np.int64) @ w2.astype(np.int64)).astype(np.float32)
+    q = np.clip(np.rint(acc2 * np.float32(mult)), -128, 127).astype(np.int8)
+    write(d, "int8_in", {"x": x})
+    write(d, "int8_want", {"acc": acc.astype(np.int32), "q": q})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

@@ -78,9 +78,12 @@ struct LoweredMatmul {
   unsigned launches() const;
 };
 
-/// Lowers a `matmul`/`gemm` (`_epilogue`) group; on failure `why` says
-/// what has no cube form yet (a constant batched B, batch dimensions that
-/// broadcast, alpha, trans_a, an epilogue without a vector form).
+/// Lowers a `matmul`/`gemm` (`_epilogue`) group, or a `matmul_integer` or
+/// `qlinear_matmul` one of int8 operands with a constant B, zero points
+/// 0 and (QLinearMatMul) one constant scale each and an int8 result, on
+/// the cube's s8 mode; on failure `why` says what has no cube form yet (a
+/// constant batched B, batch dimensions that broadcast, alpha, trans_a, an
+/// epilogue without a vector form, asymmetric quantization).
 std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 
 /// An `attention` group, matmul -> [scale by a constant] -> softmax (last
@@ -191,6 +194,13 @@ struct LoweredMovement {
   std::vector<int> operands;
 };
 std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
+
+/// Group kinds lowerMatmulGroup takes: MatMul and Gemm (with epilogues),
+/// and the int8 products MatMulInteger and QLinearMatMul.
+inline bool isMatmulKind(llvm::StringRef kind) {
+  return kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
+         kind == "gemm_epilogue" || kind == "matmul_integer" || kind == "qlinear_matmul";
+}
 
 /// Group kinds a row kernel may compute (lowerRowGroup decides).
 inline bool isRowKind(llvm::StringRef kind) {
