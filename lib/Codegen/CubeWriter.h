@@ -61,8 +61,8 @@ inline float cubeValue(isa::DType input, uint32_t bits) {
 /// What a cube kernel needs of its types and of the target (a cube mode
 /// for the input, FixPipe's output types, the data paths, two event ids);
 /// the problem, if any. s8 inputs accumulate in s32, which FixPipe writes
-/// as it is (s32) or scaled (`quantized`: to f32, f16 or s8); they take
-/// no bias.
+/// as it is (s32) or scaled (`quantized`: to f32, f16 or s8); their bias
+/// row is int32 (it starts the s32 accumulation).
 inline std::optional<std::string> cubeProblem(isa::DType input, isa::DType output, bool bias,
                                               const target::TargetDesc &t, bool quantized = false) {
   std::optional<target::CubeType> ct = cubeTypeOf(input);
@@ -72,8 +72,6 @@ inline std::optional<std::string> cubeProblem(isa::DType input, isa::DType outpu
   if (!t.cube(*ct))
     return fmt::format("the {} cube has no {} mode", t.name, isa::dtypeName(input));
   if (input == isa::DType::S8) {
-    if (bias)
-      return std::string("a bias on s8 products");
     if (quantized
             ? output != isa::DType::F32 && output != isa::DType::F16 && output != isa::DType::S8
             : output != isa::DType::S32)
@@ -195,8 +193,8 @@ protected:
     line("mul x{}, x{}, x{}", dst, src, kTmp2);
   }
 
-  /// The tile's bias row (`cols` f32 values at x5): GM -> L1 staging after
-  /// both L1 halves (`l1Half` each) -> BT.
+  /// The tile's bias row (`cols` f32 values, int32 for s8 inputs, at x5):
+  /// GM -> L1 staging after both L1 halves (`l1Half` each) -> BT.
   void loadBias(uint64_t cols, uint64_t l1Half) {
     const uint64_t blocks = ceilDiv(cols * 4, 32);
     line("waitf mte1, mte2, 1");

@@ -130,6 +130,11 @@ uint64_t rowPeriodBytes(uint64_t rowBytes) { return std::lcm<uint64_t>(rowBytes,
 /// The longest period a vcopy's repeat stride (8 periods) can spread.
 constexpr uint64_t kMaxPeriodBlocks = 255 / 8;
 
+/// Integer types an elementwise kernel moves and converts (no arithmetic).
+bool isMovedInteger(isa::DType t) {
+  return t == isa::DType::U8 || t == isa::DType::S8 || t == isa::DType::S32;
+}
+
 /// The element's bits of `v` in `type`.
 uint64_t immediateBits(isa::DType type, double v) {
   if (type == isa::DType::F16)
@@ -553,9 +558,11 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
   const std::vector<isa::DType> types = elementwiseValueTypes(k);
   unsigned minSize = esize, maxSize = esize;
   for (size_t v = 0; v < types.size(); ++v) {
-    if (types[v] != isa::DType::F32 && types[v] != isa::DType::F16 && types[v] != isa::DType::BF16)
-      return fail(fmt::format("value {} of type {} (f32 and f16 are computed, bf16 converted)", v,
-                              isa::dtypeName(types[v])));
+    if (types[v] != isa::DType::F32 && types[v] != isa::DType::F16 &&
+        types[v] != isa::DType::BF16 && !isMovedInteger(types[v]))
+      return fail(fmt::format("value {} of type {} (f32 and f16 are computed, bf16, u8, s8 and "
+                              "s32 converted)",
+                              v, isa::dtypeName(types[v])));
     minSize = std::min(minSize, isa::dtypeBits(types[v]) / 8);
     maxSize = std::max(maxSize, isa::dtypeBits(types[v]) / 8);
   }
@@ -564,13 +571,18 @@ Result<ElementwisePlan> planElementwise(const ElementwiseKernel &k, const target
     const uint32_t result = uint32_t(k.inputs.size() + i);
     if (op.op != VOp::Cast && types[result] == isa::DType::BF16)
       return fail(fmt::format("operation {} computes in bf16 (only casts take bf16)", i));
+    if (op.op != VOp::Cast && (isMovedInteger(types[op.a]) || isMovedInteger(types[result])))
+      return fail(fmt::format("operation {} computes in {} (integers only convert)", i,
+                              isa::dtypeName(types[op.a])));
     if (op.op == VOp::Cast && types[op.a] != isa::DType::F32 && op.to != isa::DType::F32)
       return fail(fmt::format("operation {} casts {} to {} (casts go to or from f32)", i,
                               isa::dtypeName(types[op.a]), isa::dtypeName(op.to)));
   }
   for (size_t i = 0; i < k.inputs.size(); ++i)
-    if (k.inputs[i].kind == Kind::Immediate && types[i] == isa::DType::BF16)
-      return fail(fmt::format("input {}: a bf16 constant (fold it into f32)", i));
+    if (k.inputs[i].kind == Kind::Immediate &&
+        (types[i] == isa::DType::BF16 || isMovedInteger(types[i])))
+      return fail(
+          fmt::format("input {}: a {} constant (fold it into f32)", i, isa::dtypeName(types[i])));
   for (size_t i = 0; i < k.inputs.size(); ++i)
     if (k.inputs[i].bf16InGm &&
         (k.type != isa::DType::F32 || k.inputs[i].type ||
@@ -725,13 +737,28 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
                                                       const std::vector<std::vector<uint8_t>> &in) {
   const std::vector<isa::DType> types = elementwiseValueTypes(k);
   bool half = false, brain = false; // the type of the value at hand: f16, bf16
+  isa::DType type = isa::DType::F32;
   unsigned size = 4;
   auto setType = [&](uint32_t v) {
-    half = types[v] == isa::DType::F16;
-    brain = types[v] == isa::DType::BF16;
-    size = half || brain ? 2 : 4;
+    type = types[v];
+    half = type == isa::DType::F16;
+    brain = type == isa::DType::BF16;
+    size = isa::dtypeBits(type) / 8;
   };
   auto load = [&](const uint8_t *p) -> float {
+    switch (type) {
+    case isa::DType::U8:
+      return float(p[0]);
+    case isa::DType::S8:
+      return float(int8_t(p[0]));
+    case isa::DType::S32: {
+      int32_t i;
+      std::memcpy(&i, p, 4);
+      return float(i);
+    }
+    default:
+      break;
+    }
     if (half || brain) {
       uint16_t h;
       std::memcpy(&h, p, 2);
@@ -740,6 +767,16 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
     float f;
     std::memcpy(&f, p, 4);
     return f;
+  };
+  // An integer type's value of x: rounded half to even, saturated (NaN: 0).
+  auto saturate = [&](float x) -> float {
+    const double lo = type == isa::DType::U8   ? 0
+                      : type == isa::DType::S8 ? -128
+                                               : double(std::numeric_limits<int32_t>::min());
+    const double hi = type == isa::DType::U8   ? 255
+                      : type == isa::DType::S8 ? 127
+                                               : double(std::numeric_limits<int32_t>::max());
+    return std::isnan(x) ? 0.0f : float(std::clamp(std::nearbyint(double(x)), lo, hi));
   };
   // Rounds to the element type: f16 results of f32 arithmetic round f32 ->
   // f16 (as the vector unit does); transcendentals round from f64 once.
@@ -839,7 +876,10 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
         r = fromDouble(1 / (1 + std::exp(-double(x))));
         break;
       case VOp::Cast: // to f16 or bf16: rounded once (NaN stays NaN); to f32: exact
-        r = half ? num::f16ToF32(num::f32ToF16(x)) : brain ? num::bf16ToF32(num::f32ToBf16(x)) : x;
+        r = isMovedInteger(type) ? saturate(x)
+            : half               ? num::f16ToF32(num::f32ToF16(x))
+            : brain              ? num::bf16ToF32(num::f32ToBf16(x))
+                                 : x;
         break;
       }
       vals[nin + i] = r;
@@ -848,7 +888,10 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
       setType(k.outputs[j]);
       float v = vals[k.outputs[j]];
       uint8_t *p = outs[j].data() + e * size;
-      if (half || brain) {
+      if (isMovedInteger(type)) {
+        const int32_t i = int32_t(v); // an integer value, in range
+        std::memcpy(p, &i, size);     // little-endian low bytes
+      } else if (half || brain) {
         uint16_t h = half ? num::f32ToF16(v) : num::f32ToBf16(v);
         std::memcpy(p, &h, 2);
       } else {

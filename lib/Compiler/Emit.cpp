@@ -373,7 +373,7 @@ private:
     if (kind == "reduce_sum" || kind == "reduce_mean" || kind == "reduce_max")
       return emitReduceGroup(g, plan);
     std::optional<graph::LoweredElementwise> lowered =
-        kind == "elementwise" ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
+        graph::isElementwiseKind(kind) ? graph::lowerElementwiseGroup(g, why) : std::nullopt;
     if (!lowered)
       return notOnNpu(g, why);
     Result<codegen::GeneratedKernel> gen = generate<codegen::GeneratedKernel>(
@@ -527,6 +527,19 @@ private:
         return failure();
       args = {parts->first, parts->second};
       tiling += ", f32 in three hf32 passes after a split kernel";
+    } else if (l.aShift) {
+      // uint8 A shifted to int8 for the s8 cube.
+      Result<codegen::GeneratedKernel> sg = generate<codegen::GeneratedKernel>(
+          [&](unsigned r) { return codegen::generateElementwise(*l.aShift, target_, 0, r); });
+      if (!sg) {
+        g.emitError() << sg.error().str();
+        return failure();
+      }
+      Ref shifted = scratchBytes(l.aShift->elements);
+      launch(g, addKernel(sg->assembly, sg->program, g), sg->plan.blockDim, {a, shifted}, plan);
+      predicted += sg->plan.predictedCycles;
+      tiling += "; uint8 A shifted to int8 on the vector unit: " + sg->plan.describe();
+      args = {shifted};
     } else {
       args = {a};
     }
@@ -575,8 +588,15 @@ private:
         args.push_back(appendConstant(bt));
       }
     }
-    if (k.bias && withBias)
+    if (k.bias && withBias && k.input == isa::DType::S8) {
+      std::vector<int32_t> row = l.intBias;
+      row.resize((k.n + 7) / 8 * 8, 0);
+      std::vector<uint8_t> bytes(row.size() * 4);
+      std::memcpy(bytes.data(), row.data(), bytes.size());
+      args.push_back(appendConstant(bytes));
+    } else if (k.bias && withBias) {
       args.push_back(biasRow(l.bias, k.n, l.biasScale));
+    }
     if (uint64_t zeros = codegen::matmulZeroBytes(k))
       args.push_back(appendConstant(std::vector<uint8_t>(zeros, 0)));
     return args;
@@ -699,7 +719,17 @@ private:
                                    const std::optional<graph::LoweredElementwise> &tail, Value head,
                                    std::vector<Step> &plan, const std::string &prior = {},
                                    std::string name = {}) {
-    Ref out = tail ? scratch(head.getType()) : refs_.lookup(g->getResult(0));
+    // The tail reads the cube kernel's result in its own input type (an
+    // int8 product's requantization: f32 for an 8-bit result).
+    Ref out = refs_.lookup(g->getResult(0));
+    if (tail) {
+      const std::vector<isa::DType> types = codegen::elementwiseValueTypes(tail->kernel);
+      const auto at = llvm::find(tail->operandOf, graph::kCubeResult);
+      out = at == tail->operandOf.end()
+                ? scratch(head.getType())
+                : scratchBytes(tail->kernel.elements *
+                               (isa::dtypeBits(types[size_t(at - tail->operandOf.begin())]) / 8));
+    }
     args.push_back(out);
     uint32_t index = addKernel(assembly, program, g);
     launch(g, index, blockDim, std::move(args), plan);

@@ -45,12 +45,13 @@ bool intRange(ElemType t, double &lo, double &hi) {
 }
 
 /// Rounds half to even, adds the zero point and saturates into `out`'s
-/// type (checked by the caller).
+/// type (checked by the caller); NaN counts as 0, as the NPU's conversion
+/// has it.
 void storeQuantized(const HostTensor &out, uint64_t i, double v, double zeroPoint) {
   double lo = 0, hi = 0;
   intRange(out.desc->type, lo, hi);
-  v = std::nearbyint(v) + zeroPoint; // the default rounding mode: half to even
-  v = std::isnan(v) ? 0 : std::clamp(v, lo, hi);
+  v = (std::isnan(v) ? 0.0 : std::nearbyint(v)) + zeroPoint; // rounding: half to even
+  v = std::clamp(v, lo, hi);
   storeI(out.desc->type, out.data + i * artifact::elemTypeBytes(out.desc->type), int64_t(v));
 }
 

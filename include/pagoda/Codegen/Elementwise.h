@@ -49,7 +49,8 @@ enum class VOp : uint8_t {
   Tanh,
   Sigmoid,
   LRelu,
-  Cast, ///< to ElementwiseOp::to (f16 <-> f32, vcvt, round to nearest even)
+  Cast, ///< to ElementwiseOp::to (vcvt, round to nearest even): between f32 and
+        ///< f16/bf16, and between f32 and u8/s8/s32 (saturating)
 };
 const char *vopName(VOp op);
 
@@ -74,7 +75,8 @@ struct ElementwiseInput {
   bool raw = false;
   uint64_t rowElements = 0; ///< Row: the row's length
   /// A Tensor's or Immediate's type when not the kernel's (f16 or f32:
-  /// chains with casts); Scalar and Row inputs have the kernel's type.
+  /// chains with casts; a Tensor may also be u8, s8 or s32, which only a
+  /// cast reads); Scalar and Row inputs have the kernel's type.
   std::optional<isa::DType> type;
   /// A Scalar or Row of an f32 kernel stored as bf16 in GM: widened
   /// exactly (the bits shifted up) as the scalar unit reads it; its value
@@ -95,8 +97,10 @@ struct ElementwiseOp {
 /// A kernel: kernel arguments are the GM addresses of the Tensor, Scalar and
 /// Row inputs in order, then of the outputs. Every value has a type (an
 /// input's own or the kernel's, a cast's `to`, otherwise its operands'):
-/// f16 and f32 may mix; tiles are counted in elements, and each value's
-/// slot holds a tile of the widest type.
+/// f16 and f32 may mix; integer values (u8, s8, s32) only move and
+/// convert (quantization: x / scale cast to s32 and back rounds half to
+/// even, + zero point, cast to u8 saturates); tiles are counted in
+/// elements, and each value's slot holds a tile of the widest type.
 struct ElementwiseKernel {
   std::string name;
   isa::DType type = isa::DType::F32; ///< f32 or f16 (f16 computes in f32, rounds once)

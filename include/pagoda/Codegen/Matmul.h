@@ -49,7 +49,7 @@ struct MatmulKernel {
   isa::DType output = isa::DType::F32; ///< f32, f16 or bf16 (FixPipe converts);
                                        ///< s8 inputs: s32, or with `scale` f32, f16, s8
   uint64_t m = 0, k = 0, n = 0;
-  bool bias = false; ///< add an f32 row of n elements
+  bool bias = false; ///< add an f32 row of n elements (s8 inputs: int32, exact)
   bool relu = false;
   uint64_t batch = 1;     ///< independent products (A and C per batch)
   bool bPerBatch = false; ///< one B per batch (else one for all)
@@ -57,15 +57,16 @@ struct MatmulKernel {
   /// The planner may split K (the caller then runs GeneratedMatmul::
   /// reduction after the kernel).
   bool kSplitAllowed = false;
-  /// s8 inputs: FixPipe multiplies the exact s32 accumulators by this (in
-  /// f32) and converts, s8 rounding half to even and saturating; without
-  /// it the accumulators are written as s32. No bias, no K split.
+  /// s8 inputs: FixPipe multiplies the exact s32 accumulators (bias
+  /// included) by this (in f32) and converts, s8 rounding half to even and
+  /// saturating; without it the accumulators are written as s32. No K
+  /// split on s8.
   std::optional<float> scale;
 };
 
 /// Kernel arguments, in order: A (batch x M x K row-major; for f32 its high
 /// and low parts, two arguments), B^T (N x K row-major, or B K x N with
-/// bKxN, per batch when bPerBatch; f32: high and low), the f32 bias if any
+/// bKxN, per batch when bPerBatch; f32: high and low), the f32 (s8: int32) bias if any
 /// (n elements, zero-padded to a multiple of 8: it moves in 32-byte
 /// blocks), zeros if matmulZeroBytes says so, C (batch x M x N row-major).
 unsigned matmulArgCount(const MatmulKernel &k);

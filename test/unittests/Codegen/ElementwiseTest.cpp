@@ -28,7 +28,10 @@ std::vector<uint8_t> randomTensor(isa::DType type, uint64_t n, uint32_t seed, fl
   std::vector<uint8_t> out(n * size);
   for (uint64_t i = 0; i < n; ++i) {
     float v = dist(rng);
-    if (size == 2) {
+    if (type == isa::DType::U8 || type == isa::DType::S8 || type == isa::DType::S32) {
+      const uint32_t bits = uint32_t(rng()); // any integer of the type
+      std::memcpy(&out[i * size], &bits, size);
+    } else if (size == 2) {
       uint16_t h = type == isa::DType::BF16 ? num::f32ToBf16(v) : num::f32ToF16(v);
       std::memcpy(&out[i * 2], &h, 2);
     } else {
@@ -288,6 +291,50 @@ TEST(Elementwise, CastsMixF16AndF32) {
   p = planElementwise(wide, h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "casts f32 to itself");
+}
+
+// QuantizeLinear and DequantizeLinear as the compiler lowers them: x /
+// scale, rounded half to even through s32, + zero point, saturated by the
+// cast to u8 or s8; (q - zero point) * scale from 8-bit tensors. Partial
+// tiles and blocks of the 1-byte tensors, on every core count the sizes
+// give.
+TEST(Elementwise, QuantizesAndDequantizesEightBitTensors) {
+  using isa::DType;
+  for (DType q : {DType::U8, DType::S8}) {
+    ElementwiseKernel quant;
+    quant.name = "quantize";
+    quant.type = DType::F32;
+    quant.inputs = {{Kind::Tensor}, {Kind::Immediate, 0.013}, {Kind::Immediate, 10}};
+    // values: 0 x, 1 scale, 2 zero point
+    quant.ops = {{VOp::Div, 0, 1},                 // 3
+                 {VOp::Cast, 3, 0, 0, DType::S32}, // 4
+                 {VOp::Cast, 4, 0, 0, DType::F32}, // 5
+                 {VOp::Add, 5, 2},                 // 6
+                 {VOp::Cast, 6, 0, 0, q}};         // 7: saturates
+    quant.outputs = {7};
+    ElementwiseKernel dequant;
+    dequant.name = "dequantize";
+    dequant.type = DType::F32;
+    dequant.inputs = {{Kind::Tensor, 0, false, 0, q}, {Kind::Immediate, 3}, {Kind::Immediate, 0.5}};
+    dequant.ops = {{VOp::Cast, 0, 0, 0, DType::F32}, // 3
+                   {VOp::Sub, 3, 1},                 // 4
+                   {VOp::Mul, 4, 2}};                // 5
+    dequant.outputs = {5};
+    SimHarness h("ascend-950pr");
+    for (uint64_t n : {uint64_t(1), uint64_t(100), uint64_t(4099), uint64_t(200003)})
+      for (ElementwiseKernel *k : {&quant, &dequant}) {
+        k->elements = n;
+        SCOPED_TRACE(fmt::format("{} {} x {}", k->name, isa::dtypeName(q), n));
+        runAndCompare(h, *k);
+      }
+    // Integers only move and convert.
+    ElementwiseKernel bad = dequant;
+    bad.ops = {{VOp::Add, 0, 0}};
+    bad.outputs = {3};
+    Result<ElementwisePlan> p = planElementwise(bad, h.target());
+    ASSERT_FALSE(p.ok());
+    EXPECT_HAS(p.error().str(), "integers only convert");
+  }
 }
 
 TEST(Elementwise, EveryOperation) {

@@ -273,7 +273,7 @@ namespace {
 /// or scaled in FixPipe (f32 multiply, then the output type; s8 rounds half
 /// to even and saturates). Returns the statistics; checks every element.
 sim::KernelStats runInt8(isa::DType output, std::optional<float> scale, uint64_t m, uint64_t k,
-                         uint64_t n) {
+                         uint64_t n, bool bias = false) {
   SimHarness h("ascend-950pr");
   MatmulKernel mk;
   mk.name = "qmm";
@@ -283,6 +283,7 @@ sim::KernelStats runInt8(isa::DType output, std::optional<float> scale, uint64_t
   mk.m = m;
   mk.k = k;
   mk.n = n;
+  mk.bias = bias;
   Result<GeneratedMatmul> g = generateMatmul(mk, h.target());
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
   if (!g)
@@ -294,10 +295,18 @@ sim::KernelStats runInt8(isa::DType output, std::optional<float> scale, uint64_t
     v = int8_t(dist(rng));
   for (int8_t &v : bt)
     v = int8_t(dist(rng));
+  // An int32 bias (zero-point corrections) beyond what s8 x s8 sums reach.
+  std::uniform_int_distribution<int32_t> bdist(-5000000, 5000000);
+  std::vector<int32_t> biasRow((n + 7) / 8 * 8, 0);
+  for (uint64_t j = 0; j < n && bias; ++j)
+    biasRow[j] = bdist(rng);
   const unsigned outSize = isa::dtypeBits(output) / 8;
   uint64_t out = h.alloc(m * n * outSize);
-  sim::KernelLaunch launch{
-      mk.name, {g->program}, g->plan.blockDim, {h.upload(a), h.upload(bt), out}};
+  std::vector<uint64_t> args = {h.upload(a), h.upload(bt)};
+  if (bias)
+    args.push_back(h.upload(biasRow));
+  args.push_back(out);
+  sim::KernelLaunch launch{mk.name, {g->program}, g->plan.blockDim, args};
   Result<sim::KernelStats> s = h.sim().run(launch);
   EXPECT_TRUE(s.ok()) << (s ? "" : s.error().str() + "\n" + g->assembly);
   if (!s)
@@ -306,7 +315,7 @@ sim::KernelStats runInt8(isa::DType output, std::optional<float> scale, uint64_t
   uint64_t bad = 0;
   for (uint64_t i = 0; i < m; ++i)
     for (uint64_t j = 0; j < n; ++j) {
-      int64_t acc = 0;
+      int64_t acc = biasRow[j];
       for (uint64_t q = 0; q < k; ++q)
         acc += int64_t(a[i * k + q]) * int64_t(bt[j * k + q]);
       uint32_t want = 0, have = 0;
@@ -341,6 +350,9 @@ TEST(GeneratedMatmul, Int8AccumulatesExactlyAndRequantizesInFixPipe) {
   runInt8(DType::S8, 0.0021f, 70, 200, 130);
   // 8-bit C of an odd width: tiles start on DMA-aligned bytes only.
   runInt8(DType::S8, 0.003f, 33, 64, 45);
+  // An int32 bias starts the accumulation (zero-point corrections).
+  runInt8(DType::S32, std::nullopt, 70, 96, 40, true);
+  runInt8(DType::F32, 1e-4f, 40, 300, 130, true);
   runInt8(DType::F32, 0.5f, 33, 40, 17);
   runInt8(DType::F16, 0.01f, 48, 96, 40);
   sim::KernelStats big = runInt8(DType::S32, std::nullopt, 512, 1024, 512);
@@ -355,11 +367,8 @@ TEST(GeneratedMatmul, Int8AccumulatesExactlyAndRequantizesInFixPipe) {
   // with its prediction.
   EXPECT_LT(pq->predictedCycles, pf->predictedCycles);
   test::expectPrediction(pq->predictedCycles, big, pq->describe());
-  // No bias and no unscaled narrow output on s8 products.
+  // No unscaled narrow output on s8 products.
   MatmulKernel bad = s8;
-  bad.bias = true;
-  EXPECT_FALSE(planMatmul(bad, t).ok());
-  bad = s8;
   bad.output = DType::S8;
   Result<MatmulPlan> noScale = planMatmul(bad, t);
   ASSERT_FALSE(noScale.ok());

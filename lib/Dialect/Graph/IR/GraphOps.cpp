@@ -217,6 +217,58 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
   return getInput().getType() == getType() ? getInput() : Value();
 }
 
+/// An integer element as int64 (unsigned types zero-extended).
+static int64_t intValue(const APInt &v, Type elt) {
+  return elt.isUnsignedInteger() ? int64_t(v.getZExtValue()) : v.getSExtValue();
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor a) {
+  auto x = dyn_cast_or_null<DenseElementsAttr>(a.getInput());
+  auto scale = dyn_cast_or_null<DenseElementsAttr>(a.getScale());
+  auto zero = dyn_cast_or_null<DenseElementsAttr>(a.getZeroPoint());
+  auto rt = dyn_cast<RankedTensorType>(getType());
+  if (!x || !scale || !zero || !rt || !rt.hasStaticShape() ||
+      !isa<IntegerType>(x.getElementType()) || !isa<IntegerType>(zero.getElementType()) ||
+      !isa<FloatType>(scale.getElementType()) || !isa<FloatType>(rt.getElementType()))
+    return {};
+  // Parameters per tensor, or per index along `axis`.
+  ArrayRef<int64_t> shape = rt.getShape();
+  uint64_t inner = 1, dim = 1;
+  if (scale.getNumElements() > 1 || zero.getNumElements() > 1) {
+    const int64_t axis = int64_t(getAxis());
+    if (axis < 0 || axis >= rt.getRank())
+      return {};
+    dim = uint64_t(shape[size_t(axis)]);
+    for (int64_t d = axis + 1; d < rt.getRank(); ++d)
+      inner *= uint64_t(shape[size_t(d)]);
+  }
+  auto param = [&](DenseElementsAttr p, uint64_t i) {
+    return p.getNumElements() == 1 ? 0 : i / inner % dim;
+  };
+  SmallVector<float> scales;
+  for (APFloat s : scale.getValues<APFloat>()) {
+    bool lost = false;
+    s.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    scales.push_back(s.convertToFloat());
+  }
+  SmallVector<int64_t> zeros;
+  for (const APInt &z : zero.getValues<APInt>())
+    zeros.push_back(intValue(z, zero.getElementType()));
+  const auto &semantics = cast<FloatType>(rt.getElementType()).getFloatSemantics();
+  SmallVector<APFloat> out;
+  out.reserve(size_t(rt.getNumElements()));
+  uint64_t i = 0;
+  for (const APInt &v : x.getValues<APInt>()) {
+    const int64_t q = intValue(v, x.getElementType());
+    APFloat f(float(q - zeros[param(zero, i)]) * scales[param(scale, i)]);
+    bool lost = false;
+    f.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
+    out.push_back(f);
+    ++i;
+  }
+  return DenseElementsAttr::get(rt, out);
+}
+
 // reshape(x) to x's own type is x; reshape(reshape(x)) is one reshape; a
 // constant reshapes at compile time.
 OpFoldResult ReshapeOp::fold(FoldAdaptor a) {

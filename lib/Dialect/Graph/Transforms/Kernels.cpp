@@ -22,6 +22,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -77,6 +78,7 @@ struct PV {
 };
 
 DenseElementsAttr constantOf(Value v, GroupOp group);
+std::optional<double> splatNumber(Value v, GroupOp group);
 
 /// Builds the kernel.
 class KernelBuilder {
@@ -96,6 +98,8 @@ public:
       resultShape_.assign(rt.getShape().begin(), rt.getShape().end());
     Type elt = getElementTypeOrSelf(group->getResult(0).getType());
     std::optional<isa::DType> kernelType = vectorType(elt);
+    if (!kernelType && int8Type(elt)) // quantized results are computed in f32
+      kernelType = isa::DType::F32;
     if (!kernelType) {
       why = typeStr(elt) + " elements: the vector kernels compute f32 and f16 (bf16 in f32)";
       return std::nullopt;
@@ -126,6 +130,22 @@ public:
     for (auto [arg, operand] : llvm::zip(body.getArguments(), group->getOperands())) {
       if (arg.use_empty() || llvm::none_of(arg.getUsers(), inTail))
         continue;
+      if (onlyQuantParameter(arg))
+        continue;
+      // 8-bit integer tensors (what dequantize reads) come in as they are
+      // and are widened to f32 exactly.
+      if (std::optional<isa::DType> q = int8Type(getElementTypeOrSelf(arg.getType()));
+          q && numElements(arg.getType()) == elements_) {
+        ElementwiseInput in;
+        in.type = *q;
+        inputs_.push_back(in);
+        out_.operandOf.push_back(int(arg.getArgNumber()));
+        out_.repeatOf.push_back(1);
+        out_.widenOf.push_back(false);
+        values_[arg] =
+            emit(VOp::Cast, PV{true, uint32_t(inputs_.size() - 1)}, PV(), 0, isa::DType::F32);
+        continue;
+      }
       if (!checkType(arg.getType(), why, "an input"))
         return std::nullopt;
       const isa::DType argType = *vectorType(getElementTypeOrSelf(arg.getType()));
@@ -208,6 +228,62 @@ private:
     isa::DType to;
   };
 
+  /// Scales and zero points: the quantize/dequantize lowering reads their
+  /// constant values.
+  static bool onlyQuantParameter(Value v) {
+    return llvm::all_of(v.getUsers(), [&](Operation *u) {
+      return llvm::isa<QuantizeOp, DequantizeOp>(u) && u->getOperand(0) != v;
+    });
+  }
+
+  /// The 8-bit integer types quantize writes and dequantize reads.
+  static std::optional<isa::DType> int8Type(Type elt) {
+    if (elt.isSignlessInteger(8))
+      return isa::DType::S8;
+    if (elt.isUnsignedInteger(8))
+      return isa::DType::U8;
+    return std::nullopt;
+  }
+
+  /// QuantizeLinear and DequantizeLinear with one constant scale and zero
+  /// point, between f32 and 8-bit integers, as the host kernels compute
+  /// them: x / scale (f32), rounded half to even (to s32 and back), plus
+  /// the zero point, saturated by the cast; (x - zero point) * scale.
+  bool lowerQuantize(Operation *op, std::string &why) {
+    auto group = llvm::cast<GroupOp>(op->getParentOp());
+    std::optional<double> scale = splatNumber(op->getOperand(1), group);
+    std::optional<double> zero = splatNumber(op->getOperand(2), group);
+    if (!scale || !zero) {
+      why = describe(op) + ": a scale or zero point that is not one constant (per-axis "
+                           "parameters run on the host)";
+      return false;
+    }
+    const bool quantize = llvm::isa<QuantizeOp>(op);
+    Type in = getElementTypeOrSelf(op->getOperand(0).getType());
+    Type out = getElementTypeOrSelf(op->getResult(0).getType());
+    std::optional<isa::DType> q = int8Type(quantize ? out : in);
+    if (!q || !(quantize ? in : out).isF32()) {
+      why = describe(op) + ": between " + typeStr(op->getOperand(0).getType()) + " and " +
+            typeStr(op->getResult(0).getType()) + " (f32 and 8-bit integers are generated)";
+      return false;
+    }
+    cur_ = isa::DType::F32;
+    PV v = values_.lookup(op->getOperand(0));
+    if (quantize) {
+      v = emit(VOp::Div, v, immediate(*scale));
+      v = emit(VOp::Cast, emit(VOp::Cast, v, PV(), 0, isa::DType::S32), PV(), 0, isa::DType::F32);
+      if (*zero != 0)
+        v = emit(VOp::Add, v, immediate(*zero));
+      v = emit(VOp::Cast, v, PV(), 0, *q);
+    } else {
+      if (*zero != 0)
+        v = emit(VOp::Sub, v, immediate(*zero));
+      v = emit(VOp::Mul, v, immediate(*scale));
+    }
+    values_[op->getResult(0)] = v;
+    return true;
+  }
+
   /// The type the vector unit computes an element type in (f32 for f32
   /// and bf16, f16).
   static std::optional<isa::DType> vectorType(Type elt) {
@@ -280,6 +356,8 @@ private:
 
   bool lower(Operation *op, std::string &why) {
     if (auto c = llvm::dyn_cast<ConstantOp>(op)) {
+      if (onlyQuantParameter(c.getResult()))
+        return true;
       std::optional<double> v = splatValue(c);
       if (!v) {
         why = "a non-splat constant inside the group";
@@ -288,6 +366,8 @@ private:
       values_[c.getResult()] = immediate(*v, vectorType(getElementTypeOrSelf(c.getType())));
       return true;
     }
+    if (llvm::isa<QuantizeOp, DequantizeOp>(op))
+      return lowerQuantize(op, why);
     for (Value v : op->getOperands())
       if (!checkType(v.getType(), why, ("an operand of " + describe(op)).c_str()))
         return false;
@@ -412,11 +492,6 @@ std::optional<double> splatNumber(Value v, GroupOp group) {
   return it.isUnsigned() ? double(i.getZExtValue()) : double(i.getSExtValue());
 }
 
-bool isZero(Value v, GroupOp group) {
-  std::optional<double> z = splatNumber(v, group);
-  return z && *z == 0;
-}
-
 /// The epilogue from `start` on as a vector kernel reading `head` (the
 /// cube kernel's result).
 bool lowerTail(GroupOp group, Value head, Operation *start, std::optional<LoweredElementwise> &tail,
@@ -523,13 +598,15 @@ bool matmulOperands(GroupOp group, Value a, Value b, Value result, LoweredMatmul
     why = "A or B of rank < 2 or dynamic";
     return false;
   }
-  // int8 products (integer results, typed by the caller) or float ones.
-  const bool int8 = at.getElementType().isSignlessInteger(8);
+  // 8-bit integer products (the caller shifts and types them) or float ones.
+  auto is8 = [](Type t) { return t.isSignlessInteger(8) || t.isUnsignedInteger(8); };
+  const bool int8 = is8(at.getElementType());
   std::optional<isa::DType> type =
       int8 ? std::optional<isa::DType>(isa::DType::S8) : floatTensorType(at.getElementType());
-  if (!type || bt.getElementType() != at.getElementType() ||
+  if (!type || (int8 ? !is8(bt.getElementType()) : bt.getElementType() != at.getElementType()) ||
       (!int8 && rt.getElementType() != at.getElementType())) {
-    why = "element types without a cube mode here (f32, f16, bf16 or int8 with B of A's type)";
+    why = "element types without a cube mode here (f32, f16, bf16 with B of A's type, or 8-bit "
+          "integers)";
     return false;
   }
   codegen::MatmulKernel &k = out.kernel;
@@ -589,6 +666,8 @@ void nameMatmul(LoweredMatmul &l, const std::string &name) {
   l.kernel.name = name;
   if (l.bTranspose)
     l.bTranspose->name = name + "_bt";
+  if (l.aShift)
+    l.aShift->name = name + "_a8";
 }
 
 /// The group's ops other than constants.
@@ -600,12 +679,113 @@ SmallVector<Operation *> computeOps(GroupOp group) {
   return ops;
 }
 
+/// An 8-bit integer constant's values as int64.
+std::optional<std::vector<int64_t>> intValues(Value v, GroupOp group) {
+  DenseElementsAttr d = constantOf(v, group);
+  auto it = d ? llvm::dyn_cast<IntegerType>(d.getElementType()) : IntegerType();
+  if (!it)
+    return std::nullopt;
+  std::vector<int64_t> out;
+  for (const APInt &x : d.getValues<APInt>())
+    out.push_back(it.isUnsigned() ? int64_t(x.getZExtValue()) : x.getSExtValue());
+  return out;
+}
+
+/// An int8 product's operands as the s8 cube takes them: a uint8 A
+/// shifted by -128 (a kernel run first), B minus its zero points (one, or
+/// one per column) as an int8 constant, and A's zero point (shifted with
+/// A) as the int32 bias -za * (column sums of that B): exact, since
+/// sum (a - za)(b - zb) = sum a (b - zb) - za sum (b - zb).
+bool int8Operands(GroupOp group, Value a, Value bConst, Value aZero, Value bZero,
+                  LoweredMatmul &out, std::string &why) {
+  codegen::MatmulKernel &k = out.kernel;
+  std::optional<std::vector<int64_t>> za = intValues(aZero, group), zb = intValues(bZero, group);
+  std::optional<std::vector<int64_t>> bv = out.b ? intValues(bConst, group) : std::nullopt;
+  if (!za || za->size() != 1 || !zb || (zb->size() != 1 && zb->size() != k.n)) {
+    why = "zero points that are not constants (one for A; one, or one per column, for B)";
+    return false;
+  }
+  if (!bv) {
+    why = "an int8 B computed at run time";
+    return false;
+  }
+  int64_t aShiftBy = 0;
+  if (getElementTypeOrSelf(a.getType()).isUnsignedInteger(8)) {
+    using Kind = codegen::ElementwiseInput::Kind;
+    codegen::ElementwiseKernel shift;
+    shift.type = isa::DType::F32;
+    shift.elements = k.batch * k.m * k.k;
+    shift.inputs = {{Kind::Tensor, 0, false, 0, isa::DType::U8}, {Kind::Immediate, 128}};
+    shift.ops = {{codegen::VOp::Cast, 0, 0, 0, isa::DType::F32},
+                 {codegen::VOp::Sub, 2, 1},
+                 {codegen::VOp::Cast, 3, 0, 0, isa::DType::S8}};
+    shift.outputs = {4};
+    out.aShift = std::move(shift);
+    aShiftBy = 128;
+  }
+  const int64_t aZ = (*za)[0] - aShiftBy;
+  std::vector<int8_t> shifted(bv->size());
+  std::vector<int64_t> sums(k.n, 0);
+  for (uint64_t kk = 0; kk < k.k; ++kk)
+    for (uint64_t n = 0; n < k.n; ++n) {
+      const int64_t v = (*bv)[kk * k.n + n] - (*zb)[zb->size() == 1 ? 0 : n];
+      if (v < -128 || v > 127) {
+        why = "B minus its zero point leaves the int8 range (" + std::to_string(v) + ")";
+        return false;
+      }
+      shifted[kk * k.n + n] = int8_t(v);
+      sums[n] += v;
+    }
+  auto bt = llvm::cast<RankedTensorType>(out.b.getType());
+  out.b = DenseElementsAttr::get(
+      RankedTensorType::get(bt.getShape(), IntegerType::get(group.getContext(), 8)),
+      llvm::ArrayRef<int8_t>(shifted));
+  if (aZ != 0) {
+    for (int64_t s : sums) {
+      const int64_t bias = -aZ * s;
+      if (bias < std::numeric_limits<int32_t>::min() ||
+          bias > std::numeric_limits<int32_t>::max()) {
+        why = "a zero-point correction beyond int32";
+        return false;
+      }
+      out.intBias.push_back(int32_t(bias));
+    }
+    k.bias = true;
+  }
+  return true;
+}
+
+/// QLinearMatMul's requantization of FixPipe's scaled f32 result on the
+/// vector unit: rounded half to even (to s32 and back), plus the zero
+/// point, saturated to the result type, as the host kernel computes it.
+LoweredElementwise requantizeTail(const codegen::MatmulKernel &k, double zero, isa::DType to) {
+  using Kind = codegen::ElementwiseInput::Kind;
+  using codegen::VOp;
+  LoweredElementwise t;
+  t.kernel.name = k.name + "_requant";
+  t.kernel.type = isa::DType::F32;
+  t.kernel.elements = k.batch * k.m * k.n;
+  t.kernel.inputs = {{Kind::Tensor}, {Kind::Immediate, zero}};
+  t.kernel.ops = {{VOp::Cast, 0, 0, 0, isa::DType::S32},
+                  {VOp::Cast, 2, 0, 0, isa::DType::F32},
+                  {VOp::Add, 3, 1},
+                  {VOp::Cast, 4, 0, 0, to}};
+  t.kernel.outputs = {5};
+  t.operandOf = {kCubeResult, -1};
+  t.repeatOf = {1, 1};
+  t.widenOf = {false, false};
+  return t;
+}
+
 } // namespace
 
 std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std::string &why) {
   LoweredMatmul out;
   Value current, a, b;
-  std::optional<isa::DType> intOut; ///< an int8 product's result type
+  std::optional<isa::DType> intOut; ///< an int8 product's FixPipe output type
+  Value aZero, bZero;               ///< an int8 product's zero points
+  std::optional<double> yZero;      ///< QLinearMatMul's result zero point
+  isa::DType yType = isa::DType::S8;
   auto fail = [&](const std::string &reason) -> std::optional<LoweredMatmul> {
     why = reason;
     return std::nullopt;
@@ -634,30 +814,30 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
     b = gemm.getB();
     current = gemm.getResult();
   } else if (auto mi = llvm::dyn_cast_or_null<MatMulIntegerOp>(first)) {
-    if (!isZero(mi.getAZeroPoint(), group) || !isZero(mi.getBZeroPoint(), group))
-      return fail(describe(first) + ": zero points other than a constant 0 (int8 products "
-                                    "on the cube are symmetric)");
     a = mi.getA();
     b = mi.getB();
     current = mi.getResult();
+    aZero = mi.getAZeroPoint();
+    bZero = mi.getBZeroPoint();
     intOut = isa::DType::S32;
   } else if (auto ql = llvm::dyn_cast_or_null<QLinearMatMulOp>(first)) {
     std::optional<double> as = splatNumber(ql.getAScale(), group),
                           bs = splatNumber(ql.getBScale(), group),
                           ys = splatNumber(ql.getYScale(), group);
-    if (!isZero(ql.getAZeroPoint(), group) || !isZero(ql.getBZeroPoint(), group) ||
-        !isZero(ql.getYZeroPoint(), group))
-      return fail(describe(first) + ": zero points other than a constant 0 (int8 products "
-                                    "on the cube are symmetric)");
-    if (!as || !bs || !ys)
-      return fail(describe(first) + ": scales that are not one constant each");
-    if (!getElementTypeOrSelf(ql.getType()).isSignlessInteger(8))
-      return fail(describe(first) + ": a result of type " + typeStr(ql.getType()) +
-                  " (FixPipe requantizes to int8)");
+    yZero = splatNumber(ql.getYZeroPoint(), group);
+    if (!as || !bs || !ys || !yZero)
+      return fail(describe(first) + ": scales or the result's zero point that are not one "
+                                    "constant each");
     a = ql.getA();
     b = ql.getB();
     current = ql.getResult();
-    intOut = isa::DType::S8;
+    aZero = ql.getAZeroPoint();
+    bZero = ql.getBZeroPoint();
+    // Straight to int8 in FixPipe without a zero point; else f32 there and
+    // a vector tail (rounding, zero point, saturation).
+    yType =
+        getElementTypeOrSelf(ql.getType()).isUnsignedInteger(8) ? isa::DType::U8 : isa::DType::S8;
+    intOut = yType == isa::DType::S8 && *yZero == 0 ? isa::DType::S8 : isa::DType::F32;
     // As the host kernel and onnxruntime compute it, in f32.
     out.kernel.scale = float(as.value()) * float(bs.value()) / float(ys.value());
   } else {
@@ -673,8 +853,11 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   codegen::MatmulKernel &k = out.kernel;
   if ((k.input == isa::DType::S8) != intOut.has_value())
     return fail(describe(first) + ": int8 operands of a float product");
-  if (intOut)
+  if (intOut) {
     k.output = *intOut;
+    if (!int8Operands(group, a, b, aZero, bZero, out, reason))
+      return fail(describe(first) + ": " + reason);
+  }
 
   // The epilogue: a bias row (if the head had none), then ReLU; the rest on
   // the vector unit.
@@ -690,13 +873,17 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   out.head = e->head;
   k.kSplitAllowed = true; // emitMatmulGroup launches the partials' sum
   nameMatmul(out, kernelName(group));
+  if (k.output == isa::DType::F32 && yZero) {
+    out.tail = requantizeTail(k, *yZero, yType);
+    out.head = current;
+  }
   return out;
 }
 
 unsigned pagoda::graph::LoweredMatmul::launches() const {
   const bool f32 = kernel.input == isa::DType::F32;
   return 1u + (f32 ? 1u : 0u) + (f32 && bOperand >= 0 ? 1u : 0u) + (bTranspose ? 1u : 0u) +
-         (tail ? 1u : 0u);
+         (aShift ? 1u : 0u) + (tail ? 1u : 0u);
 }
 
 unsigned pagoda::graph::LoweredAttention::launches() const {
@@ -1398,6 +1585,9 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (l.bTranspose)
       if (Result<codegen::TransposePlan> p = codegen::planTranspose(*l.bTranspose, target); !p)
         return p.error();
+    if (l.aShift)
+      if (Result<codegen::ElementwisePlan> p = codegen::planElementwise(*l.aShift, target); !p)
+        return p.error();
     if (Result<codegen::MatmulPlan> p = codegen::planMatmul(l.kernel, target); !p)
       return p.error();
     return std::nullopt;
@@ -1408,7 +1598,7 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
         return e.error();
     return std::nullopt;
   };
-  if (kind == "elementwise") {
+  if (isElementwiseKind(kind)) {
     std::optional<LoweredElementwise> l = lowerElementwiseGroup(group, why);
     if (!l)
       return false;

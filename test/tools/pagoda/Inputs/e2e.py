@@ -520,6 +520,91 @@ def int8(d):
     write(d, "int8_want", {"acc": acc.astype(np.int32), "q": q})
 
 
+def quant(d):
+    """QuantizeLinear to uint8 and DequantizeLinear back (fake quantization)
+    and of an int8 input, per tensor: vector kernels that read and write
+    8-bit tensors (x / scale in f32, rounded half to even, saturated)."""
+    rng = np.random.default_rng(26)
+    x = rng.uniform(-3, 3, [6, 50, 33]).astype(np.float32)
+    c = rng.integers(-128, 128, [6, 50, 33]).astype(np.int8)
+    f = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="quant"),
+             helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dequant"),
+             helper.make_node("DequantizeLinear", ["c", "cs", "cz"], ["d"], name="dequant_c")]
+    t = lambda n, ty: helper.make_tensor_value_info(n, ty, [6, 50, 33])
+    save(d, "quant", nodes, [t("x", TensorProto.FLOAT), t("c", TensorProto.INT8)],
+         [t("q", TensorProto.UINT8), t("y", TensorProto.FLOAT), t("d", TensorProto.FLOAT)],
+         [f("s", 0.02), numpy_helper.from_array(np.array(128, np.uint8), "z"), f("cs", 0.1),
+          numpy_helper.from_array(np.array(-3, np.int8), "cz")])
+    q = np.clip(np.rint(x / np.float32(0.02)) + 128, 0, 255).astype(np.uint8)
+    y = (q.astype(np.float32) - np.float32(128)) * np.float32(0.02)
+    dd = (c.astype(np.float32) + np.float32(3)) * np.float32(0.1)
+    write(d, "quant_in", {"x": x, "c": c})
+    write(d, "quant_want", {"q": q, "y": y.astype(np.float32), "d": dd.astype(np.float32)})
+
+
+def qdq(d):
+    """A QDQ-format conv (as quantization tools export them): the int8
+    weights and int32 bias dequantize at compile time (per output channel),
+    the activation's QuantizeLinear/DequantizeLinear pair runs as vector
+    kernels, the conv on the cube."""
+    rng = np.random.default_rng(27)
+    x = rng.uniform(-2, 2, [1, 8, 12, 12]).astype(np.float32)
+    wq = rng.integers(-127, 128, [16, 8, 3, 3]).astype(np.int8)
+    ws = rng.uniform(0.002, 0.01, [16]).astype(np.float32)
+    xs = np.float32(0.03)
+    bq = rng.integers(-2000, 2000, [16]).astype(np.int32)
+    bs = (xs * ws).astype(np.float32)
+    arr = numpy_helper.from_array
+    nodes = [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="xq"),
+             helper.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"], name="xd"),
+             helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["wd"], name="wd", axis=0),
+             helper.make_node("DequantizeLinear", ["bq", "bs", "bz"], ["bd"], name="bd", axis=0),
+             helper.make_node("Conv", ["xd", "wd", "bd"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["y"], name="relu")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "qdq", nodes, [t("x", [1, 8, 12, 12])], [t("y", [1, 16, 12, 12])],
+         [arr(np.array(xs), "xs"), arr(np.array(0, np.int8), "xz"), arr(wq, "wq"), arr(ws, "ws"),
+          arr(np.zeros(16, np.int8), "wz"), arr(bq, "bq"), arr(bs, "bs"),
+          arr(np.zeros(16, np.int32), "bz")])
+    xd = np.clip(np.rint(x / xs), -128, 127).astype(np.float32) * xs
+    wd = wq.astype(np.float32) * ws.reshape(16, 1, 1, 1)
+    bd = bq.astype(np.float32) * bs
+    y = np.maximum(conv2d(xd.astype(np.float64), wd.astype(np.float64), bd.astype(np.float64),
+                          1, 1), 0)
+    write(d, "qdq_in", {"x": x})
+    write(d, "qdq_want", {"y": y.astype(np.float32)})
+
+
+def uint8(d):
+    """uint8 activations with zero points (onnxruntime's quantized models):
+    A shifted to int8 on the vector unit, B minus its zero point packed as
+    int8, A's zero point an int32 bias of the s8 cube; QLinearMatMul's
+    uint8 result requantized on the vector unit (rounding, zero point)."""
+    rng = np.random.default_rng(28)
+    x = rng.integers(0, 256, [40, 200]).astype(np.uint8)
+    w = rng.integers(1, 256, [200, 48]).astype(np.uint8)  # minus 128: int8
+    w2 = rng.integers(-128, 128, [200, 32]).astype(np.int8)
+    arr = numpy_helper.from_array
+    f = lambda n, v: arr(np.array(v, np.float32), n)
+    nodes = [helper.make_node("MatMulInteger", ["x", "w", "xz", "wz"], ["acc"], name="mmi"),
+             helper.make_node("QLinearMatMul", ["x", "xs", "xz", "w2", "ws", "w2z", "ys", "yz"],
+                              ["q"], name="qmm")]
+    save(d, "uint8", nodes, [helper.make_tensor_value_info("x", TensorProto.UINT8, [40, 200])],
+         [helper.make_tensor_value_info("acc", TensorProto.INT32, [40, 48]),
+          helper.make_tensor_value_info("q", TensorProto.UINT8, [40, 32])],
+         [arr(w, "w"), arr(w2, "w2"), arr(np.array(120, np.uint8), "xz"),
+          arr(np.array(128, np.uint8), "wz"), arr(np.array(0, np.int8), "w2z"), f("xs", 0.02),
+          f("ws", 0.01), f("ys", 0.4), arr(np.array(128, np.uint8), "yz")])
+    xi = x.astype(np.int64) - 120
+    acc = xi @ (w.astype(np.int64) - 128)
+    mult = np.float32(np.float32(0.02) * np.float32(0.01)) / np.float32(0.4)
+    acc2 = (xi @ w2.astype(np.int64)).astype(np.float32)
+    q = np.clip(np.rint(acc2 * np.float32(mult)) + 128, 0, 255).astype(np.uint8)
+    write(d, "uint8_in", {"x": x})
+    write(d, "uint8_want", {"acc": acc.astype(np.int32), "q": q})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

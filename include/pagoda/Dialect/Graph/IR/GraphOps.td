@@ -534,9 +534,16 @@ def Graph_QuantizeOp : Graph_GenericOp<"quantize"> {
 }
 def Graph_DequantizeOp : Graph_GenericOp<"dequantize"> {
   let summary = "(x - zero_point) * scale, per tensor or per `axis`";
+  let description = [{
+    Folds when every operand is a constant (a QDQ model's weights become
+    float weights at compile time), computed as the host kernel computes
+    it: `float(x - zero_point) * scale` in f32, rounded once to the result
+    type.
+  }];
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$zero_point,
                        I64Attr:$axis);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 def Graph_DynamicQuantizeOp : Graph_Op<"dynamic_quantize", [Pure]> {
   let summary = "uint8 quantization with scale and zero point computed from the data";

@@ -71,19 +71,30 @@ struct LoweredMatmul {
   mlir::DenseElementsAttr bias; ///< N elements (or a splat), when kernel.bias
   double biasScale = 1;         ///< Gemm's beta
   /// The epilogue beyond bias and ReLU, on the vector unit after the cube
-  /// kernel, which then writes `head` to scratch.
+  /// kernel, which then writes `head` to scratch (as the tail's cube-result
+  /// input: an int8 product's requantization reads f32).
   std::optional<LoweredElementwise> tail;
   mlir::Value head;
-  /// Kernels launched: the cube kernel, f32's splits, B's transpose, the tail.
+  /// int8 products: a uint8 A shifted to int8 (a - 128) by this vector
+  /// kernel first; the int32 bias row (zero-point corrections, `b` being B
+  /// minus its zero points), when kernel.bias.
+  std::optional<codegen::ElementwiseKernel> aShift;
+  std::vector<int32_t> intBias;
+  /// Kernels launched: the cube kernel, f32's splits, B's transpose, A's
+  /// shift, the tail.
   unsigned launches() const;
 };
 
 /// Lowers a `matmul`/`gemm` (`_epilogue`) group, or a `matmul_integer` or
-/// `qlinear_matmul` one of int8 operands with a constant B, zero points
-/// 0 and (QLinearMatMul) one constant scale each and an int8 result, on
-/// the cube's s8 mode; on failure `why` says what has no cube form yet (a
-/// constant batched B, batch dimensions that broadcast, alpha, trans_a, an
-/// epilogue without a vector form, asymmetric quantization).
+/// `qlinear_matmul` one on the cube's s8 mode: 8-bit A (uint8 shifted to
+/// int8 first) with one constant zero point, a constant 8-bit B whose
+/// values minus its zero points (one, or one per column) fit int8, and
+/// (QLinearMatMul) one constant scale each; A's zero point becomes an
+/// exact int32 bias (-za * column sums of B). QLinearMatMul requantizes in
+/// FixPipe (int8 without a zero point) or in a vector tail (rounding, the
+/// zero point, saturation). On failure `why` says what has no cube form
+/// yet (a constant batched B, batch dimensions that broadcast, alpha,
+/// trans_a, an epilogue without a vector form, B beyond int8).
 std::optional<LoweredMatmul> lowerMatmulGroup(GroupOp group, std::string &why);
 
 /// An `attention` group, matmul -> [scale by a constant] -> softmax (last
@@ -194,6 +205,12 @@ struct LoweredMovement {
   std::vector<int> operands;
 };
 std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
+
+/// Group kinds lowerElementwiseGroup takes: elementwise chains, and
+/// quantize/dequantize groups (per-tensor, between f32 and 8-bit integers).
+inline bool isElementwiseKind(llvm::StringRef kind) {
+  return kind == "elementwise" || kind == "quantize" || kind == "dequantize";
+}
 
 /// Group kinds lowerMatmulGroup takes: MatMul and Gemm (with epilogues),
 /// and the int8 products MatMulInteger and QLinearMatMul.
