@@ -889,8 +889,11 @@ std::vector<std::vector<uint8_t>> evaluateElementwise(const ElementwiseKernel &k
       float v = vals[k.outputs[j]];
       uint8_t *p = outs[j].data() + e * size;
       if (isMovedInteger(type)) {
-        const int32_t i = int32_t(v); // an integer value, in range
-        std::memcpy(p, &i, size);     // little-endian low bytes
+        // An integer value in the type's range (an s32 bound is not a
+        // float: clamp in double before converting).
+        const int32_t i = int32_t(std::clamp(double(v), double(std::numeric_limits<int32_t>::min()),
+                                             double(std::numeric_limits<int32_t>::max())));
+        std::memcpy(p, &i, size); // little-endian low bytes
       } else if (half || brain) {
         uint16_t h = half ? num::f32ToF16(v) : num::f32ToBf16(v);
         std::memcpy(p, &h, 2);

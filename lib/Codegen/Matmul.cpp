@@ -357,9 +357,12 @@ Result<MatmulPlan> planMatmul(const MatmulKernel &k, const target::TargetDesc &t
       // A K x N B is read from column j * nt.
       if (k.bKxN && (nt * size) % align)
         continue;
-      // FixPipe writes each tile from a DMA-aligned address (8-bit C:
-      // columns j * nt and rows i * mt must land on one).
-      if ((k.n > nt && (nt * outSize) % align) || (k.m > mt && (mt * k.n * outSize) % align))
+      // Every tile's GM start is DMA-aligned: FixPipe's C (8-bit C: columns
+      // j * nt and rows i * mt must land on one), and A's rows i * mt and
+      // B^T's rows j * nt (s8 with an odd K).
+      if ((k.n > nt && (nt * outSize) % align) || (k.m > mt && (mt * k.n * outSize) % align) ||
+          (k.m > mt && (mt * k.k * size) % align) ||
+          (!k.bKxN && k.n > nt && (nt * k.k * size) % align))
         continue;
       const uint64_t btHalf = k.bias ? roundUp(nt * 4, 64) : 0;
       // The largest kt (a multiple of k0) whose buffers fit twice.

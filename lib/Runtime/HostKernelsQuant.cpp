@@ -140,13 +140,10 @@ Status dynamicQuantize(const HostCall &c) {
     lo = std::min(lo, v);
     hi = std::max(hi, v);
   }
-  const float scale = float((double(hi) - double(lo)) / 255.0);
+  // In f32 as the reference computes it; a range of 0 (every element 0)
+  // counts as 1.
+  const float scale = (hi == lo ? 1.0f : hi - lo) / 255.0f;
   storeF(c.outputs[1].desc->type, c.outputs[1].data, scale);
-  if (scale == 0) { // every element is 0
-    storeI(ElemType::U8, c.outputs[2].data, 0);
-    std::fill_n(c.outputs[0].data, n, uint8_t(0));
-    return {};
-  }
   const double zp = std::clamp(std::nearbyint(double(0.0f - lo / scale)), 0.0, 255.0);
   storeI(ElemType::U8, c.outputs[2].data, int64_t(zp));
   for (uint64_t i = 0; i < n; ++i)
@@ -200,6 +197,16 @@ Status integerMatmul(const HostCall &c, size_t a, size_t azp, size_t b, size_t b
   return {};
 }
 
+/// Exact integer sums as int32, wrapping as the cube's s32 accumulators do
+/// (only sums beyond 2^31 differ from the exact value).
+void storeInt32(const HostTensor &out, const std::vector<double> &acc) {
+  for (uint64_t i = 0; i < acc.size(); ++i) {
+    const int64_t v = int64_t(acc[i]);
+    const uint32_t wrapped = uint32_t(uint64_t(v));
+    std::memcpy(out.data + i * 4, &wrapped, 4);
+  }
+}
+
 Status int32Output(const HostCall &c) {
   if (c.outputs.size() != 1 || c.outputs[0].desc->type != ElemType::S32)
     return invalid("the result must be one int32 tensor");
@@ -216,8 +223,7 @@ Status matmulInteger(const HostCall &c) {
   std::vector<double> acc;
   if (Status s = integerMatmul(c, 0, 2, 1, 3, d, acc); !s.ok())
     return s;
-  for (uint64_t i = 0; i < acc.size(); ++i)
-    storeQuantized(c.outputs[0], i, acc[i], 0);
+  storeInt32(c.outputs[0], acc);
   return {};
 }
 
@@ -258,8 +264,7 @@ Status convInteger(const HostCall &c) {
   std::vector<double> acc;
   if (Status s = integerConv(c, 0, 2, 1, 3, acc); !s.ok())
     return s;
-  for (uint64_t i = 0; i < acc.size(); ++i)
-    storeQuantized(c.outputs[0], i, acc[i], 0);
+  storeInt32(c.outputs[0], acc);
   return {};
 }
 

@@ -350,6 +350,8 @@ TEST(GeneratedMatmul, Int8AccumulatesExactlyAndRequantizesInFixPipe) {
   runInt8(DType::S8, 0.0021f, 70, 200, 130);
   // 8-bit C of an odd width: tiles start on DMA-aligned bytes only.
   runInt8(DType::S8, 0.003f, 33, 64, 45);
+  // An odd K: A's and B^T's tiles start on DMA-aligned rows only.
+  runInt8(DType::S32, std::nullopt, 48, 33, 40);
   // An int32 bias starts the accumulation (zero-point corrections).
   runInt8(DType::S32, std::nullopt, 70, 96, 40, true);
   runInt8(DType::F32, 1e-4f, 40, 300, 130, true);

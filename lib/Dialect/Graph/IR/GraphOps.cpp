@@ -242,6 +242,9 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor a) {
     for (int64_t d = axis + 1; d < rt.getRank(); ++d)
       inner *= uint64_t(shape[size_t(d)]);
   }
+  for (DenseElementsAttr p : {scale, zero})
+    if (p.getNumElements() != 1 && uint64_t(p.getNumElements()) != dim)
+      return {}; // malformed: the verifier and the host kernel say so
   auto param = [&](DenseElementsAttr p, uint64_t i) {
     return p.getNumElements() == 1 ? 0 : i / inner % dim;
   };
@@ -969,6 +972,12 @@ template <typename Op> static LogicalResult verifyQuantizeLike(Op op) {
   auto scale = rankedType(op.getScale());
   if (scale.getRank() > 1)
     return op.emitOpError() << "scale must be a scalar or per-axis vector, got "
+                            << shapeStr(scale.getShape());
+  auto zero = rankedType(op.getZeroPoint());
+  if (zero.hasStaticShape() && scale.hasStaticShape() && zero.getNumElements() != 1 &&
+      zero.getNumElements() != scale.getNumElements())
+    return op.emitOpError() << "zero point " << shapeStr(zero.getShape())
+                            << " has neither one element nor the scale's "
                             << shapeStr(scale.getShape());
   // `axis` only means something for a per-axis scale; one element is per
   // tensor whatever its rank.

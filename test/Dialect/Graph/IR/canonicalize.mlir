@@ -133,3 +133,17 @@ func.func @reshape_constant() -> tensor<2x2xi64> {
   %0 = graph.reshape %c : tensor<4xi64> -> tensor<2x2xi64>
   return %0 : tensor<2x2xi64>
 }
+
+// -----
+
+// A dequantized constant folds (QDQ weights): float(q - zero point) * scale
+// per index along `axis`, in f32.
+// CHECK-LABEL: func.func @dequantize_constant
+// CHECK-NEXT: graph.constant dense<{{\[\[}}-1.000000e+00, 5.000000e-01], [0.000000e+00, 2.500000e+01]]> : tensor<2x2xf32>
+func.func @dequantize_constant() -> tensor<2x2xf32> {
+  %q = graph.constant dense<[[-2, 1], [5, 10]]> : tensor<2x2xi8>
+  %s = graph.constant dense<[0.5, 5.0]> : tensor<2xf32>
+  %z = graph.constant dense<[0, 5]> : tensor<2xi8>
+  %0 = graph.dequantize %q, %s, %z {axis = 0 : i64} : (tensor<2x2xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}

@@ -427,3 +427,11 @@ func.func @conv_channels_last_shape(%x: tensor<1x8x8x16xf32>, %w: tensor<32x16x3
   %y = graph.conv %x, %w {channels_last, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x8x8x16xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32>
   return %y : tensor<1x32x8x8xf32>
 }
+
+// -----
+
+func.func @dequantize_zero_point_count(%x: tensor<2x3xi8>, %s: tensor<3xf32>, %z: tensor<2xi8>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'graph.dequantize' op zero point [2] has neither one element nor the scale's [3]}}
+  %y = graph.dequantize %x, %s, %z {axis = 1 : i64} : (tensor<2x3xi8>, tensor<3xf32>, tensor<2xi8>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
