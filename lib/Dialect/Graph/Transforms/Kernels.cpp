@@ -80,6 +80,20 @@ struct PV {
 DenseElementsAttr constantOf(Value v, GroupOp group);
 std::optional<double> splatNumber(Value v, GroupOp group);
 
+/// The 8-bit integer types of quantized tensors (int8 signless, uint8).
+std::optional<isa::DType> int8Type(Type elt) {
+  if (elt.isSignlessInteger(8))
+    return isa::DType::S8;
+  if (elt.isUnsignedInteger(8))
+    return isa::DType::U8;
+  return std::nullopt;
+}
+
+/// An integer element as int64 (unsigned types zero-extended).
+int64_t intElement(const APInt &v, IntegerType type) {
+  return type.isUnsigned() ? int64_t(v.getZExtValue()) : v.getSExtValue();
+}
+
 /// Builds the kernel.
 class KernelBuilder {
 public:
@@ -117,14 +131,11 @@ public:
     if (head) {
       if (!checkType(head.getType(), why, "the cube result"))
         return std::nullopt;
-      inputs_.push_back({ElementwiseInput::Kind::Tensor});
+      ElementwiseInput in;
       if (isa::DType t = *floatTensorType(getElementTypeOrSelf(head.getType()));
           t != out_.kernel.type)
-        inputs_.back().type = t;
-      out_.operandOf.push_back(kCubeResult);
-      out_.repeatOf.push_back(1);
-      out_.widenOf.push_back(false);
-      values_[head] = widened(PV{true, uint32_t(inputs_.size() - 1)}, head.getType());
+        in.type = t;
+      values_[head] = widened(addInput(in, kCubeResult), head.getType());
     }
     // Group operands: splat constants fold in, single elements broadcast.
     for (auto [arg, operand] : llvm::zip(body.getArguments(), group->getOperands())) {
@@ -138,12 +149,8 @@ public:
           q && numElements(arg.getType()) == elements_) {
         ElementwiseInput in;
         in.type = *q;
-        inputs_.push_back(in);
-        out_.operandOf.push_back(int(arg.getArgNumber()));
-        out_.repeatOf.push_back(1);
-        out_.widenOf.push_back(false);
         values_[arg] =
-            emit(VOp::Cast, PV{true, uint32_t(inputs_.size() - 1)}, PV(), 0, isa::DType::F32);
+            emit(VOp::Cast, addInput(in, int(arg.getArgNumber())), PV(), 0, isa::DType::F32);
         continue;
       }
       if (!checkType(arg.getType(), why, "an input"))
@@ -190,11 +197,7 @@ public:
           in.rowElements = period;
         }
       }
-      inputs_.push_back(in);
-      out_.operandOf.push_back(int(arg.getArgNumber()));
-      out_.repeatOf.push_back(repeat);
-      out_.widenOf.push_back(widen);
-      values_[arg] = PV{true, uint32_t(inputs_.size() - 1)};
+      values_[arg] = addInput(in, int(arg.getArgNumber()), repeat, widen);
       if (in.type == isa::DType::BF16)
         values_[arg] = emit(VOp::Cast, values_[arg], PV(), 0, isa::DType::F32);
     }
@@ -234,15 +237,6 @@ private:
     return llvm::all_of(v.getUsers(), [&](Operation *u) {
       return llvm::isa<QuantizeOp, DequantizeOp>(u) && u->getOperand(0) != v;
     });
-  }
-
-  /// The 8-bit integer types quantize writes and dequantize reads.
-  static std::optional<isa::DType> int8Type(Type elt) {
-    if (elt.isSignlessInteger(8))
-      return isa::DType::S8;
-    if (elt.isUnsignedInteger(8))
-      return isa::DType::U8;
-    return std::nullopt;
   }
 
   /// QuantizeLinear and DequantizeLinear with one constant scale and zero
@@ -342,10 +336,16 @@ private:
       if (inputs_[i].kind == ElementwiseInput::Kind::Immediate && inputs_[i].imm == v &&
           inputs_[i].type == own)
         return PV{true, uint32_t(i)};
-    inputs_.push_back({ElementwiseInput::Kind::Immediate, v, false, 0, own});
-    out_.operandOf.push_back(-1);
-    out_.repeatOf.push_back(1);
-    out_.widenOf.push_back(false);
+    return addInput({ElementwiseInput::Kind::Immediate, v, false, 0, own}, -1);
+  }
+
+  /// A kernel input standing for group operand `operand` (-1: none,
+  /// kCubeResult: the cube kernel's result), as LoweredElementwise records it.
+  PV addInput(const ElementwiseInput &in, int operand, uint32_t repeat = 1, bool widen = false) {
+    inputs_.push_back(in);
+    out_.operandOf.push_back(operand);
+    out_.repeatOf.push_back(repeat);
+    out_.widenOf.push_back(widen);
     return PV{true, uint32_t(inputs_.size() - 1)};
   }
 
@@ -488,8 +488,7 @@ std::optional<double> splatNumber(Value v, GroupOp group) {
   auto it = llvm::dyn_cast<IntegerType>(dense.getElementType());
   if (!it)
     return std::nullopt;
-  const APInt i = dense.getSplatValue<APInt>();
-  return it.isUnsigned() ? double(i.getZExtValue()) : double(i.getSExtValue());
+  return double(intElement(dense.getSplatValue<APInt>(), it));
 }
 
 /// The epilogue from `start` on as a vector kernel reading `head` (the
@@ -599,7 +598,7 @@ bool matmulOperands(GroupOp group, Value a, Value b, Value result, LoweredMatmul
     return false;
   }
   // 8-bit integer products (the caller shifts and types them) or float ones.
-  auto is8 = [](Type t) { return t.isSignlessInteger(8) || t.isUnsignedInteger(8); };
+  auto is8 = [](Type t) { return int8Type(t).has_value(); };
   const bool int8 = is8(at.getElementType());
   std::optional<isa::DType> type =
       int8 ? std::optional<isa::DType>(isa::DType::S8) : floatTensorType(at.getElementType());
@@ -679,15 +678,14 @@ SmallVector<Operation *> computeOps(GroupOp group) {
   return ops;
 }
 
-/// An 8-bit integer constant's values as int64.
-std::optional<std::vector<int64_t>> intValues(Value v, GroupOp group) {
-  DenseElementsAttr d = constantOf(v, group);
+/// An integer constant's values as int64.
+std::optional<std::vector<int64_t>> intValues(DenseElementsAttr d) {
   auto it = d ? llvm::dyn_cast<IntegerType>(d.getElementType()) : IntegerType();
   if (!it)
     return std::nullopt;
   std::vector<int64_t> out;
   for (const APInt &x : d.getValues<APInt>())
-    out.push_back(it.isUnsigned() ? int64_t(x.getZExtValue()) : x.getSExtValue());
+    out.push_back(intElement(x, it));
   return out;
 }
 
@@ -696,21 +694,19 @@ std::optional<std::vector<int64_t>> intValues(Value v, GroupOp group) {
 /// one per column) as an int8 constant, and A's zero point (shifted with
 /// A) as the int32 bias -za * (column sums of that B): exact, since
 /// sum (a - za)(b - zb) = sum a (b - zb) - za sum (b - zb).
-bool int8Operands(GroupOp group, Value a, Value bConst, Value aZero, Value bZero,
-                  LoweredMatmul &out, std::string &why) {
+bool int8Operands(GroupOp group, Value a, Value aZero, Value bZero, LoweredMatmul &out,
+                  std::string &why) {
   codegen::MatmulKernel &k = out.kernel;
-  std::optional<std::vector<int64_t>> za = intValues(aZero, group), zb = intValues(bZero, group);
-  std::optional<std::vector<int64_t>> bv = out.b ? intValues(bConst, group) : std::nullopt;
+  std::optional<std::vector<int64_t>> za = intValues(constantOf(aZero, group)),
+                                      zb = intValues(constantOf(bZero, group));
   if (!za || za->size() != 1 || !zb || (zb->size() != 1 && zb->size() != k.n)) {
     why = "zero points that are not constants (one for A; one, or one per column, for B)";
     return false;
   }
-  if (!bv) {
-    why = "an int8 B computed at run time";
-    return false;
-  }
+  // matmulOperands took B as a constant (it refuses a run-time int8 B).
+  const std::vector<int64_t> bv = *intValues(out.b);
   int64_t aShiftBy = 0;
-  if (getElementTypeOrSelf(a.getType()).isUnsignedInteger(8)) {
+  if (int8Type(getElementTypeOrSelf(a.getType())) == isa::DType::U8) {
     using Kind = codegen::ElementwiseInput::Kind;
     codegen::ElementwiseKernel shift;
     shift.type = isa::DType::F32;
@@ -724,11 +720,11 @@ bool int8Operands(GroupOp group, Value a, Value bConst, Value aZero, Value bZero
     aShiftBy = 128;
   }
   const int64_t aZ = (*za)[0] - aShiftBy;
-  std::vector<int8_t> shifted(bv->size());
+  std::vector<int8_t> shifted(bv.size());
   std::vector<int64_t> sums(k.n, 0);
   for (uint64_t kk = 0; kk < k.k; ++kk)
     for (uint64_t n = 0; n < k.n; ++n) {
-      const int64_t v = (*bv)[kk * k.n + n] - (*zb)[zb->size() == 1 ? 0 : n];
+      const int64_t v = bv[kk * k.n + n] - (*zb)[zb->size() == 1 ? 0 : n];
       if (v < -128 || v > 127) {
         why = "B minus its zero point leaves the int8 range (" + std::to_string(v) + ")";
         return false;
@@ -835,8 +831,7 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
     bZero = ql.getBZeroPoint();
     // Straight to int8 in FixPipe without a zero point; else f32 there and
     // a vector tail (rounding, zero point, saturation).
-    yType =
-        getElementTypeOrSelf(ql.getType()).isUnsignedInteger(8) ? isa::DType::U8 : isa::DType::S8;
+    yType = int8Type(getElementTypeOrSelf(ql.getType())).value_or(isa::DType::S8);
     intOut = yType == isa::DType::S8 && *yZero == 0 ? isa::DType::S8 : isa::DType::F32;
     // As the host kernel and onnxruntime compute it, in f32.
     out.kernel.scale = float(as.value()) * float(bs.value()) / float(ys.value());
@@ -855,7 +850,7 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
     return fail(describe(first) + ": int8 operands of a float product");
   if (intOut) {
     k.output = *intOut;
-    if (!int8Operands(group, a, b, aZero, bZero, out, reason))
+    if (!int8Operands(group, a, aZero, bZero, out, reason))
       return fail(describe(first) + ": " + reason);
   }
 
