@@ -312,6 +312,114 @@ private:
   const PadKernel &k_;
 };
 
+/// Scalar instructions a gather issues per row (index load, range check,
+/// address, DMA, loop), for the planner.
+constexpr uint64_t kGatherRowInstructions = 14;
+
+/// UB bytes of a gather's indices when they stay on chip (0: read from GM).
+uint64_t gatherIndexUb(const GatherKernel &k, uint64_t ub) {
+  const uint64_t bytes = roundUp(k.count * k.indexBytes, 32);
+  return 4 * bytes <= ub && k.count * k.indexBytes <= 0xFFFFFF ? bytes : 0;
+}
+
+class GatherEmitter : MovementWriter {
+public:
+  GatherEmitter(const GatherKernel &k, const MovementPlan &p, const target::TargetDesc &t)
+      : MovementWriter(t, p, k.outer * k.count, p.tileRows * roundUp(k.inner * k.elementBytes, 32)),
+        k_(k), row_(k.inner * k.elementBytes) {}
+
+  std::string run() {
+    header(k_.name);
+    comment("gather of {} rows of [{}][{}][{}] ({}-byte elements) by {}-byte indices: {}{}",
+            k_.count, k_.outer, k_.length, k_.inner, k_.elementBytes, k_.indexBytes, p_.describe(),
+            p_.indicesInUb ? ", indices in UB" : ", indices read from GM");
+    line("ldarg x{}, 0", kFirstInput);
+    line("ldarg x{}, 1", kIndices);
+    line("ldarg x{}, 2", kY);
+    coreIndex(kCore, kTmp);
+    line("movi x{}, {}", kLength, k_.length);
+    line("movi x{}, {}", kRowBytes, row_);
+    line("movi x{}, {}", kCount, k_.count);
+    if (p_.indicesInUb) {
+      comment("the indices into UB once, for the scalar unit");
+      line("movi x{}, {}", kIndexBase, 2 * p_.tileRows * roundUp(row_, 32));
+      line("dmapad_gm_ub x{}, x{}, lenb={}", kIndexBase, kIndices, k_.count * k_.indexBytes);
+      line("setf mte2, s, 0");
+      line("waitf mte2, s, 0");
+    } else {
+      line("add x{}, x{}, x0", kIndexBase, kIndices);
+    }
+    tiles([&](uint64_t n) { tile(n); });
+    return take();
+  }
+
+private:
+  enum : unsigned {
+    kIndices = 14,
+    kJ = 15,       ///< the row's index position (row % count)
+    kRowBase = 16, ///< data + (row / count) * length * row bytes
+    kValue = 17,
+    kLength = 18,
+    kRowBytes = 19,
+    kCount = 20,
+    kIndexBase = 21, ///< the indices: a UB offset or a GM address
+  };
+
+  void tile(uint64_t n) {
+    const char *load = p_.indicesInUb ? "ldu" : "ldg";
+    const char *dt = k_.indexBytes == 8 ? "s64" : "s32";
+    const uint64_t rowU = roundUp(row_, 32);
+    comment("a tile of {} rows", n);
+    line("waitf mte3, mte2, 0");
+    // The tile's first row r: j = r % count, its data slab r / count.
+    line("movi x{}, {}", kTmp, p_.tileRows);
+    line("mul x{}, x{}, x{}", kTmp2, kTile, kTmp);
+    line("divu x{}, x{}, x{}", kRowBase, kTmp2, kCount);
+    line("remu x{}, x{}, x{}", kJ, kTmp2, kCount);
+    line("movi x{}, {}", kTmp, k_.length * row_);
+    line("mul x{0}, x{0}, x{1}", kRowBase, kTmp);
+    line("add x{0}, x{0}, x{1}", kRowBase, kFirstInput);
+    line("add x{}, x{}, x0", kA, kBuf);
+    line("movi x{}, {}", kLoop, n);
+    label(fmt::format("gather_row_{}", n));
+    line("shli x{}, x{}, {}", kTmp, kJ, k_.indexBytes == 8 ? 3 : 2);
+    line("add x{0}, x{0}, x{1}", kTmp, kIndexBase);
+    line("{}.{} x{}, x{}", load, dt, kValue, kTmp);
+    line("bge x{}, x0, index_positive_{}", kValue, n);
+    line("add x{0}, x{0}, x{1}", kValue, kLength);
+    label(fmt::format("index_positive_{}", n));
+    line("bltu x{}, x{}, index_ok_{}", kValue, kLength, n);
+    line("{}.{} x{}, x{}", load, dt, kValue, kTmp); // the index as given, for the error
+    line("trap x{}, code={}", kValue, isa::kTrapIndexOutOfRange);
+    label(fmt::format("index_ok_{}", n));
+    line("mul x{}, x{}, x{}", kSrc, kValue, kRowBytes);
+    line("add x{0}, x{0}, x{1}", kSrc, kRowBase);
+    if (row_ % 32 == 0)
+      line("dma_gm_ub x{}, x{}, len={}", kA, kSrc, row_ / 32);
+    else
+      line("dmapad_gm_ub x{}, x{}, lenb={}", kA, kSrc, row_);
+    line("addi x{0}, x{0}, {1}", kA, rowU);
+    line("addi x{0}, x{0}, 1", kJ);
+    line("bne x{}, x{}, next_row_{}", kJ, kCount, n);
+    line("movi x{}, 0", kJ);
+    line("movi x{}, {}", kTmp, k_.length * row_);
+    line("add x{0}, x{0}, x{1}", kRowBase, kTmp);
+    label(fmt::format("next_row_{}", n));
+    line("addi x{0}, x{0}, -1", kLoop);
+    line("bne x{}, x0, gather_row_{}", kLoop, n);
+    loaded();
+    offset(kDst, kY, p_.tileRows * row_);
+    if (row_ % 32 == 0)
+      line("dma_ub_gm x{}, x{}, len={}", kDst, kBuf, n * row_ / 32);
+    else
+      line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, row_);
+    stored();
+  }
+
+  const GatherKernel &k_;
+  uint64_t row_;
+};
+
 /// Rows per tile: the count whose tiles finish first (two buffers, a
 /// buffer's round trip spread over two tiles), `stores` DMAs per tile.
 Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
@@ -355,10 +463,12 @@ Result<MovementPlan> planRows(const std::string &what, const std::string &name, 
 }
 
 /// `rowBytes`: UB bytes of one row of a tile.
+/// `extraUb`: bytes of one more UB buffer after the tiles (gather indices).
 template <typename Emitter, typename Kernel>
 Result<GeneratedMovement> generate(const char *what, const Kernel &k, Result<MovementPlan> plan,
                                    uint64_t rowBytes, std::vector<uint64_t> argBytes,
-                                   const target::TargetDesc &t) {
+                                   const target::TargetDesc &t, uint64_t extraUb = 0,
+                                   const char *extraName = nullptr) {
   if (!plan)
     return plan.error();
   GeneratedMovement g;
@@ -366,6 +476,8 @@ Result<GeneratedMovement> generate(const char *what, const Kernel &k, Result<Mov
   const uint64_t tile = plan->tileRows * rowBytes;
   g.buffers = {{"tile 0", target::MemSpace::UB, 0, tile},
                {"tile 1", target::MemSpace::UB, tile, tile}};
+  if (extraUb)
+    g.buffers.push_back({extraName, target::MemSpace::UB, 2 * tile, extraUb});
   if (std::optional<Error> e = verifyBuffers(what, k.name, g.buffers, t))
     return *e;
   g.argBytes = std::move(argBytes);
@@ -492,6 +604,75 @@ Result<GeneratedMovement> generateUpsample(const UpsampleKernel &k, const target
   return generate<UpsampleEmitter>("upsample", k, planUpsample(k, t, rank),
                                    k.w * roundUp(k.block * k.elementBytes, 32),
                                    {in, in * k.sh * k.sw}, t);
+}
+
+Result<MovementPlan> planGather(const GatherKernel &k, const target::TargetDesc &t, unsigned rank) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("gather kernel '{}': {}", k.name, why));
+  };
+  if (!k.outer || !k.length || !k.inner || !k.count || !k.elementBytes)
+    return fail("an empty tensor");
+  if (k.indexBytes != 4 && k.indexBytes != 8)
+    return fail(fmt::format("{}-byte indices (int32 and int64 are generated)", k.indexBytes));
+  if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 1)
+    return fail(t.name + " lacks a GM<->UB path or event ids");
+  const uint64_t row = k.inner * k.elementBytes, rowU = roundUp(row, 32);
+  if (row > 0xFFFFFF)
+    return fail(fmt::format("a row of {} bytes", row));
+  const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
+  const uint64_t indexUb = gatherIndexUb(k, ub);
+  const uint64_t rows = k.outer * k.count;
+  const VectorCores vc(t);
+  const auto &load = *t.path(target::Path::GmToUb);
+  const auto &store = *t.path(target::Path::UbToGm);
+  // Rows start wherever their index puts them: full rate only when every
+  // row is aligned; a missed row costs HBM whole L2 lines.
+  const bool aligned = t.dmaFullRateAlignBytes && row % t.dmaFullRateAlignBytes == 0;
+  const double eff = aligned ? 1.0 : t.dmaPartialAlignEfficiency;
+  const double hbmRow = double(t.l2LineBytes ? roundUp(row, t.l2LineBytes) + t.l2LineBytes : row);
+  const double perRow = double(kGatherRowInstructions * t.scalarCyclesPerInstruction) +
+                        (indexUb ? 0.0 : double(load.latencyCycles));
+  const double indexLoad =
+      indexUb ? double(load.latencyCycles) + double(indexUb) / load.bytesPerCycle : 0.0;
+  PlanChoice<MovementPlan> choice;
+  MovementPlan plan;
+  plan.indicesInUb = indexUb != 0;
+  const uint64_t maxT =
+      std::min<uint64_t>({rows, 0xFFFF, ub > indexUb ? (ub - indexUb) / (2 * rowU) : 0});
+  for (uint64_t n = 1; n <= maxT; ++n) {
+    if (n * row / 32 > 0xFFFF)
+      break;
+    const uint64_t tiles = ceilDiv(rows, n);
+    const uint64_t cores = std::min<uint64_t>(vc.available, tiles);
+    const double share = t.hbmBytesPerCycle() / double(cores);
+    const double in =
+        double(n) * std::max(double(row) / (load.bytesPerCycle * eff), hbmRow / share);
+    const double out =
+        double(n * row) / std::min(double(store.bytesPerCycle) * (row % 32 ? eff : 1.0), share) + 1;
+    const double scalar = double(n) * perRow;
+    plan.tileRows = n;
+    plan.tiles = tiles;
+    plan.vectorCores = vc.launched(cores);
+    plan.blockDim = vc.blockDim(cores);
+    choice.offer(indexLoad + pingPongCycles(ceilDiv(tiles, cores), in, out, scalar, load, store),
+                 plan);
+  }
+  return choice.result(
+      rank, t,
+      fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer", row, ub)),
+      "gather", k.name);
+}
+
+Result<GeneratedMovement> generateGather(const GatherKernel &k, const target::TargetDesc &t,
+                                         unsigned rank) {
+  const uint64_t row = k.inner * k.elementBytes;
+  Result<MovementPlan> plan = planGather(k, t, rank);
+  const uint64_t indexUb =
+      plan && plan->indicesInUb ? gatherIndexUb(k, t.buffer(target::MemSpace::UB).sizeBytes) : 0;
+  return generate<GatherEmitter>(
+      "gather", k, std::move(plan), roundUp(row, 32),
+      {k.outer * k.length * row, k.count * k.indexBytes, k.outer * k.count * row}, t, indexUb,
+      "indices");
 }
 
 } // namespace pagoda::codegen

@@ -362,7 +362,7 @@ private:
       return emitAttentionGroup(g, plan);
     if (kind == "transpose")
       return emitTransposeGroup(g, plan);
-    if (kind == "concat" || kind == "resize" || kind == "slice")
+    if (graph::isMovementKind(kind))
       return emitMovementGroup(g, plan);
     if (kind == "max_pool" || kind == "avg_pool")
       return emitPoolGroup(g, plan);
@@ -836,16 +836,18 @@ private:
                               {ref(g->getOperand(unsigned(x)))}, std::nullopt, Value(), plan);
   }
 
-  /// A concat, an upsampling or a slice: DMA through UB on the vector cores.
+  /// A concat, an upsampling, a slice or a gather: DMA through UB on the
+  /// vector cores.
   LogicalResult emitMovementGroup(GroupOp g, std::vector<Step> &plan) {
     std::string why;
     std::optional<graph::LoweredMovement> l = graph::lowerMovementGroup(g, why);
     if (!l)
       return notOnNpu(g, why);
     Result<codegen::GeneratedMovement> gen = generate<codegen::GeneratedMovement>([&](unsigned r) {
-      return l->concat  ? codegen::generateConcat(*l->concat, target_, r)
-             : l->slice ? codegen::generateSlice(*l->slice, target_, r)
-                        : codegen::generateUpsample(*l->upsample, target_, r);
+      return l->concat   ? codegen::generateConcat(*l->concat, target_, r)
+             : l->slice  ? codegen::generateSlice(*l->slice, target_, r)
+             : l->gather ? codegen::generateGather(*l->gather, target_, r)
+                         : codegen::generateUpsample(*l->upsample, target_, r);
     });
     if (!gen)
       return g.emitError() << gen.error().str();

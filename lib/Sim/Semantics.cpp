@@ -370,6 +370,11 @@ TimedOp fixedOp(double occupancy, double latency = 0) {
 
 void Executor::execNop() {}
 void Executor::execHalt() { core_.halted = true; }
+void Executor::execTrap() {
+  const uint64_t code = field(F::Trap::Code);
+  const char *why = code == isa::kTrapIndexOutOfRange ? " (an index out of range)" : "";
+  fault(fmt::format("trap {}{}: value {}", code, why, int64_t(reg(0))));
+}
 void Executor::execMovi() { SET_D(F::RI64::D, field(F::RI64::Imm)); }
 
 // RRR: regs[1] = a, regs[2] = b.

@@ -21,6 +21,14 @@
 //   16-bit attention heads whose batches are not DMA-aligned (40 x 15 f16)
 //   go to the cube this way, and a slice brings the result back.
 //
+// - Gather along one axis: data viewed as [outer][length][inner], `count`
+//   indices (int32 or int64, negative ones counting from the end), output
+//   [outer][count][inner]. The scalar unit reads each index (from UB when
+//   the indices fit a quarter of it, else from GM), checks it and issues
+//   one DMA of the row it names; a tile of rows leaves with one DMA. An
+//   index outside [-length, length) stops the launch (`trap`, code
+//   isa::kTrapIndexOutOfRange, the index its value).
+//
 // Concat and upsampling rows, blocks and offsets must be whole 32-byte
 // units.
 //
@@ -68,11 +76,20 @@ struct PadKernel {
   uint64_t padded() const;
 };
 
+struct GatherKernel {
+  std::string name;
+  unsigned elementBytes = 4;
+  unsigned indexBytes = 8;                   ///< 4 (int32) or 8 (int64)
+  uint64_t outer = 1, length = 0, inner = 1; ///< data as [outer][length][inner]
+  uint64_t count = 0;                        ///< indices
+};
+
 /// What the planners choose: rows of the (input) tensor per tile.
 struct MovementPlan {
   uint32_t blockDim = 0;
   uint32_t vectorCores = 0;
   uint64_t tileRows = 0, tiles = 0;
+  bool indicesInUb = false; ///< gather: each core loads the indices into UB once
   double predictedCycles = 0;
   std::string describe() const;
 };
@@ -111,6 +128,13 @@ Result<MovementPlan> planUpsample(const UpsampleKernel &kernel, const target::Ta
 /// Kernel arguments: X, Y.
 Result<GeneratedMovement> generateUpsample(const UpsampleKernel &kernel,
                                            const target::TargetDesc &target, unsigned rank = 0);
+
+/// Rows are the outer x count output rows of inner elements.
+Result<MovementPlan> planGather(const GatherKernel &kernel, const target::TargetDesc &target,
+                                unsigned rank = 0);
+/// Kernel arguments: data, indices, Y.
+Result<GeneratedMovement> generateGather(const GatherKernel &kernel,
+                                         const target::TargetDesc &target, unsigned rank = 0);
 
 } // namespace pagoda::codegen
 

@@ -127,6 +127,8 @@ namespace fields {
 inline constexpr unsigned kMaxFields = 16;
 inline constexpr unsigned kInstBytes = 16;
 inline constexpr unsigned kNumRegs = 32;
+/// `trap` codes (the error names them): a gather's index outside its axis.
+inline constexpr unsigned kTrapIndexOutOfRange = 1;
 
 //===----------------------------------------------------------------------===//
 // Opcodes

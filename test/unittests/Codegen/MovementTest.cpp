@@ -211,3 +211,107 @@ TEST(GeneratedPad, PadsEveryRowWithZeros) {
 }
 
 } // namespace
+
+namespace {
+
+struct GatherCase {
+  uint64_t outer, length, inner, count;
+  unsigned size, indexBytes;
+};
+
+class GeneratedGatherTest : public ::testing::TestWithParam<GatherCase> {};
+
+/// Indices that visit rows out of order, every fifth negative (counting
+/// from the end).
+std::vector<int64_t> gatherIndices(const GatherCase &c) {
+  std::vector<int64_t> idx(c.count);
+  for (uint64_t i = 0; i < c.count; ++i) {
+    const int64_t v = int64_t((i * 7919 + 13) % c.length);
+    idx[i] = i % 5 == 4 ? v - int64_t(c.length) : v;
+  }
+  return idx;
+}
+
+uint64_t uploadIndices(SimHarness &h, const std::vector<int64_t> &idx, unsigned bytes) {
+  if (bytes == 8)
+    return h.upload(idx);
+  return h.upload(std::vector<int32_t>(idx.begin(), idx.end()));
+}
+
+// Every output row is the data row its index names (race and bounds checks
+// on): an embedding lookup, a gather along a middle axis of rows of partial
+// 32-byte units with int32 indices, more indices than a quarter of UB holds
+// (read from GM), 2-byte elements.
+TEST_P(GeneratedGatherTest, TakesTheIndexedRows) {
+  const GatherCase &c = GetParam();
+  SimHarness h("ascend-950pr");
+  GatherKernel k{"gather", c.size, c.indexBytes, c.outer, c.length, c.inner, c.count};
+  Result<GeneratedMovement> g = generateGather(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  const uint64_t row = c.inner * c.size;
+  std::vector<uint8_t> x(c.outer * c.length * row);
+  for (uint64_t i = 0; i < x.size(); ++i)
+    x[i] = uint8_t(i * 7 + i / 251);
+  const std::vector<int64_t> idx = gatherIndices(c);
+  const uint64_t outBytes = c.outer * c.count * row;
+  uint64_t out = h.alloc(outBytes);
+  sim::KernelLaunch launch{k.name,
+                           {g->program},
+                           g->plan.blockDim,
+                           {h.upload(x), uploadIndices(h, idx, c.indexBytes), out}};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+  std::vector<uint8_t> y = h.download<uint8_t>(out, outBytes);
+  uint64_t bad = 0;
+  for (uint64_t o = 0; o < c.outer; ++o)
+    for (uint64_t j = 0; j < c.count; ++j) {
+      const uint64_t src = uint64_t(idx[j] < 0 ? idx[j] + int64_t(c.length) : idx[j]);
+      for (uint64_t b = 0; b < row; ++b)
+        if (y[(o * c.count + j) * row + b] != x[(o * c.length + src) * row + b] && bad++ < 3)
+          ADD_FAILURE() << "row " << o << ", " << j << " byte " << b << " (" << g->plan.describe()
+                        << ")";
+    }
+  EXPECT_EQ(bad, 0u);
+  test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedGatherTest,
+                         ::testing::Values(GatherCase{1, 1000, 64, 300, 4, 8},
+                                           GatherCase{5, 4, 3, 6, 4, 4},
+                                           GatherCase{3, 50, 40, 77, 2, 8},
+                                           GatherCase{1, 512, 8, 12000, 4, 8}),
+                         [](const ::testing::TestParamInfo<GatherCase> &info) {
+                           const GatherCase &c = info.param;
+                           return fmt::format("{}x{}x{}_count_{}_{}B_index{}B", c.outer, c.length,
+                                              c.inner, c.count, c.size, c.indexBytes);
+                         });
+
+// An index outside [-length, length) stops the launch with an error naming
+// the kernel, the trap and the index as given; the device runs the next
+// launch.
+TEST(GeneratedGather, StopsOnAnIndexOutOfRange) {
+  SimHarness h("ascend-950pr");
+  GatherKernel k{"embedding_lookup", 4, 8, 1, 10, 16, 6};
+  Result<GeneratedMovement> g = generateGather(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  const uint64_t data = h.upload(std::vector<float>(10 * 16, 1.0f));
+  const uint64_t out = h.alloc(6 * 16 * 4);
+  for (int64_t bad : {int64_t(10), int64_t(-11), int64_t(1) << 40}) {
+    SCOPED_TRACE(bad);
+    std::vector<int64_t> idx = {0, 3, -1, bad, 2, 9};
+    sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, {data, h.upload(idx), out}};
+    Result<sim::KernelStats> s = h.sim().run(launch);
+    ASSERT_FALSE(s.ok());
+    EXPECT_HAS(s.error().str(), "embedding_lookup");
+    EXPECT_HAS(s.error().str(), fmt::format("trap 1 (an index out of range): value {}", bad));
+  }
+  std::vector<int64_t> good = {0, 3, -1, 9, 2, -10};
+  sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, {data, h.upload(good), out}};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  EXPECT_TRUE(s.ok()) << s.error().str();
+  Result<MovementPlan> p = planGather({"g", 4, 2, 1, 10, 16, 6}, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "2-byte indices");
+}
+
+} // namespace

@@ -1477,8 +1477,8 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     why = describe(op) + ": " + reason;
     return std::nullopt;
   };
-  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp>(op)) {
-    why = "no concat, resize or slice in the group";
+  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp, GatherOp>(op)) {
+    why = "no concat, resize, slice or gather in the group";
     return std::nullopt;
   }
   LoweredMovement out;
@@ -1504,6 +1504,24 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
                           k.outer);
     k.name = kernelName(group);
     out.concat = k;
+    return out;
+  }
+  if (auto g = llvm::dyn_cast<GatherOp>(op)) {
+    auto data = llvm::cast<RankedTensorType>(g.getData().getType());
+    auto indices = llvm::cast<RankedTensorType>(g.getIndices().getType());
+    const int64_t axis = int64_t(g.getAxis());
+    if (axis < 0 || axis >= data.getRank())
+      return fail("an axis outside the data's rank");
+    codegen::GatherKernel k;
+    k.elementBytes = size;
+    k.indexBytes = indices.getElementType().getIntOrFloatBitWidth() / 8;
+    k.length = uint64_t(data.getDimSize(axis));
+    for (int64_t d = 0; d < data.getRank(); ++d)
+      if (d != axis)
+        (d < axis ? k.outer : k.inner) *= uint64_t(data.getDimSize(d));
+    k.count = uint64_t(indices.getNumElements());
+    k.name = kernelName(group);
+    out.gather = k;
     return out;
   }
   if (auto s = llvm::dyn_cast<SliceOp>(op)) {
@@ -1662,13 +1680,14 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
       return false;
     if (Result<codegen::DepthwisePlan> p = codegen::planDepthwise(*k, target); !p)
       problem = p.error();
-  } else if (kind == "concat" || kind == "resize" || kind == "slice") {
+  } else if (isMovementKind(kind)) {
     std::optional<LoweredMovement> l = lowerMovementGroup(group, why);
     if (!l)
       return false;
-    Result<codegen::MovementPlan> p = l->concat  ? codegen::planConcat(*l->concat, target)
-                                      : l->slice ? codegen::planSlice(*l->slice, target)
-                                                 : codegen::planUpsample(*l->upsample, target);
+    Result<codegen::MovementPlan> p = l->concat   ? codegen::planConcat(*l->concat, target)
+                                      : l->slice  ? codegen::planSlice(*l->slice, target)
+                                      : l->gather ? codegen::planGather(*l->gather, target)
+                                                  : codegen::planUpsample(*l->upsample, target);
     if (!p)
       problem = p.error();
   } else if (kind == "transpose") {

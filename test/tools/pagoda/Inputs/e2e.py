@@ -605,6 +605,36 @@ def uint8(d):
     write(d, "uint8_want", {"acc": acc.astype(np.int32), "q": q})
 
 
+def embed(d):
+    """Embedding lookups (BERT's first ops): a Gather of a constant table by
+    run-time int64 token ids (negative ones count from the end), a Gather
+    along axis 1 of a run-time tensor by int32 ids, and their sum."""
+    rng = np.random.default_rng(29)
+    table = rng.standard_normal([500, 48]).astype(np.float32)
+    ids = rng.integers(-500, 500, [2, 9]).astype(np.int64)
+    h = rng.standard_normal([4, 30, 48]).astype(np.float32)
+    pos = rng.integers(0, 30, [9]).astype(np.int32)
+    nodes = [helper.make_node("Gather", ["table", "ids"], ["e"], name="lookup"),
+             helper.make_node("Gather", ["h", "pos"], ["p"], name="positions", axis=1),
+             helper.make_node("Add", ["e", "p2"], ["y"], name="sum"),
+             helper.make_node("Slice", ["p", "st", "en"], ["p2"], name="first_two")]
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    arr = numpy_helper.from_array
+    save(d, "embed", [nodes[0], nodes[1], nodes[3], nodes[2]],
+         [helper.make_tensor_value_info("ids", TensorProto.INT64, [2, 9]),
+          f32("h", [4, 30, 48]), helper.make_tensor_value_info("pos", TensorProto.INT32, [9])],
+         [f32("y", [2, 9, 48]), f32("p", [4, 9, 48])],
+         [arr(table, "table"), arr(np.array([0], np.int64), "st"),
+          arr(np.array([2], np.int64), "en")])
+    e = table[np.where(ids < 0, ids + 500, ids)]
+    p = h[:, pos, :]
+    write(d, "embed_in", {"ids": ids, "h": h, "pos": pos})
+    write(d, "embed_want", {"y": (e + p[:2]).astype(np.float32), "p": p})
+    bad = ids.copy()
+    bad[1, 4] = 500
+    write(d, "embed_bad", {"ids": bad, "h": h, "pos": pos})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

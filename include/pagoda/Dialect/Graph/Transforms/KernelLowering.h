@@ -195,13 +195,15 @@ struct LoweredRows {
 };
 std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
 /// A `concat` group, a nearest `resize` group that upsamples the two axes
-/// before the last by integer factors (a channels-last image), or a `slice`
-/// group of one axis with step 1, as a data-movement kernel; `operands`
-/// maps its inputs to group operands.
+/// before the last by integer factors (a channels-last image), a `slice`
+/// group of one axis with step 1, or a `gather` group (rows along one axis
+/// at int32/int64 indices), as a data-movement kernel; `operands` maps its
+/// inputs to group operands.
 struct LoweredMovement {
   std::optional<codegen::ConcatKernel> concat;
   std::optional<codegen::UpsampleKernel> upsample;
   std::optional<codegen::SliceKernel> slice;
+  std::optional<codegen::GatherKernel> gather;
   std::vector<int> operands;
 };
 std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
@@ -217,6 +219,11 @@ inline bool isElementwiseKind(llvm::StringRef kind) {
 inline bool isMatmulKind(llvm::StringRef kind) {
   return kind == "matmul" || kind == "matmul_epilogue" || kind == "gemm" ||
          kind == "gemm_epilogue" || kind == "matmul_integer" || kind == "qlinear_matmul";
+}
+
+/// Group kinds lowerMovementGroup takes.
+inline bool isMovementKind(llvm::StringRef kind) {
+  return kind == "concat" || kind == "resize" || kind == "slice" || kind == "gather";
 }
 
 /// Group kinds a row kernel may compute (lowerRowGroup decides).
