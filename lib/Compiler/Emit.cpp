@@ -843,6 +843,16 @@ private:
     std::optional<graph::LoweredMovement> l = graph::lowerMovementGroup(g, why);
     if (!l)
       return notOnNpu(g, why);
+    if (l->linear) {
+      Result<codegen::GeneratedResize> gen = generate<codegen::GeneratedResize>(
+          [&](unsigned r) { return codegen::generateResizeLinear(*l->linear, target_, r); });
+      if (!gen)
+        return g.emitError() << gen.error().str();
+      return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
+                                gen->plan.describe(), gen->plan.predictedCycles,
+                                {ref(g->getOperand(0)), appendConstant(gen->table)}, std::nullopt,
+                                Value(), plan);
+    }
     Result<codegen::GeneratedMovement> gen = generate<codegen::GeneratedMovement>([&](unsigned r) {
       return l->concat   ? codegen::generateConcat(*l->concat, target_, r)
              : l->slice  ? codegen::generateSlice(*l->slice, target_, r)

@@ -20,7 +20,10 @@ namespace pagoda::test {
 class SimHarness {
 public:
   explicit SimHarness(const std::string &targetName = "ascend-950pr", sim::SimOptions options = {})
-      : target_(*target::getPreset(targetName)), gm_(target_.hbmBytes),
+      : SimHarness(*target::getPreset(targetName), options) {}
+  /// A device of an edited target description.
+  explicit SimHarness(target::TargetDesc target, sim::SimOptions options = {})
+      : target_(std::move(target)), gm_(target_.hbmBytes),
         sim_(std::make_unique<sim::Simulator>(target_, gm_, options)) {}
 
   const target::TargetDesc &target() const { return target_; }

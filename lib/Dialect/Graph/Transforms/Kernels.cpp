@@ -1451,19 +1451,62 @@ namespace {
 /// (ONNX Resize, as the host kernel computes it).
 int64_t nearestSource(StringRef ctm, StringRef mode, double scale, int64_t in, int64_t out,
                       int64_t x) {
-  double s = (double(x) + 0.5) / scale - 0.5; // half_pixel
-  if (ctm == "asymmetric")
-    s = double(x) / scale;
-  else if (ctm == "align_corners")
-    s = out == 1 ? 0.0 : double(x) * double(in - 1) / double(out - 1);
-  else if (ctm == "pytorch_half_pixel")
-    s = out > 1 ? (double(x) + 0.5) / scale - 0.5 : 0.0;
+  const double s =
+      codegen::resizeSourceCoordinate(ctm, scale, uint64_t(in), uint64_t(out), uint64_t(x))
+          .value_or((double(x) + 0.5) / scale - 0.5);
   const double f = std::floor(s), dist = s - f;
   const int64_t p = mode == "floor"               ? int64_t(f)
                     : mode == "ceil"              ? int64_t(std::ceil(s))
                     : mode == "round_prefer_ceil" ? int64_t(dist >= 0.5 ? f + 1 : f)
                                                   : int64_t(dist > 0.5 ? f + 1 : f);
   return std::clamp<int64_t>(p, 0, in - 1);
+}
+
+/// A linear resize of an f32 tensor whose changed axes are at most two
+/// adjacent ones, viewed as [outer][H][W][E].
+template <typename Fail>
+std::optional<LoweredMovement> lowerLinearResize(ResizeOp r, const std::string &name, Fail fail,
+                                                 LoweredMovement out) {
+  auto in = llvm::cast<RankedTensorType>(r.getInput().getType());
+  auto result = llvm::cast<RankedTensorType>(r.getResult().getType());
+  if (!in.getElementType().isF32())
+    return fail("a linear resize of a tensor other than f32 (f32 is generated)");
+  const int64_t rank = in.getRank();
+  if (rank < 2)
+    return fail("fewer than 2 dimensions");
+  const std::optional<ArrayRef<double>> scales = r.getScales();
+  auto scaleOf = [&](int64_t d) {
+    return scales ? (*scales)[size_t(d)] : double(result.getDimSize(d)) / double(in.getDimSize(d));
+  };
+  SmallVector<int64_t> changed;
+  for (int64_t d = 0; d < rank; ++d)
+    if (in.getDimSize(d) != result.getDimSize(d) || scaleOf(d) != 1.0)
+      changed.push_back(d);
+  if (changed.size() > 2 || (changed.size() == 2 && changed[1] != changed[0] + 1))
+    return fail("a linear resize of axes other than two adjacent ones");
+  const int64_t hAxis = changed.empty()       ? rank - 2
+                        : changed.back() == 0 ? 0
+                        : changed.size() == 2 ? changed[0]
+                                              : std::min(changed[0], rank - 2);
+  codegen::ResizeLinearKernel k;
+  k.name = name;
+  k.h = uint64_t(in.getDimSize(hAxis));
+  k.w = uint64_t(in.getDimSize(hAxis + 1));
+  for (int64_t d = 0; d < rank; ++d)
+    if (d < hAxis || d > hAxis + 1)
+      (d < hAxis ? k.outer : k.e) *= uint64_t(in.getDimSize(d));
+  StringRef ctm = r.getCoordinateTransformationMode();
+  std::optional<codegen::LinearAxis> rows =
+      codegen::linearAxis(ctm, scaleOf(hAxis), k.h, uint64_t(result.getDimSize(hAxis)));
+  std::optional<codegen::LinearAxis> cols =
+      codegen::linearAxis(ctm, scaleOf(hAxis + 1), k.w, uint64_t(result.getDimSize(hAxis + 1)));
+  if (!rows || !cols)
+    return fail("coordinate transformation mode " + ctm.str() +
+                " (half_pixel, pytorch_half_pixel, asymmetric and align_corners are generated)");
+  k.rows = std::move(*rows);
+  k.cols = std::move(*cols);
+  out.linear = std::move(k);
+  return out;
 }
 
 } // namespace
@@ -1551,9 +1594,11 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
   }
   auto r = llvm::cast<ResizeOp>(op);
   auto in = llvm::cast<RankedTensorType>(r.getInput().getType());
+  if (r.getMode() == "linear")
+    return lowerLinearResize(r, kernelName(group), fail, std::move(out));
   if (r.getMode() != "nearest")
     return fail("mode " + r.getMode().str() +
-                " (nearest upsampling by whole factors is generated)");
+                " (nearest upsampling by whole factors and linear resizes are generated)");
   if (rank < 3)
     return fail("fewer than 3 dimensions");
   codegen::UpsampleKernel k;
@@ -1684,12 +1729,17 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     std::optional<LoweredMovement> l = lowerMovementGroup(group, why);
     if (!l)
       return false;
-    Result<codegen::MovementPlan> p = l->concat   ? codegen::planConcat(*l->concat, target)
-                                      : l->slice  ? codegen::planSlice(*l->slice, target)
-                                      : l->gather ? codegen::planGather(*l->gather, target)
-                                                  : codegen::planUpsample(*l->upsample, target);
-    if (!p)
+    if (l->linear) {
+      if (Result<codegen::ResizePlan> p = codegen::planResizeLinear(*l->linear, target); !p)
+        problem = p.error();
+    } else if (Result<codegen::MovementPlan> p = l->concat ? codegen::planConcat(*l->concat, target)
+                                                 : l->slice ? codegen::planSlice(*l->slice, target)
+                                                 : l->gather
+                                                     ? codegen::planGather(*l->gather, target)
+                                                     : codegen::planUpsample(*l->upsample, target);
+               !p) {
       problem = p.error();
+    }
   } else if (kind == "transpose") {
     std::optional<LoweredTranspose> l = lowerTransposeGroup(group, why);
     if (!l)

@@ -635,6 +635,49 @@ def embed(d):
     write(d, "embed_bad", {"ids": bad, "h": h, "pos": pos})
 
 
+def bilinear_ref(x, oh, ow, mode):
+    """ONNX Resize linear over the last two axes (float64)."""
+    def axis(n_in, n_out):
+        out = []
+        for i in range(n_out):
+            if mode == "align_corners":
+                s = 0.0 if n_out == 1 else i * (n_in - 1) / (n_out - 1)
+            else:  # half_pixel
+                s = (i + 0.5) * n_in / n_out - 0.5
+            s = min(max(s, 0.0), n_in - 1)
+            lo = int(np.floor(s))
+            out.append((lo, min(lo + 1, n_in - 1), s - lo))
+        return out
+    x = x.astype(np.float64)
+    y = np.zeros(x.shape[:-2] + (oh, ow))
+    for i, (y0, y1, fy) in enumerate(axis(x.shape[-2], oh)):
+        for j, (x0, x1, fx) in enumerate(axis(x.shape[-1], ow)):
+            y[..., i, j] = ((1 - fy) * ((1 - fx) * x[..., y0, x0] + fx * x[..., y0, x1]) +
+                            fy * ((1 - fx) * x[..., y1, x0] + fx * x[..., y1, x1]))
+    return y
+
+
+def bilinear(d):
+    """Linear Resize on the vector unit: a 2x upsampling by scales
+    (half_pixel) and a resize to given sizes (align_corners) of NCHW
+    tensors, each output row blended from two input rows and vgathered
+    columns."""
+    rng = np.random.default_rng(30)
+    x = rng.standard_normal([1, 3, 20, 24]).astype(np.float32)
+    arr = numpy_helper.from_array
+    nodes = [helper.make_node("Resize", ["x", "", "scales"], ["up"], name="up2x", mode="linear"),
+             helper.make_node("Resize", ["x", "", "", "sizes"], ["down"], name="to_15x17",
+                              mode="linear", coordinate_transformation_mode="align_corners")]
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "bilinear", nodes, [f32("x", [1, 3, 20, 24])],
+         [f32("up", [1, 3, 40, 48]), f32("down", [1, 3, 15, 17])],
+         [arr(np.array([1, 1, 2, 2], np.float32), "scales"),
+          arr(np.array([1, 3, 15, 17], np.int64), "sizes")])
+    write(d, "bilinear_in", {"x": x})
+    write(d, "bilinear_want", {"up": bilinear_ref(x, 40, 48, "half_pixel").astype(np.float32),
+                               "down": bilinear_ref(x, 15, 17, "align_corners").astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

@@ -16,6 +16,7 @@
 #include "pagoda/Codegen/Matmul.h"
 #include "pagoda/Codegen/Movement.h"
 #include "pagoda/Codegen/Reduce.h"
+#include "pagoda/Codegen/Resize.h"
 #include "pagoda/Codegen/Rows.h"
 #include "pagoda/Codegen/Transpose.h"
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
@@ -197,9 +198,11 @@ std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
 /// A `concat` group, a nearest `resize` group that upsamples the two axes
 /// before the last by integer factors (a channels-last image), a `slice`
 /// group of one axis with step 1, or a `gather` group (rows along one axis
-/// at int32/int64 indices), as a data-movement kernel; `operands` maps its
-/// inputs to group operands.
+/// at int32/int64 indices), as a data-movement kernel; a linear `resize` of
+/// an f32 tensor over two adjacent axes as the vector unit's bilinear
+/// kernel; `operands` maps its inputs to group operands.
 struct LoweredMovement {
+  std::optional<codegen::ResizeLinearKernel> linear;
   std::optional<codegen::ConcatKernel> concat;
   std::optional<codegen::UpsampleKernel> upsample;
   std::optional<codegen::SliceKernel> slice;
