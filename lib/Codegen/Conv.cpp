@@ -380,6 +380,12 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
   if (k.groups > 1 && (k.c * size) % t.dmaMinAlignBytes)
     return fail(fmt::format("groups of {} input channels ({} bytes) do not start {}-byte aligned",
                             k.c, k.c * size, t.dmaMinAlignBytes));
+  // And its output channels where FixPipe can write them (an N tile, and
+  // its bias, start a group's channels).
+  if (k.groups > 1 && (mg * outSize) % t.dmaMinAlignBytes)
+    return fail(fmt::format("groups of {} output channels ({} bytes) do not start {}-byte "
+                            "aligned in Y",
+                            mg, mg * outSize, t.dmaMinAlignBytes));
 
   std::vector<uint64_t> ohcs;
   for (uint64_t r = 1; r <= std::min<uint64_t>(oh, 64); ++r)

@@ -1,8 +1,9 @@
-//===- ConvTransposeAsMatmul.cpp - Non-overlapping ConvTranspose ----------===//
+//===- ConvTransposeAsMatmul.cpp - ConvTranspose as cube work -------------===//
 //
 // conv_transpose(x, w, b) with kernel = strides, one group and no pads is a
 // matmul of the channels-last input with the reordered weight followed by a
-// pixel shuffle (Passes.td has the algebra).
+// pixel shuffle; one whose windows overlap is one stride-1 conv per output
+// phase, the phases interleaved by concats (Passes.td has the algebra).
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,12 +85,123 @@ struct ConvTransposeAsMatmul : OpRewritePattern<ConvTransposeOp> {
   }
 };
 
+/// One axis of the phase decomposition: output o = s*q + a reads input
+/// q + t - pad[a] through taps[a][t] of the transposed kernel.
+struct Phases {
+  int64_t stride = 1, q = 0; ///< q: outputs per phase (the last may be short)
+  SmallVector<SmallVector<int64_t>> taps;
+  SmallVector<int64_t> padBegin, padEnd;
+};
+
+/// The phases of an axis of `in` inputs, kernel `k`, stride `s`, begin
+/// pad `p` and `out` outputs (dilation 1); nothing when a phase has no tap
+/// or would need a negative pad.
+std::optional<Phases> phasesOf(int64_t in, int64_t k, int64_t s, int64_t p, int64_t out) {
+  Phases ph;
+  ph.stride = s;
+  ph.q = (out + s - 1) / s;
+  for (int64_t a = 0; a < s; ++a) {
+    // o + p = i*s + k: the phase's taps are k = r, r + s, ...; i = q + c - m.
+    const int64_t r = (a + p) % s, c = (a + p) / s;
+    const int64_t taps = r < k ? (k - r + s - 1) / s : 0;
+    if (!taps)
+      return std::nullopt;
+    SmallVector<int64_t> t;
+    for (int64_t j = 0; j < taps; ++j)
+      t.push_back(r + s * (taps - 1 - j)); // correlation order: flipped
+    const int64_t begin = taps - 1 - c, end = ph.q - 1 + taps - in - begin;
+    if (begin < 0 || end < 0)
+      return std::nullopt;
+    ph.taps.push_back(std::move(t));
+    ph.padBegin.push_back(begin);
+    ph.padEnd.push_back(end);
+  }
+  return ph;
+}
+
+struct ConvTransposeAsConvs : OpRewritePattern<ConvTransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvTransposeOp op, PatternRewriter &rewriter) const override {
+    auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto out = dyn_cast<RankedTensorType>(op.getType());
+    DenseElementsAttr w;
+    if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 4 ||
+        !matchPattern(op.getWeight(), m_Constant(&w)))
+      return rewriter.notifyMatchFailure(op, "not a 2-D conv_transpose of a constant weight");
+    if (llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
+      return rewriter.notifyMatchFailure(op, "dilations");
+    auto wt = cast<RankedTensorType>(w.getType());
+    const int64_t n = in.getDimSize(0), c = in.getDimSize(1), g = int64_t(op.getGroup());
+    const int64_t mg = wt.getDimSize(1), m = mg * g, kh = wt.getDimSize(2), kw = wt.getDimSize(3),
+                  oh = out.getDimSize(2), ow = out.getDimSize(3);
+    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads();
+    std::optional<Phases> rows = phasesOf(in.getDimSize(2), kh, strides[0], pads[0], oh);
+    std::optional<Phases> cols = phasesOf(in.getDimSize(3), kw, strides[1], pads[1], ow);
+    if (!rows || !cols)
+      return rewriter.notifyMatchFailure(op, "a phase without taps or with a negative pad");
+    Type et = in.getElementType();
+    Location loc = op.getLoc();
+    auto tensor = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
+    const int64_t sh = rows->stride, sw = cols->stride, q = rows->q, qw = cols->q;
+    SmallVector<Attribute> wv(w.getValues<Attribute>());
+    // Phase (a, b): conv weight [m][c/g][ta][tb], taken from w[c][m/g][kh][kw].
+    SmallVector<Value> rowsOut;
+    for (int64_t a = 0; a < sh; ++a) {
+      SmallVector<Value> phases;
+      for (int64_t b = 0; b < sw; ++b) {
+        ArrayRef<int64_t> ta = rows->taps[size_t(a)], tb = cols->taps[size_t(b)];
+        const int64_t na = int64_t(ta.size()), nb = int64_t(tb.size()), cg = c / g;
+        SmallVector<Attribute> packed;
+        packed.reserve(size_t(m * cg * na * nb));
+        for (int64_t o = 0; o < m; ++o)
+          for (int64_t ci = 0; ci < cg; ++ci)
+            for (int64_t i = 0; i < na; ++i)
+              for (int64_t j = 0; j < nb; ++j)
+                packed.push_back(wv[size_t((((o / mg) * cg + ci) * mg + o % mg) * kh * kw +
+                                           ta[size_t(i)] * kw + tb[size_t(j)])]);
+        Value weight = ConstantOp::create(rewriter, loc,
+                                          DenseElementsAttr::get(tensor({m, cg, na, nb}), packed));
+        Value y = ConvOp::create(
+            rewriter, loc, tensor({n, m, q, qw}), op.getInput(), weight, op.getBias(),
+            rewriter.getDenseI64ArrayAttr({1, 1}),
+            rewriter.getDenseI64ArrayAttr({rows->padBegin[size_t(a)], cols->padBegin[size_t(b)],
+                                           rows->padEnd[size_t(a)], cols->padEnd[size_t(b)]}),
+            rewriter.getDenseI64ArrayAttr({1, 1}), rewriter.getI64IntegerAttr(g),
+            /*channels_last=*/UnitAttr());
+        y = TransposeOp::create(rewriter, loc, tensor({n, q, qw, m}), y,
+                                rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
+        phases.push_back(ReshapeOp::create(rewriter, loc, tensor({n, q, qw, 1, m}), y));
+      }
+      // Output column qw*sw + b: the phases side by side per pixel.
+      Value row = sw == 1 ? phases[0]
+                          : ConcatOp::create(rewriter, loc, tensor({n, q, qw, sw, m}), phases,
+                                             rewriter.getI64IntegerAttr(3));
+      rowsOut.push_back(ReshapeOp::create(rewriter, loc, tensor({n, q, 1, qw * sw, m}), row));
+    }
+    // Output row q*sh + a.
+    Value y = sh == 1 ? rowsOut[0]
+                      : ConcatOp::create(rewriter, loc, tensor({n, q, sh, qw * sw, m}), rowsOut,
+                                         rewriter.getI64IntegerAttr(2));
+    y = ReshapeOp::create(rewriter, loc, tensor({n, q * sh, qw * sw, m}), y);
+    if (q * sh != oh || qw * sw != ow)
+      y = SliceOp::create(rewriter, loc, tensor({n, oh, ow, m}), y,
+                          rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                          rewriter.getDenseI64ArrayAttr({1, 1, 1, 1}));
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, out, y,
+                                             rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
+    return success();
+  }
+};
+
 class ConvTransposeAsMatmulPass
     : public pagoda::graph::impl::GraphConvTransposeAsMatmulBase<ConvTransposeAsMatmulPass> {
 public:
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvTransposeAsMatmul>(&getContext());
+    // The matmul form first: it needs no phases.
+    patterns.add<ConvTransposeAsMatmul>(&getContext(), /*benefit=*/2);
+    patterns.add<ConvTransposeAsConvs>(&getContext(), /*benefit=*/1);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

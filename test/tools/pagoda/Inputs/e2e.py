@@ -678,6 +678,60 @@ def bilinear(d):
                                "down": bilinear_ref(x, 15, 17, "align_corners").astype(np.float32)})
 
 
+def conv_transpose_ref(x, w, b, stride, pads, out_hw, group=1):
+    """ONNX ConvTranspose (dilation 1) by scattering each input pixel."""
+    n, c, h, wd = x.shape
+    mg, kh, kw = w.shape[1], w.shape[2], w.shape[3]
+    m = mg * group
+    full = np.zeros([n, m, (h - 1) * stride + kh, (wd - 1) * stride + kw])
+    cg = c // group
+    for g in range(group):
+        xs = x[:, g * cg:(g + 1) * cg].astype(np.float64)
+        ws = w[g * cg:(g + 1) * cg].astype(np.float64)
+        for i in range(h):
+            for j in range(wd):
+                full[:, g * mg:(g + 1) * mg, i * stride:i * stride + kh, j * stride:j * stride + kw] += \
+                    np.einsum("nc,cmij->nmij", xs[:, :, i, j], ws)
+    oh, ow = out_hw
+    y = np.zeros([n, m, oh, ow])
+    hh, ww = min(oh, full.shape[2] - pads[0]), min(ow, full.shape[3] - pads[1])
+    y[:, :, :hh, :ww] = full[:, :, pads[0]:pads[0] + hh, pads[1]:pads[1] + ww]
+    return y + b.reshape(1, m, 1, 1)
+
+
+def deconv(d):
+    """ConvTransposes whose windows overlap, as one stride-1 cube conv per
+    output phase and concats interleaving the phases: kernel 4 stride 2
+    pad 1 (a 2x learned upsampling), kernel 3 stride 2 pad 1 with
+    output_padding 1 (phases of 2 and 1 taps), and a grouped kernel 5
+    stride 3 whose last phase rows are sliced away."""
+    rng = np.random.default_rng(31)
+    x = rng.standard_normal([1, 16, 10, 12]).astype(np.float32)
+    w1 = rng.standard_normal([16, 6, 4, 4]).astype(np.float32) * 0.2
+    b1 = rng.standard_normal([6]).astype(np.float32)
+    w2 = rng.standard_normal([16, 5, 3, 3]).astype(np.float32) * 0.2
+    b2 = rng.standard_normal([5]).astype(np.float32)
+    w3 = rng.standard_normal([16, 8, 5, 5]).astype(np.float32) * 0.2
+    b3 = rng.standard_normal([16]).astype(np.float32)
+    arr = numpy_helper.from_array
+    nodes = [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["y1"], name="up_k4s2",
+                              strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("ConvTranspose", ["x", "w2", "b2"], ["y2"], name="up_k3s2",
+                              strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
+             helper.make_node("ConvTranspose", ["x", "w3", "b3"], ["y3"], name="up_k5s3_g2",
+                              strides=[3, 3], pads=[1, 2, 1, 2], group=2)]
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "deconv", nodes, [f32("x", [1, 16, 10, 12])],
+         [f32("y1", [1, 6, 20, 24]), f32("y2", [1, 5, 20, 24]), f32("y3", [1, 16, 30, 34])],
+         [arr(w1, "w1"), arr(b1, "b1"), arr(w2, "w2"), arr(b2, "b2"), arr(w3, "w3"),
+          arr(b3, "b3")])
+    write(d, "deconv_in", {"x": x})
+    write(d, "deconv_want", {
+        "y1": conv_transpose_ref(x, w1, b1, 2, [1, 1], (20, 24)).astype(np.float32),
+        "y2": conv_transpose_ref(x, w2, b2, 2, [1, 1], (20, 24)).astype(np.float32),
+        "y3": conv_transpose_ref(x, w3, b3, 3, [1, 2], (30, 34), group=2).astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

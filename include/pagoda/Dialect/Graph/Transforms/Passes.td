@@ -45,7 +45,7 @@ def GraphFuseSoftmax : Pass<"pagoda-graph-fuse-softmax"> {
 }
 
 def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
-  let summary = "A 2-D ConvTranspose whose windows do not overlap as a matmul and a pixel shuffle";
+  let summary = "A 2-D ConvTranspose as a matmul and a pixel shuffle, or as one conv per phase";
   let description = [{
     With kernel = strides, no pads, dilations or output padding and one
     group, every input pixel writes its own kh x kw block of the output:
@@ -56,6 +56,15 @@ def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
     reshape to [N, H*kh, W*kw, M] and transpose back to NCHW; the layout
     transposes then cancel with their neighbours' (sink-transposes). The
     detector of PP-OCR upsamples this way.
+
+    Any other 2-D ConvTranspose with dilation 1 (windows that overlap, pads,
+    output padding, groups) becomes one stride-1 conv per output phase:
+    output o = s*q + a (o + pad = i*s + k) collects taps k = r, r + s, ...
+    with r = (a + pad) mod s, reading input i = q + c - m (c = (a + pad) div
+    s), which is a correlation of the input with those taps flipped and
+    padded by taps - 1 - c before. The phases (channels-last) are
+    interleaved by concats and reshapes, sliced when the last phase is
+    short, and transposed back to NCHW.
   }];
 }
 
