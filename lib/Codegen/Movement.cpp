@@ -232,21 +232,25 @@ uint64_t slicePieces(const SliceKernel &k, uint64_t ub) {
 class SliceEmitter : MovementWriter {
 public:
   SliceEmitter(const SliceKernel &k, const MovementPlan &p, const target::TargetDesc &t)
-      : MovementWriter(t, p, k.outer * pieces(k, t), p.tileRows * roundUp(piece(k, t), 32)), k_(k),
+      : MovementWriter(t, p, k.outer * pieces(k, t), p.tileRows * ubRow(k, t)), k_(k),
         pieces_(pieces(k, t)) {}
 
+  /// A strided slice moves whole rows (one piece).
   static uint64_t pieces(const SliceKernel &k, const target::TargetDesc &t) {
-    return slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes);
+    return k.step > 1 ? 1 : slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes);
   }
-  static uint64_t piece(const SliceKernel &k, const target::TargetDesc &t) {
-    return k.count * k.inner * k.elementBytes / pieces(k, t);
+  /// UB bytes of a tile's row (a piece of one).
+  static uint64_t ubRow(const SliceKernel &k, const target::TargetDesc &t) {
+    if (k.step > 1)
+      return k.count * roundUp(k.inner * k.elementBytes, 32);
+    return roundUp(k.count * k.inner * k.elementBytes / pieces(k, t), 32);
   }
 
   std::string run() {
     header(k_.name);
-    comment("slice [{}][{}:{}][{}] of [{}][{}][{}], {}-byte elements: {}", k_.outer, k_.start,
-            k_.start + k_.count, k_.inner, k_.outer, k_.length, k_.inner, k_.elementBytes,
-            p_.describe());
+    comment("slice [{}][{}:{}:{}][{}] of [{}][{}][{}], {}-byte elements: {}", k_.outer, k_.start,
+            k_.start + (k_.count - 1) * k_.step + 1, k_.step, k_.inner, k_.outer, k_.length,
+            k_.inner, k_.elementBytes, p_.describe());
     return oneInput([&](uint64_t n) { tile(n); });
   }
 
@@ -256,6 +260,10 @@ private:
     const uint64_t inRow = k_.length * k_.inner * size, piece = row / pieces_;
     comment("a tile of {} rows", n);
     line("waitf mte3, mte2, 0");
+    if (k_.step > 1) {
+      stridedTile(n);
+      return;
+    }
     if (pieces_ == 1) {
       offset(kSrc, kFirstInput, p_.tileRows * inRow);
     } else {
@@ -275,6 +283,29 @@ private:
     loaded();
     offset(kDst, kY, p_.tileRows * piece);
     line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, piece);
+    stored();
+  }
+
+  /// Each output row as `count` bursts of a block, `step` blocks apart
+  /// (one DMA a row, each burst padded in UB); the tile out with one DMA.
+  void stridedTile(uint64_t n) {
+    const uint64_t size = k_.elementBytes, block = k_.inner * size;
+    const uint64_t inRow = k_.length * block, ubRow = k_.count * roundUp(block, 32);
+    offset(kSrc, kFirstInput, p_.tileRows * inRow);
+    line("addi x{0}, x{0}, {1}", kSrc, k_.start * block);
+    line("add x{}, x{}, x0", kA, kBuf);
+    line("movi x{}, {}", kLoop, n);
+    label(fmt::format("strided_row_{}", n));
+    line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}, gmgap={}", kA, kSrc, k_.count, block,
+         (k_.step - 1) * block);
+    line("addi x{0}, x{0}, {1}", kA, ubRow);
+    line("movi x{}, {}", kTmp, inRow);
+    line("add x{0}, x{0}, x{1}", kSrc, kTmp);
+    line("addi x{0}, x{0}, -1", kLoop);
+    line("bne x{}, x0, strided_row_{}", kLoop, n);
+    loaded();
+    offset(kDst, kY, p_.tileRows * k_.count * block);
+    line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n * k_.count, block);
     stored();
   }
 
@@ -533,8 +564,19 @@ Result<MovementPlan> planSlice(const SliceKernel &k, const target::TargetDesc &t
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("slice kernel '{}': {}", k.name, why));
   };
-  if (!k.outer || !k.count || !k.inner || k.start + k.count > k.length)
+  if (!k.outer || !k.count || !k.inner || !k.step ||
+      k.start + (k.count - 1) * k.step + 1 > k.length)
     return fail("an empty or out-of-range slice");
+  if (k.step > 1) {
+    // Rows of count padded bursts, a tile's bursts in one DMA out.
+    const uint64_t block = k.inner * k.elementBytes, ubRow = k.count * roundUp(block, 32);
+    if (block > 0xFFFFFF || (k.step - 1) * block > 0xFFFFFFFFull || k.count > 0xFFFF ||
+        (k.length * block) > 0xFFFFFFFFull)
+      return fail(fmt::format("a strided slice of {} blocks of {} bytes", k.count, block));
+    return planRows(
+        "slice", k.name, k.outer, ubRow, k.count * block, [](uint64_t n) { return n + 1; }, t, rank,
+        0xFFFF / k.count);
+  }
   const uint64_t row = k.count * k.inner * k.elementBytes;
   if ((k.length - k.count) * k.inner * k.elementBytes > 0xFFFFFFFFull)
     return fail("rows too far apart for one DMA's gap");
@@ -551,6 +593,10 @@ Result<MovementPlan> planSlice(const SliceKernel &k, const target::TargetDesc &t
 Result<GeneratedMovement> generateSlice(const SliceKernel &k, const target::TargetDesc &t,
                                         unsigned rank) {
   const uint64_t row = k.count * k.inner * k.elementBytes;
+  if (k.step > 1)
+    return generate<SliceEmitter>(
+        "slice", k, planSlice(k, t, rank), k.count * roundUp(k.inner * k.elementBytes, 32),
+        {k.outer * k.length * k.inner * k.elementBytes, k.outer * row}, t);
   const uint64_t pieces =
       std::max<uint64_t>(1, slicePieces(k, t.buffer(target::MemSpace::UB).sizeBytes));
   return generate<SliceEmitter>("slice", k, planSlice(k, t, rank), roundUp(row / pieces, 32),

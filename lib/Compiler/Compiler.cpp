@@ -90,6 +90,7 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   // axis), batch norms into the ops before them.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(graph::createGraphConvTransposeAsMatmul());
+  pm.addPass(graph::createGraphConv3dAsConv2d());
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(graph::createGraphFuseSoftmax());
   pm.addPass(graph::createGraphSinkTransposes());

@@ -843,6 +843,10 @@ private:
     std::optional<graph::LoweredMovement> l = graph::lowerMovementGroup(g, why);
     if (!l)
       return notOnNpu(g, why);
+    std::vector<Ref> args;
+    for (auto [operand, constant] : llvm::zip(l->operands, l->constants))
+      args.push_back(operand >= 0 ? ref(g->getOperand(unsigned(operand)))
+                                  : appendConstant(rawBytes(constant)));
     if (l->linear) {
       Result<codegen::GeneratedResize> gen = generate<codegen::GeneratedResize>(
           [&](unsigned r) { return codegen::generateResizeLinear(*l->linear, target_, r); });
@@ -850,8 +854,7 @@ private:
         return g.emitError() << gen.error().str();
       return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
                                 gen->plan.describe(), gen->plan.predictedCycles,
-                                {ref(g->getOperand(0)), appendConstant(gen->table)}, std::nullopt,
-                                Value(), plan);
+                                {args[0], appendConstant(gen->table)}, std::nullopt, Value(), plan);
     }
     Result<codegen::GeneratedMovement> gen = generate<codegen::GeneratedMovement>([&](unsigned r) {
       return l->concat   ? codegen::generateConcat(*l->concat, target_, r)
@@ -861,9 +864,6 @@ private:
     });
     if (!gen)
       return g.emitError() << gen.error().str();
-    std::vector<Ref> args;
-    for (int operand : l->operands)
-      args.push_back(ref(g->getOperand(unsigned(operand))));
     return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
                               gen->plan.describe(), gen->plan.predictedCycles, std::move(args),
                               std::nullopt, Value(), plan);

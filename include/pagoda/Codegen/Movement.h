@@ -12,9 +12,10 @@
 //   row of W blocks comes in once and leaves sh x sw times, one DMA per
 //   output row and column phase (bursts of one block, sw - 1 blocks apart).
 //
-// - Slice of one axis (step 1): the input viewed as [outer][length][inner],
-//   rows of count x inner elements from `start` on, byte-granular (any
-//   element alignment): tiles of rows in with one padded DMA, out with one.
+// - Slice of one axis: the input viewed as [outer][length][inner], rows of
+//   count x inner elements from `start` on, byte-granular (any element
+//   alignment): tiles of rows in with one padded DMA, out with one. With a
+//   step, each output row comes in as `count` bursts `step` blocks apart.
 //
 // - Pad of rows to whole 32-byte blocks: rows of `length` elements in,
 //   zero-filled to the next block (one padded DMA in, one out); the
@@ -66,6 +67,7 @@ struct SliceKernel {
   unsigned elementBytes = 4;
   uint64_t outer = 1, length = 0, inner = 1; ///< the input as [outer][length][inner]
   uint64_t start = 0, count = 0;             ///< along `length`
+  uint64_t step = 1; ///< > 1: every step-th block of `inner` (one burst each)
 };
 
 struct PadKernel {

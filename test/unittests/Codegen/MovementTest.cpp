@@ -134,6 +134,7 @@ namespace {
 struct SliceCase {
   uint64_t outer, length, inner, start, count;
   unsigned size;
+  uint64_t step = 1;
 };
 
 class GeneratedSliceTest : public ::testing::TestWithParam<SliceCase> {};
@@ -144,7 +145,7 @@ class GeneratedSliceTest : public ::testing::TestWithParam<SliceCase> {};
 TEST_P(GeneratedSliceTest, CopiesTheBox) {
   const SliceCase &c = GetParam();
   SimHarness h("ascend-950pr");
-  SliceKernel k{"slice", c.size, c.outer, c.length, c.inner, c.start, c.count};
+  SliceKernel k{"slice", c.size, c.outer, c.length, c.inner, c.start, c.count, c.step};
   Result<GeneratedMovement> g = generateSlice(k, h.target());
   ASSERT_TRUE(g.ok()) << g.error().str();
   const uint64_t n = c.outer * c.length * c.inner * c.size;
@@ -157,26 +158,33 @@ TEST_P(GeneratedSliceTest, CopiesTheBox) {
   Result<sim::KernelStats> s = h.sim().run(launch);
   ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
   std::vector<uint8_t> y = h.download<uint8_t>(out, outBytes);
-  const uint64_t row = c.count * c.inner * c.size;
+  const uint64_t block = c.inner * c.size, row = c.count * block;
   uint64_t bad = 0;
   for (uint64_t o = 0; o < c.outer; ++o)
-    for (uint64_t b = 0; b < row; ++b)
-      if (y[o * row + b] != x[(o * c.length + c.start) * c.inner * c.size + b] && bad++ < 3)
+    for (uint64_t b = 0; b < row; ++b) {
+      const uint64_t from = (o * c.length + c.start + b / block * c.step) * block + b % block;
+      if (y[o * row + b] != x[from] && bad++ < 3)
         ADD_FAILURE() << "row " << o << " byte " << b << " (" << g->plan.describe() << ")";
+    }
   EXPECT_EQ(bad, 0u);
+  if (c.step > 1)
+    test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
 }
 
-INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedSliceTest,
-                         ::testing::Values(SliceCase{1, 3, 4800, 1, 1, 4},
-                                           SliceCase{300, 10, 1, 3, 5, 4},
-                                           SliceCase{64, 37, 3, 11, 20, 2},
-                                           // Rows too long for UB go in pieces.
-                                           SliceCase{2, 3, 150000, 1, 2, 4}),
-                         [](const ::testing::TestParamInfo<SliceCase> &info) {
-                           const SliceCase &c = info.param;
-                           return fmt::format("{}x{}x{}_from_{}_count_{}_{}B", c.outer, c.length,
-                                              c.inner, c.start, c.count, c.size);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Codegen, GeneratedSliceTest,
+    ::testing::Values(SliceCase{1, 3, 4800, 1, 1, 4}, SliceCase{300, 10, 1, 3, 5, 4},
+                      SliceCase{64, 37, 3, 11, 20, 2},
+                      // Rows too long for UB go in pieces.
+                      SliceCase{2, 3, 150000, 1, 2, 4},
+                      // Steps: a 3-D conv's depth planes two
+                      // apart, odd blocks of 2-byte elements.
+                      SliceCase{1, 7, 960, 1, 3, 4, 2}, SliceCase{40, 20, 3, 2, 6, 2, 3}),
+    [](const ::testing::TestParamInfo<SliceCase> &info) {
+      const SliceCase &c = info.param;
+      return fmt::format("{}x{}x{}_from_{}_count_{}_{}B{}", c.outer, c.length, c.inner, c.start,
+                         c.count, c.size, c.step > 1 ? fmt::format("_step_{}", c.step) : "");
+    });
 
 // Rows padded to whole 32-byte blocks: every byte of a row in place, the
 // padding zero even where the output held garbage (the recognizer's f16

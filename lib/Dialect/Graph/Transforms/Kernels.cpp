@@ -1528,10 +1528,13 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
   for (Value v : op->getOperands()) {
     auto arg = llvm::dyn_cast<BlockArgument>(v);
     auto t = llvm::dyn_cast<RankedTensorType>(v.getType());
-    if (!arg || !t || !t.hasStaticShape() || !t.getElementType().isIntOrFloat() ||
-        t.getElementType().getIntOrFloatBitWidth() % 8)
-      return fail("the kernels move static tensors of whole bytes that are group inputs");
-    out.operands.push_back(int(arg.getArgNumber()));
+    DenseElementsAttr constant;
+    if ((!arg && !matchPattern(v, m_Constant(&constant))) || !t || !t.hasStaticShape() ||
+        !t.getElementType().isIntOrFloat() || t.getElementType().getIntOrFloatBitWidth() % 8)
+      return fail("the kernels move static tensors of whole bytes that are group inputs or "
+                  "constants");
+    out.operands.push_back(arg ? int(arg.getArgNumber()) : -1);
+    out.constants.push_back(constant);
   }
   auto result = llvm::cast<RankedTensorType>(op->getResult(0).getType());
   const unsigned size = result.getElementType().getIntOrFloatBitWidth() / 8;
@@ -1572,9 +1575,11 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     // The one axis whose extent changes (the first, when none does).
     int64_t axis = -1;
     for (int64_t d = 0; d < rank; ++d) {
-      if (s.getSteps()[size_t(d)] != 1)
-        return fail("a step other than 1");
-      if (s.getStarts()[size_t(d)] != 0 || in.getDimSize(d) != result.getDimSize(d)) {
+      // One element taken: its step moves nothing.
+      const int64_t step = result.getDimSize(d) == 1 ? 1 : s.getSteps()[size_t(d)];
+      if (step < 1)
+        return fail("a negative step");
+      if (s.getStarts()[size_t(d)] != 0 || in.getDimSize(d) != result.getDimSize(d) || step != 1) {
         if (axis >= 0)
           return fail("a slice of more than one axis");
         axis = d;
@@ -1588,6 +1593,7 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
       (d < axis ? k.outer : d > axis ? k.inner : k.length) *= uint64_t(in.getDimSize(d));
     k.start = uint64_t(s.getStarts()[size_t(axis)]);
     k.count = uint64_t(result.getDimSize(axis));
+    k.step = k.count > 1 ? uint64_t(s.getSteps()[size_t(axis)]) : 1;
     k.name = kernelName(group);
     out.slice = k;
     return out;

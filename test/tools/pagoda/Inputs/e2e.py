@@ -732,6 +732,50 @@ def deconv(d):
         "y3": conv_transpose_ref(x, w3, b3, 3, [1, 2], (30, 34), group=2).astype(np.float32)})
 
 
+def conv3d_ref(x, w, b, strides, pads, dil):
+    """ONNX Conv over three spatial axes (float64); pads = begins then ends."""
+    x = np.pad(x.astype(np.float64), [(0, 0), (0, 0)] + [(pads[i], pads[i + 3]) for i in range(3)])
+    w = w.astype(np.float64)
+    n, c, d, h, wd = x.shape
+    m, _, kd, kh, kw = w.shape
+    od = (d - dil[0] * (kd - 1) - 1) // strides[0] + 1
+    oh = (h - dil[1] * (kh - 1) - 1) // strides[1] + 1
+    ow = (wd - dil[2] * (kw - 1) - 1) // strides[2] + 1
+    y = np.zeros([n, m, od, oh, ow])
+    for a in range(kd):
+        for i in range(kh):
+            for j in range(kw):
+                xs = x[:, :, a * dil[0]:a * dil[0] + strides[0] * (od - 1) + 1:strides[0],
+                       i * dil[1]:i * dil[1] + strides[1] * (oh - 1) + 1:strides[1],
+                       j * dil[2]:j * dil[2] + strides[2] * (ow - 1) + 1:strides[2]]
+                y += np.einsum("ncdhw,mc->nmdhw", xs, w[:, :, a, i, j])
+    return y + (0 if b is None else b.reshape(1, m, 1, 1, 1))
+
+
+def conv3d(d):
+    """3-D convolutions as one 2-D cube conv over depth-stacked channels:
+    3 x 3 x 3 with pads and a bias, and a depth-strided, depth-dilated
+    2 x 3 x 3 one without a bias."""
+    rng = np.random.default_rng(32)
+    x = rng.standard_normal([1, 8, 6, 10, 12]).astype(np.float32)
+    w1 = (rng.standard_normal([16, 8, 3, 3, 3]) * 0.2).astype(np.float32)
+    b1 = rng.standard_normal([16]).astype(np.float32)
+    w2 = (rng.standard_normal([8, 8, 2, 3, 3]) * 0.2).astype(np.float32)
+    arr = numpy_helper.from_array
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["y1"], name="c333",
+                              pads=[1, 1, 1, 1, 1, 1]),
+             helper.make_node("Conv", ["x", "w2"], ["y2"], name="c233_s2_d2",
+                              strides=[2, 1, 1], dilations=[2, 1, 1], pads=[1, 0, 0, 0, 1, 1])]
+    y1 = conv3d_ref(x, w1, b1, [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1])
+    y2 = conv3d_ref(x, w2, None, [2, 1, 1], [1, 0, 0, 0, 1, 1], [2, 1, 1])
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "conv3d", nodes, [f32("x", [1, 8, 6, 10, 12])],
+         [f32("y1", list(y1.shape)), f32("y2", list(y2.shape))],
+         [arr(w1, "w1"), arr(b1, "b1"), arr(w2, "w2")])
+    write(d, "conv3d_in", {"x": x})
+    write(d, "conv3d_want", {"y1": y1.astype(np.float32), "y2": y2.astype(np.float32)})
+
+
 def einsum(d):
     """Einsum has neither an NPU nor a host kernel yet."""
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)

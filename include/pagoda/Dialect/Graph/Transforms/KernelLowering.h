@@ -200,7 +200,9 @@ std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
 /// group of one axis with step 1, or a `gather` group (rows along one axis
 /// at int32/int64 indices), as a data-movement kernel; a linear `resize` of
 /// an f32 tensor over two adjacent axes as the vector unit's bilinear
-/// kernel; `operands` maps its inputs to group operands.
+/// kernel; `operands` maps its inputs to group operands (-1: the constant
+/// in `constants` at the same place, e.g. the zero planes that pad a 3-D
+/// conv's depth).
 struct LoweredMovement {
   std::optional<codegen::ResizeLinearKernel> linear;
   std::optional<codegen::ConcatKernel> concat;
@@ -208,6 +210,7 @@ struct LoweredMovement {
   std::optional<codegen::SliceKernel> slice;
   std::optional<codegen::GatherKernel> gather;
   std::vector<int> operands;
+  std::vector<mlir::DenseElementsAttr> constants;
 };
 std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
 

@@ -68,6 +68,26 @@ def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
   }];
 }
 
+def GraphConv3dAsConv2d : Pass<"pagoda-graph-conv3d-as-conv2d"> {
+  let summary = "A 3-D convolution as one 2-D convolution over depth-stacked channels";
+  let description = [{
+    The cube's convolution is 2-D (load3d walks one feature map). A 3-D
+    conv (one group, constant weight) sums, for each output plane od, the
+    2-D convs of input planes od*sd + kd*dd - pd with the weight's plane kd;
+    stacking those KD planes along the channels makes it one 2-D conv with
+    KD*C input channels over N*OD images:
+      transpose x to [N, D, H, W, C]; pad the depth with zero planes (a
+      concat of constants); slice each kd's planes (start kd*dd, step sd,
+      OD of them); concat the slices along the channels; reshape to
+      [N*OD, H, W, KD*C] and transpose to NCHW; conv2d with
+      W'[m][kd*C + c][i][j] = w[m][c][kd][i][j] (and the bias); reshape to
+      [N, OD, M, OH, OW] and transpose to [N, M, OD, OH, OW].
+    The layout transposes then cancel with the conv's own (conv-layout,
+    sink-transposes). The stacked input is KD times the input's size.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
   let summary = "Move layout transposes through elementwise ops so that pairs cancel";
   let description = [{

@@ -1,0 +1,112 @@
+//===- Conv3dAsConv2d.cpp - 3-D convolutions as 2-D ones ------------------===//
+//
+// conv3d(x, w, b) with one group and a constant weight is one conv2d over
+// images of depth-stacked channels (Passes.td has the algebra), so that it
+// runs on the cube's 2-D convolution kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pagoda/Dialect/Graph/IR/GraphOps.h"
+#include "pagoda/Dialect/Graph/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace pagoda::graph {
+#define GEN_PASS_DEF_GRAPHCONV3DASCONV2D
+#include "pagoda/Dialect/Graph/Transforms/Passes.h.inc"
+} // namespace pagoda::graph
+
+using namespace mlir;
+using namespace pagoda::graph;
+
+namespace {
+
+struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
+    auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto out = dyn_cast<RankedTensorType>(op.getType());
+    DenseElementsAttr w;
+    if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 5 ||
+        op.getChannelsLast() || op.getGroup() != 1 || !matchPattern(op.getWeight(), m_Constant(&w)))
+      return rewriter.notifyMatchFailure(op, "not a one-group 3-D conv of a constant weight");
+    auto wt = cast<RankedTensorType>(w.getType());
+    const int64_t n = in.getDimSize(0), c = in.getDimSize(1), d = in.getDimSize(2),
+                  h = in.getDimSize(3), wd = in.getDimSize(4);
+    const int64_t m = wt.getDimSize(0), kd = wt.getDimSize(2), kh = wt.getDimSize(3),
+                  kw = wt.getDimSize(4);
+    const int64_t od = out.getDimSize(2), oh = out.getDimSize(3), ow = out.getDimSize(4);
+    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
+    Type et = in.getElementType();
+    Location loc = op.getLoc();
+    auto tensor = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
+    // [N, D, H, W, C], the depth padded with zero planes.
+    Value x = TransposeOp::create(rewriter, loc, tensor({n, d, h, wd, c}), op.getInput(),
+                                  rewriter.getDenseI64ArrayAttr({0, 2, 3, 4, 1}));
+    const int64_t padBefore = pads[0], padAfter = pads[3], dp = d + padBefore + padAfter;
+    if (padBefore || padAfter) {
+      SmallVector<Value> parts;
+      auto zeros = [&](int64_t planes) {
+        RankedTensorType t = tensor({n, planes, h, wd, c});
+        return ConstantOp::create(rewriter, loc,
+                                  DenseElementsAttr::get(t, rewriter.getZeroAttr(et)));
+      };
+      if (padBefore)
+        parts.push_back(zeros(padBefore));
+      parts.push_back(x);
+      if (padAfter)
+        parts.push_back(zeros(padAfter));
+      x = ConcatOp::create(rewriter, loc, tensor({n, dp, h, wd, c}), parts,
+                           rewriter.getI64IntegerAttr(1));
+    }
+    // Plane kd of output plane o is input plane o*sd + kd*dd (padded).
+    SmallVector<Value> slices;
+    for (int64_t k = 0; k < kd; ++k) {
+      if (k * dil[0] + (od - 1) * strides[0] >= dp)
+        return rewriter.notifyMatchFailure(op, "an output plane beyond the padded input");
+      slices.push_back(SliceOp::create(rewriter, loc, tensor({n, od, h, wd, c}), x,
+                                       rewriter.getDenseI64ArrayAttr({0, k * dil[0], 0, 0, 0}),
+                                       rewriter.getDenseI64ArrayAttr({1, strides[0], 1, 1, 1})));
+    }
+    Value stacked = kd == 1 ? slices[0]
+                            : ConcatOp::create(rewriter, loc, tensor({n, od, h, wd, kd * c}),
+                                               slices, rewriter.getI64IntegerAttr(4));
+    stacked = ReshapeOp::create(rewriter, loc, tensor({n * od, h, wd, kd * c}), stacked);
+    stacked = TransposeOp::create(rewriter, loc, tensor({n * od, kd * c, h, wd}), stacked,
+                                  rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
+    // W'[o][k*C + ci][i][j] = w[o][ci][k][i][j].
+    SmallVector<Attribute> wv(w.getValues<Attribute>()), packed(wv.size());
+    for (int64_t o = 0; o < m; ++o)
+      for (int64_t ci = 0; ci < c; ++ci)
+        for (int64_t k = 0; k < kd; ++k)
+          for (int64_t ij = 0; ij < kh * kw; ++ij)
+            packed[size_t(((o * kd + k) * c + ci) * kh * kw + ij)] =
+                wv[size_t(((o * c + ci) * kd + k) * kh * kw + ij)];
+    Value weight = ConstantOp::create(rewriter, loc,
+                                      DenseElementsAttr::get(tensor({m, kd * c, kh, kw}), packed));
+    Value y = ConvOp::create(rewriter, loc, tensor({n * od, m, oh, ow}), stacked, weight,
+                             op.getBias(), rewriter.getDenseI64ArrayAttr({strides[1], strides[2]}),
+                             rewriter.getDenseI64ArrayAttr({pads[1], pads[2], pads[4], pads[5]}),
+                             rewriter.getDenseI64ArrayAttr({dil[1], dil[2]}),
+                             rewriter.getI64IntegerAttr(1), /*channels_last=*/UnitAttr());
+    y = ReshapeOp::create(rewriter, loc, tensor({n, od, m, oh, ow}), y);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, out, y,
+                                             rewriter.getDenseI64ArrayAttr({0, 2, 1, 3, 4}));
+    return success();
+  }
+};
+
+class Conv3dAsConv2dPass : public pagoda::graph::impl::GraphConv3dAsConv2dBase<Conv3dAsConv2dPass> {
+public:
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<Conv3dAsConv2d>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
