@@ -425,7 +425,7 @@ private:
     label(fmt::format("index_ok_{}", n));
     line("mul x{}, x{}, x{}", kSrc, kValue, kRowBytes);
     line("add x{0}, x{0}, x{1}", kSrc, kRowBase);
-    if (row_ % 32 == 0)
+    if (whole())
       line("dma_gm_ub x{}, x{}, len={}", kA, kSrc, row_ / 32);
     else
       line("dmapad_gm_ub x{}, x{}, lenb={}", kA, kSrc, row_);
@@ -440,12 +440,16 @@ private:
     line("bne x{}, x0, gather_row_{}", kLoop, n);
     loaded();
     offset(kDst, kY, p_.tileRows * row_);
-    if (row_ % 32 == 0)
+    if (whole())
       line("dma_ub_gm x{}, x{}, len={}", kDst, kBuf, n * row_ / 32);
     else
       line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, row_);
     stored();
   }
+
+  /// Rows of whole 32-byte units at the target's DMA alignment move by
+  /// whole-unit DMA (every row then starts aligned); others byte-granular.
+  bool whole() const { return row_ % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0; }
 
   const GatherKernel &k_;
   uint64_t row_;
@@ -567,6 +571,8 @@ Result<MovementPlan> planSlice(const SliceKernel &k, const target::TargetDesc &t
   if (!k.outer || !k.count || !k.inner || !k.step ||
       k.start + (k.count - 1) * k.step + 1 > k.length)
     return fail("an empty or out-of-range slice");
+  if (k.start * k.inner * k.elementBytes > 0x7FFFFFFF)
+    return fail("a start beyond the 32-bit offset of one instruction");
   if (k.step > 1) {
     // Rows of count padded bursts, a tile's bursts in one DMA out.
     const uint64_t block = k.inner * k.elementBytes, ubRow = k.count * roundUp(block, 32);

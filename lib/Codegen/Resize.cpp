@@ -136,7 +136,7 @@ private:
     line("waitf v, mte2, 0");
     for (auto [reg, off] : {std::pair{kR0, kP}, std::pair{kR1, kQ}}) {
       line("add x{}, x{}, x{}", kSrc, kImage, off);
-      if (rowBytes % 32 == 0)
+      if (rowBytes % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0)
         line("dma_gm_ub x{}, x{}, len={}", reg, kSrc, rowBytes / 32);
       else
         line("dmapad_gm_ub x{}, x{}, lenb={}", reg, kSrc, rowBytes);
@@ -176,7 +176,7 @@ private:
     line("movi x{}, {}", kTmp, outBytes);
     line("mul x{}, x{}, x{}", kDst, kTile, kTmp);
     line("add x{0}, x{0}, x{1}", kDst, kY);
-    if (outBytes % 32 == 0)
+    if (outBytes % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0)
       line("dma_ub_gm x{}, x{}, len={}", kDst, kA, outBytes / 32);
     else
       line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, kA, outBytes);

@@ -256,6 +256,15 @@ private:
     return appendConstant(rawBytes(cast<DenseElementsAttr>(c.getValue())));
   }
 
+  /// A constant a group's body holds (attributes are uniqued: one copy of
+  /// each however many groups or operands use it).
+  Ref constant(DenseElementsAttr value) {
+    auto [it, fresh] = bodyConstants_.try_emplace(value, Ref());
+    if (fresh)
+      it->second = appendConstant(rawBytes(value));
+    return it->second;
+  }
+
   /// Scratch memory after the planned arena (host-group intermediates).
   Ref scratch(Type t) { return scratchBytes(uint64_t(graph::tensorBytes(t))); }
   Ref scratchBytes(uint64_t bytes) {
@@ -846,7 +855,7 @@ private:
     std::vector<Ref> args;
     for (auto [operand, constant] : llvm::zip(l->operands, l->constants))
       args.push_back(operand >= 0 ? ref(g->getOperand(unsigned(operand)))
-                                  : appendConstant(rawBytes(constant)));
+                                  : this->constant(constant));
     if (l->linear) {
       Result<codegen::GeneratedResize> gen = generate<codegen::GeneratedResize>(
           [&](unsigned r) { return codegen::generateResizeLinear(*l->linear, target_, r); });
@@ -1099,7 +1108,8 @@ private:
   uint64_t scratch_ = 0;
   llvm::DenseMap<Value, Ref> refs_;
   llvm::DenseMap<Value, ConstantOp> pending_; ///< weights not packed yet
-  llvm::DenseMap<Value, Value> alias_;        ///< reshapes outside groups
+  llvm::DenseMap<Attribute, Ref> bodyConstants_;
+  llvm::DenseMap<Value, Value> alias_; ///< reshapes outside groups
   llvm::DenseMap<Value, uint32_t> outputIndex_;
   std::map<std::string, uint32_t> kernelByCode_;
 };

@@ -9,7 +9,7 @@
 // element's two neighbours with vgather and blends them horizontally
 // (docs/codegen.md, "Linear resize"):
 //
-//   v   = r0 + (r1 - r0) * fy          (vsub, vaxpy: one rounding)
+//   v   = r0 + (r1 - r0) * fy          (vsub, then the fused vaxpy)
 //   out = a + (b - a) * fx             (vgather a, b from v; vsub, vmla)
 //
 //===----------------------------------------------------------------------===//

@@ -40,13 +40,15 @@ struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
                   kw = wt.getDimSize(4);
     const int64_t od = out.getDimSize(2), oh = out.getDimSize(3), ow = out.getDimSize(4);
     ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
+    const int64_t padBefore = pads[0], padAfter = pads[3], dp = d + padBefore + padAfter;
+    if ((kd - 1) * dil[0] + (od - 1) * strides[0] >= dp)
+      return rewriter.notifyMatchFailure(op, "an output plane beyond the padded input");
     Type et = in.getElementType();
     Location loc = op.getLoc();
     auto tensor = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
     // [N, D, H, W, C], the depth padded with zero planes.
     Value x = TransposeOp::create(rewriter, loc, tensor({n, d, h, wd, c}), op.getInput(),
                                   rewriter.getDenseI64ArrayAttr({0, 2, 3, 4, 1}));
-    const int64_t padBefore = pads[0], padAfter = pads[3], dp = d + padBefore + padAfter;
     if (padBefore || padAfter) {
       SmallVector<Value> parts;
       auto zeros = [&](int64_t planes) {
@@ -64,13 +66,10 @@ struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
     }
     // Plane kd of output plane o is input plane o*sd + kd*dd (padded).
     SmallVector<Value> slices;
-    for (int64_t k = 0; k < kd; ++k) {
-      if (k * dil[0] + (od - 1) * strides[0] >= dp)
-        return rewriter.notifyMatchFailure(op, "an output plane beyond the padded input");
+    for (int64_t k = 0; k < kd; ++k)
       slices.push_back(SliceOp::create(rewriter, loc, tensor({n, od, h, wd, c}), x,
                                        rewriter.getDenseI64ArrayAttr({0, k * dil[0], 0, 0, 0}),
                                        rewriter.getDenseI64ArrayAttr({1, strides[0], 1, 1, 1})));
-    }
     Value stacked = kd == 1 ? slices[0]
                             : ConcatOp::create(rewriter, loc, tensor({n, od, h, wd, kd * c}),
                                                slices, rewriter.getI64IntegerAttr(4));

@@ -184,7 +184,12 @@ struct ConvTransposeAsConvs : OpRewritePattern<ConvTransposeOp> {
                       : ConcatOp::create(rewriter, loc, tensor({n, q, sh, qw * sw, m}), rowsOut,
                                          rewriter.getI64IntegerAttr(2));
     y = ReshapeOp::create(rewriter, loc, tensor({n, q * sh, qw * sw, m}), y);
-    if (q * sh != oh || qw * sw != ow)
+    // A short last phase: one slice per axis (each a movement kernel).
+    if (q * sh != oh)
+      y = SliceOp::create(rewriter, loc, tensor({n, oh, qw * sw, m}), y,
+                          rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                          rewriter.getDenseI64ArrayAttr({1, 1, 1, 1}));
+    if (qw * sw != ow)
       y = SliceOp::create(rewriter, loc, tensor({n, oh, ow, m}), y,
                           rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
                           rewriter.getDenseI64ArrayAttr({1, 1, 1, 1}));
