@@ -425,7 +425,7 @@ private:
     label(fmt::format("index_ok_{}", n));
     line("mul x{}, x{}, x{}", kSrc, kValue, kRowBytes);
     line("add x{0}, x{0}, x{1}", kSrc, kRowBase);
-    if (whole())
+    if (wholeUnits(row_))
       line("dma_gm_ub x{}, x{}, len={}", kA, kSrc, row_ / 32);
     else
       line("dmapad_gm_ub x{}, x{}, lenb={}", kA, kSrc, row_);
@@ -440,16 +440,12 @@ private:
     line("bne x{}, x0, gather_row_{}", kLoop, n);
     loaded();
     offset(kDst, kY, p_.tileRows * row_);
-    if (whole())
+    if (wholeUnits(row_))
       line("dma_ub_gm x{}, x{}, len={}", kDst, kBuf, n * row_ / 32);
     else
       line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, row_);
     stored();
   }
-
-  /// Rows of whole 32-byte units at the target's DMA alignment move by
-  /// whole-unit DMA (every row then starts aligned); others byte-granular.
-  bool whole() const { return row_ % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0; }
 
   const GatherKernel &k_;
   uint64_t row_;

@@ -18,6 +18,8 @@
 
 #include "pagoda/Codegen/Resize.h"
 
+#include "pagoda/Sim/Numerics.h"
+
 #include "VectorWriter.h"
 
 #include <fmt/format.h>
@@ -55,6 +57,7 @@ enum Reg : unsigned {
   kIdx = 19,
   kP = 20,
   kQ = 21,
+  kFx = 22, ///< the column fraction row
 };
 
 /// UB sizes (bytes).
@@ -136,7 +139,7 @@ private:
     line("waitf v, mte2, 0");
     for (auto [reg, off] : {std::pair{kR0, kP}, std::pair{kR1, kQ}}) {
       line("add x{}, x{}, x{}", kSrc, kImage, off);
-      if (rowBytes % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0)
+      if (wholeUnits(rowBytes))
         line("dma_gm_ub x{}, x{}, len={}", reg, kSrc, rowBytes / 32);
       else
         line("dmapad_gm_ub x{}, x{}, lenb={}", reg, kSrc, rowBytes);
@@ -146,13 +149,9 @@ private:
     line("waitf mte2, v, 0");
     line("waitf mte3, v, 0");
     // Each step reads what the one before wrote: V is pipelined.
-    binary("vsub", kR1, kR1, kR0, l_.rowReps);
+    rows("vsub", kR1, kR1, kR0, true, l_.rowReps);
     line("barrier v");
-    chunks(l_.rowReps, [&](uint64_t r0, uint64_t n) {
-      line("addi x{}, x{}, {}", kTmp, kR0, r0 * kRepeatBytes);
-      line("addi x{}, x{}, {}", kTmp2, kR1, r0 * kRepeatBytes);
-      line("vaxpy.f32 x{}, x{}, x{}, rep={}", kTmp, kTmp2, kFrac, n);
-    });
+    rows("vaxpy", kR0, kR1, kFrac, false, l_.rowReps);
     line("barrier v");
     for (auto [dst, table] : {std::pair{kA, 0}, std::pair{kB, 1}})
       chunks(l_.outReps, [&](uint64_t r0, uint64_t n) {
@@ -161,14 +160,10 @@ private:
         line("vgather.u32 x{}, x{}, x{}, rep={}", kTmp, kR0, kIdx, n);
       });
     line("barrier v");
-    binary("vsub", kB, kB, kA, l_.outReps);
+    rows("vsub", kB, kB, kA, true, l_.outReps);
     line("barrier v");
-    chunks(l_.outReps, [&](uint64_t r0, uint64_t n) {
-      line("addi x{}, x{}, {}", kTmp, kA, r0 * kRepeatBytes);
-      line("addi x{}, x{}, {}", kTmp2, kB, r0 * kRepeatBytes);
-      line("movi x{}, {}", kIdx, l_.rowTable + 2 * l_.colTable + r0 * kRepeatBytes);
-      line("vmla.f32 x{}, x{}, x{}, rep={}", kTmp, kTmp2, kIdx, n);
-    });
+    line("movi x{}, {}", kFx, l_.rowTable + 2 * l_.colTable);
+    rows("vmla", kA, kB, kFx, true, l_.outReps);
     line("setf v, mte2, 0");
     line("setf v, mte3, 0");
     // MTE3: the output row.
@@ -176,7 +171,7 @@ private:
     line("movi x{}, {}", kTmp, outBytes);
     line("mul x{}, x{}, x{}", kDst, kTile, kTmp);
     line("add x{0}, x{0}, x{1}", kDst, kY);
-    if (outBytes % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0)
+    if (wholeUnits(outBytes))
       line("dma_ub_gm x{}, x{}, len={}", kDst, kA, outBytes / 32);
     else
       line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, kA, outBytes);
@@ -190,12 +185,16 @@ private:
       body(r0, std::min<uint64_t>(t_.vectorMaxRepeat, reps - r0));
   }
 
-  void binary(const char *op, unsigned dst, unsigned a, unsigned b, uint64_t reps) {
+  /// `op.f32 dst, a, b` over `reps` repeats of f32 rows at the UB
+  /// addresses in dst and a; b is a third row (`bRow`) or a scalar register
+  /// passed as it is (vaxpy's fraction).
+  void rows(const char *op, unsigned dst, unsigned a, unsigned b, bool bRow, uint64_t reps) {
     chunks(reps, [&](uint64_t r0, uint64_t n) {
       line("addi x{}, x{}, {}", kTmp, dst, r0 * kRepeatBytes);
       line("addi x{}, x{}, {}", kTmp2, a, r0 * kRepeatBytes);
-      line("addi x{}, x{}, {}", kIdx, b, r0 * kRepeatBytes);
-      line("{}.f32 x{}, x{}, x{}, rep={}", op, kTmp, kTmp2, kIdx, n);
+      if (bRow)
+        line("addi x{}, x{}, {}", kIdx, b, r0 * kRepeatBytes);
+      line("{}.f32 x{}, x{}, x{}, rep={}", op, kTmp, kTmp2, bRow ? kIdx : b, n);
     });
   }
 
@@ -203,12 +202,6 @@ private:
   const ResizePlan &p_;
   const Layout &l_;
 };
-
-uint32_t bitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
 
 } // namespace
 
@@ -329,7 +322,7 @@ Result<GeneratedResize> generateResizeLinear(const ResizeLinearKernel &k,
   for (size_t y = 0; y < k.rows.size(); ++y) {
     words[y * 4] = uint32_t(k.rows.lo[y] * rowBytes);
     words[y * 4 + 1] = uint32_t(k.rows.hi[y] * rowBytes);
-    words[y * 4 + 2] = bitsOf(k.rows.frac[y]);
+    words[y * 4 + 2] = num::floatBits(k.rows.frac[y]);
   }
   const uint64_t col = l.rowTable / 4, lanes = l.colTable / 4;
   for (size_t x = 0; x < k.cols.size(); ++x)
@@ -337,7 +330,7 @@ Result<GeneratedResize> generateResizeLinear(const ResizeLinearKernel &k,
       const uint64_t slot = x * e + c;
       words[col + slot] = uint32_t((k.cols.lo[x] * e + c) * 4);
       words[col + lanes + slot] = uint32_t((k.cols.hi[x] * e + c) * 4);
-      words[col + 2 * lanes + slot] = bitsOf(k.cols.frac[x]);
+      words[col + 2 * lanes + slot] = num::floatBits(k.cols.frac[x]);
     }
   g.table.resize(words.size() * 4);
   std::memcpy(g.table.data(), words.data(), g.table.size());

@@ -139,6 +139,13 @@ protected:
     }
   }
 
+  /// A transfer of `bytes` per row moves by whole-unit DMA when every row
+  /// is whole 32-byte units at the target's DMA alignment (each row then
+  /// starts aligned); otherwise byte-granular.
+  bool wholeUnits(uint64_t bytes) const {
+    return bytes % std::max<uint64_t>(32, t_.dmaMinAlignBytes) == 0;
+  }
+
   /// reg = the other half of a two-half buffer at `base` (`tmp` clobbered).
   void toggle(unsigned reg, uint64_t base, uint64_t half, unsigned tmp) {
     line("movi x{}, {}", tmp, base ^ (base + half));
