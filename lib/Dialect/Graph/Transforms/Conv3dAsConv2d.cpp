@@ -1,8 +1,9 @@
 //===- Conv3dAsConv2d.cpp - 3-D convolutions as 2-D ones ------------------===//
 //
-// conv3d(x, w, b) with one group and a constant weight is one conv2d over
-// images of depth-stacked channels (Passes.td has the algebra), so that it
-// runs on the cube's 2-D convolution kernel.
+// conv3d(x, w, b) with a constant weight is one conv2d over images of
+// depth-stacked channels (grouped: each group's planes stacked together;
+// Passes.td has the algebra), so that it runs on the cube's 2-D
+// convolution kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,13 +32,13 @@ struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
     auto out = dyn_cast<RankedTensorType>(op.getType());
     DenseElementsAttr w;
     if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 5 ||
-        op.getChannelsLast() || op.getGroup() != 1 || !matchPattern(op.getWeight(), m_Constant(&w)))
-      return rewriter.notifyMatchFailure(op, "not a one-group 3-D conv of a constant weight");
+        op.getChannelsLast() || !matchPattern(op.getWeight(), m_Constant(&w)))
+      return rewriter.notifyMatchFailure(op, "not a 3-D conv of a constant weight");
     auto wt = cast<RankedTensorType>(w.getType());
     const int64_t n = in.getDimSize(0), c = in.getDimSize(1), d = in.getDimSize(2),
                   h = in.getDimSize(3), wd = in.getDimSize(4);
-    const int64_t m = wt.getDimSize(0), kd = wt.getDimSize(2), kh = wt.getDimSize(3),
-                  kw = wt.getDimSize(4);
+    const int64_t m = wt.getDimSize(0), cg = wt.getDimSize(1), kd = wt.getDimSize(2),
+                  kh = wt.getDimSize(3), kw = wt.getDimSize(4), g = int64_t(op.getGroup());
     const int64_t od = out.getDimSize(2), oh = out.getDimSize(3), ow = out.getDimSize(4);
     ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
     const int64_t padBefore = pads[0], padAfter = pads[3], dp = d + padBefore + padAfter;
@@ -70,27 +71,33 @@ struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
       slices.push_back(SliceOp::create(rewriter, loc, tensor({n, od, h, wd, c}), x,
                                        rewriter.getDenseI64ArrayAttr({0, k * dil[0], 0, 0, 0}),
                                        rewriter.getDenseI64ArrayAttr({1, strides[0], 1, 1, 1})));
+    // Channels [g][kd][ci]: a group's stacked channels stay contiguous.
+    if (g > 1)
+      for (Value &slice : slices)
+        slice = ReshapeOp::create(rewriter, loc, tensor({n, od, h, wd, g, cg}), slice);
     Value stacked = kd == 1 ? slices[0]
+                    : g > 1 ? ConcatOp::create(rewriter, loc, tensor({n, od, h, wd, g, kd * cg}),
+                                               slices, rewriter.getI64IntegerAttr(5))
                             : ConcatOp::create(rewriter, loc, tensor({n, od, h, wd, kd * c}),
                                                slices, rewriter.getI64IntegerAttr(4));
     stacked = ReshapeOp::create(rewriter, loc, tensor({n * od, h, wd, kd * c}), stacked);
     stacked = TransposeOp::create(rewriter, loc, tensor({n * od, kd * c, h, wd}), stacked,
                                   rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
-    // W'[o][k*C + ci][i][j] = w[o][ci][k][i][j].
+    // W'[o][k*Cg + ci][i][j] = w[o][ci][k][i][j] (Cg: channels per group).
     SmallVector<Attribute> wv(w.getValues<Attribute>()), packed(wv.size());
     for (int64_t o = 0; o < m; ++o)
-      for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t ci = 0; ci < cg; ++ci)
         for (int64_t k = 0; k < kd; ++k)
           for (int64_t ij = 0; ij < kh * kw; ++ij)
-            packed[size_t(((o * kd + k) * c + ci) * kh * kw + ij)] =
-                wv[size_t(((o * c + ci) * kd + k) * kh * kw + ij)];
+            packed[size_t(((o * kd + k) * cg + ci) * kh * kw + ij)] =
+                wv[size_t(((o * cg + ci) * kd + k) * kh * kw + ij)];
     Value weight = ConstantOp::create(rewriter, loc,
-                                      DenseElementsAttr::get(tensor({m, kd * c, kh, kw}), packed));
+                                      DenseElementsAttr::get(tensor({m, kd * cg, kh, kw}), packed));
     Value y = ConvOp::create(rewriter, loc, tensor({n * od, m, oh, ow}), stacked, weight,
                              op.getBias(), rewriter.getDenseI64ArrayAttr({strides[1], strides[2]}),
                              rewriter.getDenseI64ArrayAttr({pads[1], pads[2], pads[4], pads[5]}),
                              rewriter.getDenseI64ArrayAttr({dil[1], dil[2]}),
-                             rewriter.getI64IntegerAttr(1), /*channels_last=*/UnitAttr());
+                             rewriter.getI64IntegerAttr(g), /*channels_last=*/UnitAttr());
     y = ReshapeOp::create(rewriter, loc, tensor({n, od, m, oh, ow}), y);
     rewriter.replaceOpWithNewOp<TransposeOp>(op, out, y,
                                              rewriter.getDenseI64ArrayAttr({0, 2, 1, 3, 4}));

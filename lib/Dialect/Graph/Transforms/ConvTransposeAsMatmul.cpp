@@ -14,6 +14,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <numeric>
+
 namespace pagoda::graph {
 #define GEN_PASS_DEF_GRAPHCONVTRANSPOSEASMATMUL
 #include "pagoda/Dialect/Graph/Transforms/Passes.h.inc"
@@ -86,30 +88,35 @@ struct ConvTransposeAsMatmul : OpRewritePattern<ConvTransposeOp> {
 };
 
 /// One axis of the phase decomposition: output o = s*q + a reads input
-/// q + t - pad[a] through taps[a][t] of the transposed kernel.
+/// q + t*dilation - pad[a] through taps[a][t] of the transposed kernel.
 struct Phases {
   int64_t stride = 1, q = 0; ///< q: outputs per phase (the last may be short)
+  int64_t dilation = 1;      ///< between a phase's taps, in inputs
   SmallVector<SmallVector<int64_t>> taps;
   SmallVector<int64_t> padBegin, padEnd;
 };
 
-/// The phases of an axis of `in` inputs, kernel `k`, stride `s`, begin
-/// pad `p` and `out` outputs (dilation 1); nothing when a phase has no tap
-/// or would need a negative pad.
-std::optional<Phases> phasesOf(int64_t in, int64_t k, int64_t s, int64_t p, int64_t out) {
+/// The phases of an axis of `in` inputs, kernel `k`, stride `s`, dilation
+/// `d`, begin pad `p` and `out` outputs; nothing when a phase has no tap or
+/// would need a negative pad.
+std::optional<Phases> phasesOf(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p,
+                               int64_t out) {
   Phases ph;
   ph.stride = s;
   ph.q = (out + s - 1) / s;
+  // Taps j*d congruent mod s are s/g apart, their inputs d/g apart.
+  ph.dilation = d / std::gcd(d, s);
   for (int64_t a = 0; a < s; ++a) {
-    // o + p = i*s + k: the phase's taps are k = r, r + s, ...; i = q + c - m.
-    const int64_t r = (a + p) % s, c = (a + p) / s;
-    const int64_t taps = r < k ? (k - r + s - 1) / s : 0;
-    if (!taps)
-      return std::nullopt;
+    // o + p = i*s + j*d: tap j reads input i = q + (a + p - j*d)/s when s
+    // divides a + p - j*d. Correlation order: the largest j reads first.
     SmallVector<int64_t> t;
-    for (int64_t j = 0; j < taps; ++j)
-      t.push_back(r + s * (taps - 1 - j)); // correlation order: flipped
-    const int64_t begin = taps - 1 - c, end = ph.q - 1 + taps - in - begin;
+    for (int64_t j = k - 1; j >= 0; --j)
+      if ((a + p - j * d) % s == 0)
+        t.push_back(j);
+    if (t.empty())
+      return std::nullopt;
+    const int64_t first = (a + p - t.front() * d) / s; // input of tap 0 is q + first
+    const int64_t begin = -first, end = ph.q + first + (int64_t(t.size()) - 1) * ph.dilation - in;
     if (begin < 0 || end < 0)
       return std::nullopt;
     ph.taps.push_back(std::move(t));
@@ -129,15 +136,15 @@ struct ConvTransposeAsConvs : OpRewritePattern<ConvTransposeOp> {
     if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 4 ||
         !matchPattern(op.getWeight(), m_Constant(&w)))
       return rewriter.notifyMatchFailure(op, "not a 2-D conv_transpose of a constant weight");
-    if (llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
-      return rewriter.notifyMatchFailure(op, "dilations");
     auto wt = cast<RankedTensorType>(w.getType());
     const int64_t n = in.getDimSize(0), c = in.getDimSize(1), g = int64_t(op.getGroup());
     const int64_t mg = wt.getDimSize(1), m = mg * g, kh = wt.getDimSize(2), kw = wt.getDimSize(3),
                   oh = out.getDimSize(2), ow = out.getDimSize(3);
-    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads();
-    std::optional<Phases> rows = phasesOf(in.getDimSize(2), kh, strides[0], pads[0], oh);
-    std::optional<Phases> cols = phasesOf(in.getDimSize(3), kw, strides[1], pads[1], ow);
+    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(), dilations = op.getDilations();
+    std::optional<Phases> rows =
+        phasesOf(in.getDimSize(2), kh, strides[0], dilations[0], pads[0], oh);
+    std::optional<Phases> cols =
+        phasesOf(in.getDimSize(3), kw, strides[1], dilations[1], pads[1], ow);
     if (!rows || !cols)
       return rewriter.notifyMatchFailure(op, "a phase without taps or with a negative pad");
     Type et = in.getElementType();
@@ -167,7 +174,8 @@ struct ConvTransposeAsConvs : OpRewritePattern<ConvTransposeOp> {
             rewriter.getDenseI64ArrayAttr({1, 1}),
             rewriter.getDenseI64ArrayAttr({rows->padBegin[size_t(a)], cols->padBegin[size_t(b)],
                                            rows->padEnd[size_t(a)], cols->padEnd[size_t(b)]}),
-            rewriter.getDenseI64ArrayAttr({1, 1}), rewriter.getI64IntegerAttr(g),
+            rewriter.getDenseI64ArrayAttr({rows->dilation, cols->dilation}),
+            rewriter.getI64IntegerAttr(g),
             /*channels_last=*/UnitAttr());
         y = TransposeOp::create(rewriter, loc, tensor({n, q, qw, m}), y,
                                 rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));

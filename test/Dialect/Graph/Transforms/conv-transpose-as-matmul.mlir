@@ -49,10 +49,27 @@ func.func @overlap(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x7x7xf32> {
 
 // -----
 
-// Dilated windows stay a conv_transpose (the host kernel runs them).
+// Dilated windows: taps j*d congruent mod s form a phase; with stride 2
+// and dilation 3 the even phase takes taps 2 and 0, which read inputs 3
+// apart (a conv of dilation 3), the odd phase tap 1.
 // CHECK-LABEL: func.func @dilated
+// CHECK-NOT: graph.conv_transpose
+// CHECK: graph.conv %arg0, %{{.*}} {dilations = array<i64: 3, 3>, group = 1 : i64, pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<2x2x2x2xf32>) -> tensor<1x2x6x6xf32>
+// CHECK: graph.conv %arg0, %{{.*}} {dilations = array<i64: 3, 3>, group = 1 : i64, pads = array<i64: 3, 1, 3, 2>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<2x2x2x1xf32>) -> tensor<1x2x6x6xf32>
+// CHECK: graph.slice %{{.*}} : tensor<1x12x12x2xf32> -> tensor<1x11x12x2xf32>
+func.func @dilated(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x11x11xf32> {
+  %w = graph.constant dense<1.0> : tensor<2x2x3x3xf32>
+  %y = graph.conv_transpose %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 3, 3>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x11x11xf32>
+  return %y : tensor<1x2x11x11xf32>
+}
+
+// -----
+
+// A phase that no tap reaches (stride 2, dilation 2: odd outputs are only
+// the bias) stays a conv_transpose (the host kernel runs it).
+// CHECK-LABEL: func.func @tapless_phase
 // CHECK: graph.conv_transpose
-func.func @dilated(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x9x9xf32> {
+func.func @tapless_phase(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x9x9xf32> {
   %w = graph.constant dense<1.0> : tensor<2x2x3x3xf32>
   %y = graph.conv_transpose %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 2, 2>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x9x9xf32>
   return %y : tensor<1x2x9x9xf32>

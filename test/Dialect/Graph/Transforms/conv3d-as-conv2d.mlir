@@ -42,11 +42,33 @@ func.func @strided(%x: tensor<1x2x7x4x4xf32>) -> tensor<1x3x3x4x4xf32> {
 
 // -----
 
-// Grouped 3-D convs and 2-D convs are left alone.
+// Two groups: each kernel plane's slice is reshaped to [..., G, C/G] and
+// the slices concatenated along the last axis, so the stacked channels are
+// [g][kd][c] and the 2-D conv keeps the groups.
 // CHECK-LABEL: func.func @grouped
-// CHECK: graph.conv %arg0
+// CHECK-NOT: graph.conv %arg0
+// CHECK: %[[S0:.*]] = graph.slice %{{.*}} {starts = array<i64: 0, 0, 0, 0, 0>, {{.*}} -> tensor<1x2x5x5x4xf32>
+// CHECK: %[[S1:.*]] = graph.slice %{{.*}} {starts = array<i64: 0, 1, 0, 0, 0>
+// CHECK: %[[S2:.*]] = graph.slice %{{.*}} {starts = array<i64: 0, 2, 0, 0, 0>
+// CHECK: %[[G0:.*]] = graph.reshape %[[S0]] : tensor<1x2x5x5x4xf32> -> tensor<1x2x5x5x2x2xf32>
+// CHECK: %[[G1:.*]] = graph.reshape %[[S1]]
+// CHECK: %[[G2:.*]] = graph.reshape %[[S2]]
+// CHECK: %[[C:.*]] = graph.concat %[[G0]], %[[G1]], %[[G2]] {axis = 5 : i64} : {{.*}} -> tensor<1x2x5x5x2x6xf32>
+// CHECK: graph.reshape %[[C]] : tensor<1x2x5x5x2x6xf32> -> tensor<2x5x5x12xf32>
+// CHECK: graph.conv %{{.*}} {dilations = array<i64: 1, 1>, group = 2 : i64, {{.*}} : (tensor<2x12x5x5xf32>, tensor<4x6x3x3xf32>) -> tensor<2x4x3x3xf32>
 func.func @grouped(%x: tensor<1x4x4x5x5xf32>) -> tensor<1x4x2x3x3xf32> {
   %w = graph.constant dense<1.0> : tensor<4x2x3x3x3xf32>
   %y = graph.conv %x, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>, dilations = array<i64: 1, 1, 1>, group = 2 : i64} : (tensor<1x4x4x5x5xf32>, tensor<4x2x3x3x3xf32>) -> tensor<1x4x2x3x3xf32>
   return %y : tensor<1x4x2x3x3xf32>
+}
+
+// -----
+
+// 2-D convs are left alone.
+// CHECK-LABEL: func.func @conv2d
+// CHECK: graph.conv %arg0
+func.func @conv2d(%x: tensor<1x4x5x5xf32>) -> tensor<1x4x3x3xf32> {
+  %w = graph.constant dense<1.0> : tensor<4x4x3x3xf32>
+  %y = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x5x5xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %y : tensor<1x4x3x3xf32>
 }

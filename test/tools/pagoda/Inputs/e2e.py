@@ -678,20 +678,23 @@ def bilinear(d):
                                "down": bilinear_ref(x, 15, 17, "align_corners").astype(np.float32)})
 
 
-def conv_transpose_ref(x, w, b, stride, pads, out_hw, group=1):
-    """ONNX ConvTranspose (dilation 1) by scattering each input pixel."""
+def conv_transpose_ref(x, w, b, stride, pads, out_hw, group=1, dil=1):
+    """ONNX ConvTranspose by scattering each kernel tap's products."""
     n, c, h, wd = x.shape
     mg, kh, kw = w.shape[1], w.shape[2], w.shape[3]
     m = mg * group
-    full = np.zeros([n, m, (h - 1) * stride + kh, (wd - 1) * stride + kw])
+    full = np.zeros([n, m, (h - 1) * stride + dil * (kh - 1) + 1,
+                     (wd - 1) * stride + dil * (kw - 1) + 1])
     cg = c // group
     for g in range(group):
         xs = x[:, g * cg:(g + 1) * cg].astype(np.float64)
         ws = w[g * cg:(g + 1) * cg].astype(np.float64)
-        for i in range(h):
-            for j in range(wd):
-                full[:, g * mg:(g + 1) * mg, i * stride:i * stride + kh, j * stride:j * stride + kw] += \
-                    np.einsum("nc,cmij->nmij", xs[:, :, i, j], ws)
+        for a in range(kh):
+            for e in range(kw):
+                full[:, g * mg:(g + 1) * mg,
+                     a * dil:a * dil + stride * (h - 1) + 1:stride,
+                     e * dil:e * dil + stride * (wd - 1) + 1:stride] += \
+                    np.einsum("nchw,cm->nmhw", xs, ws[:, :, a, e])
     oh, ow = out_hw
     y = np.zeros([n, m, oh, ow])
     hh, ww = min(oh, full.shape[2] - pads[0]), min(ow, full.shape[3] - pads[1])
@@ -703,8 +706,9 @@ def deconv(d):
     """ConvTransposes whose windows overlap, as one stride-1 cube conv per
     output phase and concats interleaving the phases: kernel 4 stride 2
     pad 1 (a 2x learned upsampling), kernel 3 stride 2 pad 1 with
-    output_padding 1 (phases of 2 and 1 taps), and a grouped kernel 5
-    stride 3 whose last phase rows are sliced away."""
+    output_padding 1 (phases of 2 and 1 taps), a grouped kernel 5
+    stride 3 whose last phase rows are sliced away, and a kernel 5 stride 2
+    dilation 3 (phases of taps 3 inputs apart: dilated convs)."""
     rng = np.random.default_rng(31)
     x = rng.standard_normal([1, 16, 10, 12]).astype(np.float32)
     w1 = rng.standard_normal([16, 6, 4, 4]).astype(np.float32) * 0.2
@@ -713,27 +717,39 @@ def deconv(d):
     b2 = rng.standard_normal([5]).astype(np.float32)
     w3 = rng.standard_normal([16, 8, 5, 5]).astype(np.float32) * 0.2
     b3 = rng.standard_normal([16]).astype(np.float32)
+    w4 = rng.standard_normal([16, 4, 5, 5]).astype(np.float32) * 0.2
+    b4 = rng.standard_normal([4]).astype(np.float32)
     arr = numpy_helper.from_array
     nodes = [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["y1"], name="up_k4s2",
                               strides=[2, 2], pads=[1, 1, 1, 1]),
              helper.make_node("ConvTranspose", ["x", "w2", "b2"], ["y2"], name="up_k3s2",
                               strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
              helper.make_node("ConvTranspose", ["x", "w3", "b3"], ["y3"], name="up_k5s3_g2",
-                              strides=[3, 3], pads=[1, 2, 1, 2], group=2)]
+                              strides=[3, 3], pads=[1, 2, 1, 2], group=2),
+             helper.make_node("ConvTranspose", ["x", "w4", "b4"], ["y4"], name="up_k5s2d3",
+                              strides=[2, 2], pads=[2, 2, 3, 3], dilations=[3, 3])]
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
     save(d, "deconv", nodes, [f32("x", [1, 16, 10, 12])],
-         [f32("y1", [1, 6, 20, 24]), f32("y2", [1, 5, 20, 24]), f32("y3", [1, 16, 30, 34])],
+         [f32("y1", [1, 6, 20, 24]), f32("y2", [1, 5, 20, 24]), f32("y3", [1, 16, 30, 34]),
+          f32("y4", [1, 4, 26, 30])],
          [arr(w1, "w1"), arr(b1, "b1"), arr(w2, "w2"), arr(b2, "b2"), arr(w3, "w3"),
-          arr(b3, "b3")])
+          arr(b3, "b3"), arr(w4, "w4"), arr(b4, "b4")])
     write(d, "deconv_in", {"x": x})
     write(d, "deconv_want", {
         "y1": conv_transpose_ref(x, w1, b1, 2, [1, 1], (20, 24)).astype(np.float32),
         "y2": conv_transpose_ref(x, w2, b2, 2, [1, 1], (20, 24)).astype(np.float32),
-        "y3": conv_transpose_ref(x, w3, b3, 3, [1, 2], (30, 34), group=2).astype(np.float32)})
+        "y3": conv_transpose_ref(x, w3, b3, 3, [1, 2], (30, 34), group=2).astype(np.float32),
+        "y4": conv_transpose_ref(x, w4, b4, 2, [2, 2], (26, 30), dil=3).astype(np.float32)})
 
 
-def conv3d_ref(x, w, b, strides, pads, dil):
+def conv3d_ref(x, w, b, strides, pads, dil, group=1):
     """ONNX Conv over three spatial axes (float64); pads = begins then ends."""
+    if group > 1:
+        cg, mg = x.shape[1] // group, w.shape[0] // group
+        return np.concatenate(
+            [conv3d_ref(x[:, g * cg:(g + 1) * cg], w[g * mg:(g + 1) * mg],
+                        None if b is None else b[g * mg:(g + 1) * mg], strides, pads, dil)
+             for g in range(group)], axis=1)
     x = np.pad(x.astype(np.float64), [(0, 0), (0, 0)] + [(pads[i], pads[i + 3]) for i in range(3)])
     w = w.astype(np.float64)
     n, c, d, h, wd = x.shape
@@ -754,26 +770,33 @@ def conv3d_ref(x, w, b, strides, pads, dil):
 
 def conv3d(d):
     """3-D convolutions as one 2-D cube conv over depth-stacked channels:
-    3 x 3 x 3 with pads and a bias, and a depth-strided, depth-dilated
-    2 x 3 x 3 one without a bias."""
+    3 x 3 x 3 with pads and a bias, a depth-strided, depth-dilated
+    2 x 3 x 3 one without a bias, and one of two groups (each group's
+    2 x 4 stacked channels 32 bytes, as the cube's grouped conv needs)."""
     rng = np.random.default_rng(32)
     x = rng.standard_normal([1, 8, 6, 10, 12]).astype(np.float32)
     w1 = (rng.standard_normal([16, 8, 3, 3, 3]) * 0.2).astype(np.float32)
     b1 = rng.standard_normal([16]).astype(np.float32)
     w2 = (rng.standard_normal([8, 8, 2, 3, 3]) * 0.2).astype(np.float32)
+    w3 = (rng.standard_normal([16, 4, 2, 3, 3]) * 0.2).astype(np.float32)
+    b3 = rng.standard_normal([16]).astype(np.float32)
     arr = numpy_helper.from_array
     nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["y1"], name="c333",
                               pads=[1, 1, 1, 1, 1, 1]),
              helper.make_node("Conv", ["x", "w2"], ["y2"], name="c233_s2_d2",
-                              strides=[2, 1, 1], dilations=[2, 1, 1], pads=[1, 0, 0, 0, 1, 1])]
+                              strides=[2, 1, 1], dilations=[2, 1, 1], pads=[1, 0, 0, 0, 1, 1]),
+             helper.make_node("Conv", ["x", "w3", "b3"], ["y3"], name="c233_g2",
+                              pads=[0, 1, 1, 1, 1, 1], group=2)]
     y1 = conv3d_ref(x, w1, b1, [1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1])
     y2 = conv3d_ref(x, w2, None, [2, 1, 1], [1, 0, 0, 0, 1, 1], [2, 1, 1])
+    y3 = conv3d_ref(x, w3, b3, [1, 1, 1], [0, 1, 1, 1, 1, 1], [1, 1, 1], group=2)
     f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    ys = {"y1": y1, "y2": y2, "y3": y3}
     save(d, "conv3d", nodes, [f32("x", [1, 8, 6, 10, 12])],
-         [f32("y1", list(y1.shape)), f32("y2", list(y2.shape))],
-         [arr(w1, "w1"), arr(b1, "b1"), arr(w2, "w2")])
+         [f32(n, list(y.shape)) for n, y in ys.items()],
+         [arr(w1, "w1"), arr(b1, "b1"), arr(w2, "w2"), arr(w3, "w3"), arr(b3, "b3")])
     write(d, "conv3d_in", {"x": x})
-    write(d, "conv3d_want", {"y1": y1.astype(np.float32), "y2": y2.astype(np.float32)})
+    write(d, "conv3d_want", {n: y.astype(np.float32) for n, y in ys.items()})
 
 
 def einsum(d):

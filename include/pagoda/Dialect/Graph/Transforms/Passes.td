@@ -57,12 +57,14 @@ def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
     transposes then cancel with their neighbours' (sink-transposes). The
     detector of PP-OCR upsamples this way.
 
-    Any other 2-D ConvTranspose with dilation 1 (windows that overlap, pads,
-    output padding, groups) becomes one stride-1 conv per output phase:
-    output o = s*q + a (o + pad = i*s + k) collects taps k = r, r + s, ...
-    with r = (a + pad) mod s, reading input i = q + c - m (c = (a + pad) div
-    s), which is a correlation of the input with those taps flipped and
-    padded by taps - 1 - c before. The phases (channels-last) are
+    Any other 2-D ConvTranspose (windows that overlap, pads, output
+    padding, groups, dilations) becomes one stride-1 conv per output phase:
+    output o = s*q + a (o + pad = i*s + k*d) collects the taps k for which
+    s divides a + pad - k*d, tap k reading input i = q + (a + pad - k*d)/s.
+    Those taps are s/gcd(d, s) apart and their inputs d/gcd(d, s) apart, so
+    the phase is a correlation of the input with the taps flipped (largest
+    k first), dilation d/gcd(d, s), padded before by -(a + pad - k0*d)/s
+    for the first tap k0. The phases (channels-last) are
     interleaved by concats and reshapes, sliced when the last phase is
     short, and transposed back to NCHW.
   }];
@@ -72,7 +74,7 @@ def GraphConv3dAsConv2d : Pass<"pagoda-graph-conv3d-as-conv2d"> {
   let summary = "A 3-D convolution as one 2-D convolution over depth-stacked channels";
   let description = [{
     The cube's convolution is 2-D (load3d walks one feature map). A 3-D
-    conv (one group, constant weight) sums, for each output plane od, the
+    conv (constant weight) sums, for each output plane od, the
     2-D convs of input planes od*sd + kd*dd - pd with the weight's plane kd;
     stacking those KD planes along the channels makes it one 2-D conv with
     KD*C input channels over N*OD images:
@@ -82,6 +84,10 @@ def GraphConv3dAsConv2d : Pass<"pagoda-graph-conv3d-as-conv2d"> {
       [N*OD, H, W, KD*C] and transpose to NCHW; conv2d with
       W'[m][kd*C + c][i][j] = w[m][c][kd][i][j] (and the bias); reshape to
       [N, OD, M, OH, OW] and transpose to [N, M, OD, OH, OW].
+    With G groups the slices are reshaped to [..., G, C/G] and concatenated
+    along the last axis, so the stacked channels are [g][kd][c] (each
+    group's KD*C/G channels contiguous), W'[m][kd*C/G + c] and the 2-D conv
+    has G groups.
     The layout transposes then cancel with the conv's own (conv-layout,
     sink-transposes). The stacked input is KD times the input's size.
   }];
