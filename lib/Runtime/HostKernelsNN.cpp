@@ -523,6 +523,70 @@ Status gatherElements(const HostCall &c) {
   return {};
 }
 
+/// ScatterND {reduction}: a copy of data whose slices data[indices[j]]
+/// (an index tuple of `depth` leading coordinates) are replaced by, or
+/// combined (add, mul, max, min) with, updates[j]. Updates apply in order.
+Status scatterND(const HostCall &c) {
+  if (Status s = arity(c, 3, 1); !s.ok())
+    return s;
+  const TensorDesc &d = *c.inputs[0].desc, &ix = *c.inputs[1].desc, &u = *c.inputs[2].desc,
+                   &o = *c.outputs[0].desc;
+  const artifact::Attribute *r = findAttr(c, "reduction");
+  const std::string reduction =
+      r && r->kind == artifact::Attribute::Kind::String ? r->s : std::string("none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" &&
+      reduction != "min")
+    return invalid(fmt::format("unknown reduction '{}'", reduction));
+  if (o.shape != d.shape || o.type != d.type || u.type != d.type || ix.shape.empty())
+    return invalid("data, updates and output must share a dtype, data and output a shape");
+  const size_t depth = size_t(ix.shape.back());
+  if (depth > d.shape.size())
+    return invalid(fmt::format("index depth {} exceeds the data rank {}", depth, d.shape.size()));
+  const uint64_t count = product(ix.shape, 0, ix.shape.size() - 1),
+                 inner = product(d.shape, depth, d.shape.size());
+  if (u.numElements() != count * inner)
+    return invalid("updates do not hold one data slice per index tuple");
+  const unsigned sz = artifact::elemTypeBytes(d.type);
+  std::memcpy(c.outputs[0].data, c.inputs[0].data, o.numElements() * sz);
+  const bool isFloat = isFloatType(d.type);
+  for (uint64_t j = 0; j < count; ++j) {
+    uint64_t row = 0;
+    for (size_t k = 0; k < depth; ++k) {
+      int64_t v;
+      if (Status s = indexAt(c.inputs[1], j * depth + k, d.shape[k], v); !s.ok())
+        return s;
+      row = row * uint64_t(d.shape[k]) + uint64_t(v);
+    }
+    uint8_t *dst = c.outputs[0].data + row * inner * sz;
+    const uint8_t *src = c.inputs[2].data + j * inner * sz;
+    if (reduction == "none") {
+      std::memcpy(dst, src, inner * sz);
+      continue;
+    }
+    auto combine = [&](auto a, auto b) {
+      return reduction == "add"   ? a + b
+             : reduction == "mul" ? a * b
+             : reduction == "max" ? std::max(a, b)
+                                  : std::min(a, b);
+    };
+    for (uint64_t e = 0; e < inner; ++e) {
+      if (isFloat) {
+        storeF(d.type, dst + e * sz,
+               combine(loadF(d.type, dst + e * sz), loadF(d.type, src + e * sz)));
+      } else {
+        // Integers wrap as the dtype does (unsigned arithmetic, then stored).
+        const uint64_t v =
+            combine(uint64_t(loadI(d.type, dst + e * sz)), uint64_t(loadI(d.type, src + e * sz)));
+        const bool minmax = reduction == "max" || reduction == "min";
+        storeI(d.type, dst + e * sz,
+               minmax ? combine(loadI(d.type, dst + e * sz), loadI(d.type, src + e * sz))
+                      : int64_t(v));
+      }
+    }
+  }
+  return {};
+}
+
 /// PRelu: x >= 0 ? x : slope * x, slope broadcasting.
 Status prelu(const HostCall &c) {
   if (Status s = arity(c, 2, 1); !s.ok())
@@ -830,6 +894,7 @@ void addNNKernels(std::map<std::string, HostKernel> &r) {
   r["Pad"] = pad;
   r["PRelu"] = prelu;
   r["Resize"] = resize;
+  r["ScatterND"] = scatterND;
   r["SpaceToDepth"] = depthSpace<false>;
   r["Tile"] = repeat<true>;
 }

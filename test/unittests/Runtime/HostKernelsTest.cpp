@@ -258,6 +258,46 @@ TEST(HostKernels, TransposeConcatSliceMoveBytes) {
   EXPECT_EQ(error, "needs the 'perm' attribute");
 }
 
+Attribute text(std::string v) {
+  Attribute a;
+  a.kind = Attribute::Kind::String;
+  a.s = std::move(v);
+  return a;
+}
+
+TEST(HostKernels, ScatterNDReplacesOrCombinesSlices) {
+  // data [3, 2]; index tuples of depth 1 pick rows (-1 is the last row).
+  const std::vector<double> data{1, 2, 3, 4, 5, 6};
+  auto scatter = [&](const char *reduction, ElemType t, std::string *error = nullptr) {
+    return call("ScatterND",
+                {{td(t, {3, 2}), data},
+                 {td(ElemType::S64, {2, 1}), {2, -3}},
+                 {td(t, {2, 2}), {10, 20, 30, 40}}},
+                td(t, {3, 2}), error, {{"reduction", text(reduction)}});
+  };
+  EXPECT_EQ(scatter("none", ElemType::F32), (std::vector<double>{30, 40, 3, 4, 10, 20}));
+  EXPECT_EQ(scatter("add", ElemType::S32), (std::vector<double>{31, 42, 3, 4, 15, 26}));
+  EXPECT_EQ(scatter("mul", ElemType::F16), (std::vector<double>{30, 80, 3, 4, 50, 120}));
+  EXPECT_EQ(scatter("min", ElemType::S64), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(scatter("max", ElemType::F32), (std::vector<double>{30, 40, 3, 4, 10, 20}));
+  // Depth 2: single elements; a repeated index applies in order (add).
+  EXPECT_EQ(call("ScatterND",
+                 {{td(ElemType::F32, {2, 2}), {0, 0, 0, 0}},
+                  {td(ElemType::S64, {3, 2}), {1, 0, 0, 1, 1, 0}},
+                  {td(ElemType::F32, {3}), {1, 2, 4}}},
+                 td(ElemType::F32, {2, 2}), nullptr, {{"reduction", text("add")}}),
+            (std::vector<double>{0, 2, 5, 0}));
+  std::string error;
+  call("ScatterND",
+       {{td(ElemType::F32, {3, 2}), data},
+        {td(ElemType::S64, {1, 1}), {3}},
+        {td(ElemType::F32, {1, 2}), {0, 0}}},
+       td(ElemType::F32, {3, 2}), &error);
+  EXPECT_EQ(error, "index 3 is out of range [-3, 3)");
+  scatter("sum", ElemType::F32, &error);
+  EXPECT_EQ(error, "unknown reduction 'sum'");
+}
+
 TEST(HostKernels, SoftmaxAndReductions) {
   std::vector<double> sm =
       call("Softmax", {{td(ElemType::F32, {2, 2}), {0, 0, 1000, 1000 + std::log(3.0)}}},
