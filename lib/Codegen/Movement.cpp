@@ -451,6 +451,140 @@ private:
   uint64_t row_;
 };
 
+/// Scalar instructions a scatter issues per row (address, DMA, loop) and
+/// per index of its tuple (load, sign, range check, row arithmetic).
+constexpr uint64_t kScatterRowInstructions = 10, kScatterIndexInstructions = 9;
+
+/// UB bytes of a scatter's index tuples when they stay on chip (0: from GM).
+uint64_t scatterIndexUb(const ScatterKernel &k, uint64_t ub) {
+  const uint64_t raw = k.count * k.dims.size() * k.indexBytes, bytes = roundUp(raw, 32);
+  return 4 * bytes <= ub && raw <= 0xFFFFFF ? bytes : 0;
+}
+
+class ScatterEmitter : MovementWriter {
+public:
+  ScatterEmitter(const ScatterKernel &k, const MovementPlan &p, const target::TargetDesc &t)
+      : MovementWriter(t, p, k.rows(), p.tileRows * roundUp(k.inner * k.elementBytes, 32)), k_(k),
+        row_(k.inner * k.elementBytes) {}
+
+  std::string run() {
+    header(k_.name);
+    const uint64_t depth = k_.dims.size();
+    comment("scatter of {} rows of {} bytes into {} rows at {}-deep tuples: {}{}", k_.count, row_,
+            k_.rows(), depth, p_.describe(),
+            p_.indicesInUb ? ", indices in UB" : ", indices read from GM");
+    line("ldarg x{}, 0", kFirstInput);
+    line("ldarg x{}, 1", kIndices);
+    line("ldarg x{}, 2", kUpdates);
+    line("ldarg x{}, 3", kY);
+    coreIndex(kCore, kTmp);
+    if (p_.indicesInUb) {
+      comment("the index tuples into UB once, for the scalar unit");
+      line("movi x{}, {}", kIndexBase, 2 * p_.tileRows * roundUp(row_, 32));
+      line("dmapad_gm_ub x{}, x{}, lenb={}", kIndexBase, kIndices,
+           k_.count * depth * k_.indexBytes);
+      line("setf mte2, s, 0");
+      line("waitf mte2, s, 0");
+    } else {
+      line("add x{}, x{}, x0", kIndexBase, kIndices);
+    }
+    line("movi x{}, 0", kBuf);
+    line("movi x{}, {}", kBufFlip, tileBytes_);
+    credit(kFreeFlags);
+    const TileRegs regs{kCore, kTile, kTiles, kTmp};
+    comment("phase 1: this core's tiles of data rows to Y");
+    roundRobinTiles(
+        regs, k_.rows() / p_.tileRows, p_.tileRows, k_.rows() % p_.tileRows, p_.vectorCores,
+        [&](uint64_t n) { copyTile(n); }, "copy_");
+    comment("every core's copies are in Y before any update is stored");
+    line("xset mte3, 0, mode=0");
+    line("xwait mte3, 0, mode=0");
+    comment("phase 2: this core's tiles of update rows, each row to its tuple's row");
+    roundRobinTiles(
+        regs, k_.count / p_.tileRows, p_.tileRows, k_.count % p_.tileRows, p_.vectorCores,
+        [&](uint64_t n) { scatterTile(n); }, "scatter_");
+    takeBack(kFreeFlags);
+    line("halt");
+    return take();
+  }
+
+private:
+  enum : unsigned {
+    kIndices = 14,
+    kUpdates = 15,
+    kTuple = 16, ///< address of the row's index tuple (UB offset or GM)
+    kValue = 17,
+    kRow = 18, ///< the destination row
+    kDim = 19,
+    kIndexBase = 20, ///< the tuples: a UB offset or a GM address
+  };
+
+  /// n rows from `base` (+ the tile's offset) into the buffer, padded rows.
+  void loadRows(unsigned base, uint64_t n) {
+    line("waitf mte3, mte2, 0");
+    offset(kSrc, base, p_.tileRows * row_);
+    if (wholeUnits(row_))
+      line("dma_gm_ub x{}, x{}, len={}", kBuf, kSrc, n * row_ / 32);
+    else
+      line("dmapad_gm_ub x{}, x{}, nburst={}, lenb={}", kBuf, kSrc, n, row_);
+    loaded();
+  }
+
+  void copyTile(uint64_t n) {
+    comment("copy {} rows", n);
+    loadRows(kFirstInput, n);
+    offset(kDst, kY, p_.tileRows * row_);
+    if (wholeUnits(row_))
+      line("dma_ub_gm x{}, x{}, len={}", kDst, kBuf, n * row_ / 32);
+    else
+      line("dmapad_ub_gm x{}, x{}, nburst={}, lenb={}", kDst, kBuf, n, row_);
+    stored();
+  }
+
+  void scatterTile(uint64_t n) {
+    const char *load = p_.indicesInUb ? "ldu" : "ldg";
+    const char *dt = k_.indexBytes == 8 ? "s64" : "s32";
+    const uint64_t depth = k_.dims.size(), tupleBytes = depth * k_.indexBytes;
+    comment("scatter {} update rows", n);
+    loadRows(kUpdates, n);
+    offset(kTuple, kIndexBase, p_.tileRows * tupleBytes);
+    line("add x{}, x{}, x0", kA, kBuf);
+    line("movi x{}, {}", kLoop, n);
+    label(fmt::format("scatter_row_{}", n));
+    line("movi x{}, 0", kRow);
+    for (uint64_t d = 0; d < depth; ++d) {
+      const std::string at = fmt::format("{}_{}", d, n);
+      line("addi x{}, x{}, {}", kTmp, kTuple, d * k_.indexBytes);
+      line("{}.{} x{}, x{}", load, dt, kValue, kTmp);
+      line("movi x{}, {}", kDim, k_.dims[d]);
+      line("bge x{}, x0, index_positive_{}", kValue, at);
+      line("add x{0}, x{0}, x{1}", kValue, kDim);
+      label("index_positive_" + at);
+      line("bltu x{}, x{}, index_ok_{}", kValue, kDim, at);
+      line("{}.{} x{}, x{}", load, dt, kValue, kTmp); // the index as given, for the error
+      line("trap x{}, code={}", kValue, isa::kTrapIndexOutOfRange);
+      label("index_ok_" + at);
+      line("mul x{0}, x{0}, x{1}", kRow, kDim);
+      line("add x{0}, x{0}, x{1}", kRow, kValue);
+    }
+    line("movi x{}, {}", kTmp, row_);
+    line("mul x{}, x{}, x{}", kDst, kRow, kTmp);
+    line("add x{0}, x{0}, x{1}", kDst, kY);
+    if (wholeUnits(row_))
+      line("dma_ub_gm x{}, x{}, len={}", kDst, kA, row_ / 32);
+    else
+      line("dmapad_ub_gm x{}, x{}, lenb={}", kDst, kA, row_);
+    line("addi x{0}, x{0}, {1}", kA, roundUp(row_, 32));
+    line("addi x{0}, x{0}, {1}", kTuple, tupleBytes);
+    line("addi x{0}, x{0}, -1", kLoop);
+    line("bne x{}, x0, scatter_row_{}", kLoop, n);
+    stored();
+  }
+
+  const ScatterKernel &k_;
+  uint64_t row_;
+};
+
 /// Rows per tile: the count whose tiles finish first (two buffers, a
 /// buffer's round trip spread over two tiles), `stores` DMAs per tile.
 Result<MovementPlan> planRows(const std::string &what, const std::string &name, uint64_t rows,
@@ -721,6 +855,86 @@ Result<GeneratedMovement> generateGather(const GatherKernel &k, const target::Ta
       "gather", k, std::move(plan), roundUp(row, 32),
       {k.outer * k.length * row, k.count * k.indexBytes, k.outer * k.count * row}, t, indexUb,
       "indices");
+}
+
+uint64_t ScatterKernel::rows() const {
+  uint64_t r = 1;
+  for (uint64_t d : dims)
+    r *= d;
+  return r;
+}
+
+Result<MovementPlan> planScatter(const ScatterKernel &k, const target::TargetDesc &t,
+                                 unsigned rank) {
+  auto fail = [&](const std::string &why) {
+    return Error(fmt::format("scatter kernel '{}': {}", k.name, why));
+  };
+  if (k.dims.empty() || !k.rows() || !k.inner || !k.count || !k.elementBytes)
+    return fail("an empty tensor or no index depth");
+  if (k.indexBytes != 4 && k.indexBytes != 8)
+    return fail(fmt::format("{}-byte indices (int32 and int64 are generated)", k.indexBytes));
+  if (!t.hasPath(target::Path::GmToUb) || !t.hasPath(target::Path::UbToGm) || t.eventIds < 1)
+    return fail(t.name + " lacks a GM<->UB path or event ids");
+  if (t.crossCoreFlagIds < 1)
+    return fail(t.name + " has no cross-core flags (the copy and the scatter meet at one)");
+  const uint64_t row = k.inner * k.elementBytes, rowU = roundUp(row, 32);
+  if (row > 0xFFFFFF)
+    return fail(fmt::format("a row of {} bytes", row));
+  const uint64_t ub = t.buffer(target::MemSpace::UB).sizeBytes;
+  const uint64_t indexUb = scatterIndexUb(k, ub), depth = k.dims.size();
+  const VectorCores vc(t);
+  const auto &load = *t.path(target::Path::GmToUb);
+  const auto &store = *t.path(target::Path::UbToGm);
+  // Update rows land wherever their tuple puts them (as a gather's loads).
+  const bool aligned = t.dmaFullRateAlignBytes && row % t.dmaFullRateAlignBytes == 0;
+  const double eff = aligned ? 1.0 : t.dmaPartialAlignEfficiency;
+  const double hbmRow = double(t.l2LineBytes ? roundUp(row, t.l2LineBytes) + t.l2LineBytes : row);
+  const double perRow = double((kScatterRowInstructions + kScatterIndexInstructions * depth) *
+                               t.scalarCyclesPerInstruction) +
+                        (indexUb ? 0.0 : double(depth * load.latencyCycles));
+  const double indexLoad =
+      indexUb ? double(load.latencyCycles) + double(indexUb) / load.bytesPerCycle : 0.0;
+  PlanChoice<MovementPlan> choice;
+  MovementPlan plan;
+  plan.indicesInUb = indexUb != 0;
+  const uint64_t maxT = std::min<uint64_t>(
+      {std::max(k.rows(), k.count), 0xFFFF, ub > indexUb ? (ub - indexUb) / (2 * rowU) : 0});
+  for (uint64_t n = 1; n <= maxT; ++n) {
+    if (n * rowU / 32 > 0xFFFF)
+      break;
+    const uint64_t copyTiles = ceilDiv(k.rows(), n), scatterTiles = ceilDiv(k.count, n);
+    const uint64_t cores = std::min<uint64_t>(vc.available, std::max(copyTiles, scatterTiles));
+    const double share = t.hbmBytesPerCycle() / double(cores);
+    const double in = double(n * row) / std::min(double(load.bytesPerCycle), share);
+    const double out = double(n * row) / std::min(double(store.bytesPerCycle), share) + 1;
+    const double scattered =
+        double(n) * std::max(double(row) / (store.bytesPerCycle * eff), hbmRow / share);
+    const double copy = pingPongCycles(ceilDiv(copyTiles, cores), in, out, 0, load, store);
+    const double scatter = pingPongCycles(ceilDiv(scatterTiles, cores), in, scattered,
+                                          double(n) * perRow, load, store);
+    plan.tileRows = n;
+    plan.tiles = copyTiles + scatterTiles;
+    plan.vectorCores = vc.launched(cores);
+    plan.blockDim = vc.blockDim(cores);
+    // The barrier: the last copy's store completes before any update's.
+    choice.offer(indexLoad + copy + double(store.latencyCycles) + scatter, plan);
+  }
+  return choice.result(
+      rank, t,
+      fail(fmt::format("a row of {} bytes does not fit twice in the {} B unified buffer", row, ub)),
+      "scatter", k.name);
+}
+
+Result<GeneratedMovement> generateScatter(const ScatterKernel &k, const target::TargetDesc &t,
+                                          unsigned rank) {
+  const uint64_t row = k.inner * k.elementBytes;
+  Result<MovementPlan> plan = planScatter(k, t, rank);
+  const uint64_t indexUb =
+      plan && plan->indicesInUb ? scatterIndexUb(k, t.buffer(target::MemSpace::UB).sizeBytes) : 0;
+  return generate<ScatterEmitter>(
+      "scatter", k, std::move(plan), roundUp(row, 32),
+      {k.rows() * row, k.count * k.dims.size() * k.indexBytes, k.count * row, k.rows() * row}, t,
+      indexUb, "indices");
 }
 
 } // namespace pagoda::codegen

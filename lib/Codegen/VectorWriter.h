@@ -89,26 +89,28 @@ protected:
   /// Tiles t = core, core + cores, ... of `tileRows` rows while t <
   /// fullTiles, then the row count's remainder (`rest` rows) as one last
   /// tile on the core whose turn it is; `body(n)` writes a tile of n rows,
-  /// its index in `r.tile`.
+  /// its index in `r.tile`. `prefix` keeps the labels of several loops in
+  /// one kernel apart.
   void roundRobinTiles(const TileRegs &r, uint64_t fullTiles, uint64_t tileRows, uint64_t rest,
-                       uint32_t cores, const std::function<void(uint64_t)> &body) {
+                       uint32_t cores, const std::function<void(uint64_t)> &body,
+                       const std::string &prefix = "") {
     line("movi x{}, {}", r.tiles, fullTiles);
     line("add x{}, x{}, x0", r.tile, r.core);
-    label("tile_loop");
-    line("bge x{}, x{}, tiles_done", r.tile, r.tiles);
+    label(prefix + "tile_loop");
+    line("bge x{}, x{}, {}tiles_done", r.tile, r.tiles, prefix);
     body(tileRows);
     line("movi x{}, {}", r.tmp, cores);
     line("add x{0}, x{0}, x{1}", r.tile, r.tmp);
-    line("jmp tile_loop");
-    label("tiles_done");
+    line("jmp {}tile_loop", prefix);
+    label(prefix + "tiles_done");
     if (!rest)
       return;
     comment("the last {} rows, on the core whose turn it is", rest);
     line("movi x{}, {}", r.tmp, fullTiles % cores);
-    line("bne x{}, x{}, rest_done", r.core, r.tmp);
+    line("bne x{}, x{}, {}rest_done", r.core, r.tmp, prefix);
     line("movi x{}, {}", r.tile, fullTiles);
     body(rest);
-    label("rest_done");
+    label(prefix + "rest_done");
   }
 
   /// A kernel's whole tile loop: two credits on each of `flags`, the

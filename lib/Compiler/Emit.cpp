@@ -845,8 +845,8 @@ private:
                               {ref(g->getOperand(unsigned(x)))}, std::nullopt, Value(), plan);
   }
 
-  /// A concat, an upsampling, a slice or a gather: DMA through UB on the
-  /// vector cores.
+  /// A concat, an upsampling, a slice, a gather or a scatter: DMA through
+  /// UB on the vector cores.
   LogicalResult emitMovementGroup(GroupOp g, std::vector<Step> &plan) {
     std::string why;
     std::optional<graph::LoweredMovement> l = graph::lowerMovementGroup(g, why);
@@ -865,12 +865,8 @@ private:
                                 gen->plan.describe(), gen->plan.predictedCycles,
                                 {args[0], appendConstant(gen->table)}, std::nullopt, Value(), plan);
     }
-    Result<codegen::GeneratedMovement> gen = generate<codegen::GeneratedMovement>([&](unsigned r) {
-      return l->concat   ? codegen::generateConcat(*l->concat, target_, r)
-             : l->slice  ? codegen::generateSlice(*l->slice, target_, r)
-             : l->gather ? codegen::generateGather(*l->gather, target_, r)
-                         : codegen::generateUpsample(*l->upsample, target_, r);
-    });
+    Result<codegen::GeneratedMovement> gen = generate<codegen::GeneratedMovement>(
+        [&](unsigned r) { return graph::generateMovement(*l, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
     return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,

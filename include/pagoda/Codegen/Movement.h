@@ -30,6 +30,15 @@
 //   index outside [-length, length) stops the launch (`trap`, code
 //   isa::kTrapIndexOutOfRange, the index its value).
 //
+// - ScatterND (reduction none): data viewed as [rows][inner], rows the
+//   product of the leading `dims` one index tuple addresses; output = data
+//   with row `tuple j` replaced by updates row j. Every core copies its
+//   tiles of data rows, the cores meet at a cross-core barrier, then each
+//   loads its tiles of update rows (one DMA) and stores each row where its
+//   tuple says (the scalar unit reads and checks the tuple; out of range:
+//   `trap`, as the gather). Duplicate tuples (undefined in ONNX) land in an
+//   unspecified order.
+//
 // Concat and upsampling rows, blocks and offsets must be whole 32-byte
 // units.
 //
@@ -86,12 +95,22 @@ struct GatherKernel {
   uint64_t count = 0;                        ///< indices
 };
 
+struct ScatterKernel {
+  std::string name;
+  unsigned elementBytes = 4;
+  unsigned indexBytes = 8;
+  std::vector<uint64_t> dims; ///< data's leading axes, one index each (the tuple depth)
+  uint64_t inner = 1;         ///< elements of the slice a tuple names
+  uint64_t count = 0;         ///< index tuples (update rows)
+  uint64_t rows() const;      ///< data rows: the product of dims
+};
+
 /// What the planners choose: rows of the (input) tensor per tile.
 struct MovementPlan {
   uint32_t blockDim = 0;
   uint32_t vectorCores = 0;
   uint64_t tileRows = 0, tiles = 0;
-  bool indicesInUb = false; ///< gather: each core loads the indices into UB once
+  bool indicesInUb = false; ///< gather, scatter: each core loads the indices into UB once
   double predictedCycles = 0;
   std::string describe() const;
 };
@@ -137,6 +156,14 @@ Result<MovementPlan> planGather(const GatherKernel &kernel, const target::Target
 /// Kernel arguments: data, indices, Y.
 Result<GeneratedMovement> generateGather(const GatherKernel &kernel,
                                          const target::TargetDesc &target, unsigned rank = 0);
+
+/// Rows (per tile, in both phases) are rows of inner elements: data rows
+/// copied, then update rows scattered.
+Result<MovementPlan> planScatter(const ScatterKernel &kernel, const target::TargetDesc &target,
+                                 unsigned rank = 0);
+/// Kernel arguments: data, indices, updates, Y.
+Result<GeneratedMovement> generateScatter(const ScatterKernel &kernel,
+                                          const target::TargetDesc &target, unsigned rank = 0);
 
 } // namespace pagoda::codegen
 

@@ -323,3 +323,120 @@ TEST(GeneratedGather, StopsOnAnIndexOutOfRange) {
 }
 
 } // namespace
+
+namespace {
+
+struct ScatterCase {
+  std::string target;
+  std::vector<uint64_t> dims;
+  uint64_t inner, count;
+  unsigned size;
+};
+
+class GeneratedScatterTest : public ::testing::TestWithParam<ScatterCase> {};
+
+/// `count` distinct rows (out of order) as index tuples, every third index
+/// negative (counting from the end of its axis).
+std::vector<int64_t> scatterTuples(const ScatterCase &c, std::vector<uint64_t> &rows) {
+  uint64_t total = 1;
+  for (uint64_t d : c.dims)
+    total *= d;
+  std::vector<int64_t> idx;
+  for (uint64_t j = 0; j < c.count; ++j) {
+    const uint64_t r = (j * 7919 + 5) % total; // 7919 is prime: distinct rows
+    rows.push_back(r);
+    uint64_t rest = r, stride = total;
+    for (size_t d = 0; d < c.dims.size(); ++d) {
+      stride /= c.dims[d];
+      const int64_t v = int64_t(rest / stride);
+      rest %= stride;
+      idx.push_back((j + d) % 3 == 2 ? v - int64_t(c.dims[d]) : v);
+    }
+  }
+  return idx;
+}
+
+// Y is the data with each tuple's row replaced by its update row (race and
+// bounds checks on): a KV-cache style row update, tuples two and three deep
+// over rows of partial 32-byte units and single 2-byte elements, more
+// tuples than a quarter of UB holds (read from GM), and a 910B2 (24 AI
+// cores, fewer cores at the barrier).
+TEST_P(GeneratedScatterTest, ReplacesTheIndexedRows) {
+  const ScatterCase &c = GetParam();
+  SimHarness h(c.target);
+  ScatterKernel k{"scatter", c.size, 8, c.dims, c.inner, c.count};
+  Result<GeneratedMovement> g = generateScatter(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  const uint64_t row = c.inner * c.size, bytes = k.rows() * row;
+  std::vector<uint8_t> x(bytes), u(c.count * row);
+  for (uint64_t i = 0; i < x.size(); ++i)
+    x[i] = uint8_t(i * 7 + i / 251);
+  for (uint64_t i = 0; i < u.size(); ++i)
+    u[i] = uint8_t(i * 13 + 100);
+  std::vector<uint64_t> rows;
+  const std::vector<int64_t> idx = scatterTuples(c, rows);
+  std::vector<uint8_t> want = x;
+  for (uint64_t j = 0; j < c.count; ++j)
+    std::copy_n(u.begin() + int64_t(j * row), row, want.begin() + int64_t(rows[j] * row));
+  const uint64_t out = h.alloc(bytes);
+  sim::KernelLaunch launch{
+      k.name, {g->program}, g->plan.blockDim, {h.upload(x), h.upload(idx), h.upload(u), out}};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+  std::vector<uint8_t> y = h.download<uint8_t>(out, bytes);
+  uint64_t bad = 0;
+  for (uint64_t b = 0; b < bytes; ++b)
+    if (y[b] != want[b] && bad++ < 3)
+      ADD_FAILURE() << "row " << b / row << " byte " << b % row << " (" << g->plan.describe()
+                    << ")";
+  EXPECT_EQ(bad, 0u);
+  test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
+}
+
+INSTANTIATE_TEST_SUITE_P(Codegen, GeneratedScatterTest,
+                         ::testing::Values(ScatterCase{"ascend-950pr", {256}, 128, 40, 4},
+                                           ScatterCase{"ascend-950pr", {6, 7}, 3, 20, 4},
+                                           ScatterCase{"ascend-950pr", {4, 5, 6}, 1, 50, 2},
+                                           ScatterCase{"ascend-950pr", {20000}, 8, 12000, 4},
+                                           ScatterCase{"ascend-910b2", {96}, 64, 60, 4}),
+                         [](const ::testing::TestParamInfo<ScatterCase> &info) {
+                           const ScatterCase &c = info.param;
+                           std::string dims;
+                           for (uint64_t d : c.dims)
+                             dims += fmt::format("{}x", d);
+                           std::string target = c.target.substr(c.target.find('-') + 1);
+                           return fmt::format("{}_{}{}_count_{}_{}B", target, dims, c.inner,
+                                              c.count, c.size);
+                         });
+
+// A tuple outside the data stops the launch (the index as given); planning
+// refuses 2-byte indices and a target without cross-core flags.
+TEST(GeneratedScatter, StopsOnAnIndexOutOfRange) {
+  SimHarness h("ascend-950pr");
+  ScatterKernel k{"cache_update", 4, 8, {3, 10}, 16, 3};
+  Result<GeneratedMovement> g = generateScatter(k, h.target());
+  ASSERT_TRUE(g.ok()) << g.error().str();
+  const uint64_t data = h.upload(std::vector<float>(30 * 16, 1.0f));
+  const uint64_t updates = h.upload(std::vector<float>(3 * 16, 2.0f));
+  const uint64_t out = h.alloc(30 * 16 * 4);
+  for (int64_t bad : {int64_t(10), int64_t(-11)}) {
+    SCOPED_TRACE(bad);
+    std::vector<int64_t> idx = {0, 3, 2, bad, -1, 9};
+    sim::KernelLaunch launch{
+        k.name, {g->program}, g->plan.blockDim, {data, h.upload(idx), updates, out}};
+    Result<sim::KernelStats> s = h.sim().run(launch);
+    ASSERT_FALSE(s.ok());
+    EXPECT_HAS(s.error().str(), "cache_update");
+    EXPECT_HAS(s.error().str(), fmt::format("trap 1 (an index out of range): value {}", bad));
+  }
+  Result<MovementPlan> p = planScatter({"s", 4, 2, {10}, 16, 6}, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "2-byte indices");
+  target::TargetDesc t = h.target();
+  t.crossCoreFlagIds = 0;
+  p = planScatter(k, t);
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "no cross-core flags");
+}
+
+} // namespace

@@ -1511,6 +1511,26 @@ std::optional<LoweredMovement> lowerLinearResize(ResizeOp r, const std::string &
 
 } // namespace
 
+Result<codegen::MovementPlan> pagoda::graph::planMovement(const LoweredMovement &l,
+                                                          const target::TargetDesc &target,
+                                                          unsigned rank) {
+  return l.concat    ? codegen::planConcat(*l.concat, target, rank)
+         : l.slice   ? codegen::planSlice(*l.slice, target, rank)
+         : l.gather  ? codegen::planGather(*l.gather, target, rank)
+         : l.scatter ? codegen::planScatter(*l.scatter, target, rank)
+                     : codegen::planUpsample(*l.upsample, target, rank);
+}
+
+Result<codegen::GeneratedMovement> pagoda::graph::generateMovement(const LoweredMovement &l,
+                                                                   const target::TargetDesc &target,
+                                                                   unsigned rank) {
+  return l.concat    ? codegen::generateConcat(*l.concat, target, rank)
+         : l.slice   ? codegen::generateSlice(*l.slice, target, rank)
+         : l.gather  ? codegen::generateGather(*l.gather, target, rank)
+         : l.scatter ? codegen::generateScatter(*l.scatter, target, rank)
+                     : codegen::generateUpsample(*l.upsample, target, rank);
+}
+
 std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, std::string &why) {
   Operation *op;
   if (!onlyOp(group, op, why,
@@ -1520,8 +1540,8 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     why = describe(op) + ": " + reason;
     return std::nullopt;
   };
-  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp, GatherOp>(op)) {
-    why = "no concat, resize, slice or gather in the group";
+  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp, GatherOp, ScatterNDOp>(op)) {
+    why = "no concat, resize, slice, gather or scatter_nd in the group";
     return std::nullopt;
   }
   LoweredMovement out;
@@ -1568,6 +1588,27 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     k.count = uint64_t(indices.getNumElements());
     k.name = kernelName(group);
     out.gather = k;
+    return out;
+  }
+  if (auto sc = llvm::dyn_cast<ScatterNDOp>(op)) {
+    if (sc.getReduction() != "none")
+      return fail("a scatter that combines (reduction '" + sc.getReduction().str() +
+                  "'): the kernel replaces rows");
+    auto indices = llvm::cast<RankedTensorType>(sc.getIndices().getType());
+    const int64_t depth = indices.getDimSize(indices.getRank() - 1);
+    if (depth < 1 || depth > rank)
+      return fail("an index depth outside the data's rank");
+    codegen::ScatterKernel k;
+    k.elementBytes = size;
+    k.indexBytes = indices.getElementType().getIntOrFloatBitWidth() / 8;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d < depth)
+        k.dims.push_back(uint64_t(result.getDimSize(d)));
+      else
+        k.inner *= uint64_t(result.getDimSize(d));
+    k.count = uint64_t(indices.getNumElements() / depth);
+    k.name = kernelName(group);
+    out.scatter = k;
     return out;
   }
   if (auto s = llvm::dyn_cast<SliceOp>(op)) {
@@ -1738,12 +1779,7 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     if (l->linear) {
       if (Result<codegen::ResizePlan> p = codegen::planResizeLinear(*l->linear, target); !p)
         problem = p.error();
-    } else if (Result<codegen::MovementPlan> p = l->concat ? codegen::planConcat(*l->concat, target)
-                                                 : l->slice ? codegen::planSlice(*l->slice, target)
-                                                 : l->gather
-                                                     ? codegen::planGather(*l->gather, target)
-                                                     : codegen::planUpsample(*l->upsample, target);
-               !p) {
+    } else if (Result<codegen::MovementPlan> p = planMovement(*l, target); !p) {
       problem = p.error();
     }
   } else if (kind == "transpose") {

@@ -635,6 +635,42 @@ def embed(d):
     write(d, "embed_bad", {"ids": bad, "h": h, "pos": pos})
 
 
+def scatter(d):
+    """A KV-cache update (ScatterND of new key rows at run-time (batch,
+    position) pairs, negative positions counting from the end) on the NPU,
+    and a ScatterND that adds (the host kernel)."""
+    rng = np.random.default_rng(33)
+    cache = rng.standard_normal([2, 64, 128]).astype(np.float32)
+    new = rng.standard_normal([2, 6, 128]).astype(np.float32)
+    pos = np.stack([np.stack([np.full(6, b), rng.permutation(64)[:6] - (b * 64)], axis=-1)
+                    for b in range(2)]).astype(np.int64)
+    acc = rng.standard_normal([10, 4]).astype(np.float32)
+    rows = np.array([[3], [7], [3]], np.int64)
+    upd = rng.standard_normal([3, 4]).astype(np.float32)
+    f32 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    i64 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.INT64, sh)
+    nodes = [helper.make_node("ScatterND", ["cache", "pos", "new"], ["k"], name="kv_update"),
+             helper.make_node("ScatterND", ["acc", "rows", "upd"], ["s"], name="accumulate",
+                              reduction="add")]
+    save(d, "scatter", nodes,
+         [f32("cache", [2, 64, 128]), i64("pos", [2, 6, 2]), f32("new", [2, 6, 128]),
+          f32("acc", [10, 4]), i64("rows", [3, 1]), f32("upd", [3, 4])],
+         [f32("k", [2, 64, 128]), f32("s", [10, 4])], [], opset=16)
+    k = cache.copy()
+    for b in range(2):
+        for j in range(6):
+            k[pos[b, j, 0], pos[b, j, 1]] = new[b, j]
+    s = acc.copy()
+    for j in range(3):
+        s[rows[j, 0]] += upd[j]
+    inputs = {"cache": cache, "pos": pos, "new": new, "acc": acc, "rows": rows, "upd": upd}
+    write(d, "scatter_in", inputs)
+    write(d, "scatter_want", {"k": k, "s": s})
+    bad = pos.copy()
+    bad[1, 2, 1] = 64
+    write(d, "scatter_bad", dict(inputs, pos=bad))
+
+
 def bilinear_ref(x, oh, ow, mode):
     """ONNX Resize linear over the last two axes (float64)."""
     def axis(n_in, n_out):

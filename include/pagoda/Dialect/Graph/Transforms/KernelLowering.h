@@ -197,8 +197,9 @@ struct LoweredRows {
 std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
 /// A `concat` group, a nearest `resize` group that upsamples the two axes
 /// before the last by integer factors (a channels-last image), a `slice`
-/// group of one axis with step 1, or a `gather` group (rows along one axis
-/// at int32/int64 indices), as a data-movement kernel; a linear `resize` of
+/// group of one axis with step 1, a `gather` group (rows along one axis
+/// at int32/int64 indices) or a `scatter_nd` group (reduction none), as a
+/// data-movement kernel; a linear `resize` of
 /// an f32 tensor over two adjacent axes as the vector unit's bilinear
 /// kernel; `operands` maps its inputs to group operands (-1: the constant
 /// in `constants` at the same place, e.g. the zero planes that pad a 3-D
@@ -209,10 +210,16 @@ struct LoweredMovement {
   std::optional<codegen::UpsampleKernel> upsample;
   std::optional<codegen::SliceKernel> slice;
   std::optional<codegen::GatherKernel> gather;
+  std::optional<codegen::ScatterKernel> scatter;
   std::vector<int> operands;
   std::vector<mlir::DenseElementsAttr> constants;
 };
 std::optional<LoweredMovement> lowerMovementGroup(GroupOp group, std::string &why);
+/// The plan (or generated kernel) of a lowered DMA kernel (not `linear`).
+Result<codegen::MovementPlan> planMovement(const LoweredMovement &l,
+                                           const target::TargetDesc &target, unsigned rank = 0);
+Result<codegen::GeneratedMovement>
+generateMovement(const LoweredMovement &l, const target::TargetDesc &target, unsigned rank = 0);
 
 /// Group kinds lowerElementwiseGroup takes: elementwise chains, and
 /// quantize/dequantize groups (per-tensor, between f32 and 8-bit integers).
@@ -229,7 +236,8 @@ inline bool isMatmulKind(llvm::StringRef kind) {
 
 /// Group kinds lowerMovementGroup takes.
 inline bool isMovementKind(llvm::StringRef kind) {
-  return kind == "concat" || kind == "resize" || kind == "slice" || kind == "gather";
+  return kind == "concat" || kind == "resize" || kind == "slice" || kind == "gather" ||
+         kind == "scatter_nd";
 }
 
 /// Group kinds a row kernel may compute (lowerRowGroup decides).
