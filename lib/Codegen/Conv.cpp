@@ -107,9 +107,9 @@ class Emitter : CubeWriter {
 public:
   Emitter(const ConvKernel &k, const ConvPlan &p, const Layout &l,
           const std::vector<BandClass> &classes)
-      : CubeWriter(k.input, k.output, k.bias, k.relu), k_(k), p_(p), l_(l), classes_(classes),
-        size_(elemSize(k.input)), c0_(k.c0()), c1_(ceilDiv(k.c, k.c0())), window_(k.kh * k.kw),
-        kAll_(k.packedK()) {}
+      : CubeWriter(k.input, k.output, k.bias, k.relu, k.scale), k_(k), p_(p), l_(l),
+        classes_(classes), size_(elemSize(k.input)), c0_(k.c0()), c1_(ceilDiv(k.c, k.c0())),
+        window_(k.kh * k.kw), kAll_(k.packedK()) {}
 
   std::string run() {
     line(".kernel {}", k_.name);
@@ -120,7 +120,12 @@ public:
             k_.padL, k_.padB, k_.padR, k_.strideH, k_.strideW, k_.dilH, k_.dilW,
             k_.bias ? " + bias" : "", k_.relu ? ", relu" : "", dt_,
             parts_ == 2 ? " in three hf32 passes" : "", p_.describe());
-    line("setpad x0"); // windows outside the image read zeros
+    if (k_.padValue) { // windows outside the image read the zero point
+      line("movi x{}, {}", kTmp, uint64_t(k_.padValue) & 0xFF);
+      line("setpad x{}", kTmp);
+    } else {
+      line("setpad x0"); // windows outside the image read zeros
+    }
     prologue(p_.tiles, {l_.l1Half, l_.l0Half, l_.l0cHalf, l_.btHalf});
     const uint64_t tilesM = ceilDiv(k_.outH(), p_.ohc), tilesN = ceilDiv(k_.m, p_.nt);
     line("movi x{}, {}", kTmp, tilesM * tilesN);
@@ -346,10 +351,11 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("conv kernel '{}': {}", k.name, why));
   };
-  if (k.input == isa::DType::S8)
-    return fail("input type s8 (int8 convolutions are not generated yet; int8 products are)");
-  if (std::optional<std::string> problem = cubeProblem(k.input, k.output, k.bias, t))
+  if (std::optional<std::string> problem =
+          cubeProblem(k.input, k.output, k.bias, t, k.scale.has_value()))
     return fail(*problem);
+  if (k.padValue && (k.input != isa::DType::S8 || k.padValue < -128 || k.padValue > 127))
+    return fail(fmt::format("a padding value of {} (s8 inputs pad with an s8 value)", k.padValue));
   if (!k.batch || !k.c || !k.h || !k.w || !k.m || !k.kh || !k.kw || !k.groups)
     return fail("an empty dimension");
   if (k.m % k.groups)
@@ -387,6 +393,7 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
                             "aligned in Y",
                             mg, mg * outSize, t.dmaMinAlignBytes));
 
+  const uint64_t align = t.dmaMinAlignBytes;
   std::vector<uint64_t> ohcs;
   for (uint64_t r = 1; r <= std::min<uint64_t>(oh, 64); ++r)
     ohcs.push_back(r);
@@ -405,7 +412,7 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
     }
     // FixPipe's GM destination is aligned too: each M tile starts ohc
     // output rows (of all M channels) after the last.
-    const uint64_t outRow = ow * k.m * outSize, align = t.dmaMinAlignBytes;
+    const uint64_t outRow = ow * k.m * outSize;
     if ((tilesM > 1 && (ohc * outRow) % align) || (k.batch > 1 && (oh * outRow) % align)) {
       why = fmt::format("output tiles of {} rows x {} bytes do not start {}-byte aligned", ohc,
                         outRow, align);
@@ -436,6 +443,13 @@ Result<ConvPlan> planConv(const ConvKernel &k, const target::TargetDesc &t, unsi
     for (uint64_t nt : nts) {
       if (mtPad * nt * 4 > l0c / 2 || (k.bias && roundUp(nt * 4, 64) * 2 > bt))
         continue;
+      // FixPipe writes each N tile at nt channels from the last (16 s8
+      // channels are half a block).
+      if (nt < k.m && (nt * outSize) % align) {
+        why = fmt::format("N tiles of {} channels ({} bytes) do not start {}-byte aligned in Y", nt,
+                          nt * outSize, align);
+        continue;
+      }
       const uint64_t btHalf = k.bias ? roundUp(nt * 4, 64) : 0;
       if (2 * btHalf >= l1)
         continue;

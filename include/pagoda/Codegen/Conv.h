@@ -27,6 +27,7 @@
 #include "pagoda/Target/TargetDesc.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,9 @@ namespace pagoda::codegen {
 
 struct ConvKernel {
   std::string name;
-  isa::DType input = isa::DType::F16;      ///< f16, bf16, or f32 (three passes)
-  isa::DType output = isa::DType::F32;     ///< f32, f16 or bf16
+  isa::DType input = isa::DType::F16;      ///< f16, bf16, f32 (three passes) or s8
+  isa::DType output = isa::DType::F32;     ///< f32, f16 or bf16; s8 inputs: s32, or
+                                           ///< with `scale` f32, f16 or s8
   uint64_t batch = 1, c = 0, h = 0, w = 0; ///< X is [batch][h][w][c x groups]
   uint64_t m = 0, kh = 1, kw = 1;          ///< output channels (all groups), window
   /// Grouped convolution: c input channels per group, m / groups output
@@ -44,8 +46,14 @@ struct ConvKernel {
   uint64_t groups = 1;
   uint64_t padT = 0, padB = 0, padL = 0, padR = 0;
   uint64_t strideH = 1, strideW = 1, dilH = 1, dilW = 1;
-  bool bias = false; ///< add an f32 per output channel
+  bool bias = false; ///< add an f32 per output channel (s8 inputs: int32, exact)
   bool relu = false;
+  /// s8 inputs: FixPipe multiplies the exact s32 accumulators (bias
+  /// included) by this (in f32) and converts, as the int8 matmul does.
+  std::optional<float> scale;
+  /// s8 inputs: what window positions outside the image read (the input's
+  /// zero point, so that they contribute nothing once it is subtracted).
+  int64_t padValue = 0;
 
   uint64_t outH() const;
   uint64_t outW() const;
@@ -58,8 +66,8 @@ struct ConvKernel {
 };
 
 /// Kernel arguments, in order: X (f32: its high and low parts), the packed
-/// weights (f32: high and low), the bias if any (m f32 values zero-padded to
-/// a multiple of 8), Y.
+/// weights (f32: high and low), the bias if any (m f32 values, s8: int32,
+/// zero-padded to a multiple of 8), Y.
 unsigned convArgCount(const ConvKernel &k);
 
 /// Weights [m][c][kh][kw] (row-major floats) as the kernel's B^T: row `o`
@@ -96,7 +104,7 @@ Result<GeneratedConv> generateConv(const ConvKernel &kernel, const target::Targe
                                    unsigned rank = 0);
 
 /// The kernel's exact result as the ISA defines it (accumulation order of
-/// the plan's L1 and L0 steps and passes), for tests. Operands as the kernel
+/// the plan's L1 and L0 steps and passes), for tests of float inputs. Operands as the kernel
 /// takes them (element bits; f32: hi parts, xLo/wLo the low parts).
 std::vector<float> evaluateConv(const ConvKernel &k, const std::vector<uint32_t> &x,
                                 const std::vector<uint32_t> &w, const std::vector<uint32_t> &xLo,

@@ -14,6 +14,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+#include <optional>
 #include <random>
 
 using namespace pagoda;
@@ -224,11 +227,120 @@ TEST(GeneratedConv, RefusesWhatItCannotTile) {
   p = planConv(odd.kernel(), h.target());
   ASSERT_FALSE(p.ok());
   EXPECT_HAS(p.error().str(), "output tiles");
+  // s8 inputs accumulate in s32: an f32 output needs FixPipe's scale, and
+  // only s8 inputs pad with a value.
   Case s8 = c;
   s8.input = DType::S8;
   p = planConv(s8.kernel(), h.target());
   ASSERT_FALSE(p.ok());
-  EXPECT_HAS(p.error().str(), "input type s8");
+  EXPECT_HAS(p.error().str(), "output type f32 of s8 products (unscaled: s32)");
+  ConvKernel padded = c.kernel();
+  padded.padValue = 3;
+  p = planConv(padded, h.target());
+  ASSERT_FALSE(p.ok());
+  EXPECT_HAS(p.error().str(), "a padding value of 3");
+}
+
+/// An s8 convolution on the cube: exact s32 accumulators (the int32 bias
+/// first), windows outside the image reading `padValue`, written as s32 or
+/// scaled in FixPipe (f32 multiply; s8 rounds half to even and saturates).
+/// Checks every element against an integer reference; returns the stats.
+sim::KernelStats runInt8Conv(const Case &c, std::optional<float> scale, int64_t padValue) {
+  SimHarness h(c.target);
+  ConvKernel k = c.kernel();
+  k.scale = scale;
+  k.padValue = padValue;
+  Result<GeneratedConv> g = generateConv(k, h.target());
+  EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
+  if (!g)
+    return {};
+  std::mt19937 rng(unsigned(c.c * 131 + c.h * 7 + c.m + c.kh));
+  std::uniform_int_distribution<int> dist(-128, 127);
+  std::vector<int8_t> x(c.batch * c.h * c.w * c.c * c.groups), w(c.m * c.c * c.kh * c.kw);
+  for (int8_t &v : x)
+    v = int8_t(dist(rng));
+  for (int8_t &v : w)
+    v = int8_t(dist(rng));
+  std::uniform_int_distribution<int32_t> bdist(-3000000, 3000000);
+  std::vector<int32_t> bias((c.m + 7) / 8 * 8, 0);
+  for (uint64_t o = 0; o < c.m && c.bias; ++o)
+    bias[o] = bdist(rng);
+  std::vector<float> wf(w.begin(), w.end());
+  std::vector<float> packedF = packConvWeights(k, wf.data());
+  std::vector<int8_t> packed(packedF.begin(), packedF.end());
+  std::vector<uint64_t> args = {h.upload(x), h.upload(packed)};
+  if (c.bias)
+    args.push_back(h.upload(bias));
+  const unsigned outSize = isa::dtypeBits(c.output) / 8;
+  const uint64_t oh = k.outH(), ow = k.outW(), count = c.batch * oh * ow * c.m;
+  const uint64_t out = h.alloc(count * outSize);
+  args.push_back(out);
+  EXPECT_EQ(args.size(), convArgCount(k));
+  sim::KernelLaunch launch{k.name, {g->program}, g->plan.blockDim, args};
+  Result<sim::KernelStats> s = h.sim().run(launch);
+  EXPECT_TRUE(s.ok()) << (s ? "" : s.error().str() + "\n" + g->assembly);
+  if (!s)
+    return {};
+  std::vector<uint8_t> got = h.download<uint8_t>(out, count * outSize);
+  const uint64_t xc = c.c * c.groups, mg = c.m / c.groups;
+  uint64_t bad = 0;
+  for (uint64_t img = 0; img < c.batch; ++img)
+    for (uint64_t r = 0; r < oh; ++r)
+      for (uint64_t q = 0; q < ow; ++q)
+        for (uint64_t o = 0; o < c.m; ++o) {
+          int64_t acc = bias[o];
+          for (uint64_t ch = 0; ch < c.c; ++ch)
+            for (uint64_t i = 0; i < c.kh; ++i)
+              for (uint64_t j = 0; j < c.kw; ++j) {
+                const int64_t row = int64_t(r * c.sh + i * c.dh) - int64_t(c.padT);
+                const int64_t col = int64_t(q * c.sw + j * c.dw) - int64_t(c.padL);
+                const bool inside =
+                    row >= 0 && row < int64_t(c.h) && col >= 0 && col < int64_t(c.w);
+                const int64_t xv =
+                    inside ? x[((img * c.h + uint64_t(row)) * c.w + uint64_t(col)) * xc +
+                               o / mg * c.c + ch]
+                           : padValue;
+                acc += xv * w[((o * c.c + ch) * c.kh + i) * c.kw + j];
+              }
+          if (c.relu)
+            acc = std::max<int64_t>(acc, 0);
+          uint32_t want = 0, have = 0;
+          const uint64_t at = ((img * oh + r) * ow + q) * c.m + o;
+          std::memcpy(&have, &got[at * outSize], outSize);
+          if (!scale) {
+            want = uint32_t(int32_t(acc));
+          } else {
+            const float v = float(int32_t(acc)) * *scale;
+            want = c.output == DType::S8
+                       ? uint8_t(int8_t(std::clamp(std::nearbyint(v), -128.0f, 127.0f)))
+                       : test::encodeFloat(c.output, v);
+          }
+          if (want != have && bad++ < 3)
+            ADD_FAILURE() << "Y[" << at / c.m << "][" << o << "]: got bits " << have << ", want "
+                          << want << " (" << g->plan.describe() << ")";
+        }
+  EXPECT_EQ(bad, 0u);
+  return *s;
+}
+
+// int8 convolutions (ConvInteger, QLinearConv): 32-channel blocks (C0 of
+// s8), a partial last block, pads reading a zero point, strides and
+// dilations, groups, an int32 bias and ReLU before the scale, and the
+// outputs quantized models need (s32, s8 requantized, f32/f16 dequantized).
+TEST(GeneratedConv, Int8AccumulatesExactlyAndRequantizesInFixPipe) {
+  using isa::DType;
+  runInt8Conv(
+      {DType::S8, DType::S32, 1, 32, 12, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false},
+      std::nullopt, 0);
+  runInt8Conv({DType::S8, DType::S8, 2, 40, 9, 8, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false},
+              0.0007f, -5);
+  runInt8Conv({DType::S8, DType::F32, 1, 64, 15, 16, 24, 3, 3, 2, 1, 2, 1, 2, 2, 1, 1, true, true},
+              1e-4f, 17);
+  runInt8Conv({DType::S8, DType::F16, 1, 32, 10, 8, 32, 3, 3, 2, 2, 2, 2, 1, 1, 2, 2, false, false},
+              0.002f, 100);
+  Case grouped{DType::S8, DType::S8, 1, 32, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false};
+  grouped.groups = 2;
+  runInt8Conv(grouped, 0.001f, -128);
 }
 
 } // namespace
