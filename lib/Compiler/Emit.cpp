@@ -365,7 +365,7 @@ private:
     StringRef kind = g.getKind();
     if (graph::isMatmulKind(kind))
       return emitMatmulGroup(g, plan);
-    if (kind == "conv" || kind == "conv_epilogue")
+    if (graph::isConvKind(kind))
       return emitConvGroup(g, plan);
     if (kind == "attention")
       return emitAttentionGroup(g, plan);
@@ -537,18 +537,10 @@ private:
       args = {parts->first, parts->second};
       tiling += ", f32 in three hf32 passes after a split kernel";
     } else if (l.aShift) {
-      // uint8 A shifted to int8 for the s8 cube.
-      Result<codegen::GeneratedKernel> sg = generate<codegen::GeneratedKernel>(
-          [&](unsigned r) { return codegen::generateElementwise(*l.aShift, target_, 0, r); });
-      if (!sg) {
-        g.emitError() << sg.error().str();
+      FailureOr<Ref> shifted = shiftToInt8(g, *l.aShift, a, plan, predicted, tiling);
+      if (failed(shifted))
         return failure();
-      }
-      Ref shifted = scratchBytes(l.aShift->elements);
-      launch(g, addKernel(sg->assembly, sg->program, g), sg->plan.blockDim, {a, shifted}, plan);
-      predicted += sg->plan.predictedCycles;
-      tiling += "; uint8 A shifted to int8 on the vector unit: " + sg->plan.describe();
-      args = {shifted};
+      args = {*shifted};
     } else {
       args = {a};
     }
@@ -598,17 +590,38 @@ private:
       }
     }
     if (k.bias && withBias && k.input == isa::DType::S8) {
-      std::vector<int32_t> row = l.intBias;
-      row.resize((k.n + 7) / 8 * 8, 0);
-      std::vector<uint8_t> bytes(row.size() * 4);
-      std::memcpy(bytes.data(), row.data(), bytes.size());
-      args.push_back(appendConstant(bytes));
+      args.push_back(intBiasRow(l.intBias));
     } else if (k.bias && withBias) {
       args.push_back(biasRow(l.bias, k.n, l.biasScale));
     }
     if (uint64_t zeros = codegen::matmulZeroBytes(k))
       args.push_back(appendConstant(std::vector<uint8_t>(zeros, 0)));
     return args;
+  }
+
+  /// A uint8 tensor shifted to int8 for the s8 cube (the vector kernel
+  /// `k` launched into scratch); adds to the group's prediction and tiling.
+  FailureOr<Ref> shiftToInt8(GroupOp g, const codegen::ElementwiseKernel &k, Ref in,
+                             std::vector<Step> &plan, double &predicted, std::string &tiling) {
+    Result<codegen::GeneratedKernel> sg = generate<codegen::GeneratedKernel>(
+        [&](unsigned r) { return codegen::generateElementwise(k, target_, 0, r); });
+    if (!sg) {
+      g.emitError() << sg.error().str();
+      return failure();
+    }
+    Ref shifted = scratchBytes(k.elements);
+    launch(g, addKernel(sg->assembly, sg->program, g), sg->plan.blockDim, {in, shifted}, plan);
+    predicted += sg->plan.predictedCycles;
+    tiling += "; uint8 shifted to int8 on the vector unit: " + sg->plan.describe();
+    return shifted;
+  }
+
+  /// An s8 cube kernel's int32 bias row, zero-padded to whole 32-byte blocks.
+  Ref intBiasRow(std::vector<int32_t> row) {
+    row.resize((row.size() + 7) / 8 * 8, 0);
+    std::vector<uint8_t> bytes(row.size() * 4);
+    std::memcpy(bytes.data(), row.data(), bytes.size());
+    return appendConstant(bytes);
   }
 
   /// Attention as kernels in turn: the scores Q.K^T into scratch, their
@@ -776,13 +789,30 @@ private:
         [&](unsigned r) { return codegen::generateConv(k, target_, r); });
     if (!gen)
       return g.emitError() << gen.error().str();
-    const bool f32 = k.input == isa::DType::F32;
-    std::vector<float> weights = floatsOf(l->weight);
+    const bool f32 = k.input == isa::DType::F32, int8 = k.input == isa::DType::S8;
+    std::vector<float> weights;
+    if (int8) // already minus its zero points: exact in f32
+      for (int8_t v : l->weight.getValues<int8_t>())
+        weights.push_back(float(v));
+    else
+      weights = floatsOf(l->weight);
     std::vector<float> packed = codegen::packConvWeights(k, weights.data());
     std::vector<Ref> args;
     Ref x = ref(g->getOperand(unsigned(l->xOperand)));
     double predicted = gen->plan.predictedCycles;
-    if (f32) {
+    std::string tiling = gen->plan.describe();
+    if (int8) {
+      if (l->xShift) {
+        FailureOr<Ref> shifted = shiftToInt8(g, *l->xShift, x, plan, predicted, tiling);
+        if (failed(shifted))
+          return failure();
+        x = *shifted;
+      }
+      std::vector<uint8_t> bytes(packed.size());
+      for (size_t i = 0; i < packed.size(); ++i)
+        bytes[i] = uint8_t(int8_t(packed[i]));
+      args = {x, appendConstant(std::move(bytes))};
+    } else if (f32) {
       FailureOr<std::pair<Ref, Ref>> parts =
           splitActivation(g, k.name, k.batch * k.h * k.w * k.xChannels(), x, plan, predicted);
       if (failed(parts))
@@ -793,10 +823,10 @@ private:
       args = {x, appendConstant(typedBytes(packed, k.input))};
     }
     if (k.bias)
-      args.push_back(biasRow(l->bias, k.m, 1.0));
-    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim,
-                              gen->plan.describe() +
-                                  (f32 ? ", f32 in three hf32 passes after a split kernel" : ""),
+      args.push_back(int8 ? intBiasRow(l->intBias) : biasRow(l->bias, k.m, 1.0));
+    if (f32)
+      tiling += ", f32 in three hf32 passes after a split kernel";
+    return launchWithEpilogue(g, gen->program, gen->assembly, gen->plan.blockDim, std::move(tiling),
                               predicted, std::move(args), l->tail, l->head, plan);
   }
 

@@ -280,8 +280,11 @@ Status qlinearConv(const HostCall &c) {
   if (Status s = integerConv(c, 0, 2, 3, 5, acc); !s.ok())
     return s;
   const std::vector<int64_t> &os = c.outputs[0].desc->shape;
-  const int64_t M = os[1];
-  const uint64_t inner = product(os, 2, os.size());
+  const artifact::Attribute *last = findAttr(c, "channels_last");
+  const bool channelsLast = last && last->kind == artifact::Attribute::Kind::Int && last->i;
+  // Channels-last results keep the channel innermost.
+  const int64_t M = channelsLast ? os.back() : os[1];
+  const uint64_t inner = channelsLast ? 1 : product(os, 2, os.size());
   const HostTensor &xs = c.inputs[1], &ws = c.inputs[4], &ys = c.inputs[6], &yz = c.inputs[7];
   if (Status s = matrixParam(ws, M, "weight scale"); !s.ok())
     return s;

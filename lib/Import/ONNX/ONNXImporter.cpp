@@ -1858,13 +1858,14 @@ LogicalResult Importer::quantized() {
     Value xzp = hasInput(2) ? input(2) : zeroOf(xt.getElementType());
     Value wzp = hasInput(3) ? input(3) : zeroOf(inputType(1).getElementType());
     result(graph::ConvIntegerOp::create(b_, loc_, tensorOf(g->shape, i32), input(0), input(1), xzp,
-                                        wzp, s, p, d, grp));
+                                        wzp, s, p, d, grp, /*channels_last=*/UnitAttr()));
     return success();
   }
   Type outElt = inputType(7).getElementType();
   result(graph::QLinearConvOp::create(b_, loc_, tensorOf(g->shape, outElt), input(0), input(1),
                                       input(2), input(3), input(4), input(5), input(6), input(7),
-                                      hasInput(8) ? input(8) : Value(), s, p, d, grp));
+                                      hasInput(8) ? input(8) : Value(), s, p, d, grp,
+                                      /*channels_last=*/UnitAttr()));
   return success();
 }
 

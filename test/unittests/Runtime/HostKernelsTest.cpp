@@ -414,6 +414,25 @@ TEST(HostKernels, IntegerProductsSubtractZeroPoints) {
                   {"dilations", ints({1, 1})},
                   {"group", integer(1)}}),
             (std::vector<double>{0, 0, 4, 0, 0, 0, 2, 0}));
+  // A channels-last QLinearConv (the layout the cube kernel reads) with
+  // per-channel weight scales: each output channel takes its own scale.
+  Attribute last = integer(1);
+  EXPECT_EQ(call("QLinearConv",
+                 {{td(ElemType::U8, {1, 2, 2, 1}), {1, 2, 3, 4}},
+                  {td(ElemType::F32, {}), {1}},
+                  {td(ElemType::U8, {}), {0}},
+                  {td(ElemType::S8, {2, 1, 1, 1}), {1, 1}},
+                  {td(ElemType::F32, {2}), {1, 2}},
+                  {td(ElemType::S8, {}), {0}},
+                  {td(ElemType::F32, {}), {1}},
+                  {td(ElemType::U8, {}), {0}}},
+                 td(ElemType::U8, {1, 2, 2, 2}), nullptr,
+                 {{"strides", ints({1, 1})},
+                  {"pads", ints({0, 0, 0, 0})},
+                  {"dilations", ints({1, 1})},
+                  {"group", integer(1)},
+                  {"channels_last", last}}),
+            (std::vector<double>{1, 2, 2, 4, 3, 6, 4, 8}));
   std::string error;
   call("MatMulInteger",
        {{td(ElemType::F32, {1, 1}), {1}},

@@ -36,12 +36,17 @@ public:
       getOperation()->emitError() << "pagoda-graph-conv-layout: " << target.error().str();
       return signalPassFailure();
     }
-    SmallVector<ConvOp> convs;
-    getOperation()->walk([&](ConvOp c) {
-      if (!c.getChannelsLast() && covered(c, *target))
-        convs.push_back(c);
+    SmallVector<Operation *> convs;
+    getOperation()->walk([&](Operation *op) {
+      if (auto c = dyn_cast<ConvOp>(op)) {
+        if (!c.getChannelsLast() && covered(c, *target))
+          convs.push_back(op);
+      } else if (llvm::isa<ConvIntegerOp, QLinearConvOp>(op)) {
+        if (!op->hasAttr("channels_last") && !int8ConvKernelProblem(op, *target))
+          convs.push_back(op);
+      }
     });
-    for (ConvOp conv : convs)
+    for (Operation *conv : convs)
       rewrite(conv);
   }
 
@@ -53,9 +58,11 @@ private:
     return !convKernelProblem(conv, t, "conv");
   }
 
-  static void rewrite(ConvOp conv) {
-    auto xt = cast<RankedTensorType>(conv.getInput().getType());
-    auto yt = cast<RankedTensorType>(conv.getType());
+  /// A conv, conv_integer or qlinear_conv (input operand 0) made
+  /// channels-last between two transposes.
+  static void rewrite(Operation *conv) {
+    auto xt = cast<RankedTensorType>(conv->getOperand(0).getType());
+    auto yt = cast<RankedTensorType>(conv->getResult(0).getType());
     const int64_t rank = xt.getRank();
     // [N, C, D...] -> [N, D..., C] and back.
     SmallVector<int64_t> toLast = {0}, toFirst = {0, rank - 1};
@@ -65,7 +72,7 @@ private:
     for (int64_t d = 1; d + 1 < rank; ++d)
       toFirst.push_back(d);
     OpBuilder b(conv);
-    Location loc = conv.getLoc();
+    Location loc = conv->getLoc();
     // The transposes are named after the node: "NODE:to_channels_last".
     auto named = [&](const char *suffix) -> Location {
       if (auto n = dyn_cast<NameLoc>(loc))
@@ -73,14 +80,15 @@ private:
       return loc;
     };
     Value x = TransposeOp::create(b, named(":to_channels_last"), permuted(xt, toLast),
-                                  conv.getInput(), b.getDenseI64ArrayAttr(toLast));
-    auto last = ConvOp::create(b, loc, permuted(yt, toLast), x, conv.getWeight(), conv.getBias(),
-                               conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-                               conv.getGroupAttr(), b.getUnitAttr());
-    Value y = TransposeOp::create(b, named(":to_channels_first"), yt, last.getResult(),
+                                  conv->getOperand(0), b.getDenseI64ArrayAttr(toLast));
+    Operation *last = b.clone(*conv);
+    last->setOperand(0, x);
+    last->getResult(0).setType(permuted(yt, toLast));
+    last->setAttr("channels_last", b.getUnitAttr());
+    Value y = TransposeOp::create(b, named(":to_channels_first"), yt, last->getResult(0),
                                   b.getDenseI64ArrayAttr(toFirst));
-    conv.getResult().replaceAllUsesWith(y);
-    conv.erase();
+    conv->getResult(0).replaceAllUsesWith(y);
+    conv->erase();
   }
 };
 

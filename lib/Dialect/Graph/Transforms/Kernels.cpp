@@ -471,7 +471,7 @@ std::string kernelName(GroupOp group) {
 /// group operand a block argument stands for, defined by a constant.
 DenseElementsAttr constantOf(Value v, GroupOp group) {
   if (auto arg = llvm::dyn_cast<BlockArgument>(v))
-    if (arg.getOwner() == &group.getBody().front())
+    if (group && arg.getOwner() == &group.getBody().front())
       v = group->getOperand(arg.getArgNumber());
   auto c = v.getDefiningOp<ConstantOp>();
   return c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : DenseElementsAttr();
@@ -689,6 +689,21 @@ std::optional<std::vector<int64_t>> intValues(DenseElementsAttr d) {
   return out;
 }
 
+/// A uint8 tensor of `elements` shifted to int8 (x - 128, exact) on the
+/// vector unit, for the s8 cube.
+codegen::ElementwiseKernel shiftToInt8(uint64_t elements) {
+  using Kind = codegen::ElementwiseInput::Kind;
+  codegen::ElementwiseKernel shift;
+  shift.type = isa::DType::F32;
+  shift.elements = elements;
+  shift.inputs = {{Kind::Tensor, 0, false, 0, isa::DType::U8}, {Kind::Immediate, 128}};
+  shift.ops = {{codegen::VOp::Cast, 0, 0, 0, isa::DType::F32},
+               {codegen::VOp::Sub, 2, 1},
+               {codegen::VOp::Cast, 3, 0, 0, isa::DType::S8}};
+  shift.outputs = {4};
+  return shift;
+}
+
 /// An int8 product's operands as the s8 cube takes them: a uint8 A
 /// shifted by -128 (a kernel run first), B minus its zero points (one, or
 /// one per column) as an int8 constant, and A's zero point (shifted with
@@ -707,16 +722,7 @@ bool int8Operands(GroupOp group, Value a, Value aZero, Value bZero, LoweredMatmu
   const std::vector<int64_t> bv = *intValues(out.b);
   int64_t aShiftBy = 0;
   if (int8Type(getElementTypeOrSelf(a.getType())) == isa::DType::U8) {
-    using Kind = codegen::ElementwiseInput::Kind;
-    codegen::ElementwiseKernel shift;
-    shift.type = isa::DType::F32;
-    shift.elements = k.batch * k.m * k.k;
-    shift.inputs = {{Kind::Tensor, 0, false, 0, isa::DType::U8}, {Kind::Immediate, 128}};
-    shift.ops = {{codegen::VOp::Cast, 0, 0, 0, isa::DType::F32},
-                 {codegen::VOp::Sub, 2, 1},
-                 {codegen::VOp::Cast, 3, 0, 0, isa::DType::S8}};
-    shift.outputs = {4};
-    out.aShift = std::move(shift);
+    out.aShift = shiftToInt8(k.batch * k.m * k.k);
     aShiftBy = 128;
   }
   const int64_t aZ = (*za)[0] - aShiftBy;
@@ -754,13 +760,14 @@ bool int8Operands(GroupOp group, Value a, Value aZero, Value bZero, LoweredMatmu
 /// QLinearMatMul's requantization of FixPipe's scaled f32 result on the
 /// vector unit: rounded half to even (to s32 and back), plus the zero
 /// point, saturated to the result type, as the host kernel computes it.
-LoweredElementwise requantizeTail(const codegen::MatmulKernel &k, double zero, isa::DType to) {
+LoweredElementwise requantizeTail(const std::string &name, uint64_t elements, double zero,
+                                  isa::DType to) {
   using Kind = codegen::ElementwiseInput::Kind;
   using codegen::VOp;
   LoweredElementwise t;
-  t.kernel.name = k.name + "_requant";
+  t.kernel.name = name + "_requant";
   t.kernel.type = isa::DType::F32;
-  t.kernel.elements = k.batch * k.m * k.n;
+  t.kernel.elements = elements;
   t.kernel.inputs = {{Kind::Tensor}, {Kind::Immediate, zero}};
   t.kernel.ops = {{VOp::Cast, 0, 0, 0, isa::DType::S32},
                   {VOp::Cast, 2, 0, 0, isa::DType::F32},
@@ -869,7 +876,7 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   k.kSplitAllowed = true; // emitMatmulGroup launches the partials' sum
   nameMatmul(out, kernelName(group));
   if (k.output == isa::DType::F32 && yZero) {
-    out.tail = requantizeTail(k, *yZero, yType);
+    out.tail = requantizeTail(k.name, k.batch * k.m * k.n, *yZero, yType);
     out.head = current;
   }
   return out;
@@ -1005,18 +1012,20 @@ bool isDepthwise(ConvOp conv) {
 }
 
 /// The conv's sizes and window as a kernel description spells them (1-D:
-/// H = 1 with a one-row window), read channels-last whatever its layout.
-template <typename Kernel> void readWindow(ConvOp conv, Kernel &k) {
+/// H = 1 with a one-row window), read channels-last whatever its layout
+/// (a conv, conv_integer or qlinear_conv).
+template <typename Op, typename Kernel> void readWindow(Op conv, Kernel &k) {
   auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
   auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
-  const bool twoD = xt.getRank() == 4;
+  const bool twoD = xt.getRank() == 4, last = conv.getChannelsLast();
   const size_t n = twoD ? 2 : 1, wi = n - 1;
+  auto spatial = [&](int64_t i) { return xt.getDimSize(last ? 1 + i : 2 + i); };
   ArrayRef<int64_t> strides = conv.getStrides(), pads = conv.getPads(),
                     dilations = conv.getDilations();
   k.batch = uint64_t(xt.getDimSize(0));
-  k.c = uint64_t(xt.getDimSize(conv.getChannelDim()));
-  k.h = twoD ? uint64_t(xt.getDimSize(conv.getSpatialDim(0))) : 1;
-  k.w = uint64_t(xt.getDimSize(conv.getSpatialDim(int64_t(wi))));
+  k.c = uint64_t(xt.getDimSize(last ? xt.getRank() - 1 : 1));
+  k.h = twoD ? uint64_t(spatial(0)) : 1;
+  k.w = uint64_t(spatial(int64_t(wi)));
   k.kh = twoD ? uint64_t(wt.getDimSize(2)) : 1;
   k.kw = uint64_t(wt.getShape().back());
   if (twoD) {
@@ -1029,7 +1038,6 @@ template <typename Kernel> void readWindow(ConvOp conv, Kernel &k) {
   k.padR = uint64_t(pads[n + wi]);
   k.strideW = uint64_t(strides[wi]);
   k.dilW = uint64_t(dilations[wi]);
-  k.bias = bool(conv.getBias());
 }
 
 } // namespace
@@ -1054,6 +1062,7 @@ std::optional<codegen::ConvKernel> pagoda::graph::convKernelShape(ConvOp conv, s
   k.input = k.output = *type;
   k.m = uint64_t(wt.getDimSize(0));
   readWindow(conv, k);
+  k.bias = bool(conv.getBias());
   // Groups: c counts one group's input channels (the weight's dimension 1).
   k.groups = uint64_t(conv.getGroup());
   k.c /= k.groups;
@@ -1083,6 +1092,7 @@ std::optional<codegen::DepthwiseKernel> pagoda::graph::depthwiseKernelShape(Conv
   codegen::DepthwiseKernel k;
   k.type = *type;
   readWindow(conv, k);
+  k.bias = bool(conv.getBias());
   return k;
 }
 
@@ -1108,6 +1118,151 @@ std::optional<std::string> pagoda::graph::convKernelProblem(ConvOp conv,
   return std::nullopt;
 }
 
+namespace {
+
+/// A conv_integer or qlinear_conv group as the cube conv's s8 mode (see
+/// LoweredConv). `group` (if any) holds the op; with `asIfLast` (the layout
+/// pass asking before it converts) the op as it would be lowered
+/// channels-last.
+template <typename Op>
+std::optional<LoweredConv> lowerInt8Conv(GroupOp group, Op conv, std::string &why,
+                                         bool asIfLast = false) {
+  auto fail = [&](const std::string &reason) -> std::optional<LoweredConv> {
+    why = describe(conv) + ": " + reason;
+    return std::nullopt;
+  };
+  if (!asIfLast && computeOps(group).size() != 1)
+    return fail("an epilogue after an int8 convolution (the kernel writes the op's result)");
+  auto xt = llvm::cast<RankedTensorType>(conv.getInput().getType());
+  auto wt = llvm::cast<RankedTensorType>(conv.getWeight().getType());
+  if ((xt.getRank() != 3 && xt.getRank() != 4) || !xt.hasStaticShape() || !wt.hasStaticShape())
+    return fail("only static 1-D and 2-D convolutions have a cube kernel so far");
+  std::optional<isa::DType> xType = int8Type(xt.getElementType());
+  if (!xType)
+    return fail("an input that is not 8-bit");
+  LoweredConv out;
+  if (!asIfLast) {
+    if (!conv.getChannelsLast())
+      return fail("channels-first (the conv kernels read channels-last; "
+                  "-pagoda-graph-conv-layout converts what they cover)");
+    auto x = llvm::dyn_cast<BlockArgument>(conv.getInput());
+    if (!x || constantOf(conv.getInput(), group))
+      return fail("the input is not a group input");
+    out.xOperand = int(x.getArgNumber());
+  }
+  std::optional<std::vector<int64_t>> w = intValues(constantOf(conv.getWeight(), group)),
+                                      xz = intValues(constantOf(conv.getXZeroPoint(), group)),
+                                      wz = intValues(constantOf(conv.getWZeroPoint(), group));
+  if (!w)
+    return fail("the weight is computed at run time");
+  const uint64_t m = uint64_t(wt.getDimSize(0)), perFilter = w->size() / m;
+  if (!xz || xz->size() != 1 || !wz || (wz->size() != 1 && wz->size() != m))
+    return fail("zero points that are not constants (one for the input; one, or one per "
+                "output channel, for the weight)");
+  codegen::ConvKernel &k = out.kernel;
+  k.name = group ? kernelName(group) : "conv";
+  k.input = isa::DType::S8;
+  k.output = isa::DType::S32;
+  k.m = m;
+  readWindow(conv, k);
+  k.groups = uint64_t(conv.getGroup());
+  k.c /= k.groups;
+  int64_t shiftBy = 0;
+  if (*xType == isa::DType::U8) {
+    out.xShift = shiftToInt8(uint64_t(xt.getNumElements()));
+    out.xShift->name = k.name + "_x8";
+    shiftBy = 128;
+  }
+  // Windows outside the image read the (shifted) zero point: every tap then
+  // contributes (x - z) w', and sum x w' - z sum w' is exact.
+  const int64_t z = (*xz)[0] - shiftBy;
+  k.padValue = z;
+  std::vector<int8_t> shifted(w->size());
+  std::vector<int64_t> sums(m, 0);
+  for (size_t i = 0; i < w->size(); ++i) {
+    const int64_t v = (*w)[i] - (*wz)[wz->size() == 1 ? 0 : i / perFilter];
+    if (v < -128 || v > 127)
+      return fail("the weight minus its zero point leaves the int8 range (" + std::to_string(v) +
+                  ")");
+    shifted[i] = int8_t(v);
+    sums[i / perFilter] += v;
+  }
+  out.weight = DenseElementsAttr::get(
+      RankedTensorType::get(wt.getShape(), IntegerType::get(conv.getContext(), 8)),
+      llvm::ArrayRef<int8_t>(shifted));
+  std::vector<int64_t> bias(m, 0);
+  if constexpr (std::is_same_v<Op, QLinearConvOp>) {
+    if (Value b = conv.getBias()) {
+      std::optional<std::vector<int64_t>> bv = intValues(constantOf(b, group));
+      if (!bv || bv->size() != m)
+        return fail("a bias that is not a constant per output channel");
+      bias = *bv;
+    }
+  }
+  for (uint64_t o = 0; o < m; ++o) {
+    const int64_t v = bias[o] - z * sums[o];
+    if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+      return fail("a bias with its zero-point correction beyond int32");
+    out.intBias.push_back(int32_t(v));
+  }
+  k.bias = llvm::any_of(out.intBias, [](int32_t v) { return v != 0; });
+  if (!k.bias)
+    out.intBias.clear();
+  if constexpr (std::is_same_v<Op, QLinearConvOp>) {
+    std::optional<double> xs = splatNumber(conv.getXScale(), group),
+                          ws = splatNumber(conv.getWScale(), group),
+                          ys = splatNumber(conv.getYScale(), group),
+                          yz = splatNumber(conv.getYZeroPoint(), group);
+    if (!xs || !ws || !ys || !yz)
+      return fail("scales or the result's zero point that are not one constant each (FixPipe "
+                  "scales by one value)");
+    // As the host kernel and onnxruntime compute it, in f32.
+    k.scale = float(*xs) * float(*ws) / float(*ys);
+    const isa::DType yType =
+        int8Type(getElementTypeOrSelf(conv.getType())).value_or(isa::DType::S8);
+    if (yType == isa::DType::S8 && *yz == 0) {
+      k.output = isa::DType::S8;
+    } else {
+      k.output = isa::DType::F32;
+      const uint64_t elements =
+          uint64_t(llvm::cast<RankedTensorType>(conv.getType()).getNumElements());
+      out.tail = requantizeTail(k.name, elements, *yz, yType);
+      out.head = conv.getResult();
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<std::string> pagoda::graph::int8ConvKernelProblem(Operation *op,
+                                                                const target::TargetDesc &target,
+                                                                GroupOp group) {
+  std::string why;
+  std::optional<LoweredConv> l;
+  if (auto q = llvm::dyn_cast<QLinearConvOp>(op))
+    l = lowerInt8Conv(group, q, why, /*asIfLast=*/true);
+  else if (auto q = llvm::dyn_cast<ConvIntegerOp>(op))
+    l = lowerInt8Conv(group, q, why, /*asIfLast=*/true);
+  else
+    return "not an int8 convolution";
+  if (!l)
+    return why;
+  if (Result<codegen::ConvPlan> p = codegen::planConv(l->kernel, target); !p)
+    return p.error().str();
+  for (const codegen::ElementwiseKernel *e :
+       {l->xShift ? &*l->xShift : nullptr, l->tail ? &l->tail->kernel : nullptr})
+    if (e)
+      if (Result<codegen::ElementwisePlan> p = codegen::planElementwise(*e, target); !p)
+        return p.error().str();
+  return std::nullopt;
+}
+
+unsigned pagoda::graph::LoweredConv::launches() const {
+  return 1u + (!depthwise && kernel.input == isa::DType::F32 ? 1u : 0u) + (xShift ? 1u : 0u) +
+         (tail ? 1u : 0u);
+}
+
 std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::string &why) {
   Block &body = group.getBody().front();
   LoweredConv out;
@@ -1118,6 +1273,10 @@ std::optional<LoweredConv> pagoda::graph::lowerConvGroup(GroupOp group, std::str
   ConvOp conv;
   for (Operation &op : body.without_terminator())
     if (!llvm::isa<ConstantOp>(op)) {
+      if (auto q = llvm::dyn_cast<QLinearConvOp>(op))
+        return lowerInt8Conv(group, q, why);
+      if (auto q = llvm::dyn_cast<ConvIntegerOp>(op))
+        return lowerInt8Conv(group, q, why);
       conv = llvm::dyn_cast<ConvOp>(op);
       break;
     }
@@ -1736,14 +1895,18 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
         problem = p.error();
     if (!problem)
       problem = matmulProblem(l->context);
-  } else if (kind == "conv" || kind == "conv_epilogue") {
+  } else if (isConvKind(kind)) {
     std::optional<LoweredConv> l = lowerConvGroup(group, why);
     if (!l) {
       // A conv the layout pass left channels-first: its planner says why.
-      group.getBody().walk([&](ConvOp conv) {
-        if (!conv.getChannelsLast())
-          if (std::optional<std::string> p = convKernelProblem(conv, target, kernelName(group)))
-            why = *p;
+      group.getBody().walk([&](Operation *op) {
+        std::optional<std::string> p;
+        if (auto conv = llvm::dyn_cast<ConvOp>(op); conv && !conv.getChannelsLast())
+          p = convKernelProblem(conv, target, kernelName(group));
+        else if (llvm::isa<ConvIntegerOp, QLinearConvOp>(op) && !op->hasAttr("channels_last"))
+          p = int8ConvKernelProblem(op, target, group);
+        if (p)
+          why = *p;
       });
       return false;
     }
@@ -1755,6 +1918,9 @@ bool pagoda::graph::hasNpuKernel(GroupOp group, const target::TargetDesc &target
     }
     if (!problem)
       problem = tailProblem(l->tail);
+    if (!problem && l->xShift)
+      if (Result<codegen::ElementwisePlan> e = codegen::planElementwise(*l->xShift, target); !e)
+        problem = e.error();
   } else if (std::optional<LoweredRows> rows =
                  isRowKind(kind) ? lowerRowGroup(group, why) : std::nullopt) {
     if (Result<codegen::RowPlan> p = codegen::planRows(rows->kernel, target); !p)
@@ -1815,10 +1981,9 @@ unsigned pagoda::graph::npuLaunches(GroupOp group, const target::TargetDesc &tar
       Result<codegen::MatmulPlan> p = codegen::planMatmul(l->kernel, target);
       return l->launches() + (p && p->kSplit > 1 ? 1u : 0u);
     }
-  } else if (kind == "conv" || kind == "conv_epilogue") {
+  } else if (isConvKind(kind)) {
     if (std::optional<LoweredConv> l = lowerConvGroup(group, why))
-      return 1u + (!l->depthwise && l->kernel.input == isa::DType::F32 ? 1u : 0u) +
-             (l->tail ? 1u : 0u);
+      return l->launches();
   }
   return 1;
 }

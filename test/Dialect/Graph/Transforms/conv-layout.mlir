@@ -53,3 +53,26 @@ func.func @uncovered(%x: tensor<1x8x8x8xf32>, %w: tensor<8x8x1x1xf32>, %v: tenso
   %c = graph.conv %v, %w3 {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>, dilations = array<i64: 1, 1, 1>, group = 1 : i64} : (tensor<1x8x4x4x4xf32>, tensor<8x8x1x1x1xf32>) -> tensor<1x8x4x4x4xf32>
   return %a, %b, %c : tensor<1x16x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x4x4x4xf32>
 }
+
+// -----
+
+// int8 convolutions the s8 cube kernel covers go channels-last too (the
+// attribute on conv_integer and qlinear_conv); one whose weight minus its
+// zero point leaves int8 stays as it is.
+// CHECK-LABEL: func.func @int8
+// CHECK:      graph.transpose %arg0 {perm = array<i64: 0, 2, 3, 1>}
+// CHECK-NEXT: graph.qlinear_conv {{.*}} {channels_last, {{.*}}} : ({{.*}}tensor<1x8x8x32xui8>{{.*}}) -> tensor<1x8x8x32xui8>
+// CHECK:      graph.conv_integer %arg0, {{.*}} {dilations
+// CHECK-NOT:  channels_last
+func.func @int8(%x: tensor<1x32x8x8xui8>) -> (tensor<1x32x8x8xui8>, tensor<1x32x8x8xi32>) {
+  %w = graph.constant dense<3> : tensor<32x32x3x3xi8>
+  %wu = graph.constant dense<250> : tensor<32x32x3x3xui8>
+  %s = graph.constant dense<0.1> : tensor<f32>
+  %xz = graph.constant dense<120> : tensor<ui8>
+  %wz = graph.constant dense<0> : tensor<i8>
+  %wuz = graph.constant dense<0> : tensor<ui8>
+  %yz = graph.constant dense<128> : tensor<ui8>
+  %a = graph.qlinear_conv %x, %s, %xz, %w, %s, %wz, %s, %yz {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x32x8x8xui8>, tensor<f32>, tensor<ui8>, tensor<32x32x3x3xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>) -> tensor<1x32x8x8xui8>
+  %b = graph.conv_integer %x, %wu, %xz, %wuz {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x32x8x8xui8>, tensor<32x32x3x3xui8>, tensor<ui8>, tensor<ui8>) -> tensor<1x32x8x8xi32>
+  return %a, %b : tensor<1x32x8x8xui8>, tensor<1x32x8x8xi32>
+}

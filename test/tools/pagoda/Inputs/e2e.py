@@ -605,6 +605,67 @@ def uint8(d):
     write(d, "uint8_want", {"acc": acc.astype(np.int32), "q": q})
 
 
+def int_conv_ref(x, w, stride, pad):
+    """An integer 2-D convolution (int64, zero padding of the already
+    zero-point-shifted input), NCHW."""
+    n, c, h, wd = x.shape
+    m, _, kh, kw = w.shape
+    xp = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
+    y = np.zeros([n, m, oh, ow], np.int64)
+    for i in range(kh):
+        for j in range(kw):
+            xs = xp[:, :, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride]
+            y += np.einsum("nchw,mc->nmhw", xs, w[:, :, i, j])
+    return y
+
+
+def qconv(d):
+    """int8 convolutions on the cube: a QLinearConv of a uint8 image with a
+    zero point (shifted to int8 first, padding reading the zero point, its
+    uint8 result requantized on the vector unit), one of an int8 input
+    requantized to int8 in FixPipe (stride 2, an int32 bias), and a
+    ConvInteger of uint8 weights with a zero point (int32 result)."""
+    rng = np.random.default_rng(34)
+    x = rng.integers(0, 256, [1, 16, 12, 12]).astype(np.uint8)
+    w1 = rng.integers(-128, 128, [32, 16, 3, 3]).astype(np.int8)
+    x2 = rng.integers(-128, 128, [1, 32, 10, 10]).astype(np.int8)
+    w2 = rng.integers(-128, 128, [32, 32, 3, 3]).astype(np.int8)
+    b2 = rng.integers(-20000, 20000, [32]).astype(np.int32)
+    w3 = rng.integers(0, 198, [32, 16, 3, 3]).astype(np.uint8)  # minus 70: int8
+    arr = numpy_helper.from_array
+    f = lambda n, v: arr(np.array(v, np.float32), n)
+    u8 = lambda n, v: arr(np.array(v, np.uint8), n)
+    s8 = lambda n, v: arr(np.array(v, np.int8), n)
+    nodes = [helper.make_node("QLinearConv", ["x", "xs", "xz", "w1", "ws", "wz", "ys", "yz"],
+                              ["q1"], name="qconv_u8", pads=[1, 1, 1, 1]),
+             helper.make_node("QLinearConv",
+                              ["x2", "x2s", "x2z", "w2", "ws", "wz", "y2s", "y2z", "b2"], ["q2"],
+                              name="qconv_s8", pads=[1, 1, 1, 1], strides=[2, 2]),
+             helper.make_node("ConvInteger", ["x", "w3", "xz", "w3z"], ["acc"], name="convint",
+                              pads=[1, 1, 1, 1])]
+    ti = helper.make_tensor_value_info
+    save(d, "qconv", nodes,
+         [ti("x", TensorProto.UINT8, [1, 16, 12, 12]), ti("x2", TensorProto.INT8, [1, 32, 10, 10])],
+         [ti("q1", TensorProto.UINT8, [1, 32, 12, 12]), ti("q2", TensorProto.INT8, [1, 32, 5, 5]),
+          ti("acc", TensorProto.INT32, [1, 32, 12, 12])],
+         [arr(w1, "w1"), arr(w2, "w2"), arr(b2, "b2"), arr(w3, "w3"), f("xs", 0.05),
+          u8("xz", 120), s8("wz", 0), f("ws", 0.01), f("ys", 0.2), u8("yz", 128),
+          f("x2s", 0.03), s8("x2z", -3), f("y2s", 0.5), s8("y2z", 0), u8("w3z", 70)])
+
+    def requant(acc, xs, ws, ys, yz, lo, hi, t):
+        mult = np.float32(np.float32(xs) * np.float32(ws)) / np.float32(ys)
+        return np.clip(np.rint(acc.astype(np.float32) * mult) + yz, lo, hi).astype(t)
+
+    a1 = int_conv_ref(x.astype(np.int64) - 120, w1.astype(np.int64), 1, 1)
+    a2 = int_conv_ref(x2.astype(np.int64) + 3, w2.astype(np.int64), 2, 1) + b2.reshape(1, 32, 1, 1)
+    a3 = int_conv_ref(x.astype(np.int64) - 120, w3.astype(np.int64) - 70, 1, 1)
+    write(d, "qconv_in", {"x": x, "x2": x2})
+    write(d, "qconv_want", {"q1": requant(a1, 0.05, 0.01, 0.2, 128, 0, 255, np.uint8),
+                            "q2": requant(a2, 0.03, 0.01, 0.5, 0, -128, 127, np.int8),
+                            "acc": a3.astype(np.int32)})
+
+
 def embed(d):
     """Embedding lookups (BERT's first ops): a Gather of a constant table by
     run-time int64 token ids (negative ones count from the end), a Gather

@@ -558,9 +558,14 @@ def Graph_MatMulIntegerOp : Graph_GenericOp<"matmul_integer"> {
 }
 def Graph_ConvIntegerOp : Graph_GenericOp<"conv_integer"> {
   let summary = "Convolution of zero-point-shifted 8-bit operands in int32";
+  let description = [{
+    With `channels_last` the input is [N, D..., C] and the result
+    [N, O..., M], as for graph.conv (-pagoda-graph-conv-layout sets it).
+  }];
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$weight, Graph_Tensor:$x_zero_point,
                        Graph_Tensor:$w_zero_point, DenseI64ArrayAttr:$strides,
-                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group);
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group,
+                       UnitAttr:$channels_last);
 }
 def Graph_QLinearMatMulOp : Graph_GenericOp<"qlinear_matmul"> {
   let summary = "Quantized matmul: dequantize, multiply, requantize to y's scale and zero point";
@@ -570,11 +575,16 @@ def Graph_QLinearMatMulOp : Graph_GenericOp<"qlinear_matmul"> {
 }
 def Graph_QLinearConvOp : Graph_GenericOp<"qlinear_conv"> {
   let summary = "Quantized convolution with an optional int32 bias";
+  let description = [{
+    With `channels_last` the input is [N, D..., C] and the result
+    [N, O..., M], as for graph.conv (-pagoda-graph-conv-layout sets it).
+  }];
   let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$x_scale, Graph_Tensor:$x_zero_point,
                        Graph_Tensor:$weight, Graph_Tensor:$w_scale, Graph_Tensor:$w_zero_point,
                        Graph_Tensor:$y_scale, Graph_Tensor:$y_zero_point,
                        Optional<Graph_Tensor>:$bias, DenseI64ArrayAttr:$strides,
-                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group);
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group,
+                       UnitAttr:$channels_last);
 }
 
 //===----------------------------------------------------------------------===//

@@ -140,17 +140,40 @@ std::optional<std::string> convKernelProblem(ConvOp conv, const target::TargetDe
 /// A `conv` (`_epilogue`) group whose conv is channels-last with a constant
 /// weight (and bias): a cube kernel (one group) or a depthwise vector kernel
 /// (`depthwise` set), each applying a per-channel add and a ReLU itself,
-/// and the rest of the epilogue as a vector kernel.
+/// and the rest of the epilogue as a vector kernel. A `conv_integer` or
+/// `qlinear_conv` group (the op alone, channels-last, a constant 8-bit
+/// weight whose values minus its zero points fit int8, constant zero
+/// points and one constant scale each): the cube's s8 mode, as the int8
+/// matmul (a uint8 input shifted to int8 first, windows outside the image
+/// reading the input's zero point, which an int32 bias subtracts exactly;
+/// QLinearConv scaled in FixPipe, requantized by a vector tail when the
+/// result has a zero point or is uint8).
 struct LoweredConv {
   codegen::ConvKernel kernel;
   std::optional<codegen::DepthwiseKernel> depthwise;
   int xOperand = -1;
-  mlir::DenseElementsAttr weight;         ///< [M, C, k...]
-  mlir::DenseElementsAttr bias;           ///< M elements, when kernel.bias
+  mlir::DenseElementsAttr weight;         ///< [M, C, k...] (int8: minus its zero points)
+  mlir::DenseElementsAttr bias;           ///< M elements, when kernel.bias (float kernels)
   std::optional<LoweredElementwise> tail; ///< as for LoweredMatmul
   mlir::Value head;
+  std::optional<codegen::ElementwiseKernel> xShift; ///< int8: a uint8 input to int8 first
+  std::vector<int32_t> intBias; ///< int8: the bias and zero-point corrections, when kernel.bias
+  unsigned launches() const;
 };
 std::optional<LoweredConv> lowerConvGroup(GroupOp group, std::string &why);
+
+/// Why the target has no s8 cube kernel for a conv_integer or
+/// qlinear_conv `op` (in either layout, as it would be lowered
+/// channels-last; `group`: the group holding it, if any); nothing when it
+/// has one. The layout pass asks, and placement to explain one it left.
+std::optional<std::string>
+int8ConvKernelProblem(mlir::Operation *op, const target::TargetDesc &target, GroupOp group = {});
+
+/// Group kinds lowerConvGroup takes.
+inline bool isConvKind(llvm::StringRef kind) {
+  return kind == "conv" || kind == "conv_epilogue" || kind == "conv_integer" ||
+         kind == "qlinear_conv";
+}
 
 /// A `max_pool`/`avg_pool` group of one channels-last 2-D pool (f32 or
 /// f16; an average's divisor the whole window: no pads, or pads counted) as
