@@ -88,6 +88,8 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   // non-overlapping transposed convs as matmuls, normalizations recognized (before transposes move:
   // a transpose would otherwise move through a decomposed layer norm's reductions and off its last
   // axis), batch norms into the ops before them.
+  // QDQ-format products as int8 ops before the weights' dequantization folds.
+  pm.addPass(graph::createGraphQdqToInt8());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(graph::createGraphConvTransposeAsMatmul());
   pm.addPass(graph::createGraphConv3dAsConv2d());

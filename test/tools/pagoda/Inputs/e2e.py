@@ -666,6 +666,65 @@ def qconv(d):
                             "acc": a3.astype(np.int32)})
 
 
+def qdq_int8(d):
+    """A QDQ-format model as quantization tools export it (per-tensor
+    scales): x quantized to uint8, a conv of int8 weights with an int32
+    bias and a ReLU, requantized to uint8 (zero point 0), a second conv
+    requantized with a zero point, and a MatMul of the flattened result by
+    int8 weights; every product becomes its int8 op on the cube."""
+    rng = np.random.default_rng(35)
+    x = rng.uniform(-2, 2, [1, 16, 8, 8]).astype(np.float32)
+    w1 = rng.integers(-127, 128, [32, 16, 3, 3]).astype(np.int8)
+    b1 = rng.integers(-3000, 3000, [32]).astype(np.int32)
+    w2 = rng.integers(-127, 128, [32, 32, 3, 3]).astype(np.int8)
+    w3 = rng.integers(-127, 128, [512, 64]).astype(np.int8)
+    xs, ws1, ys1, ws2, ys2, ws3, ys3 = (np.float32(v) for v in
+                                        (0.02, 0.004, 0.05, 0.003, 0.06, 0.002, 0.25))
+    arr = numpy_helper.from_array
+    f = lambda n, v: arr(np.array(v, np.float32), n)
+    u8 = lambda n, v: arr(np.array(v, np.uint8), n)
+    s8 = lambda n, v: arr(np.array(v, np.int8), n)
+    n = helper.make_node
+    nodes = [n("QuantizeLinear", ["x", "xs", "xz"], ["xq"], name="xq"),
+             n("DequantizeLinear", ["xq", "xs", "xz"], ["xd"], name="xd"),
+             n("DequantizeLinear", ["w1", "ws1", "wz"], ["w1d"], name="w1d"),
+             n("DequantizeLinear", ["b1", "bs1", "bz"], ["b1d"], name="b1d"),
+             n("Conv", ["xd", "w1d", "b1d"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+             n("Relu", ["c1"], ["r1"], name="relu1"),
+             n("QuantizeLinear", ["r1", "ys1", "y1z"], ["q1"], name="q1"),
+             n("DequantizeLinear", ["q1", "ys1", "y1z"], ["d1"], name="d1"),
+             n("DequantizeLinear", ["w2", "ws2", "wz"], ["w2d"], name="w2d"),
+             n("Conv", ["d1", "w2d"], ["c2"], name="conv2", pads=[1, 1, 1, 1], strides=[2, 2]),
+             n("QuantizeLinear", ["c2", "ys2", "y2z"], ["q2"], name="q2"),
+             n("DequantizeLinear", ["q2", "ys2", "y2z"], ["d2"], name="d2"),
+             n("Reshape", ["d2", "shape"], ["flat"], name="flatten"),
+             n("DequantizeLinear", ["w3", "ws3", "wz"], ["w3d"], name="w3d"),
+             n("MatMul", ["flat", "w3d"], ["m"], name="fc"),
+             n("QuantizeLinear", ["m", "ys3", "y3z"], ["q3"], name="q3"),
+             n("DequantizeLinear", ["q3", "ys3", "y3z"], ["y"], name="y")]
+    t = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.FLOAT, sh)
+    save(d, "qdq_int8", nodes, [t("x", [1, 16, 8, 8])], [t("y", [1, 64])],
+         [f("xs", xs), u8("xz", 128), arr(w1, "w1"), f("ws1", ws1), s8("wz", 0), arr(b1, "b1"),
+          f("bs1", xs * ws1), arr(np.array(0, np.int32), "bz"), f("ys1", ys1), u8("y1z", 0),
+          arr(w2, "w2"), f("ws2", ws2), f("ys2", ys2), u8("y2z", 100),
+          arr(np.array([1, 512], np.int64), "shape"), arr(w3, "w3"), f("ws3", ws3),
+          f("ys3", ys3), u8("y3z", 110)])
+
+    def quant(v, s, z):
+        return np.clip(np.rint(v / np.float64(s)) + z, 0, 255)
+
+    xq = quant(x, xs, 128)
+    c1 = conv2d((xq - 128) * np.float64(xs), w1.astype(np.float64) * np.float64(ws1),
+                b1.astype(np.float64) * np.float64(xs * ws1), 1, 1)
+    q1 = quant(np.maximum(c1, 0), ys1, 0)
+    c2 = conv2d(q1 * np.float64(ys1), w2.astype(np.float64) * np.float64(ws2), None, 2, 1)
+    q2 = quant(c2, ys2, 100)
+    m = ((q2 - 100) * np.float64(ys2)).reshape(1, 512) @ (w3.astype(np.float64) * np.float64(ws3))
+    y = (quant(m, ys3, 110) - 110) * np.float64(ys3)
+    write(d, "qdq_int8_in", {"x": x})
+    write(d, "qdq_int8_want", {"y": y.astype(np.float32)})
+
+
 def embed(d):
     """Embedding lookups (BERT's first ops): a Gather of a constant table by
     run-time int64 token ids (negative ones count from the end), a Gather

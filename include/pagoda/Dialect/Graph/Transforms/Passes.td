@@ -44,6 +44,28 @@ def GraphFuseSoftmax : Pass<"pagoda-graph-fuse-softmax"> {
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
 }
 
+def GraphQdqToInt8 : Pass<"pagoda-graph-qdq-to-int8"> {
+  let summary = "QDQ-format convolutions and matmuls as their int8 ops";
+  let description = [{
+    Quantization tools export int8 models in QDQ form: each quantized op
+    reads DequantizeLinear outputs and feeds a QuantizeLinear, in float.
+    When the pattern is complete the op is its integer form exactly:
+      Q(conv(DQ(xq), DQ(wq), DQ(bq)), ys, yz)
+        = qlinear_conv(xq, xs, xz, wq, ws, wz, ys, yz, bq)
+      Q(matmul(DQ(aq), DQ(bq)), ys, yz)
+        = qlinear_matmul(aq, as, az, bq, bs, bz, ys, yz)
+    (integer accumulation instead of f32: exact, one rounding). The pass
+    rewrites the patterns whose int8 forms the cube kernels cover: 8-bit
+    quantized tensors, one constant scale and zero point each (per-tensor),
+    a constant weight (B), a conv bias dequantized from int32 with scale
+    xs * ws and zero point 0; a reshape between A's DQ and the matmul moves
+    before the DQ (per-tensor, they commute). A ReLU between the op and Q is dropped when
+    the zero point is the least value of the result type (Q saturates
+    there). Runs before the canonicalizer folds the weights' DequantizeLinear.
+  }];
+  let dependentDialects = ["::pagoda::graph::GraphDialect"];
+}
+
 def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
   let summary = "A 2-D ConvTranspose as a matmul and a pixel shuffle, or as one conv per phase";
   let description = [{
