@@ -404,9 +404,16 @@ private:
   /// cube kernel's result `head` for an epilogue.
   std::vector<Ref> elementwiseArgs(GroupOp g, const graph::LoweredElementwise &l, Ref head) {
     std::vector<Ref> args;
-    for (auto [operand, repeat, widen] : llvm::zip(l.operandOf, l.repeatOf, l.widenOf)) {
+    for (auto [i, operand, repeat, widen] : llvm::enumerate(l.operandOf, l.repeatOf, l.widenOf)) {
       if (operand == graph::kCubeResult) {
         args.push_back(head);
+        continue;
+      }
+      if (operand == graph::kComputedConstant) {
+        std::vector<uint8_t> bytes;
+        for (uint32_t r = 0; r < repeat; ++r)
+          bytes.insert(bytes.end(), l.constants[i].begin(), l.constants[i].end());
+        args.push_back(appendConstant(bytes));
         continue;
       }
       if (operand < 0)

@@ -689,6 +689,43 @@ std::optional<std::vector<int64_t>> intValues(DenseElementsAttr d) {
   return out;
 }
 
+/// The requantization of s32 accumulators whose innermost axis has one
+/// multiplier per channel (QLinearConv's per-channel weight scales: `mult`
+/// = x_scale * w_scale[c] / y_scale in f32, as the host kernel computes
+/// it) on the vector unit: float(acc) * mult[c], rounded half to even,
+/// plus the zero point, saturated to `to`; nothing when the multiplier row
+/// cannot repeat in whole 32-byte blocks over `elements`.
+std::optional<LoweredElementwise> requantizeChannels(const std::string &name, uint64_t elements,
+                                                     const std::vector<float> &mult, double zero,
+                                                     isa::DType to) {
+  using Kind = codegen::ElementwiseInput::Kind;
+  using codegen::VOp;
+  const uint64_t m = mult.size(), period = std::lcm<uint64_t>(m * 4, 32) / 4;
+  if (!m || elements % period)
+    return std::nullopt;
+  LoweredElementwise t;
+  t.kernel.name = name + "_requant";
+  t.kernel.type = isa::DType::F32;
+  t.kernel.elements = elements;
+  t.kernel.inputs = {{Kind::Tensor, 0, false, 0, isa::DType::S32},
+                     {Kind::Row, 0, false, period},
+                     {Kind::Immediate, zero}};
+  t.kernel.ops = {{VOp::Cast, 0, 0, 0, isa::DType::F32},
+                  {VOp::Mul, 3, 1},
+                  {VOp::Cast, 4, 0, 0, isa::DType::S32},
+                  {VOp::Cast, 5, 0, 0, isa::DType::F32},
+                  {VOp::Add, 6, 2},
+                  {VOp::Cast, 7, 0, 0, to}};
+  t.kernel.outputs = {8};
+  t.operandOf = {kCubeResult, kComputedConstant, -1};
+  t.repeatOf = {1, uint32_t(period / m), 1};
+  t.widenOf = {false, false, false};
+  std::vector<uint8_t> row(m * 4);
+  std::memcpy(row.data(), mult.data(), row.size());
+  t.constants = {{}, std::move(row), {}};
+  return t;
+}
+
 /// A uint8 tensor of `elements` shifted to int8 (x - 128, exact) on the
 /// vector unit, for the s8 cube.
 codegen::ElementwiseKernel shiftToInt8(uint64_t elements) {
@@ -1213,19 +1250,35 @@ std::optional<LoweredConv> lowerInt8Conv(GroupOp group, Op conv, std::string &wh
                           ws = splatNumber(conv.getWScale(), group),
                           ys = splatNumber(conv.getYScale(), group),
                           yz = splatNumber(conv.getYZeroPoint(), group);
-    if (!xs || !ws || !ys || !yz)
-      return fail("scales or the result's zero point that are not one constant each (FixPipe "
-                  "scales by one value)");
-    // As the host kernel and onnxruntime compute it, in f32.
-    k.scale = float(*xs) * float(*ws) / float(*ys);
+    const uint64_t elements =
+        uint64_t(llvm::cast<RankedTensorType>(conv.getType()).getNumElements());
     const isa::DType yType =
         int8Type(getElementTypeOrSelf(conv.getType())).value_or(isa::DType::S8);
+    DenseElementsAttr wsAll = constantOf(conv.getWScale(), group);
+    if (!ws && xs && ys && yz && wsAll && uint64_t(wsAll.getNumElements()) == m &&
+        llvm::isa<FloatType>(wsAll.getElementType())) {
+      // One weight scale per output channel: FixPipe writes the exact s32
+      // accumulators and the vector tail scales each channel.
+      std::vector<float> mult;
+      for (const APFloat &v : wsAll.getValues<APFloat>())
+        mult.push_back(float(*xs) * float(v.convertToDouble()) / float(*ys));
+      std::optional<LoweredElementwise> tail =
+          requantizeChannels(k.name, elements, mult, *yz, yType);
+      if (!tail)
+        return fail("per-channel scales whose row does not repeat in whole 32-byte blocks");
+      out.tail = std::move(tail);
+      out.head = conv.getResult();
+      return out;
+    }
+    if (!xs || !ws || !ys || !yz)
+      return fail("scales or the result's zero point that are not constants (one each, the "
+                  "weight's also one per output channel)");
+    // As the host kernel and onnxruntime compute it, in f32.
+    k.scale = float(*xs) * float(*ws) / float(*ys);
     if (yType == isa::DType::S8 && *yz == 0) {
       k.output = isa::DType::S8;
     } else {
       k.output = isa::DType::F32;
-      const uint64_t elements =
-          uint64_t(llvm::cast<RankedTensorType>(conv.getType()).getNumElements());
       out.tail = requantizeTail(k.name, elements, *yz, yType);
       out.head = conv.getResult();
     }

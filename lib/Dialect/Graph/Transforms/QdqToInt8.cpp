@@ -50,12 +50,37 @@ std::optional<double> scalarValue(Value v) {
   return double(it.isUnsigned() ? int64_t(x.getZExtValue()) : x.getSExtValue());
 }
 
-/// A per-tensor DequantizeLinear of an 8-bit tensor (constant if asked).
-DequantizeOp quantizedInput(Value v, bool constant) {
+/// A constant's values as doubles (empty if it is not a constant).
+std::vector<double> constantValues(Value v) {
+  DenseElementsAttr d;
+  std::vector<double> out;
+  if (!matchPattern(v, m_Constant(&d)))
+    return out;
+  if (isa<FloatType>(d.getElementType())) {
+    for (const APFloat &x : d.getValues<APFloat>())
+      out.push_back(x.convertToDouble());
+  } else if (auto it = dyn_cast<IntegerType>(d.getElementType())) {
+    for (const APInt &x : d.getValues<APInt>())
+      out.push_back(double(it.isUnsigned() ? int64_t(x.getZExtValue()) : x.getSExtValue()));
+  }
+  return out;
+}
+
+/// A DequantizeLinear of an 8-bit tensor, per-tensor (or, for a constant
+/// weight of `channels` output channels, per channel along axis 0).
+DequantizeOp quantizedInput(Value v, bool constant, int64_t channels = 0) {
   auto dq = v.getDefiningOp<DequantizeOp>();
-  if (!dq || !is8Bit(dq.getInput().getType()) || !scalarConstant(dq.getScale()) ||
-      !scalarConstant(dq.getZeroPoint()) ||
+  if (!dq || !is8Bit(dq.getInput().getType()) ||
       (constant && !matchPattern(dq.getInput(), m_Constant())))
+    return {};
+  auto perTensorOr = [&](Value p) {
+    if (scalarConstant(p))
+      return true;
+    DenseElementsAttr d;
+    return channels > 0 && dq.getAxis() == 0 && matchPattern(p, m_Constant(&d)) &&
+           d.getNumElements() == channels;
+  };
+  if (!perTensorOr(dq.getScale()) || !perTensorOr(dq.getZeroPoint()))
     return {};
   return dq;
 }
@@ -84,8 +109,9 @@ struct ConvQdq : OpRewritePattern<QuantizeOp> {
     auto conv = dyn_cast_or_null<ConvOp>(quantizedProducer(q));
     if (!conv || conv.getChannelsLast())
       return rewriter.notifyMatchFailure(q, "not Q(conv)");
+    const int64_t channels = cast<ShapedType>(conv.getWeight().getType()).getDimSize(0);
     DequantizeOp dx = quantizedInput(conv.getInput(), false),
-                 dw = quantizedInput(conv.getWeight(), true);
+                 dw = quantizedInput(conv.getWeight(), true, channels);
     if (!dx || !dw)
       return rewriter.notifyMatchFailure(q, "conv operands that are not per-tensor DQs");
     Value bias;
@@ -93,12 +119,20 @@ struct ConvQdq : OpRewritePattern<QuantizeOp> {
       auto db = b.getDefiningOp<DequantizeOp>();
       auto bt =
           db ? dyn_cast<IntegerType>(getElementTypeOrSelf(db.getInput().getType())) : IntegerType();
-      std::optional<double> bs = db ? scalarValue(db.getScale()) : std::nullopt,
-                            bz = db ? scalarValue(db.getZeroPoint()) : std::nullopt,
-                            xs = scalarValue(dx.getScale()), ws = scalarValue(dw.getScale());
-      // The bias in the accumulator's units: scale xs * ws, zero point 0.
-      if (!bt || bt.getWidth() != 32 || !matchPattern(db.getInput(), m_Constant()) || !bs ||
-          bz != 0.0 || std::abs(*bs - *xs * *ws) > 1e-6 * std::abs(*xs * *ws))
+      if (!bt || bt.getWidth() != 32 || !matchPattern(db.getInput(), m_Constant()))
+        return rewriter.notifyMatchFailure(q, "a bias that is not a DQ of int32");
+      // The bias in the accumulator's units: scale xs * ws (per channel
+      // when ws is), zero point 0.
+      const double xs = *scalarValue(dx.getScale());
+      std::vector<double> bs = constantValues(db.getScale()),
+                          bz = constantValues(db.getZeroPoint()),
+                          ws = constantValues(dw.getScale());
+      bool ok = !bs.empty() && !ws.empty();
+      for (int64_t o = 0; ok && o < channels; ++o) {
+        const double want = xs * ws[ws.size() == 1 ? 0 : size_t(o)];
+        ok = std::abs(bs[size_t(o) % bs.size()] - want) <= 1e-6 * std::abs(want);
+      }
+      if (!ok || llvm::any_of(bz, [](double z) { return z != 0; }))
         return rewriter.notifyMatchFailure(q, "a bias that is not DQ(int32, xs * ws, 0)");
       bias = db.getInput();
     }

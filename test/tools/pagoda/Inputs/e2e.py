@@ -670,13 +670,16 @@ def qdq_int8(d):
     """A QDQ-format model as quantization tools export it (per-tensor
     scales): x quantized to uint8, a conv of int8 weights with an int32
     bias and a ReLU, requantized to uint8 (zero point 0), a second conv
-    requantized with a zero point, and a MatMul of the flattened result by
-    int8 weights; every product becomes its int8 op on the cube."""
+    with per-channel weight scales and bias requantized with a zero point
+    (on the vector unit, per channel), and a MatMul of the flattened result
+    by int8 weights; every product becomes its int8 op on the cube."""
     rng = np.random.default_rng(35)
     x = rng.uniform(-2, 2, [1, 16, 8, 8]).astype(np.float32)
     w1 = rng.integers(-127, 128, [32, 16, 3, 3]).astype(np.int8)
     b1 = rng.integers(-3000, 3000, [32]).astype(np.int32)
     w2 = rng.integers(-127, 128, [32, 32, 3, 3]).astype(np.int8)
+    b2 = rng.integers(-3000, 3000, [32]).astype(np.int32)
+    ws2v = rng.uniform(0.001, 0.005, [32]).astype(np.float32)
     w3 = rng.integers(-127, 128, [512, 64]).astype(np.int8)
     xs, ws1, ys1, ws2, ys2, ws3, ys3 = (np.float32(v) for v in
                                         (0.02, 0.004, 0.05, 0.003, 0.06, 0.002, 0.25))
@@ -693,8 +696,10 @@ def qdq_int8(d):
              n("Relu", ["c1"], ["r1"], name="relu1"),
              n("QuantizeLinear", ["r1", "ys1", "y1z"], ["q1"], name="q1"),
              n("DequantizeLinear", ["q1", "ys1", "y1z"], ["d1"], name="d1"),
-             n("DequantizeLinear", ["w2", "ws2", "wz"], ["w2d"], name="w2d"),
-             n("Conv", ["d1", "w2d"], ["c2"], name="conv2", pads=[1, 1, 1, 1], strides=[2, 2]),
+             n("DequantizeLinear", ["w2", "ws2", "wz"], ["w2d"], name="w2d", axis=0),
+             n("DequantizeLinear", ["b2", "bs2", "b2z"], ["b2d"], name="b2d", axis=0),
+             n("Conv", ["d1", "w2d", "b2d"], ["c2"], name="conv2", pads=[1, 1, 1, 1],
+               strides=[2, 2]),
              n("QuantizeLinear", ["c2", "ys2", "y2z"], ["q2"], name="q2"),
              n("DequantizeLinear", ["q2", "ys2", "y2z"], ["d2"], name="d2"),
              n("Reshape", ["d2", "shape"], ["flat"], name="flatten"),
@@ -706,7 +711,8 @@ def qdq_int8(d):
     save(d, "qdq_int8", nodes, [t("x", [1, 16, 8, 8])], [t("y", [1, 64])],
          [f("xs", xs), u8("xz", 128), arr(w1, "w1"), f("ws1", ws1), s8("wz", 0), arr(b1, "b1"),
           f("bs1", xs * ws1), arr(np.array(0, np.int32), "bz"), f("ys1", ys1), u8("y1z", 0),
-          arr(w2, "w2"), f("ws2", ws2), f("ys2", ys2), u8("y2z", 100),
+          arr(w2, "w2"), arr(ws2v, "ws2"), arr(b2, "b2"), arr(ys1 * ws2v, "bs2"),
+          arr(np.zeros(32, np.int32), "b2z"), f("ys2", ys2), u8("y2z", 100),
           arr(np.array([1, 512], np.int64), "shape"), arr(w3, "w3"), f("ws3", ws3),
           f("ys3", ys3), u8("y3z", 110)])
 
@@ -717,7 +723,8 @@ def qdq_int8(d):
     c1 = conv2d((xq - 128) * np.float64(xs), w1.astype(np.float64) * np.float64(ws1),
                 b1.astype(np.float64) * np.float64(xs * ws1), 1, 1)
     q1 = quant(np.maximum(c1, 0), ys1, 0)
-    c2 = conv2d(q1 * np.float64(ys1), w2.astype(np.float64) * np.float64(ws2), None, 2, 1)
+    c2 = conv2d(q1 * np.float64(ys1), w2.astype(np.float64) * ws2v.astype(np.float64).reshape(32, 1, 1, 1),
+                b2.astype(np.float64) * (ys1 * ws2v).astype(np.float64), 2, 1)
     q2 = quant(c2, ys2, 100)
     m = ((q2 - 100) * np.float64(ys2)).reshape(1, 512) @ (w3.astype(np.float64) * np.float64(ws3))
     y = (quant(m, ys3, 110) - 110) * np.float64(ys3)

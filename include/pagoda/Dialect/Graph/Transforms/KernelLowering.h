@@ -40,9 +40,15 @@ struct LoweredElementwise {
   /// Per kernel input: a bf16 constant passed as f32 (bf16 groups compute
   /// in f32, each op rounded to bf16).
   std::vector<bool> widenOf;
+  /// Per kernel input (or empty): the bytes of a kComputedConstant input,
+  /// one row (passed repeated repeatOf times).
+  std::vector<std::vector<uint8_t>> constants;
 };
 /// `operandOf` entry of an epilogue tail's input that is the cube result.
 inline constexpr int kCubeResult = -2;
+/// `operandOf` entry of an input the lowering computed (a row of
+/// per-channel requantization multipliers): `constants` holds it.
+inline constexpr int kComputedConstant = -3;
 
 /// Lowers an `elementwise` group; on failure `why` names the op and the
 /// reason (an op without a vector form, a broadcast other than from one

@@ -56,10 +56,11 @@ def GraphQdqToInt8 : Pass<"pagoda-graph-qdq-to-int8"> {
         = qlinear_matmul(aq, as, az, bq, bs, bz, ys, yz)
     (integer accumulation instead of f32: exact, one rounding). The pass
     rewrites the patterns whose int8 forms the cube kernels cover: 8-bit
-    quantized tensors, one constant scale and zero point each (per-tensor),
-    a constant weight (B), a conv bias dequantized from int32 with scale
-    xs * ws and zero point 0; a reshape between A's DQ and the matmul moves
-    before the DQ (per-tensor, they commute). A ReLU between the op and Q is dropped when
+    quantized tensors, one constant scale and zero point each (per-tensor;
+    a conv weight's may be one per output channel), a constant weight (B),
+    a conv bias dequantized from int32 with scale xs * ws and zero point 0;
+    a reshape between A's DQ and the matmul moves before the DQ
+    (per-tensor, they commute). A ReLU between the op and Q is dropped when
     the zero point is the least value of the result type (Q saturates
     there). Runs before the canonicalizer folds the weights' DequantizeLinear.
   }];
