@@ -347,10 +347,28 @@ private:
 /// address, DMA, loop), for the planner.
 constexpr uint64_t kGatherRowInstructions = 14;
 
+/// UB bytes of `raw` bytes of run-time indices when they stay on chip (a
+/// quarter of UB at most, one DMA); 0: the scalar unit reads them from GM.
+uint64_t indexUb(uint64_t raw, uint64_t ub) {
+  const uint64_t bytes = roundUp(raw, 32);
+  return 4 * bytes <= ub && raw <= 0xFFFFFF ? bytes : 0;
+}
+
 /// UB bytes of a gather's indices when they stay on chip (0: read from GM).
 uint64_t gatherIndexUb(const GatherKernel &k, uint64_t ub) {
-  const uint64_t bytes = roundUp(k.count * k.indexBytes, 32);
-  return 4 * bytes <= ub && k.count * k.indexBytes <= 0xFFFFFF ? bytes : 0;
+  return indexUb(k.count * k.indexBytes, ub);
+}
+
+/// A row of `row` bytes that a run-time index places: the DMA efficiency
+/// it gets (full only when every row is full-rate aligned) and the HBM
+/// bytes it costs (whole L2 lines, one more for where it starts).
+struct IndexedRow {
+  double eff, hbmBytes;
+};
+IndexedRow indexedRow(uint64_t row, const target::TargetDesc &t) {
+  const bool aligned = t.dmaFullRateAlignBytes && row % t.dmaFullRateAlignBytes == 0;
+  return {aligned ? 1.0 : t.dmaPartialAlignEfficiency,
+          double(t.l2LineBytes ? roundUp(row, t.l2LineBytes) + t.l2LineBytes : row)};
 }
 
 class GatherEmitter : MovementWriter {
@@ -457,8 +475,7 @@ constexpr uint64_t kScatterRowInstructions = 10, kScatterIndexInstructions = 9;
 
 /// UB bytes of a scatter's index tuples when they stay on chip (0: from GM).
 uint64_t scatterIndexUb(const ScatterKernel &k, uint64_t ub) {
-  const uint64_t raw = k.count * k.dims.size() * k.indexBytes, bytes = roundUp(raw, 32);
-  return 4 * bytes <= ub && raw <= 0xFFFFFF ? bytes : 0;
+  return indexUb(k.count * k.dims.size() * k.indexBytes, ub);
 }
 
 class ScatterEmitter : MovementWriter {
@@ -807,11 +824,8 @@ Result<MovementPlan> planGather(const GatherKernel &k, const target::TargetDesc 
   const VectorCores vc(t);
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
-  // Rows start wherever their index puts them: full rate only when every
-  // row is aligned; a missed row costs HBM whole L2 lines.
-  const bool aligned = t.dmaFullRateAlignBytes && row % t.dmaFullRateAlignBytes == 0;
-  const double eff = aligned ? 1.0 : t.dmaPartialAlignEfficiency;
-  const double hbmRow = double(t.l2LineBytes ? roundUp(row, t.l2LineBytes) + t.l2LineBytes : row);
+  // Rows start wherever their index puts them.
+  const auto [eff, hbmRow] = indexedRow(row, t);
   const double perRow = double(kGatherRowInstructions * t.scalarCyclesPerInstruction) +
                         (indexUb ? 0.0 : double(load.latencyCycles));
   const double indexLoad =
@@ -886,9 +900,7 @@ Result<MovementPlan> planScatter(const ScatterKernel &k, const target::TargetDes
   const auto &load = *t.path(target::Path::GmToUb);
   const auto &store = *t.path(target::Path::UbToGm);
   // Update rows land wherever their tuple puts them (as a gather's loads).
-  const bool aligned = t.dmaFullRateAlignBytes && row % t.dmaFullRateAlignBytes == 0;
-  const double eff = aligned ? 1.0 : t.dmaPartialAlignEfficiency;
-  const double hbmRow = double(t.l2LineBytes ? roundUp(row, t.l2LineBytes) + t.l2LineBytes : row);
+  const auto [eff, hbmRow] = indexedRow(row, t);
   const double perRow = double((kScatterRowInstructions + kScatterIndexInstructions * depth) *
                                t.scalarCyclesPerInstruction) +
                         (indexUb ? 0.0 : double(depth * load.latencyCycles));
