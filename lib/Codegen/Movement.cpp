@@ -87,6 +87,21 @@ protected:
     line("xor x{0}, x{0}, x{1}", kBuf, kBufFlip);
   }
 
+  /// value = the index at `addr` (`load`: ldu from UB or ldg from GM, `dt`
+  /// s64 or s32) plus `length` when negative; an index outside [-length,
+  /// length) runs `trap` with the index as given. `tag` keeps labels apart.
+  void checkedIndex(const char *load, const char *dt, unsigned value, unsigned addr,
+                    unsigned length, const std::string &tag) {
+    line("{}.{} x{}, x{}", load, dt, value, addr);
+    line("bge x{}, x0, index_positive_{}", value, tag);
+    line("add x{0}, x{0}, x{1}", value, length);
+    label("index_positive_" + tag);
+    line("bltu x{}, x{}, index_ok_{}", value, length, tag);
+    line("{}.{} x{}, x{}", load, dt, value, addr); // the index as given, for the error
+    line("trap x{}, code={}", value, isa::kTrapIndexOutOfRange);
+    label("index_ok_" + tag);
+  }
+
   static constexpr const char *kFreeFlags[] = {"mte3, mte2, 0"};
   const MovementPlan &p_;
   uint64_t rows_, tileBytes_;
@@ -433,14 +448,7 @@ private:
     label(fmt::format("gather_row_{}", n));
     line("shli x{}, x{}, {}", kTmp, kJ, k_.indexBytes == 8 ? 3 : 2);
     line("add x{0}, x{0}, x{1}", kTmp, kIndexBase);
-    line("{}.{} x{}, x{}", load, dt, kValue, kTmp);
-    line("bge x{}, x0, index_positive_{}", kValue, n);
-    line("add x{0}, x{0}, x{1}", kValue, kLength);
-    label(fmt::format("index_positive_{}", n));
-    line("bltu x{}, x{}, index_ok_{}", kValue, kLength, n);
-    line("{}.{} x{}, x{}", load, dt, kValue, kTmp); // the index as given, for the error
-    line("trap x{}, code={}", kValue, isa::kTrapIndexOutOfRange);
-    label(fmt::format("index_ok_{}", n));
+    checkedIndex(load, dt, kValue, kTmp, kLength, std::to_string(n));
     line("mul x{}, x{}, x{}", kSrc, kValue, kRowBytes);
     line("add x{0}, x{0}, x{1}", kSrc, kRowBase);
     if (wholeUnits(row_))
@@ -572,15 +580,8 @@ private:
     for (uint64_t d = 0; d < depth; ++d) {
       const std::string at = fmt::format("{}_{}", d, n);
       line("addi x{}, x{}, {}", kTmp, kTuple, d * k_.indexBytes);
-      line("{}.{} x{}, x{}", load, dt, kValue, kTmp);
       line("movi x{}, {}", kDim, k_.dims[d]);
-      line("bge x{}, x0, index_positive_{}", kValue, at);
-      line("add x{0}, x{0}, x{1}", kValue, kDim);
-      label("index_positive_" + at);
-      line("bltu x{}, x{}, index_ok_{}", kValue, kDim, at);
-      line("{}.{} x{}, x{}", load, dt, kValue, kTmp); // the index as given, for the error
-      line("trap x{}, code={}", kValue, isa::kTrapIndexOutOfRange);
-      label("index_ok_" + at);
+      checkedIndex(load, dt, kValue, kTmp, kDim, at);
       line("mul x{0}, x{0}, x{1}", kRow, kDim);
       line("add x{0}, x{0}, x{1}", kRow, kValue);
     }

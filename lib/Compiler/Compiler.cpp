@@ -84,15 +84,20 @@ void buildGraphPipeline(OpPassManager &pm, const Options &options) {
   // .mlir input in tosa or linalg; nothing to do for ONNX.
   pm.addPass(createTosaToGraph());
   pm.addPass(createLinalgToGraph());
+  // QDQ-format products the cube's int8 mode covers as int8 ops, before the
+  // weights' dequantization folds.
+  graph::GraphQdqToInt8Options qdq;
+  qdq.targetName = options.target;
+  pm.addPass(graph::createGraphQdqToInt8(qdq));
   // Folding (constants, identities, reshape and transpose chains),
   // non-overlapping transposed convs as matmuls, normalizations recognized (before transposes move:
   // a transpose would otherwise move through a decomposed layer norm's reductions and off its last
   // axis), batch norms into the ops before them.
-  // QDQ-format products as int8 ops before the weights' dequantization folds.
-  pm.addPass(graph::createGraphQdqToInt8());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(graph::createGraphConvTransposeAsMatmul());
-  pm.addPass(graph::createGraphConv3dAsConv2d());
+  graph::GraphConv3dAsConv2dOptions conv3d;
+  conv3d.targetName = options.target;
+  pm.addPass(graph::createGraphConv3dAsConv2d(conv3d));
   pm.addPass(graph::createGraphFuseLayerNorm());
   pm.addPass(graph::createGraphFuseSoftmax());
   pm.addPass(graph::createGraphSinkTransposes());

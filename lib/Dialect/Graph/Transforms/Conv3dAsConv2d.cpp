@@ -9,6 +9,7 @@
 
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
+#include "pagoda/Target/TargetJSON.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -25,7 +26,8 @@ using namespace pagoda::graph;
 namespace {
 
 struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
-  using OpRewritePattern::OpRewritePattern;
+  Conv3dAsConv2d(MLIRContext *ctx, uint64_t alignBytes)
+      : OpRewritePattern(ctx), alignBytes_(alignBytes) {}
 
   LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
     auto in = dyn_cast<RankedTensorType>(op.getInput().getType());
@@ -45,6 +47,14 @@ struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
     if ((kd - 1) * dil[0] + (od - 1) * strides[0] >= dp)
       return rewriter.notifyMatchFailure(op, "an output plane beyond the padded input");
     Type et = in.getElementType();
+    // A grouped cube conv reads and writes each group's channels at whole
+    // DMA units; otherwise the stacked 2-D conv would run on the host too,
+    // after KD times the input had been stacked.
+    const int64_t bytes = et.isIntOrFloat() ? int64_t(et.getIntOrFloatBitWidth() / 8) : 0;
+    const int64_t align = int64_t(alignBytes_);
+    if (g > 1 && (!bytes || (kd * cg * bytes) % align || (m / g * bytes) % align))
+      return rewriter.notifyMatchFailure(op, "groups whose stacked channels are not whole DMA "
+                                             "units");
     Location loc = op.getLoc();
     auto tensor = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
     // [N, D, H, W, C], the depth padded with zero planes.
@@ -103,13 +113,23 @@ struct Conv3dAsConv2d : OpRewritePattern<ConvOp> {
                                              rewriter.getDenseI64ArrayAttr({0, 2, 1, 3, 4}));
     return success();
   }
+
+private:
+  uint64_t alignBytes_;
 };
 
 class Conv3dAsConv2dPass : public pagoda::graph::impl::GraphConv3dAsConv2dBase<Conv3dAsConv2dPass> {
 public:
+  using GraphConv3dAsConv2dBase::GraphConv3dAsConv2dBase;
+
   void runOnOperation() override {
+    pagoda::Result<pagoda::target::TargetDesc> target = pagoda::target::resolveTarget(targetName);
+    if (!target) {
+      getOperation()->emitError() << "pagoda-graph-conv3d-as-conv2d: " << target.error().str();
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<Conv3dAsConv2d>(&getContext());
+    patterns.add<Conv3dAsConv2d>(&getContext(), std::max<uint64_t>(1, target->dmaMinAlignBytes));
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

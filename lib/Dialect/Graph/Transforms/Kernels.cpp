@@ -741,6 +741,49 @@ codegen::ElementwiseKernel shiftToInt8(uint64_t elements) {
   return shift;
 }
 
+/// An 8-bit weight as the s8 cube takes it: `values` minus their zero
+/// points (`zero`: one, or one per channel; `channelOf` maps a value's
+/// index to its channel), as an int8 constant of `type`'s shape, and the
+/// per-channel sums of the result in `sums`; nothing (with `why`) when a
+/// value leaves int8.
+DenseElementsAttr int8Weight(const std::vector<int64_t> &values, const std::vector<int64_t> &zero,
+                             const std::function<size_t(size_t)> &channelOf, size_t channels,
+                             RankedTensorType type, std::vector<int64_t> &sums, const char *what,
+                             std::string &why) {
+  std::vector<int8_t> shifted(values.size());
+  sums.assign(channels, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const size_t c = channelOf(i);
+    const int64_t v = values[i] - zero[zero.size() == 1 ? 0 : c];
+    if (v < -128 || v > 127) {
+      why = std::string(what) + " minus its zero point leaves the int8 range (" +
+            std::to_string(v) + ")";
+      return {};
+    }
+    shifted[i] = int8_t(v);
+    sums[c] += v;
+  }
+  return DenseElementsAttr::get(
+      RankedTensorType::get(type.getShape(), IntegerType::get(type.getContext(), 8)),
+      llvm::ArrayRef<int8_t>(shifted));
+}
+
+/// Per channel: bias[c] - z * sums[c] as int32 (the zero-point correction
+/// of an s8 product); false, with `why`, beyond int32.
+bool int32Bias(const std::vector<int64_t> &bias, int64_t z, const std::vector<int64_t> &sums,
+               std::vector<int32_t> &out, std::string &why) {
+  out.clear();
+  for (size_t c = 0; c < sums.size(); ++c) {
+    const int64_t v = (bias.empty() ? 0 : bias[c]) - z * sums[c];
+    if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+      why = "a bias with its zero-point correction beyond int32";
+      return false;
+    }
+    out.push_back(int32_t(v));
+  }
+  return true;
+}
+
 /// An int8 product's operands as the s8 cube takes them: a uint8 A
 /// shifted by -128 (a kernel run first), B minus its zero points (one, or
 /// one per column) as an int8 constant, and A's zero point (shifted with
@@ -763,32 +806,15 @@ bool int8Operands(GroupOp group, Value a, Value aZero, Value bZero, LoweredMatmu
     aShiftBy = 128;
   }
   const int64_t aZ = (*za)[0] - aShiftBy;
-  std::vector<int8_t> shifted(bv.size());
-  std::vector<int64_t> sums(k.n, 0);
-  for (uint64_t kk = 0; kk < k.k; ++kk)
-    for (uint64_t n = 0; n < k.n; ++n) {
-      const int64_t v = bv[kk * k.n + n] - (*zb)[zb->size() == 1 ? 0 : n];
-      if (v < -128 || v > 127) {
-        why = "B minus its zero point leaves the int8 range (" + std::to_string(v) + ")";
-        return false;
-      }
-      shifted[kk * k.n + n] = int8_t(v);
-      sums[n] += v;
-    }
-  auto bt = llvm::cast<RankedTensorType>(out.b.getType());
-  out.b = DenseElementsAttr::get(
-      RankedTensorType::get(bt.getShape(), IntegerType::get(group.getContext(), 8)),
-      llvm::ArrayRef<int8_t>(shifted));
+  std::vector<int64_t> sums;
+  out.b = int8Weight(
+      bv, *zb, [&](size_t i) { return i % k.n; }, k.n,
+      llvm::cast<RankedTensorType>(out.b.getType()), sums, "B", why);
+  if (!out.b)
+    return false;
   if (aZ != 0) {
-    for (int64_t s : sums) {
-      const int64_t bias = -aZ * s;
-      if (bias < std::numeric_limits<int32_t>::min() ||
-          bias > std::numeric_limits<int32_t>::max()) {
-        why = "a zero-point correction beyond int32";
-        return false;
-      }
-      out.intBias.push_back(int32_t(bias));
-    }
+    if (!int32Bias({}, aZ, sums, out.intBias, why))
+      return false;
     k.bias = true;
   }
   return true;
@@ -1192,6 +1218,8 @@ std::optional<LoweredConv> lowerInt8Conv(GroupOp group, Op conv, std::string &wh
                                       wz = intValues(constantOf(conv.getWZeroPoint(), group));
   if (!w)
     return fail("the weight is computed at run time");
+  if (w->empty() || !wt.getDimSize(0))
+    return fail("an empty weight");
   const uint64_t m = uint64_t(wt.getDimSize(0)), perFilter = w->size() / m;
   if (!xz || xz->size() != 1 || !wz || (wz->size() != 1 && wz->size() != m))
     return fail("zero points that are not constants (one for the input; one, or one per "
@@ -1214,20 +1242,12 @@ std::optional<LoweredConv> lowerInt8Conv(GroupOp group, Op conv, std::string &wh
   // contributes (x - z) w', and sum x w' - z sum w' is exact.
   const int64_t z = (*xz)[0] - shiftBy;
   k.padValue = z;
-  std::vector<int8_t> shifted(w->size());
-  std::vector<int64_t> sums(m, 0);
-  for (size_t i = 0; i < w->size(); ++i) {
-    const int64_t v = (*w)[i] - (*wz)[wz->size() == 1 ? 0 : i / perFilter];
-    if (v < -128 || v > 127)
-      return fail("the weight minus its zero point leaves the int8 range (" + std::to_string(v) +
-                  ")");
-    shifted[i] = int8_t(v);
-    sums[i / perFilter] += v;
-  }
-  out.weight = DenseElementsAttr::get(
-      RankedTensorType::get(wt.getShape(), IntegerType::get(conv.getContext(), 8)),
-      llvm::ArrayRef<int8_t>(shifted));
-  std::vector<int64_t> bias(m, 0);
+  std::vector<int64_t> sums;
+  out.weight = int8Weight(
+      *w, *wz, [&](size_t i) { return i / perFilter; }, m, wt, sums, "the weight", why);
+  if (!out.weight)
+    return fail(why);
+  std::vector<int64_t> bias;
   if constexpr (std::is_same_v<Op, QLinearConvOp>) {
     if (Value b = conv.getBias()) {
       std::optional<std::vector<int64_t>> bv = intValues(constantOf(b, group));
@@ -1236,12 +1256,8 @@ std::optional<LoweredConv> lowerInt8Conv(GroupOp group, Op conv, std::string &wh
       bias = *bv;
     }
   }
-  for (uint64_t o = 0; o < m; ++o) {
-    const int64_t v = bias[o] - z * sums[o];
-    if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
-      return fail("a bias with its zero-point correction beyond int32");
-    out.intBias.push_back(int32_t(v));
-  }
+  if (!int32Bias(bias, z, sums, out.intBias, why))
+    return fail(why);
   k.bias = llvm::any_of(out.intBias, [](int32_t v) { return v != 0; });
   if (!k.bias)
     out.intBias.clear();
@@ -1809,7 +1825,8 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     auto indices = llvm::cast<RankedTensorType>(sc.getIndices().getType());
     const int64_t depth = indices.getDimSize(indices.getRank() - 1);
     if (depth < 1 || depth > rank)
-      return fail("an index depth outside the data's rank");
+      return fail(depth < 1 ? "index tuples of depth 0 (each replaces the whole tensor)"
+                            : "an index depth beyond the data's rank");
     codegen::ScatterKernel k;
     k.elementBytes = size;
     k.indexBytes = indices.getElementType().getIntOrFloatBitWidth() / 8;

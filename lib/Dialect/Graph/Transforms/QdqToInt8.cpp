@@ -7,7 +7,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "pagoda/Dialect/Graph/IR/GraphOps.h"
+#include "pagoda/Dialect/Graph/Transforms/KernelLowering.h"
 #include "pagoda/Dialect/Graph/Transforms/Passes.h"
+#include "pagoda/Target/TargetJSON.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -103,7 +105,8 @@ Operation *quantizedProducer(QuantizeOp q) {
 }
 
 struct ConvQdq : OpRewritePattern<QuantizeOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ConvQdq(MLIRContext *ctx, const pagoda::target::TargetDesc &target)
+      : OpRewritePattern(ctx), target_(target) {}
 
   LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
     auto conv = dyn_cast_or_null<ConvOp>(quantizedProducer(q));
@@ -113,7 +116,8 @@ struct ConvQdq : OpRewritePattern<QuantizeOp> {
     DequantizeOp dx = quantizedInput(conv.getInput(), false),
                  dw = quantizedInput(conv.getWeight(), true, channels);
     if (!dx || !dw)
-      return rewriter.notifyMatchFailure(q, "conv operands that are not per-tensor DQs");
+      return rewriter.notifyMatchFailure(
+          q, "conv operands that are not DQs of 8-bit tensors with constant parameters");
     Value bias;
     if (Value b = conv.getBias()) {
       auto db = b.getDefiningOp<DequantizeOp>();
@@ -127,15 +131,31 @@ struct ConvQdq : OpRewritePattern<QuantizeOp> {
       std::vector<double> bs = constantValues(db.getScale()),
                           bz = constantValues(db.getZeroPoint()),
                           ws = constantValues(dw.getScale());
-      bool ok = !bs.empty() && !ws.empty();
+      auto oneOrAll = [&](const std::vector<double> &v) {
+        return v.size() == 1 || v.size() == size_t(channels);
+      };
+      bool ok = oneOrAll(bs) && oneOrAll(bz) && oneOrAll(ws);
       for (int64_t o = 0; ok && o < channels; ++o) {
         const double want = xs * ws[ws.size() == 1 ? 0 : size_t(o)];
-        ok = std::abs(bs[size_t(o) % bs.size()] - want) <= 1e-6 * std::abs(want);
+        ok = std::abs(bs[bs.size() == 1 ? 0 : size_t(o)] - want) <= 1e-6 * std::abs(want);
       }
       if (!ok || llvm::any_of(bz, [](double z) { return z != 0; }))
         return rewriter.notifyMatchFailure(q, "a bias that is not DQ(int32, xs * ws, 0)");
       bias = db.getInput();
     }
+    // Only what the s8 cube kernel covers: a qlinear_conv the target runs
+    // on the host would lose the float conv's NPU kernel (a depthwise
+    // conv, say). The candidate is built detached, asked, and dropped.
+    OpBuilder detached(q.getContext());
+    auto candidate = QLinearConvOp::create(
+        detached, conv.getLoc(), q.getType(), dx.getInput(), dx.getScale(), dx.getZeroPoint(),
+        dw.getInput(), dw.getScale(), dw.getZeroPoint(), q.getScale(), q.getZeroPoint(), bias,
+        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(),
+        /*channels_last=*/UnitAttr());
+    std::optional<std::string> problem = int8ConvKernelProblem(candidate, target_);
+    candidate->destroy();
+    if (problem)
+      return rewriter.notifyMatchFailure(q, *problem);
     rewriter.setInsertionPoint(q);
     Value y = QLinearConvOp::create(
         rewriter, conv.getLoc(), q.getType(), dx.getInput(), dx.getScale(), dx.getZeroPoint(),
@@ -145,6 +165,9 @@ struct ConvQdq : OpRewritePattern<QuantizeOp> {
     rewriter.replaceOp(q, y);
     return success();
   }
+
+private:
+  const pagoda::target::TargetDesc &target_;
 };
 
 struct MatmulQdq : OpRewritePattern<QuantizeOp> {
@@ -160,6 +183,11 @@ struct MatmulQdq : OpRewritePattern<QuantizeOp> {
                  db = quantizedInput(mm.getRhs(), true);
     if (!da || !db)
       return rewriter.notifyMatchFailure(q, "matmul operands that are not per-tensor DQs");
+    // The s8 cube takes B minus its zero point as int8.
+    const std::vector<double> bv = constantValues(db.getInput());
+    const double bz = *scalarValue(db.getZeroPoint());
+    if (llvm::any_of(bv, [&](double v) { return v - bz < -128 || v - bz > 127; }))
+      return rewriter.notifyMatchFailure(q, "B minus its zero point leaves int8");
     rewriter.setInsertionPoint(q);
     Value a = da.getInput();
     if (reshape)
@@ -177,9 +205,17 @@ struct MatmulQdq : OpRewritePattern<QuantizeOp> {
 
 class QdqToInt8Pass : public pagoda::graph::impl::GraphQdqToInt8Base<QdqToInt8Pass> {
 public:
+  using GraphQdqToInt8Base::GraphQdqToInt8Base;
+
   void runOnOperation() override {
+    pagoda::Result<pagoda::target::TargetDesc> target = pagoda::target::resolveTarget(targetName);
+    if (!target) {
+      getOperation()->emitError() << "pagoda-graph-qdq-to-int8: " << target.error().str();
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvQdq, MatmulQdq>(&getContext());
+    patterns.add<ConvQdq>(&getContext(), *target);
+    patterns.add<MatmulQdq>(&getContext());
     GreedyRewriteConfig config;
     // No folding: the weights' DequantizeLinear must stay for the patterns.
     config.enableFolding(false);

@@ -36,6 +36,8 @@ func.func @conv(%xq: tensor<1x4x6x6xui8>) -> tensor<1x8x6x6xui8> {
 // CHECK-LABEL: func.func @kept
 // CHECK-NOT: graph.qlinear_conv
 // CHECK-COUNT-3: graph.conv
+// CHECK-NOT: graph.qlinear_conv
+// CHECK: return
 func.func @kept(%xq: tensor<1x4x6x6xi8>, %wr: tensor<8x4x3x3xi8>) -> (tensor<1x8x6x6xi8>, tensor<1x8x6x6xi8>, tensor<1x8x6x6xi8>) {
   %s = graph.constant dense<0.02> : tensor<f32>
   %z = graph.constant dense<0> : tensor<i8>
@@ -101,4 +103,25 @@ func.func @matmul(%aq: tensor<1x8x2x2xui8>) -> tensor<1x16xi8> {
   %m = graph.matmul %flat, %bd : (tensor<1x32xf32>, tensor<32x16xf32>) -> tensor<1x16xf32>
   %y = graph.quantize %m, %ys, %bz {axis = 1 : i64} : (tensor<1x16xf32>, tensor<f32>, tensor<i8>) -> tensor<1x16xi8>
   return %y : tensor<1x16xi8>
+}
+
+// -----
+
+// A depthwise QDQ conv stays float: the s8 cube kernel does not cover one
+// input channel per group (int8ConvKernelProblem says why), and the float
+// conv keeps the vector unit's depthwise kernel.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: graph.qlinear_conv
+// CHECK: graph.conv
+// CHECK-NOT: graph.qlinear_conv
+// CHECK: return
+func.func @depthwise(%xq: tensor<1x8x6x6xi8>) -> tensor<1x8x6x6xi8> {
+  %s = graph.constant dense<0.02> : tensor<f32>
+  %z = graph.constant dense<0> : tensor<i8>
+  %w = graph.constant dense<3> : tensor<8x1x3x3xi8>
+  %x = graph.dequantize %xq, %s, %z {axis = 1 : i64} : (tensor<1x8x6x6xi8>, tensor<f32>, tensor<i8>) -> tensor<1x8x6x6xf32>
+  %wd = graph.dequantize %w, %s, %z {axis = 1 : i64} : (tensor<8x1x3x3xi8>, tensor<f32>, tensor<i8>) -> tensor<8x1x3x3xf32>
+  %c = graph.conv %x, %wd {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 8 : i64} : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x6x6xf32>
+  %y = graph.quantize %c, %s, %z {axis = 1 : i64} : (tensor<1x8x6x6xf32>, tensor<f32>, tensor<i8>) -> tensor<1x8x6x6xi8>
+  return %y : tensor<1x8x6x6xi8>
 }

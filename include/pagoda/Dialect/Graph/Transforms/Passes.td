@@ -55,7 +55,9 @@ def GraphQdqToInt8 : Pass<"pagoda-graph-qdq-to-int8"> {
       Q(matmul(DQ(aq), DQ(bq)), ys, yz)
         = qlinear_matmul(aq, as, az, bq, bs, bz, ys, yz)
     (integer accumulation instead of f32: exact, one rounding). The pass
-    rewrites the patterns whose int8 forms the cube kernels cover: 8-bit
+    rewrites the patterns whose int8 forms the target's cube kernels cover
+    (a conv: int8ConvKernelProblem finds nothing; B minus its zero point
+    within int8 for a matmul): 8-bit
     quantized tensors, one constant scale and zero point each (per-tensor;
     a conv weight's may be one per output channel), a constant weight (B),
     a conv bias dequantized from int32 with scale xs * ws and zero point 0;
@@ -65,6 +67,10 @@ def GraphQdqToInt8 : Pass<"pagoda-graph-qdq-to-int8"> {
     there). Runs before the canonicalizer folds the weights' DequantizeLinear.
   }];
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"ascend-950pr\"",
+           "Preset name or path of a target JSON file">,
+  ];
 }
 
 def GraphConvTransposeAsMatmul : Pass<"pagoda-graph-conv-transpose-as-matmul"> {
@@ -110,11 +116,18 @@ def GraphConv3dAsConv2d : Pass<"pagoda-graph-conv3d-as-conv2d"> {
     With G groups the slices are reshaped to [..., G, C/G] and concatenated
     along the last axis, so the stacked channels are [g][kd][c] (each
     group's KD*C/G channels contiguous), W'[m][kd*C/G + c] and the 2-D conv
-    has G groups.
+    has G groups; only when each group's stacked channels and outputs are
+    whole `dma.min_align_bytes` units in the current element type (what the
+    grouped cube conv reads and writes), else the 3-D conv stays (host).
     The layout transposes then cancel with the conv's own (conv-layout,
     sink-transposes). The stacked input is KD times the input's size.
   }];
   let dependentDialects = ["::pagoda::graph::GraphDialect"];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"ascend-950pr\"",
+           "Preset name or path of a target JSON file (a grouped conv's stacked "
+           "channels must be whole DMA units)">,
+  ];
 }
 
 def GraphSinkTransposes : Pass<"pagoda-graph-sink-transposes"> {
@@ -167,9 +180,10 @@ def GraphConvLayout : Pass<"pagoda-graph-conv-layout"> {
     feature-map layout load3d needs and FixPipe writes channels-last, so
     the generated conv kernels take [N, H, W, C]; so do the depthwise
     kernels of the vector unit (channels are its lanes). This pass rewrites
-    each graph.conv the target's kernels cover (1-D or 2-D with one group
-    and f32/f16/bf16, or 2-D depthwise in f32; constant weight; a tiling
-    that fits) to
+    each graph.conv the target's kernels cover (1-D or 2-D, grouped or not,
+    in f32/f16/bf16, or 2-D depthwise; constant weight; a tiling that
+    fits), and each conv_integer and qlinear_conv the s8 cube kernel covers
+    (int8ConvKernelProblem), to
     transpose -> conv {channels_last} -> transpose; run
     -pagoda-graph-sink-transposes after it so that the transposes between
     consecutive convolutions cancel.
