@@ -245,7 +245,8 @@ TEST(GeneratedConv, RefusesWhatItCannotTile) {
 /// first), windows outside the image reading `padValue`, written as s32 or
 /// scaled in FixPipe (f32 multiply; s8 rounds half to even and saturates).
 /// Checks every element against an integer reference; returns the stats.
-sim::KernelStats runInt8Conv(const Case &c, std::optional<float> scale, int64_t padValue) {
+sim::KernelStats runInt8Conv(const Case &c, std::optional<float> scale, int64_t padValue,
+                             ConvPlan *planOut = nullptr) {
   SimHarness h(c.target);
   ConvKernel k = c.kernel();
   k.scale = scale;
@@ -254,6 +255,8 @@ sim::KernelStats runInt8Conv(const Case &c, std::optional<float> scale, int64_t 
   EXPECT_TRUE(g.ok()) << (g ? "" : g.error().str());
   if (!g)
     return {};
+  if (planOut)
+    *planOut = g->plan;
   std::mt19937 rng(unsigned(c.c * 131 + c.h * 7 + c.m + c.kh));
   std::uniform_int_distribution<int> dist(-128, 127);
   std::vector<int8_t> x(c.batch * c.h * c.w * c.c * c.groups), w(c.m * c.c * c.kh * c.kw);
@@ -341,6 +344,23 @@ TEST(GeneratedConv, Int8AccumulatesExactlyAndRequantizesInFixPipe) {
   Case grouped{DType::S8, DType::S8, 1, 32, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, false};
   grouped.groups = 2;
   runInt8Conv(grouped, 0.001f, -128);
+}
+
+// The int8 cube does twice the f16 work per cycle on half the operand
+// bytes: the planner predicts the 64 -> 64 3x3 conv of PredictsTheSimulator
+// faster in s8 than in f16, and the simulator agrees with its prediction.
+TEST(GeneratedConv, Int8PredictsTheSimulator) {
+  Case c{DType::S8, DType::S32, 1, 64, 80, 80, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, false};
+  ConvPlan plan;
+  sim::KernelStats s = runInt8Conv(c, std::nullopt, 0, &plan);
+  test::expectPrediction(plan.predictedCycles, s, plan.describe());
+  Case f16 = c;
+  f16.input = DType::F16;
+  f16.output = DType::F32;
+  const target::TargetDesc t = *target::getPreset("ascend-950pr");
+  Result<ConvPlan> pf = planConv(f16.kernel(), t);
+  ASSERT_TRUE(pf.ok());
+  EXPECT_LT(plan.predictedCycles, pf->predictedCycles);
 }
 
 } // namespace
