@@ -91,6 +91,7 @@ const std::vector<std::pair<std::string_view, std::string_view>> &hostOps() {
       {"reshape", "Reshape"},
       {"resize", "Resize"},
       {"round", "Round"},
+      {"scatter_elements", "ScatterElements"},
       {"scatter_nd", "ScatterND"},
       {"selu", "Selu"},
       {"shrink", "Shrink"},

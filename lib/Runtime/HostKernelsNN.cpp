@@ -523,6 +523,47 @@ Status gatherElements(const HostCall &c) {
   return {};
 }
 
+/// The reduction attribute of a scatter ("none" when absent), checked.
+Status scatterReduction(const HostCall &c, std::string &reduction) {
+  const artifact::Attribute *r = findAttr(c, "reduction");
+  reduction = r && r->kind == artifact::Attribute::Kind::String ? r->s : std::string("none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" &&
+      reduction != "min")
+    return invalid(fmt::format("unknown reduction '{}'", reduction));
+  return {};
+}
+
+/// `n` elements at `dst` replaced by, or combined with, those at `src`:
+/// integers wrap as the dtype does (unsigned arithmetic, then stored); max
+/// and min compare as the dtype's sign says.
+void scatterInto(ElemType t, const std::string &reduction, uint8_t *dst, const uint8_t *src,
+                 uint64_t n) {
+  const unsigned sz = artifact::elemTypeBytes(t);
+  if (reduction == "none") {
+    std::memcpy(dst, src, n * sz);
+    return;
+  }
+  auto combine = [&](auto a, auto b) {
+    return reduction == "add"   ? a + b
+           : reduction == "mul" ? a * b
+           : reduction == "max" ? std::max(a, b)
+                                : std::min(a, b);
+  };
+  const bool minmax = reduction == "max" || reduction == "min";
+  for (uint64_t e = 0; e < n; ++e) {
+    uint8_t *d = dst + e * sz;
+    const uint8_t *s = src + e * sz;
+    if (isFloatType(t)) {
+      storeF(t, d, combine(loadF(t, d), loadF(t, s)));
+      continue;
+    }
+    const int64_t a = loadI(t, d), b = loadI(t, s);
+    storeI(t, d,
+           !minmax || t == ElemType::U64 ? int64_t(combine(uint64_t(a), uint64_t(b)))
+                                         : combine(a, b));
+  }
+}
+
 /// ScatterND {reduction}: a copy of data whose slices data[indices[j]]
 /// (an index tuple of `depth` leading coordinates) are replaced by, or
 /// combined (add, mul, max, min) with, updates[j]. Updates apply in order.
@@ -531,12 +572,9 @@ Status scatterND(const HostCall &c) {
     return s;
   const TensorDesc &d = *c.inputs[0].desc, &ix = *c.inputs[1].desc, &u = *c.inputs[2].desc,
                    &o = *c.outputs[0].desc;
-  const artifact::Attribute *r = findAttr(c, "reduction");
-  const std::string reduction =
-      r && r->kind == artifact::Attribute::Kind::String ? r->s : std::string("none");
-  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" &&
-      reduction != "min")
-    return invalid(fmt::format("unknown reduction '{}'", reduction));
+  std::string reduction;
+  if (Status s = scatterReduction(c, reduction); !s.ok())
+    return s;
   if (o.shape != d.shape || o.type != d.type || u.type != d.type || ix.shape.empty())
     return invalid("data, updates and output must share a dtype, data and output a shape");
   const size_t depth = size_t(ix.shape.back());
@@ -548,7 +586,6 @@ Status scatterND(const HostCall &c) {
     return invalid("updates do not hold one data slice per index tuple");
   const unsigned sz = artifact::elemTypeBytes(d.type);
   std::memcpy(c.outputs[0].data, c.inputs[0].data, o.numElements() * sz);
-  const bool isFloat = isFloatType(d.type);
   for (uint64_t j = 0; j < count; ++j) {
     uint64_t row = 0;
     for (size_t k = 0; k < depth; ++k) {
@@ -557,32 +594,47 @@ Status scatterND(const HostCall &c) {
         return s;
       row = row * uint64_t(d.shape[k]) + uint64_t(v);
     }
-    uint8_t *dst = c.outputs[0].data + row * inner * sz;
-    const uint8_t *src = c.inputs[2].data + j * inner * sz;
-    if (reduction == "none") {
-      std::memcpy(dst, src, inner * sz);
-      continue;
+    scatterInto(d.type, reduction, c.outputs[0].data + row * inner * sz,
+                c.inputs[2].data + j * inner * sz, inner);
+  }
+  return {};
+}
+
+/// ScatterElements {axis, reduction} (and Scatter): a copy of data whose
+/// element data[i with i[axis] = indices[i]] is replaced by, or combined
+/// with, updates[i], for every position i of indices, in order.
+Status scatterElements(const HostCall &c) {
+  if (Status s = arity(c, 3, 1); !s.ok())
+    return s;
+  const TensorDesc &d = *c.inputs[0].desc, &ix = *c.inputs[1].desc, &u = *c.inputs[2].desc,
+                   &o = *c.outputs[0].desc;
+  int64_t axis = 0;
+  if (Status s = intAttr(c, "axis", axis); !s.ok())
+    return s;
+  if (Status s = axisIn(axis, d.shape.size()); !s.ok())
+    return s;
+  std::string reduction;
+  if (Status s = scatterReduction(c, reduction); !s.ok())
+    return s;
+  if (o.shape != d.shape || o.type != d.type || u.type != d.type || u.shape != ix.shape ||
+      ix.shape.size() != d.shape.size())
+    return invalid("data and output must share a shape, indices and updates one, all a rank");
+  const unsigned sz = artifact::elemTypeBytes(d.type);
+  std::memcpy(c.outputs[0].data, c.inputs[0].data, o.numElements() * sz);
+  const std::vector<uint64_t> dStr = stridesOf(d.shape);
+  std::vector<int64_t> idx(ix.shape.size(), 0);
+  for (uint64_t e = 0, n = ix.numElements(); e < n; ++e, nextIndex(idx, ix.shape)) {
+    int64_t at;
+    if (Status s = indexAt(c.inputs[1], e, d.shape[size_t(axis)], at); !s.ok())
+      return s;
+    uint64_t off = 0;
+    for (size_t k = 0; k < idx.size(); ++k) {
+      const int64_t v = int64_t(k) == axis ? at : idx[k];
+      if (v >= d.shape[k])
+        return invalid("indices reach outside data");
+      off += uint64_t(v) * dStr[k];
     }
-    auto combine = [&](auto a, auto b) {
-      return reduction == "add"   ? a + b
-             : reduction == "mul" ? a * b
-             : reduction == "max" ? std::max(a, b)
-                                  : std::min(a, b);
-    };
-    for (uint64_t e = 0; e < inner; ++e) {
-      if (isFloat) {
-        storeF(d.type, dst + e * sz,
-               combine(loadF(d.type, dst + e * sz), loadF(d.type, src + e * sz)));
-      } else {
-        // Integers wrap as the dtype does (unsigned arithmetic, then stored).
-        const uint64_t v =
-            combine(uint64_t(loadI(d.type, dst + e * sz)), uint64_t(loadI(d.type, src + e * sz)));
-        const bool minmax = reduction == "max" || reduction == "min";
-        storeI(d.type, dst + e * sz,
-               minmax ? combine(loadI(d.type, dst + e * sz), loadI(d.type, src + e * sz))
-                      : int64_t(v));
-      }
-    }
+    scatterInto(d.type, reduction, c.outputs[0].data + off * sz, c.inputs[2].data + e * sz, 1);
   }
   return {};
 }
@@ -894,6 +946,7 @@ void addNNKernels(std::map<std::string, HostKernel> &r) {
   r["Pad"] = pad;
   r["PRelu"] = prelu;
   r["Resize"] = resize;
+  r["ScatterElements"] = scatterElements;
   r["ScatterND"] = scatterND;
   r["SpaceToDepth"] = depthSpace<false>;
   r["Tile"] = repeat<true>;

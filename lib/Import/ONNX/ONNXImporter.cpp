@@ -425,10 +425,10 @@ const llvm::StringSet<> &supportedOps() {
       "Sign", "Sin", "Size", "Slice", "Softmax", "Softplus", "Sqrt", "Squeeze", "Sub", "Sum",
       "Tanh", "Transpose", "Unsqueeze", "Where", "Xor",
       // Indexing, resizing, layout, quantization, recurrence.
-      "PRelu", "Resize", "Upsample", "Tile", "GatherElements", "ScatterND", "CumSum",
-      "DepthToSpace", "SpaceToDepth", "Einsum", "TopK", "Split", "Mean", "QuantizeLinear",
-      "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul",
-      "QLinearConv", "LSTM", "GRU", "RNN",
+      "PRelu", "Resize", "Upsample", "Tile", "GatherElements", "ScatterND", "ScatterElements",
+      "Scatter", "CumSum", "DepthToSpace", "SpaceToDepth", "Einsum", "TopK", "Split", "Mean",
+      "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger",
+      "QLinearMatMul", "QLinearConv", "LSTM", "GRU", "RNN",
       // Math and reductions.
       "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softsign", "Selu",
       "Celu", "ThresholdedRelu", "Shrink", "IsNaN", "IsInf", "ReduceL1", "ReduceSumSquare",
@@ -2641,6 +2641,15 @@ LogicalResult Importer::convertNode() {
       return failure();
     result(graph::GatherElementsOp::create(b_, loc_, tensorOf(it.getShape(), xt.getElementType()),
                                            input(0), input(1), *axis));
+    return success();
+  }
+  if (op == "ScatterElements" || op == "Scatter") { // Scatter: opsets 9-10, no reduction
+    std::optional<int64_t> axis = normAxis(attrInt("axis", 0), inputType(0).getRank());
+    if (!axis)
+      return failure();
+    result(graph::ScatterElementsOp::create(b_, loc_, input(0).getType(), input(0), input(1),
+                                            input(2), *axis,
+                                            b_.getStringAttr(attrString("reduction", "none"))));
     return success();
   }
   if (op == "ScatterND") {

@@ -298,6 +298,29 @@ TEST(HostKernels, ScatterNDReplacesOrCombinesSlices) {
   EXPECT_EQ(error, "unknown reduction 'sum'");
 }
 
+TEST(HostKernels, ScatterElementsReplacesOrCombinesElements) {
+  // data [2, 3]; along axis 1, row i's updates go to columns indices[i]
+  // (-1: the last); a repeated index adds twice with reduction add.
+  const std::vector<double> data{1, 2, 3, 4, 5, 6};
+  auto scatter = [&](const char *reduction) {
+    return call("ScatterElements",
+                {{td(ElemType::F32, {2, 3}), data},
+                 {td(ElemType::S64, {2, 2}), {-1, 0, 1, 1}},
+                 {td(ElemType::F32, {2, 2}), {10, 20, 30, 40}}},
+                td(ElemType::F32, {2, 3}), nullptr,
+                {{"axis", integer(1)}, {"reduction", text(reduction)}});
+  };
+  EXPECT_EQ(scatter("add"), (std::vector<double>{21, 2, 13, 4, 75, 6}));
+  EXPECT_EQ(scatter("max"), (std::vector<double>{20, 2, 10, 4, 40, 6}));
+  std::string error;
+  call("ScatterElements",
+       {{td(ElemType::F32, {2, 3}), data},
+        {td(ElemType::S64, {1, 1}), {3}},
+        {td(ElemType::F32, {1, 1}), {0}}},
+       td(ElemType::F32, {2, 3}), &error, {{"axis", integer(1)}});
+  EXPECT_EQ(error, "index 3 is out of range [-3, 3)");
+}
+
 TEST(HostKernels, SoftmaxAndReductions) {
   std::vector<double> sm =
       call("Softmax", {{td(ElemType::F32, {2, 2}), {0, 0, 1000, 1000 + std::log(3.0)}}},

@@ -659,6 +659,25 @@ LogicalResult ScatterNDOp::verify() {
   return verifySameShape(*this, getData(), getOutput());
 }
 
+LogicalResult ScatterElementsOp::verify() {
+  auto data = rankedType(getData());
+  auto indices = rankedType(getIndices());
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, getReduction()))
+    return emitOpError() << "reduction must be none, add, mul, max or min, got '" << getReduction()
+                         << "'";
+  if (indices.getRank() != data.getRank())
+    return emitOpError() << "indices rank " << indices.getRank() << " differs from data rank "
+                         << data.getRank();
+  if (failed(verifyAxis(*this, "axis", getAxis(), data.getRank())) ||
+      failed(verifyCompatibleShape(*this, "updates", indices.getShape(),
+                                   rankedType(getUpdates()).getShape())))
+    return failure();
+  if (rankedType(getUpdates()).getElementType() != data.getElementType())
+    return emitOpError() << "updates element type " << rankedType(getUpdates()).getElementType()
+                         << " differs from data " << data.getElementType();
+  return verifySameShape(*this, getData(), getOutput());
+}
+
 LogicalResult CumSumOp::verify() {
   if (failed(verifyAxis(*this, "axis", getAxis(), rankedType(getInput()).getRank())))
     return failure();

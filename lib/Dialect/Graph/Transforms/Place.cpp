@@ -45,8 +45,8 @@ const llvm::StringSet<> &npuKinds() {
       "reduce_l2", "reduce_sum_square", "reduce_log_sum", "reduce_log_sum_exp", "max_pool",
       "avg_pool", "resize", "quantize", "dequantize", "argmax", "argmin",
       // data movement
-      "transpose", "concat", "slice", "gather", "gather_elements", "scatter_nd", "expand", "pad",
-      "tile", "depth_to_space", "space_to_depth"};
+      "transpose", "concat", "slice", "gather", "gather_elements", "scatter_nd", "scatter_elements",
+      "expand", "pad", "tile", "depth_to_space", "space_to_depth"};
   return kinds;
 }
 
@@ -63,8 +63,8 @@ bool isCubeKind(StringRef kind) {
 
 bool isDataMovement(StringRef kind) {
   return llvm::is_contained({"transpose", "concat", "slice", "gather", "gather_elements",
-                             "scatter_nd", "expand", "pad", "tile", "depth_to_space",
-                             "space_to_depth"},
+                             "scatter_nd", "scatter_elements", "expand", "pad", "tile",
+                             "depth_to_space", "space_to_depth"},
                             kind);
 }
 
@@ -566,7 +566,7 @@ private:
             return;
           }
         } else if (!isDataMovement(base) && (elt.isF64() || elt.isInteger(64)) &&
-                   !isa<GatherOp, GatherElementsOp, ScatterNDOp>(op)) {
+                   !isa<GatherOp, GatherElementsOp, ScatterNDOp, ScatterElementsOp>(op)) {
           reason = typeStr(elt) + " arithmetic (" + op->getName().stripDialect().str() +
                    ") is not an NPU vector type";
           ok = false;

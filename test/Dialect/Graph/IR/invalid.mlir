@@ -435,3 +435,11 @@ func.func @dequantize_zero_point_count(%x: tensor<2x3xi8>, %s: tensor<3xf32>, %z
   %y = graph.dequantize %x, %s, %z {axis = 1 : i64} : (tensor<2x3xi8>, tensor<3xf32>, tensor<2xi8>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
+
+// -----
+
+func.func @scatter_elements_updates(%d: tensor<4x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x2xf32>) {
+  // expected-error @+1 {{'graph.scatter_elements' op updates has shape [2, 2] but the operands imply [2, 3]}}
+  %0 = graph.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "none"} : (tensor<4x3xf32>, tensor<2x3xi64>, tensor<2x2xf32>) -> tensor<4x3xf32>
+  return
+}

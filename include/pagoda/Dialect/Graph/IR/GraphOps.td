@@ -493,6 +493,13 @@ def Graph_ScatterNDOp : Graph_GenericOp<"scatter_nd"> {
                        StrAttr:$reduction);
   let hasVerifier = 1;
 }
+def Graph_ScatterElementsOp : Graph_GenericOp<"scatter_elements"> {
+  let summary = "A copy of data with data[i with i[axis] = indices[i]] replaced (or reduced) "
+                "by updates[i]";
+  let arguments = (ins Graph_Tensor:$data, TensorOf<[I32, I64]>:$indices, Graph_Tensor:$updates,
+                       I64Attr:$axis, StrAttr:$reduction);
+  let hasVerifier = 1;
+}
 def Graph_CumSumOp : Graph_GenericOp<"cumsum"> {
   let summary = "Running sum along `axis`, optionally exclusive and/or reversed";
   let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
