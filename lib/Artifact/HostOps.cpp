@@ -44,6 +44,7 @@ const std::vector<std::pair<std::string_view, std::string_view>> &hostOps() {
       {"floor", "Floor"},
       {"gather", "Gather"},
       {"gather_elements", "GatherElements"},
+      {"gather_nd", "GatherND"},
       {"gelu", "Gelu"},
       {"gemm", "Gemm"},
       {"greater", "Greater"},

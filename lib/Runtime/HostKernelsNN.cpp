@@ -639,6 +639,44 @@ Status scatterElements(const HostCall &c) {
   return {};
 }
 
+/// GatherND {batch_dims}: out[b, j] = the slice of data[b] at index tuple
+/// indices[b, j] (its depth the indices' last dimension).
+Status gatherND(const HostCall &c) {
+  if (Status s = arity(c, 2, 1); !s.ok())
+    return s;
+  const TensorDesc &d = *c.inputs[0].desc, &ix = *c.inputs[1].desc, &o = *c.outputs[0].desc;
+  int64_t b = 0;
+  if (const artifact::Attribute *a = findAttr(c, "batch_dims"))
+    b = a->i;
+  if (ix.shape.empty() || b < 0 || size_t(b) >= ix.shape.size() || o.type != d.type)
+    return invalid("indices need a tuple dimension after batch_dims; data and output one dtype");
+  const size_t depth = size_t(ix.shape.back()), bd = size_t(b);
+  if (!depth || bd + depth > d.shape.size())
+    return invalid(fmt::format("index depth {} with batch_dims {} exceeds the data rank {}", depth,
+                               b, d.shape.size()));
+  const uint64_t batches = product(d.shape, 0, bd),
+                 perBatch = product(ix.shape, bd, ix.shape.size() - 1),
+                 inner = product(d.shape, bd + depth, d.shape.size()),
+                 rows = product(d.shape, bd, bd + depth);
+  if (product(ix.shape, 0, bd) != batches || o.numElements() != batches * perBatch * inner)
+    return invalid("the output does not match data and indices");
+  const unsigned sz = artifact::elemTypeBytes(d.type);
+  for (uint64_t bi = 0; bi < batches; ++bi)
+    for (uint64_t j = 0; j < perBatch; ++j) {
+      const uint64_t tuple = bi * perBatch + j;
+      uint64_t row = 0;
+      for (size_t k = 0; k < depth; ++k) {
+        int64_t v;
+        if (Status s = indexAt(c.inputs[1], tuple * depth + k, d.shape[bd + k], v); !s.ok())
+          return s;
+        row = row * uint64_t(d.shape[bd + k]) + uint64_t(v);
+      }
+      std::memcpy(c.outputs[0].data + tuple * inner * sz,
+                  c.inputs[0].data + (bi * rows + row) * inner * sz, inner * sz);
+    }
+  return {};
+}
+
 /// PRelu: x >= 0 ? x : slope * x, slope broadcasting.
 Status prelu(const HostCall &c) {
   if (Status s = arity(c, 2, 1); !s.ok())
@@ -939,6 +977,7 @@ void addNNKernels(std::map<std::string, HostKernel> &r) {
   r["Expand"] = repeat<false>;
   r["Gather"] = gather;
   r["GatherElements"] = gatherElements;
+  r["GatherND"] = gatherND;
   r["InstanceNormalization"] = instanceNorm;
   r["LayerNormalization"] = layerNorm;
   r["MaxPool"] = pool<true>;

@@ -426,9 +426,9 @@ const llvm::StringSet<> &supportedOps() {
       "Tanh", "Transpose", "Unsqueeze", "Where", "Xor",
       // Indexing, resizing, layout, quantization, recurrence.
       "PRelu", "Resize", "Upsample", "Tile", "GatherElements", "ScatterND", "ScatterElements",
-      "Scatter", "CumSum", "DepthToSpace", "SpaceToDepth", "Einsum", "TopK", "Split", "Mean",
-      "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger",
-      "QLinearMatMul", "QLinearConv", "LSTM", "GRU", "RNN",
+      "Scatter", "GatherND", "CumSum", "DepthToSpace", "SpaceToDepth", "Einsum", "TopK", "Split",
+      "Mean", "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger",
+      "ConvInteger", "QLinearMatMul", "QLinearConv", "LSTM", "GRU", "RNN",
       // Math and reductions.
       "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softsign", "Selu",
       "Celu", "ThresholdedRelu", "Shrink", "IsNaN", "IsInf", "ReduceL1", "ReduceSumSquare",
@@ -2641,6 +2641,22 @@ LogicalResult Importer::convertNode() {
       return failure();
     result(graph::GatherElementsOp::create(b_, loc_, tensorOf(it.getShape(), xt.getElementType()),
                                            input(0), input(1), *axis));
+    return success();
+  }
+  if (op == "GatherND") {
+    auto xt = inputType(0), it = inputType(1);
+    const int64_t b = attrInt("batch_dims", 0);
+    const int64_t depth = it.getRank() ? it.getShape().back() : 0;
+    if (it.getRank() < 1 || b < 0 || b >= it.getRank() || ShapedType::isDynamic(depth) ||
+        depth < 1 || b + depth > xt.getRank()) {
+      nodeError() << "indices of shape " << dimsStr(it.getShape()) << " with batch_dims " << b
+                  << " do not index data of rank " << xt.getRank();
+      return failure();
+    }
+    SmallVector<int64_t> shape(it.getShape().drop_back());
+    llvm::append_range(shape, xt.getShape().drop_front(b + depth));
+    result(graph::GatherNDOp::create(b_, loc_, tensorOf(shape, xt.getElementType()), input(0),
+                                     input(1), b));
     return success();
   }
   if (op == "ScatterElements" || op == "Scatter") { // Scatter: opsets 9-10, no reduction

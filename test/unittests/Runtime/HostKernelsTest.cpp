@@ -321,6 +321,24 @@ TEST(HostKernels, ScatterElementsReplacesOrCombinesElements) {
   EXPECT_EQ(error, "index 3 is out of range [-3, 3)");
 }
 
+TEST(HostKernels, GatherNDTakesSlicesAtTuples) {
+  // data [2, 2, 2]: depth-2 tuples pick rows of 2; with batch_dims 1 each
+  // batch's depth-1 tuples pick within that batch (-1: the last).
+  const std::vector<double> data{0, 1, 2, 3, 4, 5, 6, 7};
+  EXPECT_EQ(call("GatherND",
+                 {{td(ElemType::F32, {2, 2, 2}), data}, {td(ElemType::S64, {2, 2}), {1, 0, 0, 1}}},
+                 td(ElemType::F32, {2, 2})),
+            (std::vector<double>{4, 5, 2, 3}));
+  EXPECT_EQ(call("GatherND",
+                 {{td(ElemType::S32, {2, 2, 2}), data}, {td(ElemType::S64, {2, 1}), {-1, 0}}},
+                 td(ElemType::S32, {2, 2}), nullptr, {{"batch_dims", integer(1)}}),
+            (std::vector<double>{2, 3, 4, 5}));
+  std::string error;
+  call("GatherND", {{td(ElemType::F32, {2, 2, 2}), data}, {td(ElemType::S64, {1, 1}), {2}}},
+       td(ElemType::F32, {1, 2, 2}), &error);
+  EXPECT_EQ(error, "index 2 is out of range [-2, 2)");
+}
+
 TEST(HostKernels, SoftmaxAndReductions) {
   std::vector<double> sm =
       call("Softmax", {{td(ElemType::F32, {2, 2}), {0, 0, 1000, 1000 + std::log(3.0)}}},

@@ -659,6 +659,26 @@ LogicalResult ScatterNDOp::verify() {
   return verifySameShape(*this, getData(), getOutput());
 }
 
+LogicalResult GatherNDOp::verify() {
+  auto data = rankedType(getData());
+  auto indices = rankedType(getIndices());
+  const int64_t b = int64_t(getBatchDims());
+  if (indices.getRank() < 1 || b < 0 || b >= indices.getRank() || b >= data.getRank())
+    return emitOpError() << "batch_dims " << b << " must be below the ranks of data ("
+                         << data.getRank() << ") and indices (" << indices.getRank() << ")";
+  const int64_t depth = indices.getShape().back();
+  if (!known(depth))
+    return success();
+  if (depth < 1 || b + depth > data.getRank())
+    return emitOpError() << "index depth " << depth << " with batch_dims " << b
+                         << " exceeds data rank " << data.getRank();
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected, data.getShape().drop_front(b + depth));
+  if (failed(verifySameElementType(*this, data, getOutput().getType())))
+    return failure();
+  return verifyCompatibleShape(*this, "result", expected, rankedType(getOutput()).getShape());
+}
+
 LogicalResult ScatterElementsOp::verify() {
   auto data = rankedType(getData());
   auto indices = rankedType(getIndices());

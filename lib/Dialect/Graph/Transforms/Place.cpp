@@ -63,7 +63,7 @@ bool isCubeKind(StringRef kind) {
 
 bool isDataMovement(StringRef kind) {
   return llvm::is_contained({"transpose", "concat", "slice", "gather", "gather_elements",
-                             "scatter_nd", "scatter_elements", "expand", "pad", "tile",
+                             "gather_nd", "scatter_nd", "scatter_elements", "expand", "pad", "tile",
                              "depth_to_space", "space_to_depth"},
                             kind);
 }
@@ -566,7 +566,8 @@ private:
             return;
           }
         } else if (!isDataMovement(base) && (elt.isF64() || elt.isInteger(64)) &&
-                   !isa<GatherOp, GatherElementsOp, ScatterNDOp, ScatterElementsOp>(op)) {
+                   !isa<GatherOp, GatherElementsOp, GatherNDOp, ScatterNDOp, ScatterElementsOp>(
+                       op)) {
           reason = typeStr(elt) + " arithmetic (" + op->getName().stripDialect().str() +
                    ") is not an NPU vector type";
           ok = false;

@@ -443,3 +443,11 @@ func.func @scatter_elements_updates(%d: tensor<4x3xf32>, %i: tensor<2x3xi64>, %u
   %0 = graph.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "none"} : (tensor<4x3xf32>, tensor<2x3xi64>, tensor<2x2xf32>) -> tensor<4x3xf32>
   return
 }
+
+// -----
+
+func.func @gather_nd_depth(%d: tensor<4x3xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+1 {{'graph.gather_nd' op index depth 3 with batch_dims 0 exceeds data rank 2}}
+  %0 = graph.gather_nd %d, %i {batch_dims = 0 : i64} : (tensor<4x3xf32>, tensor<2x3xi64>) -> tensor<2xf32>
+  return
+}

@@ -493,6 +493,17 @@ def Graph_ScatterNDOp : Graph_GenericOp<"scatter_nd"> {
                        StrAttr:$reduction);
   let hasVerifier = 1;
 }
+def Graph_GatherNDOp : Graph_GenericOp<"gather_nd"> {
+  let summary = "output[b..., j...] = data[b..., indices[b..., j..., :]] (slices at index tuples)";
+  let description = [{
+    The first `batch_dims` dimensions of data and indices are shared; each
+    index tuple (indices' last dimension, its depth) addresses the next
+    dimensions of data, and the output takes the slice after them:
+    shape indices.shape[:-1] + data.shape[batch_dims + depth:].
+  }];
+  let arguments = (ins Graph_Tensor:$data, TensorOf<[I64]>:$indices, I64Attr:$batch_dims);
+  let hasVerifier = 1;
+}
 def Graph_ScatterElementsOp : Graph_GenericOp<"scatter_elements"> {
   let summary = "A copy of data with data[i with i[axis] = indices[i]] replaced (or reduced) "
                 "by updates[i]";
