@@ -371,7 +371,7 @@ uint64_t indexUb(uint64_t raw, uint64_t ub) {
 
 /// UB bytes of a gather's indices when they stay on chip (0: read from GM).
 uint64_t gatherIndexUb(const GatherKernel &k, uint64_t ub) {
-  return indexUb(k.count * k.indexBytes, ub);
+  return indexUb(k.indexCount() * k.indexBytes, ub);
 }
 
 /// A row of `row` bytes that a run-time index places: the DMA efficiency
@@ -394,9 +394,10 @@ public:
 
   std::string run() {
     header(k_.name);
-    comment("gather of {} rows of [{}][{}][{}] ({}-byte elements) by {}-byte indices: {}{}",
-            k_.count, k_.outer, k_.length, k_.inner, k_.elementBytes, k_.indexBytes, p_.describe(),
-            p_.indicesInUb ? ", indices in UB" : ", indices read from GM");
+    comment("gather of {} rows of [{}][{}][{}] ({}-byte elements) by {}-byte indices{}: {}{}",
+            k_.count, k_.outer, k_.slabRows(), k_.inner, k_.elementBytes, k_.indexBytes,
+            k_.dims.empty() ? "" : fmt::format(" ({}-deep tuples per slab)", k_.dims.size()),
+            p_.describe(), p_.indicesInUb ? ", indices in UB" : ", indices read from GM");
     line("ldarg x{}, 0", kFirstInput);
     line("ldarg x{}, 1", kIndices);
     line("ldarg x{}, 2", kY);
@@ -407,7 +408,7 @@ public:
     if (p_.indicesInUb) {
       comment("the indices into UB once, for the scalar unit");
       line("movi x{}, {}", kIndexBase, 2 * p_.tileRows * roundUp(row_, 32));
-      line("dmapad_gm_ub x{}, x{}, lenb={}", kIndexBase, kIndices, k_.count * k_.indexBytes);
+      line("dmapad_gm_ub x{}, x{}, lenb={}", kIndexBase, kIndices, k_.indexCount() * k_.indexBytes);
       line("setf mte2, s, 0");
       line("waitf mte2, s, 0");
     } else {
@@ -427,6 +428,8 @@ private:
     kRowBytes = 19,
     kCount = 20,
     kIndexBase = 21, ///< the indices: a UB offset or a GM address
+    kTuple = 22,     ///< GatherND: the row's tuple (UB offset or GM address)
+    kDim = 23,
   };
 
   void tile(uint64_t n) {
@@ -440,15 +443,35 @@ private:
     line("mul x{}, x{}, x{}", kTmp2, kTile, kTmp);
     line("divu x{}, x{}, x{}", kRowBase, kTmp2, kCount);
     line("remu x{}, x{}, x{}", kJ, kTmp2, kCount);
-    line("movi x{}, {}", kTmp, k_.length * row_);
+    const uint64_t depth = k_.dims.size(), tupleBytes = depth * k_.indexBytes;
+    if (depth) { // tuples are per row: [outer][count][depth]
+      line("movi x{}, {}", kTmp, tupleBytes);
+      line("mul x{}, x{}, x{}", kTuple, kTmp2, kTmp);
+      line("add x{0}, x{0}, x{1}", kTuple, kIndexBase);
+    }
+    line("movi x{}, {}", kTmp, k_.slabRows() * row_);
     line("mul x{0}, x{0}, x{1}", kRowBase, kTmp);
     line("add x{0}, x{0}, x{1}", kRowBase, kFirstInput);
     line("add x{}, x{}, x0", kA, kBuf);
     line("movi x{}, {}", kLoop, n);
     label(fmt::format("gather_row_{}", n));
-    line("shli x{}, x{}, {}", kTmp, kJ, k_.indexBytes == 8 ? 3 : 2);
-    line("add x{0}, x{0}, x{1}", kTmp, kIndexBase);
-    checkedIndex(load, dt, kValue, kTmp, kLength, std::to_string(n));
+    if (depth) {
+      // The slab row of the tuple: sum over its indices, row-major in dims.
+      line("movi x{}, 0", kSrc);
+      for (uint64_t d = 0; d < depth; ++d) {
+        line("addi x{}, x{}, {}", kTmp, kTuple, d * k_.indexBytes);
+        line("movi x{}, {}", kDim, k_.dims[d]);
+        checkedIndex(load, dt, kValue, kTmp, kDim, fmt::format("{}_{}", d, n));
+        line("mul x{0}, x{0}, x{1}", kSrc, kDim);
+        line("add x{0}, x{0}, x{1}", kSrc, kValue);
+      }
+      line("add x{}, x{}, x0", kValue, kSrc);
+      line("addi x{0}, x{0}, {1}", kTuple, tupleBytes);
+    } else {
+      line("shli x{}, x{}, {}", kTmp, kJ, k_.indexBytes == 8 ? 3 : 2);
+      line("add x{0}, x{0}, x{1}", kTmp, kIndexBase);
+      checkedIndex(load, dt, kValue, kTmp, kLength, std::to_string(n));
+    }
     line("mul x{}, x{}, x{}", kSrc, kValue, kRowBytes);
     line("add x{0}, x{0}, x{1}", kSrc, kRowBase);
     if (wholeUnits(row_))
@@ -459,7 +482,7 @@ private:
     line("addi x{0}, x{0}, 1", kJ);
     line("bne x{}, x{}, next_row_{}", kJ, kCount, n);
     line("movi x{}, 0", kJ);
-    line("movi x{}, {}", kTmp, k_.length * row_);
+    line("movi x{}, {}", kTmp, k_.slabRows() * row_);
     line("add x{0}, x{0}, x{1}", kRowBase, kTmp);
     label(fmt::format("next_row_{}", n));
     line("addi x{0}, x{0}, -1", kLoop);
@@ -810,7 +833,7 @@ Result<MovementPlan> planGather(const GatherKernel &k, const target::TargetDesc 
   auto fail = [&](const std::string &why) {
     return Error(fmt::format("gather kernel '{}': {}", k.name, why));
   };
-  if (!k.outer || !k.length || !k.inner || !k.count || !k.elementBytes)
+  if (!k.outer || !k.slabRows() || !k.inner || !k.count || !k.elementBytes)
     return fail("an empty tensor");
   if (k.indexBytes != 4 && k.indexBytes != 8)
     return fail(fmt::format("{}-byte indices (int32 and int64 are generated)", k.indexBytes));
@@ -827,8 +850,11 @@ Result<MovementPlan> planGather(const GatherKernel &k, const target::TargetDesc 
   const auto &store = *t.path(target::Path::UbToGm);
   // Rows start wherever their index puts them.
   const auto [eff, hbmRow] = indexedRow(row, t);
-  const double perRow = double(kGatherRowInstructions * t.scalarCyclesPerInstruction) +
-                        (indexUb ? 0.0 : double(load.latencyCycles));
+  // A GatherND row decodes a tuple (the scatter's per-index work).
+  const uint64_t depth = k.dims.size();
+  const double perRow = double((kGatherRowInstructions + depth * kScatterIndexInstructions) *
+                               t.scalarCyclesPerInstruction) +
+                        (indexUb ? 0.0 : double(std::max<uint64_t>(depth, 1) * load.latencyCycles));
   const double indexLoad =
       indexUb ? double(load.latencyCycles) + double(indexUb) / load.bytesPerCycle : 0.0;
   PlanChoice<MovementPlan> choice;
@@ -868,8 +894,21 @@ Result<GeneratedMovement> generateGather(const GatherKernel &k, const target::Ta
       plan && plan->indicesInUb ? gatherIndexUb(k, t.buffer(target::MemSpace::UB).sizeBytes) : 0;
   return generate<GatherEmitter>(
       "gather", k, std::move(plan), roundUp(row, 32),
-      {k.outer * k.length * row, k.count * k.indexBytes, k.outer * k.count * row}, t, indexUb,
-      "indices");
+      {k.outer * k.slabRows() * row, k.indexCount() * k.indexBytes, k.outer * k.count * row}, t,
+      indexUb, "indices");
+}
+
+uint64_t GatherKernel::slabRows() const {
+  if (dims.empty())
+    return length;
+  uint64_t r = 1;
+  for (uint64_t d : dims)
+    r *= d;
+  return r;
+}
+
+uint64_t GatherKernel::indexCount() const {
+  return dims.empty() ? count : outer * count * dims.size();
 }
 
 uint64_t ScatterKernel::rows() const {

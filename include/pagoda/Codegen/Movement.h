@@ -24,11 +24,11 @@
 //
 // - Gather along one axis: data viewed as [outer][length][inner], `count`
 //   indices (int32 or int64, negative ones counting from the end), output
-//   [outer][count][inner]. The scalar unit reads each index (from UB when
-//   the indices fit a quarter of it, else from GM), checks it and issues
-//   one DMA of the row it names; a tile of rows leaves with one DMA. An
-//   index outside [-length, length) stops the launch (`trap`, code
-//   isa::kTrapIndexOutOfRange, the index its value).
+//   [outer][count][inner]; GatherND the same with index tuples over the
+//   slab's leading dims, `count` of them per outer slab (batch_dims). The scalar unit reads each
+//   index (from UB when the indices fit a quarter of it, else from GM), checks it and issues one
+//   DMA of the row it names; a tile of rows leaves with one DMA. An index outside [-length, length)
+//   stops the launch (`trap`, code isa::kTrapIndexOutOfRange, the index its value).
 //
 // - ScatterND (reduction none): data viewed as [rows][inner], rows the
 //   product of the leading `dims` one index tuple addresses; output = data
@@ -92,7 +92,15 @@ struct GatherKernel {
   unsigned elementBytes = 4;
   unsigned indexBytes = 8;                   ///< 4 (int32) or 8 (int64)
   uint64_t outer = 1, length = 0, inner = 1; ///< data as [outer][length][inner]
-  uint64_t count = 0;                        ///< indices
+  uint64_t count = 0;                        ///< indices (per outer slab for GatherND)
+  /// GatherND: each row is named by a tuple of dims.size() indices over
+  /// `dims` (their product is the slab's rows; `length` is unused), and
+  /// each outer slab has its own `count` tuples (indices [outer][count]
+  /// [depth]). Empty: Gather (one index over `length`, the same `count`
+  /// indices for every slab).
+  std::vector<uint64_t> dims;
+  uint64_t slabRows() const;   ///< rows of one outer slab of data
+  uint64_t indexCount() const; ///< index values the kernel reads
 };
 
 struct ScatterKernel {

@@ -440,3 +440,65 @@ TEST(GeneratedScatter, StopsOnAnIndexOutOfRange) {
 }
 
 } // namespace
+
+namespace {
+
+// GatherND: each output row is the data row its tuple names within its own
+// batch slab (race and bounds checks on): depth-2 tuples over rows of
+// partial 32-byte units in two batches, and depth-1 tuples too many for a
+// quarter of UB (read from GM); an index out of range traps.
+TEST(GeneratedGatherND, TakesTheRowsItsTuplesName) {
+  struct NdCase {
+    uint64_t outer;
+    std::vector<uint64_t> dims;
+    uint64_t inner, count;
+  };
+  for (const NdCase &c : {NdCase{2, {6, 7}, 3, 10}, NdCase{1, {20000}, 8, 12000}}) {
+    SCOPED_TRACE(c.count);
+    SimHarness h("ascend-950pr");
+    GatherKernel k{"gather_nd", 4, 8, c.outer, 0, c.inner, c.count, c.dims};
+    Result<GeneratedMovement> g = generateGather(k, h.target());
+    ASSERT_TRUE(g.ok()) << g.error().str();
+    const uint64_t slab = k.slabRows(), row = c.inner * 4, depth = c.dims.size();
+    std::vector<uint8_t> x(c.outer * slab * row);
+    for (uint64_t i = 0; i < x.size(); ++i)
+      x[i] = uint8_t(i * 7 + i / 251);
+    std::vector<int64_t> idx;
+    std::vector<uint64_t> rows;
+    for (uint64_t j = 0; j < c.outer * c.count; ++j) {
+      const uint64_t r = (j * 7919 + 3) % slab;
+      rows.push_back(r);
+      uint64_t rest = r, stride = slab;
+      for (uint64_t d = 0; d < depth; ++d) {
+        stride /= c.dims[d];
+        const int64_t v = int64_t(rest / stride);
+        rest %= stride;
+        idx.push_back((j + d) % 3 == 1 ? v - int64_t(c.dims[d]) : v);
+      }
+    }
+    const uint64_t outBytes = c.outer * c.count * row;
+    const uint64_t out = h.alloc(outBytes);
+    sim::KernelLaunch launch{
+        k.name, {g->program}, g->plan.blockDim, {h.upload(x), h.upload(idx), out}};
+    Result<sim::KernelStats> s = h.sim().run(launch);
+    ASSERT_TRUE(s.ok()) << s.error().str() << "\n" << g->assembly;
+    std::vector<uint8_t> y = h.download<uint8_t>(out, outBytes);
+    uint64_t bad = 0;
+    for (uint64_t j = 0; j < c.outer * c.count; ++j)
+      for (uint64_t b = 0; b < row; ++b)
+        if (y[j * row + b] != x[((j / c.count) * slab + rows[j]) * row + b] && bad++ < 3)
+          ADD_FAILURE() << "row " << j << " byte " << b << " (" << g->plan.describe() << ")";
+    EXPECT_EQ(bad, 0u);
+    test::expectPrediction(g->plan.predictedCycles, *s, g->plan.describe());
+    if (depth == 2) {
+      idx[3] = 7; // the second coordinate of tuple 1: beyond dims[1]
+      sim::KernelLaunch bad{
+          k.name, {g->program}, g->plan.blockDim, {h.upload(x), h.upload(idx), out}};
+      Result<sim::KernelStats> t = h.sim().run(bad);
+      ASSERT_FALSE(t.ok());
+      EXPECT_HAS(t.error().str(), "trap 1 (an index out of range): value 7");
+    }
+  }
+}
+
+} // namespace

@@ -1768,8 +1768,8 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
     why = describe(op) + ": " + reason;
     return std::nullopt;
   };
-  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp, GatherOp, ScatterNDOp>(op)) {
-    why = "no concat, resize, slice, gather or scatter_nd in the group";
+  if (!op || !llvm::isa<ConcatOp, ResizeOp, SliceOp, GatherOp, GatherNDOp, ScatterNDOp>(op)) {
+    why = "no concat, resize, slice, gather, gather_nd or scatter_nd in the group";
     return std::nullopt;
   }
   LoweredMovement out;
@@ -1814,6 +1814,25 @@ std::optional<LoweredMovement> pagoda::graph::lowerMovementGroup(GroupOp group, 
       if (d != axis)
         (d < axis ? k.outer : k.inner) *= uint64_t(data.getDimSize(d));
     k.count = uint64_t(indices.getNumElements());
+    k.name = kernelName(group);
+    out.gather = k;
+    return out;
+  }
+  if (auto g = llvm::dyn_cast<GatherNDOp>(op)) {
+    auto data = llvm::cast<RankedTensorType>(g.getData().getType());
+    auto indices = llvm::cast<RankedTensorType>(g.getIndices().getType());
+    const int64_t b = int64_t(g.getBatchDims()), depth = indices.getShape().back();
+    codegen::GatherKernel k;
+    k.elementBytes = size;
+    k.indexBytes = 8;
+    for (int64_t d = 0; d < data.getRank(); ++d)
+      if (d < b)
+        k.outer *= uint64_t(data.getDimSize(d));
+      else if (d < b + depth)
+        k.dims.push_back(uint64_t(data.getDimSize(d)));
+      else
+        k.inner *= uint64_t(data.getDimSize(d));
+    k.count = uint64_t(indices.getNumElements() / depth) / k.outer;
     k.name = kernelName(group);
     out.gather = k;
     return out;

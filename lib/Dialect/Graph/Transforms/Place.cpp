@@ -45,8 +45,8 @@ const llvm::StringSet<> &npuKinds() {
       "reduce_l2", "reduce_sum_square", "reduce_log_sum", "reduce_log_sum_exp", "max_pool",
       "avg_pool", "resize", "quantize", "dequantize", "argmax", "argmin",
       // data movement
-      "transpose", "concat", "slice", "gather", "gather_elements", "scatter_nd", "scatter_elements",
-      "expand", "pad", "tile", "depth_to_space", "space_to_depth"};
+      "transpose", "concat", "slice", "gather", "gather_elements", "gather_nd", "scatter_nd",
+      "scatter_elements", "expand", "pad", "tile", "depth_to_space", "space_to_depth"};
   return kinds;
 }
 

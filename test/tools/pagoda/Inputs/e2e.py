@@ -764,8 +764,9 @@ def embed(d):
 
 def scatter(d):
     """A KV-cache update (ScatterND of new key rows at run-time (batch,
-    position) pairs, negative positions counting from the end) on the NPU,
-    and a ScatterND that adds (the host kernel)."""
+    position) pairs, negative positions counting from the end) and a read
+    of those rows back (GatherND) on the NPU, and a ScatterND that adds
+    (the host kernel)."""
     rng = np.random.default_rng(33)
     cache = rng.standard_normal([2, 64, 128]).astype(np.float32)
     new = rng.standard_normal([2, 6, 128]).astype(np.float32)
@@ -778,11 +779,12 @@ def scatter(d):
     i64 = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.INT64, sh)
     nodes = [helper.make_node("ScatterND", ["cache", "pos", "new"], ["k"], name="kv_update"),
              helper.make_node("ScatterND", ["acc", "rows", "upd"], ["s"], name="accumulate",
-                              reduction="add")]
+                              reduction="add"),
+             helper.make_node("GatherND", ["k", "pos"], ["g"], name="kv_read")]
     save(d, "scatter", nodes,
          [f32("cache", [2, 64, 128]), i64("pos", [2, 6, 2]), f32("new", [2, 6, 128]),
           f32("acc", [10, 4]), i64("rows", [3, 1]), f32("upd", [3, 4])],
-         [f32("k", [2, 64, 128]), f32("s", [10, 4])], [], opset=16)
+         [f32("k", [2, 64, 128]), f32("s", [10, 4]), f32("g", [2, 6, 128])], [], opset=16)
     k = cache.copy()
     for b in range(2):
         for j in range(6):
@@ -792,7 +794,7 @@ def scatter(d):
         s[rows[j, 0]] += upd[j]
     inputs = {"cache": cache, "pos": pos, "new": new, "acc": acc, "rows": rows, "upd": upd}
     write(d, "scatter_in", inputs)
-    write(d, "scatter_want", {"k": k, "s": s})
+    write(d, "scatter_want", {"k": k, "s": s, "g": new})
     bad = pos.copy()
     bad[1, 2, 1] = 64
     write(d, "scatter_bad", dict(inputs, pos=bad))

@@ -227,8 +227,8 @@ std::optional<LoweredRows> lowerRowGroup(GroupOp group, std::string &why);
 /// A `concat` group, a nearest `resize` group that upsamples the two axes
 /// before the last by integer factors (a channels-last image), a `slice`
 /// group of one axis with step 1, a `gather` group (rows along one axis
-/// at int32/int64 indices) or a `scatter_nd` group (reduction none), as a
-/// data-movement kernel; a linear `resize` of
+/// at int32/int64 indices), a `gather_nd` group (rows at index tuples) or
+/// a `scatter_nd` group (reduction none), as a data-movement kernel; a linear `resize` of
 /// an f32 tensor over two adjacent axes as the vector unit's bilinear
 /// kernel; `operands` maps its inputs to group operands (-1: the constant
 /// in `constants` at the same place, e.g. the zero planes that pad a 3-D
@@ -266,7 +266,7 @@ inline bool isMatmulKind(llvm::StringRef kind) {
 /// Group kinds lowerMovementGroup takes.
 inline bool isMovementKind(llvm::StringRef kind) {
   return kind == "concat" || kind == "resize" || kind == "slice" || kind == "gather" ||
-         kind == "scatter_nd";
+         kind == "gather_nd" || kind == "scatter_nd";
 }
 
 /// Group kinds a row kernel may compute (lowerRowGroup decides).
