@@ -492,6 +492,22 @@ Status gather(const HostCall &c) {
   return {};
 }
 
+/// The flat offset (strides `str`) of position `idx` with its `axis`
+/// coordinate replaced by `at`; false when a coordinate leaves `shape`
+/// (GatherElements and ScatterElements address data so).
+bool offsetWith(const std::vector<int64_t> &idx, size_t axis, int64_t at,
+                const std::vector<int64_t> &shape, const std::vector<uint64_t> &str,
+                uint64_t &off) {
+  off = 0;
+  for (size_t k = 0; k < idx.size(); ++k) {
+    const int64_t v = k == axis ? at : idx[k];
+    if (v >= shape[k])
+      return false;
+    off += uint64_t(v) * str[k];
+  }
+  return true;
+}
+
 /// GatherElements {axis}: out[i] = data[i with i[axis] = indices[i]].
 Status gatherElements(const HostCall &c) {
   if (Status s = arity(c, 2, 1); !s.ok())
@@ -511,13 +527,9 @@ Status gatherElements(const HostCall &c) {
     int64_t at;
     if (Status s = indexAt(c.inputs[1], e, d.shape[size_t(axis)], at); !s.ok())
       return s;
-    uint64_t off = 0;
-    for (size_t k = 0; k < idx.size(); ++k) {
-      int64_t v = int64_t(k) == axis ? at : idx[k];
-      if (v >= d.shape[k])
-        return invalid("indices reach outside data");
-      off += uint64_t(v) * dStr[k];
-    }
+    uint64_t off;
+    if (!offsetWith(idx, size_t(axis), at, d.shape, dStr, off))
+      return invalid("indices reach outside data");
     std::memcpy(c.outputs[0].data + e * sz, c.inputs[0].data + off * sz, sz);
   }
   return {};
@@ -627,13 +639,9 @@ Status scatterElements(const HostCall &c) {
     int64_t at;
     if (Status s = indexAt(c.inputs[1], e, d.shape[size_t(axis)], at); !s.ok())
       return s;
-    uint64_t off = 0;
-    for (size_t k = 0; k < idx.size(); ++k) {
-      const int64_t v = int64_t(k) == axis ? at : idx[k];
-      if (v >= d.shape[k])
-        return invalid("indices reach outside data");
-      off += uint64_t(v) * dStr[k];
-    }
+    uint64_t off;
+    if (!offsetWith(idx, size_t(axis), at, d.shape, dStr, off))
+      return invalid("indices reach outside data");
     scatterInto(d.type, reduction, c.outputs[0].data + off * sz, c.inputs[2].data + e * sz, 1);
   }
   return {};
