@@ -851,6 +851,7 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   std::optional<isa::DType> intOut; ///< an int8 product's FixPipe output type
   Value aZero, bZero;               ///< an int8 product's zero points
   std::optional<double> yZero;      ///< QLinearMatMul's result zero point
+  std::vector<double> columnScales; ///< QLinearMatMul's multipliers, one per column of B
   isa::DType yType = isa::DType::S8;
   auto fail = [&](const std::string &reason) -> std::optional<LoweredMatmul> {
     why = reason;
@@ -891,9 +892,15 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
                           bs = splatNumber(ql.getBScale(), group),
                           ys = splatNumber(ql.getYScale(), group);
     yZero = splatNumber(ql.getYZeroPoint(), group);
-    if (!as || !bs || !ys || !yZero)
-      return fail(describe(first) + ": scales or the result's zero point that are not one "
-                                    "constant each");
+    DenseElementsAttr bsAll = constantOf(ql.getBScale(), group);
+    auto bt = llvm::dyn_cast<RankedTensorType>(ql.getB().getType());
+    if (!bs && bsAll && bt && bt.getRank() == 2 && bsAll.getNumElements() == bt.getDimSize(1) &&
+        llvm::isa<FloatType>(bsAll.getElementType()))
+      for (const APFloat &v : bsAll.getValues<APFloat>())
+        columnScales.push_back(v.convertToDouble());
+    if (!as || (!bs && columnScales.empty()) || !ys || !yZero)
+      return fail(describe(first) + ": scales or the result's zero point that are not "
+                                    "constants (one each; B's also one per column)");
     a = ql.getA();
     b = ql.getB();
     current = ql.getResult();
@@ -902,9 +909,17 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
     // Straight to int8 in FixPipe without a zero point; else f32 there and
     // a vector tail (rounding, zero point, saturation).
     yType = int8Type(getElementTypeOrSelf(ql.getType())).value_or(isa::DType::S8);
-    intOut = yType == isa::DType::S8 && *yZero == 0 ? isa::DType::S8 : isa::DType::F32;
-    // As the host kernel and onnxruntime compute it, in f32.
-    out.kernel.scale = float(as.value()) * float(bs.value()) / float(ys.value());
+    if (!columnScales.empty()) {
+      // One B scale per column: the exact s32 accumulators, each column
+      // scaled by the vector tail (below).
+      intOut = isa::DType::S32;
+      for (double &v : columnScales)
+        v = double(float(*as) * float(v) / float(*ys));
+    } else {
+      intOut = yType == isa::DType::S8 && *yZero == 0 ? isa::DType::S8 : isa::DType::F32;
+      // As the host kernel and onnxruntime compute it, in f32.
+      out.kernel.scale = float(as.value()) * float(bs.value()) / float(ys.value());
+    }
   } else {
     return fail("no matmul or gemm at the head of the group");
   }
@@ -940,6 +955,15 @@ std::optional<LoweredMatmul> pagoda::graph::lowerMatmulGroup(GroupOp group, std:
   nameMatmul(out, kernelName(group));
   if (k.output == isa::DType::F32 && yZero) {
     out.tail = requantizeTail(k.name, k.batch * k.m * k.n, *yZero, yType);
+    out.head = current;
+  } else if (!columnScales.empty()) {
+    std::vector<float> mult(columnScales.begin(), columnScales.end());
+    std::optional<LoweredElementwise> tail =
+        requantizeChannels(k.name, k.batch * k.m * k.n, mult, *yZero, yType);
+    if (!tail)
+      return fail(describe(first) + ": per-column scales whose row does not repeat in whole "
+                                    "32-byte blocks");
+    out.tail = std::move(tail);
     out.head = current;
   }
   return out;

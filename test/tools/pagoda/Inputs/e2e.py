@@ -580,29 +580,36 @@ def uint8(d):
     """uint8 activations with zero points (onnxruntime's quantized models):
     A shifted to int8 on the vector unit, B minus its zero point packed as
     int8, A's zero point an int32 bias of the s8 cube; QLinearMatMul's
-    uint8 result requantized on the vector unit (rounding, zero point)."""
+    uint8 result requantized on the vector unit (rounding, zero point), and
+    one with a scale per column of B (the tail scales each column)."""
     rng = np.random.default_rng(28)
     x = rng.integers(0, 256, [40, 200]).astype(np.uint8)
     w = rng.integers(1, 256, [200, 48]).astype(np.uint8)  # minus 128: int8
     w2 = rng.integers(-128, 128, [200, 32]).astype(np.int8)
+    wsc = rng.uniform(0.005, 0.02, [32]).astype(np.float32)
     arr = numpy_helper.from_array
     f = lambda n, v: arr(np.array(v, np.float32), n)
     nodes = [helper.make_node("MatMulInteger", ["x", "w", "xz", "wz"], ["acc"], name="mmi"),
              helper.make_node("QLinearMatMul", ["x", "xs", "xz", "w2", "ws", "w2z", "ys", "yz"],
-                              ["q"], name="qmm")]
+                              ["q"], name="qmm"),
+             helper.make_node("QLinearMatMul", ["x", "xs", "xz", "w2", "wsc", "w2z", "ys", "yz"],
+                              ["qc"], name="qmm_cols")]
     save(d, "uint8", nodes, [helper.make_tensor_value_info("x", TensorProto.UINT8, [40, 200])],
          [helper.make_tensor_value_info("acc", TensorProto.INT32, [40, 48]),
-          helper.make_tensor_value_info("q", TensorProto.UINT8, [40, 32])],
+          helper.make_tensor_value_info("q", TensorProto.UINT8, [40, 32]),
+          helper.make_tensor_value_info("qc", TensorProto.UINT8, [40, 32])],
          [arr(w, "w"), arr(w2, "w2"), arr(np.array(120, np.uint8), "xz"),
           arr(np.array(128, np.uint8), "wz"), arr(np.array(0, np.int8), "w2z"), f("xs", 0.02),
-          f("ws", 0.01), f("ys", 0.4), arr(np.array(128, np.uint8), "yz")])
+          f("ws", 0.01), f("ys", 0.4), arr(np.array(128, np.uint8), "yz"), arr(wsc, "wsc")])
     xi = x.astype(np.int64) - 120
     acc = xi @ (w.astype(np.int64) - 128)
     mult = np.float32(np.float32(0.02) * np.float32(0.01)) / np.float32(0.4)
     acc2 = (xi @ w2.astype(np.int64)).astype(np.float32)
     q = np.clip(np.rint(acc2 * np.float32(mult)) + 128, 0, 255).astype(np.uint8)
+    multc = (np.float32(0.02) * wsc).astype(np.float32) / np.float32(0.4)
+    qc = np.clip(np.rint(acc2 * multc.astype(np.float32)) + 128, 0, 255).astype(np.uint8)
     write(d, "uint8_in", {"x": x})
-    write(d, "uint8_want", {"acc": acc.astype(np.int32), "q": q})
+    write(d, "uint8_want", {"acc": acc.astype(np.int32), "q": q, "qc": qc})
 
 
 def int_conv_ref(x, w, stride, pad):
