@@ -535,6 +535,21 @@ Status gatherElements(const HostCall &c) {
   return {};
 }
 
+/// The row (row-major over shape[first, first + depth)) that index tuple
+/// `tuple` of `indices` names, each index checked (negative from the end);
+/// ScatterND and GatherND address data so.
+Status tupleRow(const HostTensor &indices, uint64_t tuple, size_t depth,
+                const std::vector<int64_t> &shape, size_t first, uint64_t &row) {
+  row = 0;
+  for (size_t k = 0; k < depth; ++k) {
+    int64_t v = 0;
+    if (Status s = indexAt(indices, tuple * depth + k, shape[first + k], v); !s.ok())
+      return s;
+    row = row * uint64_t(shape[first + k]) + uint64_t(v);
+  }
+  return {};
+}
+
 /// The reduction attribute of a scatter ("none" when absent), checked.
 Status scatterReduction(const HostCall &c, std::string &reduction) {
   const artifact::Attribute *r = findAttr(c, "reduction");
@@ -599,13 +614,9 @@ Status scatterND(const HostCall &c) {
   const unsigned sz = artifact::elemTypeBytes(d.type);
   std::memcpy(c.outputs[0].data, c.inputs[0].data, o.numElements() * sz);
   for (uint64_t j = 0; j < count; ++j) {
-    uint64_t row = 0;
-    for (size_t k = 0; k < depth; ++k) {
-      int64_t v;
-      if (Status s = indexAt(c.inputs[1], j * depth + k, d.shape[k], v); !s.ok())
-        return s;
-      row = row * uint64_t(d.shape[k]) + uint64_t(v);
-    }
+    uint64_t row;
+    if (Status s = tupleRow(c.inputs[1], j, depth, d.shape, 0, row); !s.ok())
+      return s;
     scatterInto(d.type, reduction, c.outputs[0].data + row * inner * sz,
                 c.inputs[2].data + j * inner * sz, inner);
   }
@@ -672,13 +683,9 @@ Status gatherND(const HostCall &c) {
   for (uint64_t bi = 0; bi < batches; ++bi)
     for (uint64_t j = 0; j < perBatch; ++j) {
       const uint64_t tuple = bi * perBatch + j;
-      uint64_t row = 0;
-      for (size_t k = 0; k < depth; ++k) {
-        int64_t v;
-        if (Status s = indexAt(c.inputs[1], tuple * depth + k, d.shape[bd + k], v); !s.ok())
-          return s;
-        row = row * uint64_t(d.shape[bd + k]) + uint64_t(v);
-      }
+      uint64_t row;
+      if (Status s = tupleRow(c.inputs[1], tuple, depth, d.shape, bd, row); !s.ok())
+        return s;
       std::memcpy(c.outputs[0].data + tuple * inner * sz,
                   c.inputs[0].data + (bi * rows + row) * inner * sz, inner * sz);
     }
